@@ -1,0 +1,184 @@
+"""Case files: reading YAML/JSON, validating against the vocabulary.
+
+Every problem becomes a :class:`CaseError` — one line naming the file, the
+field and the fix — never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from . import vocabulary as vocab
+
+FactValue = bool | Literal["unknown"]
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class CaseError(Exception):
+    """A bad case: where it is, which field, and how to fix it."""
+
+    def __init__(self, source: str, field: str, message: str):
+        super().__init__(f"{source}: {field}: {message}")
+        self.source, self.field, self.message = source, field, message
+
+
+class Subject(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str | None = None
+    unit: str | None = None
+
+
+class Case(BaseModel):
+    """One case, as the case-file schema states it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str | None = None
+    subject: Subject | None = None
+    field: str | None = None
+    error_type: str | None = None
+    facts: dict[str, FactValue] = {}
+    dates: dict[str, dt.date] = {}
+    recorded_decision: str | None = None
+    narrative: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty id — give the case a unique id such as NM-2024-017")
+        return value
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _facts(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of fact id to true, false or unknown")
+        known = vocab.fact_ids()
+        for fid, v in value.items():
+            if fid not in known:
+                hint = vocab.did_you_mean(str(fid), known, "see `rongcuo vocabulary` for the ids")
+                raise ValueError(f"{fid}: unknown fact id — {hint}")
+            if not (isinstance(v, bool) or v == "unknown"):
+                raise ValueError(f"{fid}: {v!r} is not true, false or unknown")
+        return value
+
+    @field_validator("dates", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of date key to an ISO date (YYYY-MM-DD)")
+        keys = vocab.date_keys()
+        parsed = {}
+        for key, v in value.items():
+            if key not in keys:
+                hint = vocab.did_you_mean(str(key), keys, f"use one of {', '.join(keys)}")
+                raise ValueError(f"{key}: unknown date key — {hint}")
+            parsed[key] = _iso_date(key, v)
+        return parsed
+
+    @field_validator("recorded_decision")
+    @classmethod
+    def _decision(cls, value: str | None) -> str | None:
+        names = vocab.outcome_names()
+        if value is not None and value not in names:
+            hint = vocab.did_you_mean(value, names, f"use one of {', '.join(names)}")
+            raise ValueError(f"{value!r} is not an outcome — {hint}")
+        return value
+
+    def true_facts(self) -> list[str]:
+        return [f for f, v in self.facts.items() if v is True]
+
+    def unknown_facts(self) -> list[str]:
+        return [f for f, v in self.facts.items() if v == "unknown"]
+
+
+def _iso_date(key: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{key}: {value!r} is not a date — write it as YYYY-MM-DD")
+
+
+def parse_case(data: Any, source: str) -> Case:
+    """Validate one case record (already decoded from YAML/JSON)."""
+    if not isinstance(data, dict):
+        raise CaseError(source, "(case)", "a case must be a mapping with at least an `id`")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(part) for part in err["loc"]) or "(case)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            fields = ", ".join(Case.model_fields)
+            msg = f"not a field of a case — {vocab.did_you_mean(loc, list(Case.model_fields), f'fields are {fields}')}"
+        elif err["type"] == "missing":
+            msg = "required — add it"
+        elif err["type"] in ("bool_type", "string_type", "dict_type"):
+            msg = f"{err['input']!r}: {msg.lower()}"
+        # Field-level validators name the key themselves (facts.X, dates.X).
+        head, _, rest = msg.partition(": ")
+        if loc in ("facts", "dates") and rest and " " not in head:
+            loc, msg = f"{loc}.{head}", rest
+        raise CaseError(source, loc, msg) from None
+
+
+def read_file(path: Path) -> Any:
+    """Decode a YAML or JSON file, as a CaseError when it is not well-formed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise CaseError(str(path), "(file)", f"cannot read: {e}") from None
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        where = getattr(e, "problem_mark", None)
+        line = f"line {where.line + 1}" if where else f"line {getattr(e, 'lineno', '?')}"
+        reason = getattr(e, "problem", None) or getattr(e, "msg", str(e))
+        raise CaseError(str(path), line, f"not well-formed {path.suffix[1:].upper()}: {reason}") from None
+
+
+GOLDEN_KEYS = ("expect", "as_of")
+
+
+def load_case(path: Path) -> Case:
+    """A case file; a golden case file is read as the case it holds."""
+    data = read_file(path)
+    if isinstance(data, dict) and "expect" in data:
+        data = {k: v for k, v in data.items() if k not in GOLDEN_KEYS}
+    return parse_case(data, str(path))
+
+
+def case_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Case files named directly, or found under folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+        elif path.exists():
+            yield path
+        else:
+            raise CaseError(str(path), "(file)", "no such file or folder")
+
+
+def check_unique(cases: Iterable[tuple[str, Case]]) -> None:
+    """Case ids are unique in a corpus: name both files when they are not."""
+    seen: dict[str, str] = {}
+    for source, case in cases:
+        if case.id in seen:
+            raise CaseError(source, "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
+        seen[case.id] = source

@@ -1,0 +1,102 @@
+"""Golden cases: a case file plus an ``expect:`` block per profile.
+
+The expectation language is small: the disposition, the exact set of
+outcomes, grounds that must be cited, modalities, consequences present and
+absent, or a rejection for contradictory facts. See cases/golden/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cases import GOLDEN_KEYS, Case, CaseError, case_files, parse_case, read_file
+from .engine import Result, RuleSet
+
+
+@dataclass(frozen=True)
+class Golden:
+    source: str
+    case: Case
+    title: str
+    as_of: dt.date | None
+    expect: dict[str, dict[str, Any]]
+
+    def expectation(self, profile: str) -> dict[str, Any] | None:
+        return self.expect.get(profile, self.expect.get("all"))
+
+
+@dataclass(frozen=True)
+class Check:
+    golden: Golden
+    profile: str
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def load_golden(path: Path) -> Golden:
+    data = read_file(path)
+    if not isinstance(data, dict) or "expect" not in data:
+        raise CaseError(str(path), "expect", "a golden case needs an `expect:` block per profile (or `all:`)")
+    extra = {k: data.pop(k) for k in GOLDEN_KEYS if k in data}
+    as_of = extra.get("as_of")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        raise CaseError(str(path), "as_of", f"{as_of!r} is not a date — write it as YYYY-MM-DD")
+    case = parse_case(data, str(path))
+    return Golden(str(path), case, case.title or "", as_of, extra["expect"])
+
+
+def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
+    """Evaluate every golden case under every rule set that it has an expectation for."""
+    goldens = [load_golden(p) for p in case_files(paths)]
+    checks = []
+    for rules in rulesets:
+        # Cases sharing an evaluation date are evaluated in one grounding.
+        by_date: dict[dt.date | None, list[Golden]] = {}
+        for g in goldens:
+            if g.expectation(rules.profile) is not None:
+                by_date.setdefault(g.as_of, []).append(g)
+        for as_of, group in by_date.items():
+            results = rules.evaluate([g.case for g in group], as_of=as_of)
+            checks += [Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), r)))
+                       for g, r in zip(group, results)]
+    return sorted(checks, key=lambda c: (c.golden.source, c.profile))
+
+
+def compare(expect: dict[str, Any], got: Result) -> list[str]:
+    """What differs between an expectation and a result, one line each."""
+    if "error" in expect:
+        want = sorted(expect["error"].get("facts", []))
+        found = [sorted(pair) for pair in got.contradictions]
+        return [] if want in found else [f"expected rejection for contradiction {want}, got {found or 'none'}"]
+    problems = []
+    if got.contradictions:
+        problems.append(f"unexpected contradiction {list(got.contradictions)}")
+    if "disposition" in expect and expect["disposition"] != got.disposition:
+        problems.append(f"disposition: expected {expect['disposition']}, got {got.disposition}")
+    outcomes = sorted(o.outcome for o in got.outcomes)
+    if "outcomes" in expect and sorted(expect["outcomes"]) != outcomes:
+        problems.append(f"outcomes: expected {sorted(expect['outcomes'])}, got {outcomes}")
+    for name, cited in (expect.get("grounds") or {}).items():
+        have = got.outcome(name)
+        missing = sorted(set(cited) - set(have.grounds if have else ()))
+        if missing:
+            problems.append(f"grounds of {name}: missing {missing}, got {list(have.grounds) if have else 'no such outcome'}")
+    for name, modality in (expect.get("modality") or {}).items():
+        have = got.outcome(name)
+        if (have.modality if have else None) != modality:
+            problems.append(f"modality of {name}: expected {modality}, got {have.modality if have else 'no such outcome'}")
+    consequences = expect.get("consequences") or {}
+    names = {c.consequence for c in got.consequences} | {c.key for c in got.consequences}
+    for key in consequences.get("present", []):
+        if key not in names:
+            problems.append(f"consequence {key}: expected present, got {sorted(c.key for c in got.consequences)}")
+    for key in consequences.get("absent", []):
+        if key in names:
+            problems.append(f"consequence {key}: expected absent, but it holds")
+    return problems

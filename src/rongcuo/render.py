@@ -1,0 +1,41 @@
+"""Every rendered text goes through a jinja2 template in templates/."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import jinja2
+import yaml
+
+from . import measure
+from . import vocabulary as vocab
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(files("rongcuo").joinpath("data/messages.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rongcuo", "templates"),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html"]),
+    )
+    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label)
+    env.filters["cites"] = cites
+    return env
+
+
+def cites(clause_ids, lang: str = "zh") -> str:
+    """Several citations in the language's list style: 第四条、第十一条第二款."""
+    return ("、" if lang == "zh" else "; ").join(measure.cite(c, lang) for c in clause_ids)
+
+
+def render(template: str, lang: str = "zh", **context) -> str:
+    messages = _messages()
+    return environment().get_template(template).render(
+        lang=lang, t=lambda key: messages[key][lang], **context)
