@@ -369,8 +369,9 @@ assert len(ARCH) == len(ARCHS)
 # ---------------------------------------------------------------------------
 FIELD_WEIGHTS = [("食品安全", 32), ("特种设备", 15), ("药品医疗器械", 13), ("价格监管", 11),
                  ("广告监管", 10), ("计量标准", 9), ("网络交易", 8)]   # 知识产权: placed by hand only
-TOWNS = ["大沁他拉", "八仙筒", "青龙山", "新镇", "治安", "东明", "沙日浩来", "义隆永", "白音他拉", "明仁",
-         "黄花塔拉", "固日班花"]
+TOWNS = [("大沁他拉", "大沁他拉镇"), ("八仙筒", "八仙筒镇"), ("青龙山", "青龙山镇"), ("新镇", "新镇"), ("治安", "治安镇"),
+         ("东明", "东明镇"), ("沙日浩来", "沙日浩来镇"), ("义隆永", "义隆永镇"), ("白音他拉", "白音他拉苏木"),
+         ("明仁", "明仁苏木"), ("黄花塔拉", "黄花塔拉苏木"), ("固日班花", "固日班花苏木")]
 FIELD_UNITS = {
     "食品安全": ["食品生产监管股", "食品经营监管股", "餐饮服务监管股"],
     "特种设备": ["特种设备安全监察股"],
@@ -391,8 +392,8 @@ MONGOL_NAMES = ["巴特尔", "乌日娜", "额尔敦", "那仁图雅", "苏日�
                 "额尔德木图", "阿拉坦仓", "其木格", "敖登", "布和", "朝鲁", "乌兰", "哈斯", "图门", "白音仓", "金山",
                 "吉日木图", "乌力吉", "呼和", "娜仁", "萨如拉"]
 MONGOL_SURNAMES = ["包", "白", "宝", "吴", "韩", "鲍"]
-AUX_ROLES = ["食品安全协管员", "市场监管协管员", "劳务派遣辅助人员", "特种设备安全协管员", "网格化管理员",
-             "聘用的价格监测员"]
+AUX_ROLES = ["市场监管协管员", "劳务派遣辅助人员", "网格化管理员"]
+AUX_FIELD = {"食品安全": "食品安全协管员", "特种设备": "特种设备安全协管员", "价格监管": "价格监测员"}
 
 
 class Roster:
@@ -415,7 +416,7 @@ class Roster:
 
     def pick(self, unit):
         if unit not in self.by_unit:
-            size = 8 if unit == BRIGADE else (3 if unit.endswith("市场监督管理所") else 5)
+            size = 22 if unit == BRIGADE else (5 if unit.endswith("市场监督管理所") else 9)
             self.by_unit[unit] = [self._new_name() for _ in range(size)]
         return self.rng.choice(self.by_unit[unit])
 
@@ -423,68 +424,105 @@ class Roster:
 # ---------------------------------------------------------------------------
 # Narrative material
 # ---------------------------------------------------------------------------
+def _sc(target, hazard, violation, product, emergency=None):
+    return dict(target=target, hazard=hazard, violation=violation, product=product, emergency=emergency)
+
+
+# Per field: scenes (a target with the hazards, violations and products that go with it) and field-wide terms.
 CTX = {
     "食品安全": dict(
-        target=["{town}镇某超市", "{town}镇某餐饮店", "{town}镇中心小学食堂", "某食品加工小作坊", "{town}镇农贸市场某肉类摊位",
-                "某乳制品经营户", "某桶装水生产企业"],
-        hazard=["销售过期食品", "后厨卫生条件不达标", "使用未经检疫的肉品", "食品添加剂超范围使用", "从业人员未取得健康证明",
-                "原料进货查验记录缺失"],
-        violation=["销售不符合食品安全标准的食品", "经营超过保质期的食品", "未取得食品经营许可从事食品经营"],
-        product=["散装白酒", "冷冻牛羊肉", "自制糕点", "桶装饮用水", "酱卤制品", "鲜奶"],
-        emergency=["疑似食物中毒事件", "农村集体聚餐食物中毒事件"],
-        crime="生产、销售有毒、有害食品罪", newform="网红自制食品", dept="旗农牧和科技局",
-        doc="肉品检疫合格证明"),
+        scenes=[_sc("{town}某超市", ["销售超过保质期的食品", "食品进货查验记录缺失", "散装食品标签不全"],
+                    ["经营超过保质期的食品", "销售不符合食品安全标准的食品"], ["酱卤制品", "散装白酒", "乳制品"]),
+                _sc("{town}某餐饮店", ["后厨卫生条件不达标", "从业人员未取得健康证明", "使用超过保质期的食品原料"],
+                    ["未取得食品经营许可从事餐饮服务", "使用不符合食品安全标准的食品原料"], ["冷冻牛羊肉", "自制凉菜", "食用油"],
+                    "疑似食物中毒事件"),
+                _sc("{town}中心学校食堂", ["食品留样制度未落实", "使用未经检疫的肉品", "餐具消毒不到位"],
+                    ["使用未经检疫的肉类制作食品"], ["冷冻肉品", "米面制品"], "学生疑似食物中毒事件"),
+                _sc("某食品加工小作坊", ["生产环境不符合要求", "食品添加剂超范围使用"],
+                    ["超范围使用食品添加剂", "生产不符合食品安全标准的食品"], ["自制糕点", "粉条", "豆制品"]),
+                _sc("某桶装水生产企业", ["出厂检验记录缺失", "水处理设备未按期维护"],
+                    ["生产不符合食品安全标准的包装饮用水"], ["桶装饮用水"]),
+                _sc("{town}农贸市场某肉类摊位", ["销售未经检疫的肉品", "肉品来源不明"], ["销售未经检疫的肉类"],
+                    ["牛羊肉", "猪肉"])],
+        emergency=["农村集体聚餐疑似食物中毒事件"], crime="生产、销售有毒、有害食品罪", newform="网红自制食品",
+        dept="旗农牧和科技局", doc="肉品检疫合格证明", accident="食物中毒事故"),
     "特种设备": dict(
-        target=["某小区物业公司", "某供热公司", "某加气站", "某宾馆", "某商场", "某砂石厂"],
-        hazard=["电梯安全保护装置失效", "锅炉安全阀超期未校验", "压力容器未按期检验", "起重机械限位器损坏",
-                "作业人员无证上岗"],
-        violation=["使用未经定期检验的特种设备", "使用超过检验有效期的电梯"],
-        product=["电梯", "燃煤锅炉", "液化气储罐", "门式起重机", "场（厂）内专用机动车辆"],
-        emergency=["电梯困人事件", "锅炉超压险情", "液化气储罐泄漏险情"],
-        crime="重大责任事故罪", newform="新型游乐设施", dept="旗住房和城乡建设局", doc="特种设备检验报告"),
+        scenes=[_sc("某小区物业公司", ["电梯安全保护装置失效", "电梯超期未检验", "电梯维保记录不实"],
+                    ["使用超过检验有效期的电梯"], ["电梯"], "电梯困人事件"),
+                _sc("某供热公司", ["锅炉安全阀超期未校验", "司炉人员无证上岗", "锅炉水处理不达标"],
+                    ["使用未经定期检验的锅炉"], ["燃煤锅炉"], "锅炉超压险情"),
+                _sc("某加气站", ["压力容器未按期检验", "安全附件失效"], ["使用未经定期检验的压力容器"],
+                    ["液化气储罐", "压力容器"], "液化气储罐泄漏险情"),
+                _sc("某砂石厂", ["起重机械限位器损坏", "叉车未办理使用登记"], ["使用未经登记的特种设备"],
+                    ["门式起重机", "场（厂）内专用机动车辆"], "起重机械倾覆险情"),
+                _sc("某商场", ["自动扶梯安全装置失效", "电梯应急救援演练未开展"], ["使用存在安全隐患的特种设备"],
+                    ["自动扶梯", "电梯"], "自动扶梯夹人事件")],
+        emergency=["电梯困人事件"], crime="重大责任事故罪", newform="新型游乐设施", dept="旗住房和城乡建设局",
+        doc="特种设备检验报告", accident="特种设备安全事故"),
     "价格监管": dict(
-        target=["{town}镇某加油站", "某连锁药店", "某旅游景区", "某停车场", "某供热公司", "某农资经营部"],
-        hazard=["未明码标价", "价格标示不规范"],
-        violation=["哄抬价格", "不执行政府指导价", "价格欺诈", "不明码标价"],
-        product=["防疫用品", "蔬菜", "成品油", "化肥", "停车服务"],
-        emergency=["防疫物资价格异常波动", "节日期间价格集中投诉"],
-        crime="扰乱市场秩序", newform="新型预付式消费", dept="旗发展和改革委员会", doc="成本核算资料"),
+        scenes=[_sc("{town}某加油站", ["未按规定明码标价", "油价标示不规范"], ["不明码标价", "价格欺诈"], ["成品油"]),
+                _sc("某连锁药店", ["防疫用品价格标示不规范", "防疫用品进销差价异常"], ["哄抬价格"], ["医用口罩", "退烧药"],
+                    "防疫物资价格异常波动"),
+                _sc("某旅游景区", ["门票价格公示不规范"], ["不执行政府指导价", "价格欺诈"], ["景区门票"],
+                    "节日期间游客集中投诉价格问题"),
+                _sc("某停车场", ["收费标准未公示"], ["不执行政府定价"], ["停车服务"]),
+                _sc("某供热公司", ["供热收费标准执行不到位"], ["不执行政府定价"], ["供热服务"]),
+                _sc("某农资经营部", ["化肥价格标示不规范"], ["哄抬价格", "价格欺诈"], ["化肥"], "春耕期间化肥价格异常波动")],
+        emergency=["节日期间价格集中投诉"], crime="扰乱市场秩序", newform="新型预付式消费", dept="旗发展和改革委员会",
+        doc="成本核算资料", accident="群体性价格投诉事件"),
     "广告监管": dict(
-        target=["某医疗美容诊所", "某房地产开发公司", "某保健食品经营部", "某教育培训机构", "某酒业公司"],
-        hazard=["发布违法广告", "广告中使用绝对化用语"],
-        violation=["发布虚假广告", "发布含有绝对化用语的广告", "发布未经审查的医疗广告"],
-        product=["户外广告牌", "宣传单页", "短视频广告", "微信公众号推文"],
-        emergency=["虚假广告引发集中投诉"],
-        crime="虚假广告罪", newform="短视频隐性广告", dept="旗卫生健康委员会", doc="医疗广告审查证明"),
+        scenes=[_sc("某医疗美容诊所", ["发布未经审查的医疗广告", "广告中含有治愈率表述"],
+                    ["发布未经审查的医疗广告", "发布虚假广告"], ["宣传单页", "微信公众号推文"]),
+                _sc("某房地产开发公司", ["户外广告含有升值承诺"], ["发布含有升值或者投资回报承诺的房地产广告"], ["户外广告牌"]),
+                _sc("某保健食品经营部", ["宣传保健食品具有疾病治疗功能"], ["发布虚假广告"], ["宣传单页", "短视频广告"]),
+                _sc("某教育培训机构", ["广告中含有升学保证承诺"], ["发布含有保证性承诺的教育培训广告"], ["宣传海报", "短视频广告"]),
+                _sc("某酒业公司", ["广告中使用绝对化用语"], ["发布含有绝对化用语的广告"], ["户外广告牌", "短视频广告"])],
+        emergency=["虚假广告引发集中投诉"], crime="虚假广告罪", newform="短视频隐性广告", dept="旗卫生健康委员会",
+        doc="医疗广告审查证明", accident="消费者集中受损事件"),
     "药品医疗器械": dict(
-        target=["{town}镇某药店", "某个体诊所", "某医疗器械经营部", "某化妆品店", "某村卫生室"],
-        hazard=["药品储存温湿度不达标", "销售过期药品", "处方药未凭处方销售", "销售未备案的第二类医疗器械"],
-        violation=["销售劣药", "经营无证医疗器械", "未凭处方销售处方药", "销售假药"],
-        product=["中药饮片", "血糖仪", "医用口罩", "染发类化妆品", "处方药"],
-        emergency=["药品不良反应聚集性事件", "医疗器械供应紧张"],
-        crime="生产、销售假药罪", newform="互联网医疗器械销售", dept="旗卫生健康委员会", doc="医疗器械注册证"),
+        scenes=[_sc("{town}某药店", ["药品储存温湿度不达标", "处方药未凭处方销售", "销售过期药品"],
+                    ["未凭处方销售处方药", "销售劣药"], ["中药饮片", "处方药"]),
+                _sc("某个体诊所", ["使用过期药品", "一次性医疗器械重复使用"], ["使用过期药品", "使用无注册证的医疗器械"],
+                    ["一次性输液器", "注射用药品"], "患者用药后不良反应事件"),
+                _sc("某医疗器械经营部", ["销售未备案的第二类医疗器械", "经营场所与许可不符"], ["经营无注册证的医疗器械"],
+                    ["血糖仪", "医用口罩"]),
+                _sc("某化妆品店", ["销售未备案的化妆品", "化妆品标签不规范"], ["销售不符合规定的化妆品"],
+                    ["染发类化妆品", "美白类化妆品"]),
+                _sc("{town}某村卫生室", ["药品购进记录缺失", "过期药品未及时清理"], ["使用过期药品"], ["中成药", "注射用药品"])],
+        emergency=["药品不良反应聚集性事件"], crime="生产、销售假药罪", newform="互联网医疗器械销售", dept="旗卫生健康委员会",
+        doc="医疗器械注册证", accident="药品质量安全事件"),
     "计量标准": dict(
-        target=["{town}镇某加油站", "{town}镇集贸市场", "某眼镜店", "某粮食收购点", "某出租汽车公司"],
-        hazard=["电子秤未经检定", "加油机计量超差", "地磅超期未检定"],
-        violation=["使用不合格计量器具", "破坏计量器具准确度"],
-        product=["电子秤", "加油机", "地磅", "出租汽车计价器", "验光仪"],
-        emergency=["粮食收购季群众集中反映短斤少两"],
-        crime="诈骗罪", newform="新型智能计量器具", dept="旗交通运输局", doc="计量器具检定证书"),
+        scenes=[_sc("{town}某加油站", ["加油机计量超差", "加油机铅封破损"], ["破坏计量器具准确度", "使用不合格计量器具"],
+                    ["加油机"]),
+                _sc("{town}集贸市场", ["电子秤未经检定", "电子秤加装作弊装置"], ["使用未经检定的计量器具"], ["电子秤"],
+                    "群众集中反映短斤少两"),
+                _sc("某眼镜店", ["验光仪超期未检定"], ["使用未经检定的计量器具"], ["验光仪", "焦度计"]),
+                _sc("某粮食收购点", ["地磅超期未检定", "地磅加装遥控作弊装置"], ["破坏计量器具准确度"], ["地磅"],
+                    "粮食收购季农户集中反映短斤少两"),
+                _sc("某出租汽车公司", ["出租汽车计价器超期未检定"], ["使用不合格计量器具"], ["出租汽车计价器"])],
+        emergency=["群众集中反映短斤少两"], crime="诈骗罪", newform="新型智能计量器具", dept="旗交通运输局",
+        doc="计量器具检定证书", accident="群体性计量纠纷"),
     "知识产权": dict(
-        target=["某酒类经营部", "某服装店", "某农资店", "某电商经营户", "某建材店"],
-        hazard=["销售侵犯注册商标专用权商品"],
-        violation=["销售侵犯注册商标专用权的商品", "假冒专利", "擅自使用他人地理标志"],
-        product=["白酒", "运动服装", "玉米种子", "电线电缆", "农药"],
-        emergency=["假冒商品集中上市"],
-        crime="销售假冒注册商标的商品罪", newform="新型商标使用方式", dept="旗农牧和科技局", doc="商标授权书"),
+        scenes=[_sc("某酒类经营部", ["销售假冒注册商标的白酒"], ["销售侵犯注册商标专用权的商品"], ["白酒"]),
+                _sc("某服装店", ["销售侵犯注册商标专用权的运动服装"], ["销售侵犯注册商标专用权的商品"], ["运动服装", "运动鞋"]),
+                _sc("某农资店", ["销售假冒品牌玉米种子", "销售标注虚假专利号的农具"], ["假冒专利", "销售侵犯注册商标专用权的商品"],
+                    ["玉米种子", "农药"]),
+                _sc("某建材店", ["销售假冒品牌电线电缆"], ["销售侵犯注册商标专用权的商品"], ["电线电缆"]),
+                _sc("某农产品经营户", ["擅自使用他人地理标志"], ["擅自使用他人地理标志"], ["小米", "荞麦"])],
+        emergency=["假冒商品集中上市"], crime="销售假冒注册商标的商品罪", newform="新型商标使用方式", dept="旗农牧和科技局",
+        doc="商标授权书", accident="假冒商品流入市场事件"),
     "网络交易": dict(
-        target=["某网店经营者", "某直播带货主播", "某外卖平台商户", "某社区团购团长", "某二手车网络经营者"],
-        hazard=["网店未亮照经营", "直播销售“三无”食品"],
-        violation=["网络销售不符合安全标准的商品", "虚构交易、编造用户评价", "未公示营业执照信息"],
-        product=["网售农副产品", "直播销售的预包装食品", "网售化妆品"],
-        emergency=["直播间集中消费投诉"],
-        crime="销售伪劣产品罪", newform="直播带货新业态", dept="旗商务局", doc="产品质量检验报告"),
+        scenes=[_sc("某网店经营者", ["网店未亮照经营", "网售商品信息不实"], ["未公示营业执照信息", "网络销售不符合安全标准的商品"],
+                    ["网售农副产品"]),
+                _sc("某直播带货主播", ["直播销售“三无”食品", "直播中虚假宣传"], ["网络销售不符合安全标准的商品", "虚假宣传"],
+                    ["直播销售的预包装食品"], "直播间集中消费投诉"),
+                _sc("某外卖平台商户", ["无证经营外卖餐饮", "平台公示信息与实际不符"], ["未取得许可通过网络从事餐饮服务"], ["外卖餐食"]),
+                _sc("某社区团购团长", ["销售过期团购商品"], ["网络销售不符合安全标准的商品"], ["团购生鲜"]),
+                _sc("某二手车网络经营者", ["虚构交易、编造用户评价"], ["虚构交易、编造用户评价"], ["二手车信息服务"])],
+        emergency=["直播间集中消费投诉"], crime="销售伪劣产品罪", newform="直播带货新业态", dept="旗商务局",
+        doc="产品质量检验报告", accident="消费者健康受损事件"),
 }
+
 ACTIVITY = ["日常监督检查", "专项检查", "节日市场检查", "“双随机、一公开”抽查", "投诉举报核查"]
 DECISION_KIND = ["行政处罚", "责令停业整顿", "不予立案", "撤销案件", "责令改正"]
 REFORMS = ["“互联网+监管”", "包容审慎监管", "非现场监管", "信用风险分类监管", "“双随机、一公开”跨部门联合抽查",
@@ -521,8 +559,8 @@ FACT_PHRASES = {
                                      "调阅执法全过程记录显示，当事人已依照法定职责和法定程序履行岗位职责"],
     "acted_within_duty": ["该行为系当事人在法定职责和岗位职责范围内依法履职", "当事人系在本岗位职责范围内按照职业要求开展工作"],
     "evidence_chain_incomplete": ["但案卷中关键证据缺失，未形成完整的证据链", "但据以定案的证据未能形成完整的证据链"],
-    "case_review_skipped": ["案件未经严格的案件审查即作出决定", "该案未按规定提交案件审核"],
-    "major_decision_without_legal_review": ["该处罚属重大执法决定，但作出前未经法制审核", "重大执法决定未按规定进行法制审核"],
+    "case_review_skipped": ["但案件未经严格的案件审查即作出决定", "但该案未按规定提交案件审核"],
+    "major_decision_without_legal_review": ["但该处罚属重大执法决定，作出前未经法制审核", "但该重大执法决定未按规定进行法制审核"],
     "suspected_detention_or_crime": ["经查，涉案当事人的行为涉嫌{crime}", "涉案{product}经检验，当事人行为涉嫌{crime}"],
     "transferred_to_police": ["该局已依法将案件及时移送奈曼旗公安局，并协助开展调查", "案件已按规定及时移送公安机关"],
     "exceeded_statutory_scope": ["当事人对不属于本局管辖的事项径行作出处理，超越了法定职责范围",
@@ -544,14 +582,16 @@ FACT_PHRASES = {
                                "其他有关部门的不当行政行为导致该局据以作出的处理出现错误"],
     "undetectable_by_standards_or_technology": ["因该类{product}中相关物质尚无国家检测标准，现有检测技术无法检出，导致问题无法定性",
                                                 "受现有检验检测技术水平限制，相关问题当时无法发现和定性"],
-    "accident_during_rectification_noncompliance": ["该单位在整改期间拒不执行整改要求，擅自继续使用{product}，导致发生事故"],
-    "accident_during_lawful_processing": ["该局已依法立案调查并责令改正，在案件按法律程序办理期间发生事故"],
+    "accident_during_rectification_noncompliance": ["该单位在整改期间拒不执行整改要求，擅自继续使用{product}，导致发生{accident}",
+                                                    "违法行为已被依法查处并责令改正，但该单位在整改期间不执行整改要求，发生{accident}"],
+    "accident_during_lawful_processing": ["该局已依法立案调查并责令改正，在案件按法律程序办理期间发生{accident}",
+                                          "违法行为已被依法调查和责令改正，在案件移送过程中发生{accident}"],
     "not_liable_under_rules_at_the_time": ["按照事发当时的法律法规和有关规定，不应追究当事人责任"],
     "outside_assigned_duties": ["经核对“三定”方案，该事项不属于当事人所在股室的职责范围",
                                 "根据“三定”职责，该项监管工作不属于当事人的职责"],
     "other_duty_fulfilled_ground": ["经局党组研究认定，属于其他履职尽责依法不应当追究责任的情形"],
-    "cause_no_applicable_rule": ["对{newform}，当时既无明确法律规定，也无相关政策要求和职业规范可循",
-                                 "因该领域尚无法律规定和政策要求"],
+    "cause_no_applicable_rule": ["对{newform}等新情况，当时既无明确法律规定，也无相关政策要求和职业规范可循",
+                                 "因该类问题当时尚无法律规定和政策要求", "该类情形当时没有可供遵循的法律规定、政策要求和职业要求"],
     "cause_objective_factors": ["受{objective}等客观因素影响", "因{objective}这一客观原因"],
     "cause_unforeseeable": ["该情况事先难以预见预料", "此种情形属于难以预见的因素"],
     "bold_exploration_under_directive": ["为贯彻落实上级关于{directive}的决策部署，当事人主动作为、大胆探索、先行先试，出现失误"],
@@ -561,18 +601,19 @@ FACT_PHRASES = {
     "on_the_spot_decision_error": ["为防止执法风险扩大，当事人在现场临机决断，事后发现处置存在偏差"],
     "inspection_target_concealed": ["检查时执法对象故意隐瞒有关情况、未如实反映，致使当事人未能及时发现潜在问题",
                                     "{cp}在检查中刻意隐瞒、未如实报告，导致潜在问题未被及时发现"],
-    "intentional_violation_despite_measures": ["{cp}主观故意违法，在执法人员已依法采取责令改正、查封等措施后仍擅自作业，发生事故"],
+    "intentional_violation_despite_measures": ["{cp}主观故意违法，在执法人员已依法采取责令改正、查封等法定措施后仍继续违法经营，导致发生{accident}",
+                                               "执法人员已依法下达责令改正通知并采取法定措施，但{cp}故意违法、拒不改正，仍发生{accident}"],
     "breaking_entrenched_interests": ["在处理相关执法矛盾过程中，当事人勇于破除障碍、触及固有利益，造成一定偏差"],
     "other_tolerable_circumstance": ["经局党组研究认定，属于其他可以容错免责的情形"],
-    "not_prohibited_by_law": ["所采取的做法法律没有明令禁止", "其做法不属于法律明令禁止的情形"],
-    "loss_or_adverse_impact": ["造成了一定经济损失", "产生了一定不良影响", "给经营者造成一定损失"],
+    "not_prohibited_by_law": ["当事人所采取的做法法律没有明令禁止", "当事人的做法不属于法律明令禁止的情形"],
+    "loss_or_adverse_impact": ["该问题造成了一定经济损失", "此事产生了一定不良影响", "该问题给相关经营者造成了一定损失"],
     "major_loss": ["造成直接经济损失{amt}万元，属于重大损失", "事件造成重大经济损失（约{amt}万元）"],
     "serious_adverse_impact": ["事件经网络媒体传播后引发舆情，造成严重不良影响", "相关情况被多家媒体报道，造成严重不良影响"],
     "corrected_timely": ["发现问题后当事人及时予以纠正", "当事人于发现问题当日即撤销原决定并重新作出处理", "问题发现后已及时纠正改正"],
     "remedied_actively": ["事后当事人积极主动消除不良影响、挽回损失", "当事人主动上门说明情况并协调善后，挽回了损失、消除了影响"],
-    "proactively_limited_loss": ["当事人主动采取下架封存、召回等措施，有效避免了损失扩大", "当事人主动采取补救措施，有效挽回了影响"],
+    "proactively_limited_loss": ["当事人发现问题后主动采取补救措施，有效避免了损失扩大", "当事人主动采取措施，有效挽回了影响"],
     "cooperated_with_investigation": ["当事人积极配合问责调查，如实说明情况"],
-    "accepted_responsibility": ["主动承担责任并作出书面检讨"],
+    "accepted_responsibility": ["主动承担责任，作出书面检讨"],
     "other_mitigating_ground": ["经局党组研究，认定其具有其他依法可以从轻、减轻的情形"],
     "applied_by_individual": ["当事人本人向单位书面提出了容错认定申请", "当事人直接向局党组提出容错认定申请"],
     "maliciously_accused": ["经查，有关人员在网络上对当事人进行恶意炒作和诽谤", "调查中发现举报人对当事人存在诬告陷害情形"],
@@ -609,6 +650,11 @@ S3_FACTS = ["counterparty_deception", "counterparty_evaded_investigation", "coun
 S4_FACTS = ["loss_or_adverse_impact", "major_loss", "serious_adverse_impact", "corrected_timely", "remedied_actively",
             "proactively_limited_loss", "cooperated_with_investigation", "accepted_responsibility",
             "other_mitigating_ground"]
+_ELSEWHERE = ["enforcement_personnel", "applied_by_individual", "report_received", "report_real_name",
+              "report_found_untrue", "report_unsubstantiated", "maliciously_accused", "decision_publicized",
+              "extension_applied", "special_circumstances"]
+assert sorted(S2_FACTS + S3_FACTS + S4_FACTS + _ELSEWHERE) == sorted(VOCAB), "every fact must be narrated somewhere"
+assert all(k in FACT_PHRASES for k in S2_FACTS + S3_FACTS + S4_FACTS)
 NEG_GROUP = {"no_major": 4, "not_remedied": 4, "not_corrected": 4, "prohibited": 3, "late_transfer": 2,
              "not_escalated": 3, "not_accepted": 4}
 
@@ -795,7 +841,7 @@ def choose_unit(rng, field):
         return rng.choice(FIELD_UNITS[field])
     if x < 0.78:
         return BRIGADE
-    return rng.choice(TOWNS) + "市场监督管理所"
+    return rng.choice(TOWNS)[0] + "市场监督管理所"
 
 
 def join_clauses(parts):
@@ -863,17 +909,18 @@ def phrase(rng, key, ctx, table=FACT_PHRASES):
 
 def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_text=None):
     c = CTX[field]
+    sc = rng.choice(c["scenes"])
     ctx = dict(
         cp="行政相对人" if rng.random() < 0.4 else "该经营者",
-        product=rng.choice(c["product"]), hazard=rng.choice(c["hazard"]), doc=c["doc"], dept=c["dept"],
-        crime=c["crime"], newform=c["newform"], objective=rng.choice(OBJECTIVE),
+        product=rng.choice(sc["product"]), hazard=rng.choice(sc["hazard"]), doc=c["doc"], dept=c["dept"],
+        crime=c["crime"], newform=c["newform"], objective=rng.choice(OBJECTIVE), accident=c["accident"],
         fm=rng.choice(FORCE_MAJEURE_COVID + FORCE_MAJEURE if sl.conduct.year <= 2022 else FORCE_MAJEURE),
         directive=rng.choice(DIRECTIVES), reform=rng.choice(REFORMS), keywork=rng.choice(KEY_WORK),
         policy=rng.choice(POLICIES), amt=rng.choice([18, 26, 35, 47, 62, 85, 120]), months=rng.randint(2, 7),
-        decision_kind=rng.choice(DECISION_KIND), violation=rng.choice(c["violation"]),
-        emergency=rng.choice(c["emergency"]),
+        decision_kind=rng.choice(DECISION_KIND), violation=rng.choice(sc["violation"]),
+        emergency=sc["emergency"] or rng.choice(c["emergency"]),
     )
-    target = rng.choice(c["target"]).format(town=rng.choice(TOWNS))
+    target = sc["target"].format(town=rng.choice(TOWNS)[1])
     ctx["target"] = target
     sentences = []
     # S1: identity and the error
@@ -881,8 +928,9 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
     err = rng.choice(errs).format_map(ctx)
     unk = sl.unknown
     if facts.get("enforcement_personnel") is False:
-        sentences.append(f"经查，当事人{name}系{unit}聘用的{rng.choice(AUX_ROLES)}，未取得行政执法证件，不属于执法人员。")
-        who, act = "其", "协助开展" + rng.choice(ACTIVITY)
+        role = AUX_FIELD.get(field) if rng.random() < 0.5 and field in AUX_FIELD else rng.choice(AUX_ROLES)
+        sentences.append(f"经查，当事人{name}系{unit}聘用的{role}，未取得行政执法证件，不属于执法人员。")
+        who, act = "其", rng.choice(ACTIVITY)
     elif unk == "enforcement_personnel":
         sentences.append(f"当事人{name}系{unit}聘用人员，{UNKNOWN_PHRASES[unk]}。")
         who, act = "其", rng.choice(ACTIVITY)
@@ -898,10 +946,11 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
             who = name
         act = rng.choice(ACTIVITY)
     cd = cn(sl.conduct)
+    aux = facts.get("enforcement_personnel") is False
     if frame == "inspect":
-        s1 = f"{cd}，{who}在对{target}开展{act}时，{err}。"
+        s1 = f"{cd}，{who}在{'协助执法人员' if aux else ''}对{target}开展{act}时，{err}。"
     elif frame == "case":
-        s1 = f"{cd}，{who}在办理{target}涉嫌{ctx['violation']}一案中，{err}。"
+        s1 = f"{cd}，{who}在{'协助' if aux else ''}办理{target}涉嫌{ctx['violation']}一案中，{err}。"
     elif frame == "emergency":
         s1 = f"{cd}，{who}在现场处置{target}{ctx['emergency']}时，{err}。"
     elif frame == "pilot":
@@ -923,6 +972,8 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
                 if k == "accepted_responsibility" and parts and facts.get("cooperated_with_investigation") is True:
                     parts[-1] = parts[-1] + "，并" + p
                     continue
+                if p.startswith("但") and any(q.startswith("但") for q in parts):
+                    p = "且" + p[1:]
                 parts.append(p)
         for n in neg:
             if NEG_GROUP[n] == neg_group:
@@ -932,6 +983,7 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
                 parts.append(phrase(rng, n, ctx, NEG_PHRASES))
         return join_clauses(parts)
 
+    first_fact = len(sentences)
     g2 = group(S2_FACTS, 2)
     g3 = group(S3_FACTS, 3)
     g4 = group(S4_FACTS, 4)
@@ -954,6 +1006,7 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
         p5.append(phrase(rng, "maliciously_accused", ctx))
     if p5:
         sentences.append(join_clauses(p5) + "。")
+    end_fact = len(sentences)
     # S6: decision and notice
     if rec is None:
         if "decision" in dates:
@@ -967,9 +1020,10 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
             op = rng.choice(OPENER_DECISION_NODATE)
         s6 = op + "，" + rng.choice(DECISION_TEXT[rec])
         if "notified" in dates:
-            s6 += f"，并于{cn(dates['notified'])}以书面形式告知当事人及所在单位"
+            s6 += rng.choice(["；{d}，认定结论以书面形式告知当事人及所在单位", "；认定结论于{d}书面告知当事人及所在单位",
+                              "；{d}，该局向当事人及所在单位送达了认定结论"]).format(d=cn(dates["notified"]))
         if facts.get("decision_publicized") is True:
-            s6 += rng.choice(["，并在全局范围内予以公开", "，并在局机关内部进行了公示"])
+            s6 += rng.choice(["，同时在全局范围内予以公开", "，认定情况已在局机关内部公示"])
         sentences.append(s6 + "。")
     # S7: correction
     if corr:
@@ -987,13 +1041,13 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
         sentences.append(s7 + "。")
     # keep 3–6 sentences
     while len(sentences) > 6:
-        # merge the two shortest adjacent middle sentences
-        best = min(range(1, len(sentences) - 2), key=lambda i: len(sentences[i]) + len(sentences[i + 1]))
+        # merge the two shortest adjacent sentences of facts (never the opening, the decision or the correction)
+        assert end_fact - first_fact >= 2, sentences
+        best = min(range(first_fact, end_fact - 1), key=lambda i: len(sentences[i]) + len(sentences[i + 1]))
         sentences[best:best + 2] = [sentences[best][:-1] + "；" + sentences[best + 1]]
-    while len(sentences) < 3:
-        sentences.insert(-1, rng.choice([f for f in CONTEXT_FILLERS if f not in sentences]))
-    if len(sentences) < 6 and rng.random() < 0.25:
-        sentences.insert(-1, rng.choice([f for f in CONTEXT_FILLERS if f not in sentences]))
+        end_fact -= 1
+    while len(sentences) < 3 or (len(sentences) < 6 and rng.random() < 0.2):
+        sentences.insert(end_fact, rng.choice([f for f in CONTEXT_FILLERS if f not in sentences]))
     return "".join(sentences)
 
 
@@ -1030,7 +1084,7 @@ def decorate(rng, sl, facts, intended, rec):
 
 ROBUST = {
     "R1": dict(field="食品安全", error="漏检隐患",
-               text="现场检查笔录记载：\"3号货架、#4冷柜内的酱卤制品未见标签\"，当事人在笔录中签注“情况属实”。"),
+               text="现场检查笔录记载：\"3号货架、#4冷柜内部分商品未见中文标签\"，经营者在笔录中签注“情况属实”。"),
     "R2": dict(field="网络交易", error="整改监督不到位",
                text="网络交易监测平台导出记录显示，该店铺的处置状态字段为 status:-1（未处置），备注栏为 \"待复核#2\"。"),
     "R3": dict(field="广告监管", error="程序瑕疵", unit='综合行政执法大队"双随机"联合检查组',

@@ -190,17 +190,27 @@ class RuleSet:
                       for atom in ctl.symbolic_atoms.by_signature(name, arity))
 
     def evaluate(self, cases: Sequence[Case], as_of: dt.date | None = None,
-                 effective_date: dt.date | None = None) -> list[Result]:
-        """Evaluate many cases in one grounding; results in input order."""
+                 effective_date: dt.date | None = None,
+                 recurrence: tuple[int, int] | None = None) -> list[Result]:
+        """Evaluate many cases in one grounding; results in input order.
+
+        ``recurrence`` = (threshold, window days) adds the cases' labels for the
+        a18 rules over the whole set (a rule set loaded with ``corpus=True``).
+        """
         as_of = as_of or dt.date.today()
+        params = {"as_of": day(as_of)}
+        if effective_date:
+            params["effective_date"] = day(effective_date)
+        if recurrence:
+            params["recurrence_threshold"], params["recurrence_window"] = recurrence
         ctl = self.control(["--models=2"])
         with ctl.backend() as backend:
-            add_fact(backend, clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]))
-            if effective_date:
-                add_fact(backend, clingo.Function("param", [clingo.Function("effective_date"),
-                                                            clingo.Number(day(effective_date))]))
+            for name, value in params.items():
+                add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
             for index, case in enumerate(cases):
                 add_case(backend, index, case)
+                if recurrence:
+                    add_labels(backend, index, case)
         ctl.ground([("base", [])])
         symbols = self._solve(ctl)
         return self._read(symbols, cases, as_of)
@@ -283,6 +293,13 @@ def add_case(backend: clingo.Backend, index: int, case: Case) -> None:
         add_fact(backend, clingo.Function("word", [c, clingo.Number(word), clingo.Number(bits)]))
     for key, value in case.dates.items():
         add_fact(backend, clingo.Function("date", [c, _DATE_KEY[key], clingo.Number(day(value))]))
+
+
+def add_labels(backend: clingo.Backend, index: int, case: Case) -> None:
+    """The a18 labels, as strings: they are compared, never parsed."""
+    for kind in ("field", "error_type"):
+        if value := getattr(case, kind):
+            add_fact(backend, clingo.Function("label", [clingo.Number(index), clingo.Function(kind), clingo.String(value)]))
 
 
 @cache

@@ -1,0 +1,119 @@
+"""The command line as a user runs it: output, exit codes, no tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+
+GOLDEN = ROOT / "cases" / "golden"
+
+
+def rongcuo(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def test_evaluate_json_has_the_contract_keys():
+    run = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml", "--format", "json", "--as-of", "2024-12-31")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert list(out)[:5] == ["case", "profile", "rules", "as_of", "disposition"]
+    assert out["disposition"] == "exempt"
+    assert out["outcomes"][0] == {"outcome": "exempt", "modality": "may",
+                                  "grounds": ["a11.p1.i6", "a11.p2"], "catch_all": False}
+    assert {"consequence": "correction_required", "args": [], "grounds": ["a16", "a17"]} in out["consequences"]
+
+
+def test_evaluate_several_cases_one_line_each():
+    run = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml", GOLDEN / "g-a2-out-of-scope.yaml", "--format", "json")
+    lines = run.stdout.splitlines()
+    assert [json.loads(line)["disposition"] for line in lines] == ["exempt", "out_of_scope"]
+
+
+def test_evaluate_text_is_chinese_and_cites_the_measure():
+    run = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml")
+    assert "处理结论：容错免责（可以）" in run.stdout
+    assert "第十一条第一款第（六）项、第十一条第二款" in run.stdout
+    assert "局党组" in run.stdout
+    english = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml", "--lang", "en")
+    assert "Disposition: exempt" in english.stdout and "Art. 11(1)(vi)" in english.stdout
+
+
+def test_profiles_answer_differently():
+    case = GOLDEN / "g-q3-duty-fulfilled-vs-exclusion.yaml"
+    got = {p: json.loads(rongcuo("evaluate", case, "--profile", p, "--format", "json").stdout)["disposition"]
+           for p in ("default", "literal", "strict")}
+    assert got == {"default": "excluded", "literal": "duty_fulfilled", "strict": "excluded"}
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"id": "A", "facts": {"major_los": True}}, "facts.major_los: unknown fact id — did you mean major_loss?"),
+    ({"id": "A", "dates": {"decision": "2024-13-01"}}, "dates.decision: '2024-13-01' is not a date"),
+    ({"id": "A", "facts": {"major_loss": "unknown"}}, "facts.major_loss: `unknown` is not evaluated yet"),
+    ({"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}},
+     "facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other"),
+])
+def test_bad_case_one_line_exit_2(tmp_path, data, message):
+    path = write(tmp_path, "bad.yaml", data)
+    run = rongcuo("evaluate", path)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert run.stderr.startswith(f"rongcuo: {path}: ") and message in run.stderr
+
+
+def test_duplicate_ids_name_both_files(tmp_path):
+    a = write(tmp_path, "a.yaml", {"id": "SAME"})
+    b = write(tmp_path, "b.yaml", {"id": "SAME"})
+    run = rongcuo("evaluate", tmp_path)
+    assert run.returncode == 2
+    assert f"{b}: id: 'SAME' is also the id of {a}" in run.stderr
+
+
+def test_bad_option_values_exit_2(tmp_path):
+    case = GOLDEN / "g-a11-p1-i6.yaml"
+    assert rongcuo("evaluate", case, "--as-of", "tomorrow").returncode == 2
+    run = rongcuo("evaluate", case, "--profile", "lenient")
+    assert run.returncode == 2 and "no profile 'lenient'" in run.stderr and "default, literal, strict" in run.stderr
+    assert rongcuo("evaluate", tmp_path / "missing.yaml").returncode == 2
+
+
+def test_test_command_counts_and_fails_with_a_diff(tmp_path):
+    run = rongcuo("test")
+    assert run.returncode == 0 and run.stdout.strip().splitlines()[-1].endswith(" passed, 0 failed")
+    golden = yaml.safe_load((GOLDEN / "g-a11-p1-i6.yaml").read_text())
+    golden["expect"] = {"all": {"disposition": "mitigated"}}
+    path = write(tmp_path, "g.yaml", golden)
+    run = rongcuo("test", path)
+    assert run.returncode == 1
+    assert "disposition: expected mitigated, got exempt" in run.stdout
+    assert run.stdout.strip().endswith("0 passed, 3 failed")
+
+
+def test_clauses_ledger_lists_every_article():
+    run = rongcuo("clauses")
+    assert run.returncode == 0
+    for n in ("一", "十", "十一", "二十"):
+        assert f"第{n}条" in run.stdout
+    assert "rules/a11_tolerance.lp:" in run.stdout
+    rows = [json.loads(line) for line in rongcuo("clauses", "--format", "json").stdout.splitlines()]
+    assert {r["status"] for r in rows} <= {"encoded", "partly", "not_computable"}
+
+
+def test_main_job_writes_a_report(tmp_path):
+    out = tmp_path / "report"
+    run = rongcuo("evaluate", GOLDEN, "--out", out, "--as-of", "2024-12-31")
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    rejected = run.stdout.split(" evaluated, ")[1].split(" ")[0]
+    assert len(results) + int(rejected) == len(list(GOLDEN.glob("*.yaml")))
+    assert "处理结论分布" in (out / "report.md").read_text()

@@ -1,0 +1,113 @@
+"""The engine: rule sets loaded safely, hashed, and many cases in one grounding."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from rongcuo.cases import parse_case
+from rongcuo.engine import RuleError, RuleSet, bundled_root
+
+
+def copy_rules(tmp_path):
+    root = tmp_path / "asp"
+    shutil.copytree(bundled_root(), root)
+    return root
+
+
+def case(i, **facts):
+    return parse_case({"id": f"C{i}", "facts": {"enforcement_personnel": True, **facts}}, "t")
+
+
+def test_hash_is_stable_and_names_the_profile(tmp_path):
+    a, b = RuleSet.load("default"), RuleSet.load("default")
+    assert a.digest == b.digest and len(a.digest) == 16
+    assert RuleSet.load("literal").digest != a.digest
+    assert RuleSet.load("default", copy_rules(tmp_path)).digest == a.digest  # content, not location
+
+
+def test_hash_changes_with_any_rule_text(tmp_path):
+    root = copy_rules(tmp_path)
+    with open(root / "questions" / "q1_either.lp", "a") as f:
+        f.write("% an edit\n")
+    assert RuleSet.load("default", root).digest != RuleSet.load("default").digest
+    assert RuleSet.load("literal", root).digest == RuleSet.load("literal").digest  # literal uses q1_both
+
+
+def test_script_is_refused_unless_trusted(tmp_path):
+    root = copy_rules(tmp_path)
+    (root / "rules" / "evil.lp").write_text('#script (python)\nimport os\n#end.\n')
+    with pytest.raises(RuleError, match="#script in a rule file"):
+        RuleSet.load("default", root)
+    assert RuleSet.load("default", root, trusted=True).digest
+
+
+def test_include_outside_the_rule_base_is_refused_unless_trusted(tmp_path):
+    root = copy_rules(tmp_path)
+    (tmp_path / "outside.lp").write_text("extra(1).\n")
+    (root / "profiles" / "mine.lp").write_text('#include "../../outside.lp".\n#include "../questions/q1_either.lp".\n')
+    with pytest.raises(RuleError, match="included from outside the rule base"):
+        RuleSet.load("mine", root)
+    assert RuleSet.load("mine", root, trusted=True).digest
+
+
+def test_includes_inside_the_rule_base_are_fine_and_unknown_profile_is_named(tmp_path):
+    with pytest.raises(RuleError, match="no profile 'nope' — available: default, literal, strict"):
+        RuleSet.load("nope")
+
+
+def test_parse_error_is_a_rule_error(tmp_path):
+    root = copy_rules(tmp_path)
+    (root / "rules" / "broken.lp").write_text("grant(C :- .\n")
+    with pytest.raises(RuleError, match="do not parse"):
+        RuleSet.load("default", root)
+
+
+def test_ambiguous_rule_set_is_reported(tmp_path):
+    root = copy_rules(tmp_path)
+    (root / "rules" / "loop.lp").write_text("p(C) :- case(C), not q(C). q(C) :- case(C), not p(C).\n")
+    with pytest.raises(RuleError, match="ambiguous"):
+        RuleSet.load("default", root).evaluate([case(0)])
+
+
+def test_many_cases_in_one_grounding_keep_their_own_answers(default_rules):
+    cases = [case(0, inspection_target_concealed=True, not_prohibited_by_law=True, remedied_actively=True),
+             case(1, exceeded_statutory_scope=True),
+             parse_case({"id": "C2"}, "t"),
+             case(3)]
+    assert [r.disposition for r in default_rules.evaluate(cases)] == ["exempt", "excluded", "out_of_scope", "none"]
+    assert [r.case for r in default_rules.evaluate(cases)] == ["C0", "C1", "C2", "C3"]
+
+
+def test_dates_are_compared_in_asp(default_rules):
+    decided = {"id": "D", "facts": {"enforcement_personnel": True}, "dates": {"decision": "2024-03-20"}}
+    on_time = parse_case({**decided, "dates": {"decision": "2024-03-20", "notified": "2024-03-27"}}, "t")
+    late = parse_case({**decided, "dates": {"decision": "2024-03-20", "notified": "2024-03-28"}}, "t")
+    silent = parse_case(decided, "t")
+    keys = [{c.key for c in r.consequences}
+            for r in default_rules.evaluate([on_time, late, silent], as_of=dt.date(2024, 3, 28))]
+    assert "notification_due(2024-03-27)" in keys[0] and "notification_late" not in keys[0]
+    assert "notification_late" in keys[1]
+    assert "notification_late" in keys[2]
+    assert "notification_late" not in {c.key for c in default_rules.evaluate([silent], as_of=dt.date(2024, 3, 27))[0].consequences}
+
+
+def test_effective_date_marks_earlier_conduct(default_rules):
+    old = parse_case({"id": "O", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2019-05-01"}}, "t")
+    keys = lambda r: {c.key for c in r.consequences}
+    assert "predates_measure" in keys(default_rules.evaluate([old], effective_date=dt.date(2020, 1, 1))[0])
+    assert "predates_measure" not in keys(default_rules.evaluate([old])[0])
+
+
+def test_a18_recurrence_over_a_set_of_cases():
+    rules = RuleSet.load("default", corpus=True)
+    assert rules.digest != RuleSet.load("default").digest
+    days = ["2024-01-10", "2024-05-01", "2024-12-30", "2025-06-01"]
+    cases = [parse_case({"id": f"R{i}", "error_type": "漏检隐患", "facts": {"enforcement_personnel": True},
+                         "dates": {"conduct": d}}, "t") for i, d in enumerate(days)]
+    results = rules.evaluate(cases, recurrence=(3, 365))
+    warned = [r.case for r in results if any(c.consequence == "recurrence_warning" for c in r.consequences)]
+    assert warned == ["R0", "R1", "R2"]
+    assert results[0].consequences[-1].args == ("error_type", "漏检隐患")
+    assert not any(c.consequence == "recurrence_warning"
+                   for r in rules.evaluate(cases, recurrence=(4, 365)) for c in r.consequences)
