@@ -532,10 +532,15 @@ KEY_WORK = ["民生领域“铁拳”行动", "校园食品安全守护行动", 
             "春耕农资市场整治"]
 POLICIES = ["《中华人民共和国食品安全法实施条例》修订", "《中华人民共和国广告法》相关条款修改", "上级部署调整",
             "新旧行政处罚裁量基准衔接", "《明码标价和禁止价格欺诈规定》施行", "首违不罚清单调整"]
-OBJECTIVE = ["快检设备故障", "执法记录仪存储卡损坏", "暴雪导致道路中断", "执法办案平台系统升级停用", "检测试剂批次质量问题",
-             "沙尘暴天气"]
+OBJECTIVE = ["快检设备故障", "执法记录仪存储卡损坏", "执法办案平台系统升级停用", "检测试剂批次质量问题"]
 FORCE_MAJEURE_COVID = ["新冠肺炎疫情封控管理", "辖区实行疫情静态管理"]
-FORCE_MAJEURE = ["特大暴雪致道路中断", "突发洪涝灾害", "强沙尘暴天气"]
+# weather, by the months in which it is plausible in Naiman Banner
+WEATHER_OBJECTIVE = [("暴雪导致道路中断", (11, 12, 1, 2, 3)), ("沙尘暴天气", (3, 4, 5)), ("持续强降雨", (6, 7, 8))]
+WEATHER_FM = [("特大暴雪致道路中断", (11, 12, 1, 2, 3)), ("强沙尘暴天气", (3, 4, 5)), ("突发洪涝灾害", (6, 7, 8, 9))]
+
+
+def seasonal(pool, table, month):
+    return pool + [w for w, months in table if month in months]
 SPECIAL = ["需等待上级检验机构出具复检结论", "当事人参加自治区集中业务培训", "整改事项涉及跨部门协调",
            "恰逢疫情防控封控期间", "涉事设备需厂家返厂维修"]
 WEAK_REASON = ["工作任务繁重", "年底事务较多", "人员调整"]
@@ -561,11 +566,11 @@ FACT_PHRASES = {
     "evidence_chain_incomplete": ["但案卷中关键证据缺失，未形成完整的证据链", "但据以定案的证据未能形成完整的证据链"],
     "case_review_skipped": ["但案件未经严格的案件审查即作出决定", "但该案未按规定提交案件审核"],
     "major_decision_without_legal_review": ["但该处罚属重大执法决定，作出前未经法制审核", "但该重大执法决定未按规定进行法制审核"],
-    "suspected_detention_or_crime": ["经查，涉案当事人的行为涉嫌{crime}", "涉案{product}经检验，当事人行为涉嫌{crime}"],
+    "suspected_detention_or_crime": ["经查，涉案经营者的行为涉嫌{crime}", "涉案{product}经检验，涉案经营者的行为涉嫌{crime}"],
     "transferred_to_police": ["该局已依法将案件及时移送奈曼旗公安局，并协助开展调查", "案件已按规定及时移送公安机关"],
     "exceeded_statutory_scope": ["当事人对不属于本局管辖的事项径行作出处理，超越了法定职责范围",
                                  "其所采取的扣押措施超出了法定职权范围"],
-    "violated_statutory_procedure": ["作出处理决定前未依法告知当事人陈述、申辩权利，违反法定程序",
+    "violated_statutory_procedure": ["作出处理决定前未依法告知行政相对人陈述、申辩权利，违反法定程序",
                                      "未经负责人批准即实施查封扣押，违反了法定程序", "超过法定期限作出处理决定，违反法定程序"],
     "counterparty_deception": ["经查，{cp}提供了伪造的{doc}，致使执法人员作出错误执法决定",
                                "行政相对人故意隐瞒真实情况并提供虚假材料，导致作出错误执法决定"],
@@ -574,8 +579,8 @@ FACT_PHRASES = {
     "counterparty_refused_decision": ["{cp}拒不执行该局作出的行政处罚决定和责令改正通知"],
     "escalated_to_government_or_court": ["该局已依法申请人民法院强制执行", "该局已依法提请旗人民政府责令其停业、关闭"],
     "violation_continued": ["但被执行人仍继续违法生产经营"],
-    "harm_from_tampered_seized_property": ["当事人擅自撕毁封条，转移并销售了被查封的{product}，导致危害后果发生",
-                                           "被查封的{product}被当事人擅自转移、变卖，造成危害后果"],
+    "harm_from_tampered_seized_property": ["涉案经营者擅自撕毁封条，转移并销售了被查封的{product}，导致危害后果发生",
+                                           "被查封的{product}被涉案经营者擅自转移、变卖，造成危害后果"],
     "force_majeure_prevented_duty": ["因{fm}这一不可抗力因素，执法人员无法按期到场履行职责",
                                      "受{fm}影响，执法人员客观上无法依法履行复查职责"],
     "other_department_fault": ["因{dept}出具的相关意见存在错误，导致该局作出错误判定",
@@ -592,7 +597,7 @@ FACT_PHRASES = {
     "other_duty_fulfilled_ground": ["经局党组研究认定，属于其他履职尽责依法不应当追究责任的情形"],
     "cause_no_applicable_rule": ["对{newform}等新情况，当时既无明确法律规定，也无相关政策要求和职业规范可循",
                                  "因该类问题当时尚无法律规定和政策要求", "该类情形当时没有可供遵循的法律规定、政策要求和职业要求"],
-    "cause_objective_factors": ["受{objective}等客观因素影响", "因{objective}这一客观原因"],
+    "cause_objective_factors": ["受{objective}等客观因素影响，工作中出现偏差", "该失误系{objective}这一客观因素所致"],
     "cause_unforeseeable": ["该情况事先难以预见预料", "此种情形属于难以预见的因素"],
     "bold_exploration_under_directive": ["为贯彻落实上级关于{directive}的决策部署，当事人主动作为、大胆探索、先行先试，出现失误"],
     "reform_pilot_error": ["在推进{reform}改革试点中先行先试、突破常规，出现探索性失误，未达到预期效果"],
@@ -692,7 +697,7 @@ class Slot:
 
 
 CLUSTERS = {
-    "C1": dict(label="临机处置失误 / 特种设备 / 特种设备安全监察股，2022年12月至2023年2月（供暖季锅炉、电梯险情）",
+    "C1": dict(label="临机处置失误 / 特种设备 / 特种设备安全监察股，2022年12月至2023年2月（供暖季特种设备险情现场处置）",
                en="on-the-spot decision errors, special equipment, heating season 2022-12 to 2023-02"),
     "C2": dict(label="移送不及时 / 食品安全·药品医疗器械 / 综合行政执法大队，2023年5月至10月",
                en="late transfer to the police, food and drugs, enforcement brigade, 2023-05 to 2023-10"),
@@ -888,12 +893,12 @@ def make_dates(rng, sl, recorded):
             sl.flags.append("extension" + ("" if special else "_no_special"))
             if done > (ext if special else deadline):
                 sl.flags.append("late_correction")
-        elif x < 0.18:
+        elif x < 0.15:
             done = deadline + dt.timedelta(days=rng.randint(1, 30))
             dates["correction_completed"] = done
             corr.update(done=done)
             sl.flags.append("late_correction")
-        elif x < 0.20:
+        elif x < 0.17:
             corr.update(done=None)
             sl.flags.append("correction_not_completed")
         else:
@@ -913,8 +918,10 @@ def narrative(rng, sl, rec, facts, neg, dates, corr, name, unit, field, robust_t
     ctx = dict(
         cp="行政相对人" if rng.random() < 0.4 else "该经营者",
         product=rng.choice(sc["product"]), hazard=rng.choice(sc["hazard"]), doc=c["doc"], dept=c["dept"],
-        crime=c["crime"], newform=c["newform"], objective=rng.choice(OBJECTIVE), accident=c["accident"],
-        fm=rng.choice(FORCE_MAJEURE_COVID + FORCE_MAJEURE if sl.conduct.year <= 2022 else FORCE_MAJEURE),
+        crime=c["crime"], newform=c["newform"], accident=c["accident"],
+        objective=rng.choice(seasonal(OBJECTIVE, WEATHER_OBJECTIVE, sl.conduct.month)),
+        fm=rng.choice(seasonal(FORCE_MAJEURE_COVID if sl.conduct.year <= 2022 else [], WEATHER_FM, sl.conduct.month)
+                      or ["突发极端天气"]),
         directive=rng.choice(DIRECTIVES), reform=rng.choice(REFORMS), keywork=rng.choice(KEY_WORK),
         policy=rng.choice(POLICIES), amt=rng.choice([18, 26, 35, 47, 62, 85, 120]), months=rng.randint(2, 7),
         decision_kind=rng.choice(DECISION_KIND), violation=rng.choice(sc["violation"]),
@@ -1319,13 +1326,21 @@ def readme(records, rows):
     L.append("问题类型分布（按年份）：\n")
     L.append(table(["问题类型"] + [str(y) for y in years] + ["合计"],
                    [(e,) + tuple(err_year[e][y] for y in years) + (sum(err_year[e].values()),)
-                    for e in sorted(err_year, key=lambda e: -sum(err_year[e].values()))]) + "\n")
+                    for e in sorted(err_year, key=lambda e: (-sum(err_year[e].values()), e))]) + "\n")
+    common_err = sorted({r["error_type"] for r in records if r["error_type"] not in RARE_TYPES},
+                        key=lambda e: (-sum(err_year[e].values()), e))
+    flagged_err = [e for e in common_err if windows([r["dates"]["conduct"] for r in records if r["error_type"] == e]) >= 3]
+    quiet_err = [e for e in common_err if e not in flagged_err]
+    flagged_fld = [f for f, _ in fields.most_common() if f != "知识产权" and
+                   windows([r["dates"]["conduct"] for r in records if r["field"] == f]) >= 3]
     L.append("### 第十八条用的集中、频发情形\n")
     L.append("下列聚集是刻意安排的。其中四个问题类型（临机处置失误、移送不及时、先行先试失误、查封扣押物品失管）"
              "在聚集之外分布稀疏：除去聚集成员，任何 365 天内均不超过 2 件，因此按默认参数（365 天内 3 次）"
-             "报出的这四类警示只能来自这些聚集。知识产权领域同理：2023 年以外任何 365 天内不超过 2 件。"
-             "漏检隐患、证据不足、程序瑕疵等常见问题类型和食品安全等大领域几乎在每个 365 天内都超过 3 件，"
-             "按默认参数也会报出，这反映的是该局长期存在的易错点，不是刻意安排的聚集。\n")
+             "报出的这四类警示只能来自这些聚集。知识产权领域同理：除 2023 年的集中外，任何 365 天内不超过 2 件。"
+             f"其余问题类型中，{'、'.join(flagged_err)} 在某个 365 天内达到 3 件以上"
+             + (f"（{'、'.join(quiet_err)} 未达到）" if quiet_err else "") +
+             f"，领域中 {'、'.join(flagged_fld)} 也是如此；按默认参数（以事发日期计）这些同样会报出警示，"
+             "反映的是该局长期存在的易错点，不是刻意安排的聚集。\n")
     L.append(table(["编号", "内容", "件数", "案例"], cl_rows) + "\n")
     L.append("### 刻意不一致的记录\n")
     L.append(f"以下 {len(inc)} 件的卷宗认定结论与办法（默认解释方案）应得的结论不一致，用于检验重新评估能否发现问题。"
@@ -1373,9 +1388,10 @@ def readme(records, rows):
     L.append("Planted clusters for a18 (recurrence): " + "; ".join(
         f"{c}: {CLUSTERS[c]['en']} ({n} records)" for c, _, n, _ in cl_rows) + ". The four rare error types and the "
              "IP field never reach 3 records in a 365-day window outside their cluster, so with the default parameters "
-             "their warnings come only from the clusters. Common error types (漏检隐患, 证据不足, 程序瑕疵 …) and large "
-             "fields recur in nearly every window and are flagged by the default parameters too; that is the bureau's "
-             "chronic pattern, not a planted cluster.\n")
+             "their warnings come only from the clusters (counted on conduct dates). The other error types ("
+             + ", ".join(flagged_err) + ") and the fields " + ", ".join(flagged_fld) + " also reach 3 in some "
+             "365-day window and are flagged by the default parameters; that is the bureau's chronic pattern, not a "
+             "planted cluster.\n")
     L.append(f"Deliberately inconsistent records ({len(inc)}): the recorded decision differs from the rules under the "
              "default profile; the narrative states the facts correctly. The table is in the Chinese part "
              "(columns: id, recorded, what the rules say, why). In short: exempt recorded despite a major loss, serious "

@@ -1,0 +1,15 @@
+"""The one place that talks to clingo.
+
+A :class:`RuleSet` is the rule base of one profile, parsed once and checked;
+:meth:`RuleSet.evaluate` grounds many cases in one program (the case index is
+an argument of every atom), solves once, and reads the answer set into
+:class:`Result` objects. Case facts reach clingo as symbols through the
+backend, never as program text.
+"""
+
+from .results import Consequence, Defeat, Outcome, Result
+from .ruleset import Citation, RuleError, RuleSet, bundled_root, profiles
+from .symbols import day
+
+__all__ = ["Citation", "Consequence", "Defeat", "Outcome", "Result", "RuleError", "RuleSet",
+           "bundled_root", "day", "profiles"]

@@ -1,0 +1,142 @@
+"""What an evaluation returns, read from the shown atoms of an answer set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import clingo
+
+from .. import measure
+from .. import vocabulary as vocab
+from ..cases import Case
+from .symbols import parse_atom
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str
+    modality: str | None
+    grounds: tuple[str, ...]
+    catch_all: bool = False
+
+
+@dataclass(frozen=True)
+class Defeat:
+    """A ground that would give ``outcome`` but is blocked by clause ``blocked_by``."""
+
+    outcome: str
+    grounds: tuple[str, ...]
+    blocked_by: str
+
+
+@dataclass(frozen=True)
+class Consequence:
+    consequence: str
+    args: tuple[str, ...]
+    grounds: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """name, or name(arg,…) — how golden files and reports name it."""
+        return f"{self.consequence}({','.join(self.args)})" if self.args else self.consequence
+
+
+@dataclass(frozen=True)
+class Result:
+    case: str
+    profile: str
+    rules: str
+    as_of: str
+    disposition: str | None
+    outcomes: tuple[Outcome, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+    defeated: tuple[Defeat, ...] = ()
+    contradictions: tuple[tuple[str, str], ...] = ()
+
+    def outcome(self, name: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.outcome == name), None)
+
+    def to_json(self) -> dict:
+        return {
+            "case": self.case,
+            "profile": self.profile,
+            "rules": self.rules,
+            "as_of": self.as_of,
+            "disposition": self.disposition,
+            "outcomes": [
+                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds),
+                 "catch_all": o.catch_all}
+                for o in self.outcomes
+            ],
+            "consequences": [
+                {"consequence": c.consequence, "args": list(c.args), "grounds": list(c.grounds)}
+                for c in self.consequences
+            ],
+            "defeated": [
+                {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by}
+                for d in self.defeated
+            ],
+        }
+
+
+def read_results(symbols: Sequence[clingo.Symbol], cases: Sequence[Case], profile: str, digest: str,
+                 as_of: dt.date) -> list[Result]:
+    """The shown atoms of one answer set, as one Result per case (input order)."""
+    # One str() per symbol is the cheapest way out of clingo; the part after
+    # the case index repeats across cases, so it is parsed once (parse_atom).
+    by_case: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for sym in symbols:
+        name, _, rest = str(sym).partition("(")
+        index, _, tail = rest.partition(",")
+        by_case[int(index)][name].append(parse_atom(tail))
+    return [_result(case, by_case.get(i, {}), profile, digest, as_of) for i, case in enumerate(cases)]
+
+
+def _result(case: Case, atoms: dict[str, list], profile: str, digest: str, as_of: dt.date) -> Result:
+    grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for outcome, source, item in atoms.get("ground", ()):
+        grounds[outcome].add((source, item))
+    modality = dict(atoms.get("outcome_modality", ()))
+    catch_all = {o for (o,) in atoms.get("rests_on_catch_all", ())}
+    outcomes = tuple(
+        Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
+        for name in vocab.outcome_names() if name in grounds
+    )
+    consequences: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+    for term, source in atoms.get("consequence", ()):
+        name, *args = term if isinstance(term, tuple) else (term,)
+        consequences[(name, tuple(args))].add(source)
+    order = list(vocab.vocabulary()["consequences"])
+    defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for outcome, source, item, by in atoms.get("blocked", ()):
+        defeats[(outcome, by)].add((source, item))
+    (disposition,) = atoms.get("disposition", [(None,)])[0]
+    return Result(
+        case=case.id,
+        profile=profile,
+        rules=digest,
+        as_of=as_of.isoformat(),
+        disposition=disposition,
+        outcomes=outcomes,
+        consequences=tuple(
+            Consequence(name, args, _in_order(cites))
+            for (name, args), cites in sorted(consequences.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))
+        ),
+        defeated=tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
+        contradictions=tuple(sorted(atoms.get("contradiction", ()))),
+    )
+
+
+
+def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(clause_ids, key=measure.order))
+
+
+def _cited(pairs: set[tuple[str, str]]) -> tuple[str, ...]:
+    """Grounds as cited: each item before the clause that gives it effect
+    (a10.p1.i2, a10.p1), in the measure's order of the items."""
+    ordered = sorted(pairs, key=lambda p: (measure.order(p[1]), measure.order(p[0])))
+    return tuple(dict.fromkeys(c for source, item in ordered for c in (item, source)))

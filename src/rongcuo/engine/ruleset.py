@@ -1,0 +1,181 @@
+"""Rule sets: the rule base of one profile, parsed once, checked, hashed, evaluated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import clingo
+from clingo import ast
+
+from ..cases import Case
+from .results import Result, read_results
+from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, day, value
+
+
+class RuleError(Exception):
+    """A rule set that cannot be used: missing, unsafe, or without a unique answer."""
+
+
+def bundled_root() -> Path:
+    """The bundled rule base: inside the installed package, or asp/ of a checkout."""
+    packaged = Path(str(files("rongcuo").joinpath("asp")))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "asp"
+
+
+def profiles(root: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in ((root or bundled_root()) / "profiles").glob("*.lp"))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A rule statement that names a clause id."""
+
+    clause: str
+    file: str
+    line: int
+    head: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rule base of one profile, parsed and checked once, evaluated many times."""
+
+    root: Path
+    profile: str
+    statements: tuple[ast.AST, ...] = field(repr=False)
+    files: tuple[Path, ...]
+    digest: str
+
+    @classmethod
+    def load(cls, profile: str = "default", root: Path | None = None, *,
+             trusted: bool = False, corpus: bool = False) -> RuleSet:
+        root = (root or bundled_root()).resolve()
+        profile_file = root / "profiles" / f"{profile}.lp"
+        if not profile_file.is_file():
+            raise RuleError(f"{root}: no profile {profile!r} — available: {', '.join(profiles(root)) or 'none'}")
+        parts = sorted((root / "rules").glob("*.lp"))
+        if corpus:
+            parts += sorted((root / "corpus").glob("*.lp"))
+        statements: list[ast.AST] = []
+        try:
+            ast.parse_files([str(p) for p in [*parts, profile_file]], statements.append)
+        except RuntimeError as e:
+            raise RuleError(f"{root}: the rules do not parse: {e}") from None
+        used = {Path(s.location.begin.filename).resolve() for s in statements}
+        if not trusted:
+            _refuse_untrusted(root, statements, used)
+        return cls(root, profile, tuple(statements), tuple(sorted(used)), _digest(root, used))
+
+    def control(self, arguments: Sequence[str] = ()) -> clingo.Control:
+        """A fresh Control holding the rules and the vocabulary (cases are added by the caller)."""
+        ctl = clingo.Control(["--warn=none", *arguments])
+        with ast.ProgramBuilder(ctl) as builder:
+            for statement in self.statements:
+                builder.add(statement)
+        with ctl.backend() as backend:
+            for fact, number in FACT_NUMBER.items():
+                add_fact(backend, clingo.Function("fact_number", [clingo.Function(fact), clingo.Number(number)]))
+        return ctl
+
+    def citations(self) -> Iterator[Citation]:
+        """Every statement that names a clause id, with its file and line."""
+        for statement in self.statements:
+            if statement.ast_type != ast.ASTType.Rule:
+                continue
+            head = _head_name(statement.head)
+            loc = statement.location.begin
+            rel = _relative(self.root, Path(loc.filename))
+            for const in sorted(_clause_constants(statement)):
+                yield Citation(const.replace("_", "."), rel, loc.line, head)
+
+    def static_atoms(self, name: str, arity: int) -> list[tuple]:
+        """Atoms the rules derive without any case (tables such as not_computable/2)."""
+        ctl = self.control()
+        ctl.ground([("base", [])])
+        return sorted(tuple(value(a) for a in atom.symbol.arguments)
+                      for atom in ctl.symbolic_atoms.by_signature(name, arity))
+
+    def evaluate(self, cases: Sequence[Case], as_of: dt.date | None = None,
+                 effective_date: dt.date | None = None,
+                 recurrence: tuple[int, int] | None = None) -> list[Result]:
+        """Evaluate many cases in one grounding; results in input order.
+
+        ``recurrence`` = (threshold, window days) adds the cases' labels for the
+        a18 rules over the whole set (a rule set loaded with ``corpus=True``).
+        """
+        as_of = as_of or dt.date.today()
+        params = {"as_of": day(as_of)}
+        if effective_date:
+            params["effective_date"] = day(effective_date)
+        if recurrence:
+            params["recurrence_threshold"], params["recurrence_window"] = recurrence
+        ctl = self.control(["--models=2"])
+        with ctl.backend() as backend:
+            for name, value in params.items():
+                add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
+            for index, case in enumerate(cases):
+                add_case(backend, index, case)
+                if recurrence:
+                    add_labels(backend, index, case)
+        ctl.ground([("base", [])])
+        return read_results(self._solve(ctl), cases, self.profile, self.digest, as_of)
+
+    def _solve(self, ctl: clingo.Control) -> Sequence[clingo.Symbol]:
+        models = []
+        with ctl.solve(yield_=True) as handle:
+            for model in handle:
+                models.append(model.symbols(shown=True))
+        if not models:
+            raise RuleError(f"rule set {self.digest} ({self.profile}) has no answer set for these cases")
+        if len(models) > 1:
+            raise RuleError(f"rule set {self.digest} ({self.profile}) is ambiguous: several answer sets "
+                            "(a cycle of defeats?)")
+        return models[0]
+
+
+def _refuse_untrusted(root: Path, statements: list[ast.AST], used: set[Path]) -> None:
+    for path in sorted(used):
+        if not path.is_relative_to(root):
+            raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
+    for s in statements:
+        if s.ast_type == ast.ASTType.Script:
+            raise RuleError(f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
+                            "rules must stay declarative; pass --trust to allow it")
+
+
+def _digest(root: Path, used: set[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(used, key=lambda p: _relative(root, p)):
+        h.update(_relative(root, path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _relative(root: Path, path: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _head_name(head: ast.AST) -> str:
+    atom = getattr(head, "atom", None)
+    symbol = getattr(atom, "symbol", None)
+    return getattr(symbol, "name", "") or str(head).split("(")[0]
+
+
+def _clause_constants(node: ast.AST) -> set[str]:
+    found = set()
+    if node.ast_type == ast.ASTType.Function and not node.arguments and CLAUSE_CONST.match(node.name):
+        found.add(node.name)
+    if node.ast_type == ast.ASTType.SymbolicTerm and node.symbol.type == clingo.SymbolType.Function \
+            and CLAUSE_CONST.match(node.symbol.name):
+        found.add(node.symbol.name)
+    for key in node.child_keys:
+        child = getattr(node, key)
+        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
+            if isinstance(item, ast.AST):
+                found |= _clause_constants(item)
+    return found

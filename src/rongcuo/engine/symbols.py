@@ -1,0 +1,74 @@
+"""Cases in, atoms out: the symbols that cross between Python and clingo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from functools import cache
+
+import clingo
+
+from .. import vocabulary as vocab
+from ..cases import Case
+
+EPOCH = dt.date(1970, 1, 1)
+CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")
+
+
+def day(d: dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def clause_id(sym: clingo.Symbol) -> str:
+    """ASP constant a11_p1_i6 → citation id a11.p1.i6."""
+    return sym.name.replace("_", ".")
+
+
+FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
+_WORD_BITS = 30  # asp/rules/input.lp unpacks words of this many bits
+_DATE_KEY = {key: clingo.Function(key) for key in vocab.date_keys()}
+
+
+def add_fact(backend: clingo.Backend, symbol: clingo.Symbol) -> None:
+    backend.add_rule([backend.add_atom(symbol)])
+
+
+def add_case(backend: clingo.Backend, index: int, case: Case) -> None:
+    """The case as symbols keyed by its index: case/1, its facts packed in word/3, date/3."""
+    c = clingo.Number(index)
+    add_fact(backend, clingo.Function("case", [c]))
+    words: dict[int, int] = defaultdict(int)
+    for fact in case.true_facts():
+        word, bit = divmod(FACT_NUMBER[fact], _WORD_BITS)
+        words[word] |= 1 << bit
+    for word, bits in words.items():
+        add_fact(backend, clingo.Function("word", [c, clingo.Number(word), clingo.Number(bits)]))
+    for key, value in case.dates.items():
+        add_fact(backend, clingo.Function("date", [c, _DATE_KEY[key], clingo.Number(day(value))]))
+
+
+def add_labels(backend: clingo.Backend, index: int, case: Case) -> None:
+    """The a18 labels, as strings: they are compared, never parsed."""
+    for kind in ("field", "error_type"):
+        if value := getattr(case, kind):
+            add_fact(backend, clingo.Function("label", [clingo.Number(index), clingo.Function(kind), clingo.String(value)]))
+
+
+@cache
+def parse_atom(tail: str) -> tuple:
+    """The arguments after the case index, as Python values: "exempt,a11_p2,a11_p1_i6)"."""
+    return tuple(value(arg) for arg in clingo.parse_term(f"t({tail}").arguments)
+
+
+def value(sym: clingo.Symbol):
+    """A shown term as Python: clause constants → ids, day(N) → ISO date, f(x) → (f, x)."""
+    if sym.type == clingo.SymbolType.String:
+        return sym.string
+    if sym.type == clingo.SymbolType.Number:
+        return sym.number
+    if sym.name == "day" and len(sym.arguments) == 1:
+        return (EPOCH + dt.timedelta(days=sym.arguments[0].number)).isoformat()
+    if sym.arguments:
+        return (sym.name, *(value(a) for a in sym.arguments))
+    return clause_id(sym) if CLAUSE_CONST.match(sym.name) else sym.name
