@@ -71,7 +71,8 @@ def test_malformed_files(tmp_path):
 
 def test_json_case(tmp_path):
     path = tmp_path / "c.json"
-    path.write_text(json.dumps({"id": "J", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2024-01-02"}}))
+    data = {"id": "J", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2024-01-02"}}
+    path.write_text(json.dumps(data))
     assert load_case(path).id == "J"
 
 

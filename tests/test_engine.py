@@ -89,12 +89,15 @@ def test_dates_are_compared_in_asp(default_rules):
     assert "notification_due(2024-03-27)" in keys[0] and "notification_late" not in keys[0]
     assert "notification_late" in keys[1]
     assert "notification_late" in keys[2]
-    assert "notification_late" not in {c.key for c in default_rules.evaluate([silent], as_of=dt.date(2024, 3, 27))[0].consequences}
+    before_due = default_rules.evaluate([silent], as_of=dt.date(2024, 3, 27))[0]
+    assert "notification_late" not in {c.key for c in before_due.consequences}
 
 
 def test_effective_date_marks_earlier_conduct(default_rules):
     old = parse_case({"id": "O", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2019-05-01"}}, "t")
-    keys = lambda r: {c.key for c in r.consequences}
+    def keys(result):
+        return {c.key for c in result.consequences}
+
     assert "predates_measure" in keys(default_rules.evaluate([old], effective_date=dt.date(2020, 1, 1))[0])
     assert "predates_measure" not in keys(default_rules.evaluate([old])[0])
 

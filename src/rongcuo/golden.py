@@ -64,7 +64,7 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
         for as_of, group in by_date.items():
             results = rules.evaluate([g.case for g in group], as_of=as_of)
             checks += [Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), r)))
-                       for g, r in zip(group, results)]
+                       for g, r in zip(group, results, strict=True)]
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
 
 
@@ -86,11 +86,13 @@ def compare(expect: dict[str, Any], got: Result) -> list[str]:
         have = got.outcome(name)
         missing = sorted(set(cited) - set(have.grounds if have else ()))
         if missing:
-            problems.append(f"grounds of {name}: missing {missing}, got {list(have.grounds) if have else 'no such outcome'}")
+            got_grounds = list(have.grounds) if have else "no such outcome"
+            problems.append(f"grounds of {name}: missing {missing}, got {got_grounds}")
     for name, modality in (expect.get("modality") or {}).items():
         have = got.outcome(name)
         if (have.modality if have else None) != modality:
-            problems.append(f"modality of {name}: expected {modality}, got {have.modality if have else 'no such outcome'}")
+            got_modality = have.modality if have else "no such outcome"
+            problems.append(f"modality of {name}: expected {modality}, got {got_modality}")
     consequences = expect.get("consequences") or {}
     names = {c.consequence for c in got.consequences} | {c.key for c in got.consequences}
     for key in consequences.get("present", []):

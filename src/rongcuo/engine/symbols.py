@@ -52,7 +52,8 @@ def add_labels(backend: clingo.Backend, index: int, case: Case) -> None:
     """The a18 labels, as strings: they are compared, never parsed."""
     for kind in ("field", "error_type"):
         if value := getattr(case, kind):
-            add_fact(backend, clingo.Function("label", [clingo.Number(index), clingo.Function(kind), clingo.String(value)]))
+            label = clingo.Function("label", [clingo.Number(index), clingo.Function(kind), clingo.String(value)])
+            add_fact(backend, label)
 
 
 @cache

@@ -1,0 +1,97 @@
+"""The typer app and what every command shares: options, errors, reading cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..cases import Case, CaseError, case_files, load_case
+from ..engine import Result, RuleError, RuleSet
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.")
+
+CHUNK = 10_000  # cases per grounding
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
+ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (asp/profiles/NAME.lp).")]
+RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base directory instead of the bundled one.")]
+TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"rongcuo: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
+    try:
+        return RuleSet.load(profile, rules, trusted=trust)
+    except RuleError as e:
+        fail(str(e))
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date — write it as YYYY-MM-DD")
+
+
+def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
+    """The valid cases with their files, and one error line per rejected file."""
+    cases, errors, seen = [], [], {}
+    try:
+        found = list(case_files(paths))
+    except CaseError as e:
+        fail(str(e))
+    for path in found:
+        try:
+            case = load_case(path)
+            if case.unknown_facts():
+                raise CaseError(str(path), f"facts.{case.unknown_facts()[0]}",
+                                "`unknown` is not evaluated yet — set the fact to true or false")
+            if case.id in seen:
+                raise CaseError(str(path), "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
+        except CaseError as e:
+            errors.append(str(e))
+            continue
+        seen[case.id] = str(path)
+        cases.append((str(path), case))
+    return cases, errors
+
+
+def evaluate_all(rules: RuleSet, cases: list[tuple[str, Case]], as_of: dt.date | None,
+                 errors: list[str]) -> list[tuple[Case, Result]]:
+    """Evaluate in chunks; contradictory cases join the errors."""
+    out = []
+    for start in range(0, len(cases), CHUNK):
+        chunk = cases[start:start + CHUNK]
+        for (source, case), result in zip(chunk, rules.evaluate([c for _, c in chunk], as_of=as_of), strict=True):
+            if result.contradictions:
+                f, g = result.contradictions[0]
+                fix = f"{f} and {g} contradict each other — set one of them to false"
+                errors.append(str(CaseError(source, "facts", fix)))
+            else:
+                out.append((case, result))
+    return out

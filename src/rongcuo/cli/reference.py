@@ -1,0 +1,39 @@
+"""`rongcuo clauses` and `rongcuo vocabulary`: the measure and the input contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from .. import ledger as ledger_mod
+from .. import vocabulary as vocab
+from ..engine import RuleSet, profiles
+from ..render import render
+from .app import Format, Lang, LangOpt, app
+
+
+@app.command()
+def clauses(
+    format: Annotated[Format, typer.Option("--format", help="text, md or json.")] = Format.text,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """The clause ledger: every article, paragraph and item and how it is encoded."""
+    rulesets = [RuleSet.load(p, corpus=True) for p in profiles()]
+    entries = ledger_mod.ledger(rulesets)
+    if format == Format.json:
+        for e in entries:
+            typer.echo(json.dumps({"clause": e.clause, "status": e.status, "reason": e.reason,
+                                   "rules": [f"{r.file}:{r.line}" for r in e.rules]}, ensure_ascii=False))
+        return
+    template = "clauses.md.j2" if format == Format.md else "clauses.txt.j2"
+    typer.echo(render(template, lang.value, entries=entries), nl=False)
+
+
+@app.command()
+def vocabulary(lang: LangOpt = Lang.zh) -> None:
+    """The fact ids a case file may use, grouped by article, with their labels."""
+    facts = vocab.vocabulary()["facts"]
+    groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
+    typer.echo(render("vocabulary.txt.j2", lang.value, groups=groups), nl=False)
