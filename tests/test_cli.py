@@ -59,7 +59,6 @@ def test_profiles_answer_differently():
 @pytest.mark.parametrize("data, message", [
     ({"id": "A", "facts": {"major_los": True}}, "facts.major_los: unknown fact id — did you mean major_loss?"),
     ({"id": "A", "dates": {"decision": "2024-13-01"}}, "dates.decision: '2024-13-01' is not a date"),
-    ({"id": "A", "facts": {"major_loss": "unknown"}}, "facts.major_loss: `unknown` is not evaluated yet"),
     ({"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}},
      "facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other"),
 ])
@@ -117,3 +116,16 @@ def test_main_job_writes_a_report(tmp_path):
     rejected = run.stdout.split(" evaluated, ")[1].split(" ")[0]
     assert len(results) + int(rejected) == len(list(GOLDEN.glob("*.yaml")))
     assert "处理结论分布" in (out / "report.md").read_text()
+
+
+def test_unknown_facts_give_certain_and_possible_outcomes(tmp_path):
+    path = write(tmp_path, "u.yaml", {"id": "U", "facts": {
+        "enforcement_personnel": True, "inspection_target_concealed": True, "not_prohibited_by_law": True,
+        "remedied_actively": True, "major_loss": "unknown"}})
+    run = rongcuo("evaluate", path, "--format", "json")
+    world = json.loads(run.stdout)["open_world"]
+    assert world["possible"] == ["exempt", "mitigated"] and world["certain"] == []
+    assert world["dispositions"] == {"exempt": {"true": [], "false": ["major_loss"], "settles": True},
+                                     "mitigated": {"true": ["major_loss"], "false": [], "settles": True}}
+    text = rongcuo("evaluate", path).stdout
+    assert "容错免责 若 造成重大损失 (major_loss) 不成立; 从轻、减轻处理 若 造成重大损失 (major_loss) 成立" in text

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from . import vocabulary as vocab
 
@@ -35,6 +35,26 @@ class Subject(BaseModel):
     unit: str | None = None
 
 
+class Evidence(BaseModel):
+    """Where the narrative says it: the quoted text and its character offsets (set by `rongcuo extract`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str
+    start: int
+    end: int
+    needs_confirmation: bool = True
+
+
+class Extraction(BaseModel):
+    """How an extracted case was read: source file, its encoding, the lexicon's hash, the dates' evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: str
+    encoding: str
+    lexicon: str
+    dates: dict[str, Evidence] = {}
+
+
 class Case(BaseModel):
     """One case, as the case-file schema states it."""
 
@@ -49,6 +69,10 @@ class Case(BaseModel):
     dates: dict[str, dt.date] = {}
     recorded_decision: str | None = None
     narrative: str | None = None
+    open_world: bool = False                 # unlisted facts are unknown, not false
+    # After `narrative`: their validators check the offsets against it.
+    evidence: dict[str, Evidence] = {}
+    extraction: Extraction | None = None
 
     @field_validator("id")
     @classmethod
@@ -85,6 +109,21 @@ class Case(BaseModel):
             parsed[key] = _iso_date(key, v)
         return parsed
 
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence(cls, value: Any, info: ValidationInfo) -> Any:
+        return _check_spans(value, vocab.fact_ids(), "fact id", info.data.get("narrative"))
+
+    @field_validator("extraction", mode="before")
+    @classmethod
+    def _extraction(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, dict) and "dates" in value:
+            try:
+                _check_spans(value["dates"], vocab.date_keys(), "date key", info.data.get("narrative"))
+            except ValueError as e:
+                raise ValueError(f"dates.{e}") from None
+        return value
+
     @field_validator("recorded_decision")
     @classmethod
     def _decision(cls, value: str | None) -> str | None:
@@ -98,7 +137,29 @@ class Case(BaseModel):
         return [f for f, v in self.facts.items() if v is True]
 
     def unknown_facts(self) -> list[str]:
-        return [f for f, v in self.facts.items() if v == "unknown"]
+        """Facts set to unknown, and with open_world every fact the case does not list."""
+        listed = [f for f, v in self.facts.items() if v == "unknown"]
+        return listed + ([f for f in vocab.fact_ids() if f not in self.facts] if self.open_world else [])
+
+
+def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) -> Any:
+    """Evidence entries: known keys, whole-number offsets, and offsets that quote the text."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping of {kind} to {{text, start, end, needs_confirmation}}")
+    fields = list(Evidence.model_fields)
+    for key, span in value.items():
+        if key not in keys:
+            raise ValueError(f"{key}: unknown {kind} — {vocab.did_you_mean(str(key), keys, 'see `rongcuo vocabulary`')}")
+        if not isinstance(span, dict) or set(span) - set(fields) or not {"text", "start", "end"} <= set(span):
+            raise ValueError(f"{key}: must be a mapping with text, start, end (and needs_confirmation)")
+        text, start, end = span["text"], span["start"], span["end"]
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)) or not 0 <= start <= end:
+            raise ValueError(f"{key}: start {start!r} and end {end!r} must be character offsets, 0 <= start <= end")
+        if not isinstance(text, str) or not isinstance(span.get("needs_confirmation", True), bool):
+            raise ValueError(f"{key}: text must be a string and needs_confirmation true or false")
+        if narrative is not None and narrative[start:end] != text:
+            raise ValueError(f"{key}: narrative[{start}:{end}] is not the quoted text — fix start/end or the text")
+    return value
 
 
 def _iso_date(key: str, value: Any) -> dt.date:
@@ -131,7 +192,7 @@ def parse_case(data: Any, source: str) -> Case:
             msg = f"{err['input']!r}: {msg.lower()}"
         # Field-level validators name the key themselves (facts.X, dates.X).
         head, _, rest = msg.partition(": ")
-        if loc in ("facts", "dates") and rest and " " not in head:
+        if loc in ("facts", "dates", "evidence", "extraction") and rest and " " not in head:
             loc, msg = f"{loc}.{head}", rest
         raise CaseError(source, loc, msg) from None
 

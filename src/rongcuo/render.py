@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from importlib.resources import files
 
@@ -10,6 +11,7 @@ import yaml
 
 from . import measure
 from . import vocabulary as vocab
+from .engine.symbols import EPOCH
 
 
 @cache
@@ -25,9 +27,31 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html"]),
     )
-    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label)
+    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label,
+                       iso=iso, term=term)
     env.filters["cites"] = cites
     return env
+
+
+def iso(days: int) -> str:
+    return (EPOCH + dt.timedelta(days=days)).isoformat()
+
+
+def term(value, lang: str = "zh") -> str:
+    """A value from a derived atom in words: outcome, clause, fact, date (days), or as written."""
+    if isinstance(value, int):
+        return iso(value) if value > 3650 else str(value)
+    if isinstance(value, tuple):
+        name, *args = value
+        inner = ", ".join(dict.fromkeys(term(a, lang) for a in args if a != "any"))
+        return vocab.label("predicates", name, lang) + (f"（{inner}）" if inner and lang == "zh" else
+                                                        f" ({inner})" if inner else "")
+    for kind in ("outcomes", "facts", "consequences", "modalities", "dates", "predicates"):
+        if value in vocab.vocabulary()[kind]:
+            return vocab.label(kind, value, lang)
+    if value in measure.clauses():
+        return measure.cite(value, lang)
+    return str(value)
 
 
 def cites(clause_ids, lang: str = "zh") -> str:

@@ -27,6 +27,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     md = "md"
+    html = "html"
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
@@ -68,9 +69,6 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     for path in found:
         try:
             case = load_case(path)
-            if case.unknown_facts():
-                raise CaseError(str(path), f"facts.{case.unknown_facts()[0]}",
-                                "`unknown` is not evaluated yet — set the fact to true or false")
             if case.id in seen:
                 raise CaseError(str(path), "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
         except CaseError as e:

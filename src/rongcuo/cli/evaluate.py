@@ -13,6 +13,8 @@ import typer
 from .. import vocabulary as vocab
 from ..cases import Case
 from ..engine import Result, RuleSet
+from ..engine.hypotheses import open_world
+from ..explain.serialize import open_world_json
 from ..render import render
 from .app import (
     AsOfOpt,
@@ -53,11 +55,17 @@ def evaluate(
         return
     for line in errors:
         typer.echo(f"rongcuo: {line}", err=True)
+    worlds = {c.id: open_world(ruleset, c, c.unknown_facts(), day) for c, _ in evaluated if c.unknown_facts()}
     if format == Format.json:
-        for _, result in evaluated:
-            typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        for case, result in evaluated:
+            out = result.to_json()
+            if case.id in worlds:
+                out["open_world"] = open_world_json(case, worlds[case.id])
+            typer.echo(json.dumps(out, ensure_ascii=False))
     else:
-        typer.echo(render("evaluate.txt.j2", lang.value, results=[r for _, r in evaluated]), nl=False)
+        typer.echo(render("evaluate.txt.j2", lang.value, results=[r for _, r in evaluated],
+                          cases={c.id: c for c, _ in evaluated}, worlds=worlds,
+                          outcome_names=vocab.outcome_names()), nl=False)
     if errors:
         raise typer.Exit(2)
 

@@ -10,6 +10,7 @@ backend, never as program text.
 from .results import Consequence, Defeat, Outcome, Result
 from .ruleset import Citation, RuleError, RuleSet, bundled_root, profiles
 from .symbols import day
+from .trace import Literal, RuleInfo, Trace
 
-__all__ = ["Citation", "Consequence", "Defeat", "Outcome", "Result", "RuleError", "RuleSet",
-           "bundled_root", "day", "profiles"]
+__all__ = ["Citation", "Consequence", "Defeat", "Literal", "Outcome", "Result", "RuleError", "RuleInfo",
+           "RuleSet", "Trace", "bundled_root", "day", "profiles"]

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from clingo import ast
 
 from ..cases import Case
 from .results import Result, read_results
+from .trace import RuleInfo, Trace, instrument, read_traces
 from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, day, value
 
 
@@ -71,11 +73,11 @@ class RuleSet:
             _refuse_untrusted(root, statements, used)
         return cls(root, profile, tuple(statements), tuple(sorted(used)), _digest(root, used))
 
-    def control(self, arguments: Sequence[str] = ()) -> clingo.Control:
+    def control(self, arguments: Sequence[str] = (), extra: Sequence[ast.AST] = ()) -> clingo.Control:
         """A fresh Control holding the rules and the vocabulary (cases are added by the caller)."""
         ctl = clingo.Control(["--warn=none", *arguments])
         with ast.ProgramBuilder(ctl) as builder:
-            for statement in self.statements:
+            for statement in (*self.statements, *extra):
                 builder.add(statement)
         with ctl.backend() as backend:
             for fact, number in FACT_NUMBER.items():
@@ -109,12 +111,37 @@ class RuleSet:
         a18 rules over the whole set (a rule set loaded with ``corpus=True``).
         """
         as_of = as_of or dt.date.today()
+        ctl = self._grounded(cases, as_of, effective_date, recurrence)
+        return read_results(self._solve(ctl), cases, self.profile, self.digest, as_of)
+
+    @cached_property
+    def tracer(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+        """The recording rules of engine.trace for this rule set, built once."""
+        extra, infos = instrument(self.statements, lambda f: _relative(self.root, Path(f)),
+                                  lambda rule: tuple(c.replace("_", ".") for c in sorted(_clause_constants(rule))))
+        return tuple(extra), infos
+
+    def trace(self, cases: Sequence[Case], as_of: dt.date | None = None,
+              effective_date: dt.date | None = None) -> tuple[list[tuple[Result, Trace]], dict]:
+        """Evaluate with the derivations recorded: each result with its trace, and the
+        derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
+        as_of = as_of or dt.date.today()
+        extra, infos = self.tracer
+        ctl = self._grounded(cases, as_of, effective_date, None, extra=extra)
+        symbols = self._solve(ctl)
+        traces, shared = read_traces([s for s in symbols if s.name.startswith("_")], len(cases), infos)
+        results = read_results([s for s in symbols if not s.name.startswith("_")], cases, self.profile,
+                               self.digest, as_of)
+        return list(zip(results, traces, strict=True)), shared
+
+    def _grounded(self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None,
+                  recurrence: tuple[int, int] | None, extra: Sequence[ast.AST] = ()) -> clingo.Control:
         params = {"as_of": day(as_of)}
         if effective_date:
             params["effective_date"] = day(effective_date)
         if recurrence:
             params["recurrence_threshold"], params["recurrence_window"] = recurrence
-        ctl = self.control(["--models=2"])
+        ctl = self.control(["--models=2"], extra)
         with ctl.backend() as backend:
             for name, value in params.items():
                 add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
@@ -123,7 +150,7 @@ class RuleSet:
                 if recurrence:
                     add_labels(backend, index, case)
         ctl.ground([("base", [])])
-        return read_results(self._solve(ctl), cases, self.profile, self.digest, as_of)
+        return ctl
 
     def _solve(self, ctl: clingo.Control) -> Sequence[clingo.Symbol]:
         models = []

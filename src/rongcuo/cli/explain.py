@@ -1,0 +1,123 @@
+"""`rongcuo explain | whynot | whatif`: the analysts' questions about one case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import vocabulary as vocab
+from ..cases import Case, CaseError, load_case
+from ..explain import explain as explain_cases
+from ..explain import whatif as whatif_case
+from ..explain.serialize import alternative_json, derivers, explanation_json
+from ..render import render
+from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, load_rules, parse_day
+
+OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
+
+
+def _case(path: Path) -> Case:
+    try:
+        return load_case(path)
+    except CaseError as e:
+        fail(str(e))
+
+
+def _outcome(name: str | None, option: str) -> str | None:
+    if name is not None and name not in vocab.outcome_names():
+        fail(f"{option}: {name!r} is not an outcome — {vocab.did_you_mean(name, vocab.outcome_names(), 'see rongcuo explain --help')}")
+    return name
+
+
+def _emit(explanations, format: Format, lang: Lang, rules) -> None:
+    if format == Format.json:
+        for e in explanations:
+            typer.echo(json.dumps(explanation_json(e, rules), ensure_ascii=False))
+        return
+    template = "explain.html.j2" if format == Format.html else "explain.txt.j2"
+    typer.echo(render(template, lang.value, explanations=explanations, md=format == Format.md,
+                      derivers=derivers(rules), outcome_names=vocab.outcome_names()), nl=False)
+
+
+@app.command()
+def explain(
+    case: Annotated[Path, typer.Argument(help="A case file.")],
+    outcome: OutcomeOpt = None,
+    profile: ProfileOpt = "default",
+    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trust: TrustOpt = False,
+) -> None:
+    """Why each outcome holds — a tree from the outcome down to the case's facts — and why the others do not."""
+    ruleset = load_rules(profile, rules, trust)
+    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), _outcome(outcome, "--outcome"))
+    _check(explanations)
+    _emit(explanations, format, lang, ruleset)
+
+
+@app.command()
+def whynot(
+    case: Annotated[Path, typer.Argument(help="A case file.")],
+    outcome: Annotated[str, typer.Argument(help="The outcome that does not hold.")],
+    profile: ProfileOpt = "default",
+    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trust: TrustOpt = False,
+) -> None:
+    """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
+    ruleset = load_rules(profile, rules, trust)
+    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), outcome="",
+                                 why_not_of=(_outcome(outcome, "OUTCOME"),))
+    _check(explanations)
+    _emit(explanations, format, lang, ruleset)
+
+
+@app.command()
+def whatif(
+    case: Annotated[Path, typer.Argument(help="A case file.")],
+    to: Annotated[Optional[str], typer.Option("--to", help="Make this the disposition.")] = None,
+    avoid: Annotated[Optional[str], typer.Option("--avoid", help="Make the disposition anything but this.")] = None,
+    fixed: Annotated[Optional[list[str]], typer.Option("--fixed", help="A fact that may not change.")] = None,
+    max_changes: Annotated[Optional[int], typer.Option("--max-changes", help="At most this many changes.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many alternatives.")] = 10,
+    profile: ProfileOpt = "default",
+    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trust: TrustOpt = False,
+) -> None:
+    """The smallest sets of fact changes that make TO the disposition (or avoid AVOID), each verified."""
+    if not (to or avoid):
+        fail("whatif: give --to OUTCOME or --avoid OUTCOME")
+    ruleset = load_rules(profile, rules, trust)
+    for name in fixed or []:
+        if name not in vocab.fact_ids():
+            fail(f"--fixed: {name}: unknown fact id — {vocab.did_you_mean(name, vocab.fact_ids(), 'see rongcuo vocabulary')}")
+    the_case = _case(case)
+    alternatives = whatif_case(ruleset, the_case, to=_outcome(to, "--to"), avoid=_outcome(avoid, "--avoid"),
+                               fixed=tuple(fixed or ()), max_changes=max_changes, as_of=parse_day(as_of, "--as-of"),
+                               limit=limit)
+    if format == Format.json:
+        typer.echo(json.dumps({"case": the_case.id, "to": to, "avoid": avoid,
+                               "alternatives": [alternative_json(a, ruleset) for a in alternatives]},
+                              ensure_ascii=False))
+        return
+    template = "whatif.html.j2" if format == Format.html else "whatif.txt.j2"
+    typer.echo(render(template, lang.value, case=the_case, to=to, avoid=avoid, alternatives=alternatives,
+                      md=format == Format.md, derivers=derivers(ruleset), outcome_names=vocab.outcome_names()),
+               nl=False)
+
+
+def _check(explanations) -> None:
+    for e in explanations:
+        if e.result.contradictions:
+            f, g = e.result.contradictions[0]
+            fail(f"{e.case.id}: facts: {f} and {g} contradict each other — set one of them to false")

@@ -1,0 +1,56 @@
+"""Rules over a whole batch of cases (asp/corpus/): a18 recurrence.
+
+A batch too large for one grounding is evaluated chunk by chunk; what a18
+needs of it is small — how many cases carry each label on each day — and the
+corpus rules compute the recurrence windows from those counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import clingo
+
+from .ruleset import RuleError, RuleSet
+from .symbols import EPOCH, add_fact, day
+
+
+@dataclass(frozen=True, order=True)
+class Recurrence:
+    """A recurrence warning (a18): cases of one label within recurrent windows, first to last."""
+
+    kind: str        # field | error_type
+    key: str         # the label
+    first: dt.date   # the first and last conduct dates of the period's cases
+    last: dt.date
+    cases: int
+
+    def covers(self, kind: str, key: str, conduct: dt.date) -> bool:
+        return (kind, key) == (self.kind, self.key) and self.first <= conduct <= self.last
+
+
+def recurrences(rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], int],
+                threshold: int, window: int) -> list[Recurrence]:
+    """The a18 warnings over a batch, given how many cases carry each (kind, label) on each conduct day.
+
+    ``rules`` must be loaded with ``corpus=True``.
+    """
+    if not any(path.is_relative_to(rules.root / "corpus") for path in rules.files):
+        raise RuleError(f"rule set {rules.digest} has no corpus rules — load it with corpus=True")
+    ctl = rules.control()
+    with ctl.backend() as backend:
+        for name, value in (("recurrence_threshold", threshold), ("recurrence_window", window)):
+            add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
+        for (kind, key, conduct), count in occurrences.items():
+            add_fact(backend, clingo.Function("occurrences", [
+                clingo.Function(kind), clingo.String(key), clingo.Number(day(conduct)), clingo.Number(count)]))
+    ctl.ground([("base", [])])
+    return sorted(_recurrence(atom.symbol) for atom in ctl.symbolic_atoms.by_signature("recurrence", 5))
+
+
+def _recurrence(symbol: clingo.Symbol) -> Recurrence:
+    kind, key, first, last, cases = symbol.arguments
+    return Recurrence(kind.name, key.string, EPOCH + dt.timedelta(days=first.number),
+                      EPOCH + dt.timedelta(days=last.number), cases.number)

@@ -1,0 +1,158 @@
+"""One case with some facts left open: what could change it, what it depends on.
+
+Both questions are solver questions over the same case program, with the
+case's facts turned into choices:
+
+- what-if: every fact not held fixed may flip; clingo minimises the number of
+  flips under the target (``to`` as disposition, or ``avoid`` it) and
+  enumerates all optimal sets of flips;
+- open world: the unknown facts are free choices; brave and cautious
+  consequences give the possible and the certain outcomes, and, per possible
+  disposition, the values of the unknowns that every such answer shares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import clingo
+from clingo import ast
+
+from ..cases import Case
+from .symbols import add_fact, day
+
+_PROGRAM = """
+{ fact(0, F) } :- fact_number(F, _), free(F).
+fact(0, F) :- given(F), not free(F).
+changed(F) :- fact(0, F), not given(F).
+changed(F) :- given(F), free(F), not fact(0, F).
+:- contradiction(0, _, _).
+:- target(O), not disposition(0, O).
+:- avoid(O), disposition(0, O).
+:- max_changes(K), #count { F : changed(F) } > K.
+#minimize { 1, F : changed(F), optimise_changes }.
+unknown_false(F) :- free(F), not fact(0, F).
+#show changed/1.
+#show outcome/2.
+#show fact/2.
+#show unknown_false/1.
+"""
+
+
+def _statements() -> list[ast.AST]:
+    out: list[ast.AST] = []
+    ast.parse_string(_PROGRAM, out.append)
+    return out
+
+
+_EXTRA = _statements()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Values of facts: the ones set true and the ones set false."""
+
+    true: frozenset[str]
+    false: frozenset[str]
+
+
+def _control(rules, case: Case, free: Iterable[str], as_of: dt.date, inputs: list[clingo.Symbol],
+             arguments: list[str]) -> clingo.Control:
+    ctl = rules.control(arguments, _EXTRA)
+    with ctl.backend() as backend:
+        symbols = [clingo.Function("case", [clingo.Number(0)]),
+                   clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]),
+                   *(clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()),
+                   *(clingo.Function("free", [clingo.Function(f)]) for f in free),
+                   *(clingo.Function("date", [clingo.Number(0), clingo.Function(k), clingo.Number(day(d))])
+                     for k, d in case.dates.items()),
+                   *inputs]
+        for symbol in symbols:
+            add_fact(backend, symbol)
+    ctl.ground([("base", [])])
+    return ctl
+
+
+def minimal_changes(rules, case: Case, free: Iterable[str], as_of: dt.date, *, to: str | None = None,
+                    avoid: str | None = None, max_changes: int | None = None, limit: int = 10) -> list[Assignment]:
+    """All smallest sets of fact flips that make ``to`` the disposition (or avoid ``avoid``)."""
+    inputs = [clingo.Function("optimise_changes")]
+    if to:
+        inputs.append(clingo.Function("target", [clingo.Function(to)]))
+    if avoid:
+        inputs.append(clingo.Function("avoid", [clingo.Function(avoid)]))
+    if max_changes is not None:
+        inputs.append(clingo.Function("max_changes", [clingo.Number(max_changes)]))
+    ctl = _control(rules, case, free, as_of, inputs, ["--opt-mode=optN", "--models=0"])
+    given = set(case.true_facts())
+    found: list[Assignment] = []
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            if not model.optimality_proven:
+                continue
+            flips = {s.arguments[0].name for s in model.symbols(shown=True) if s.name == "changed"}
+            change = Assignment(frozenset(flips - given), frozenset(flips & given))
+            if change not in found:
+                found.append(change)
+            if len(found) >= limit:
+                break
+    return sorted(found, key=lambda a: (sorted(a.true), sorted(a.false)))
+
+
+@dataclass(frozen=True)
+class OpenWorld:
+    possible: frozenset[str]                       # outcomes in some completion
+    certain: frozenset[str]                        # outcomes in every completion
+    dispositions: dict[str, Assignment]            # per possible disposition: values it needs
+    settles: dict[str, bool]                       # … and whether those values settle it
+
+
+def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> OpenWorld:
+    """Possible and certain outcomes over every completion of the unknown facts."""
+    unknown = sorted(unknown)
+    possible = _consequences(rules, case, unknown, as_of, "brave")
+    certain = _consequences(rules, case, unknown, as_of, "cautious")
+    dispositions, settles = {}, {}
+    for name in sorted(_dispositions(rules, case, unknown, as_of)):
+        needed = _consequences(rules, case, unknown, as_of, "cautious", to=name)
+        assignment = Assignment(frozenset(a[1] for a in needed if a[0] == "fact" and a[1] in unknown),
+                                frozenset(a[1] for a in needed if a[0] == "unknown_false"))
+        dispositions[name] = assignment
+        fixed = [f for f in unknown if f not in assignment.true | assignment.false]
+        settled_case = case.model_copy(update={"facts": {**case.facts, **{f: True for f in assignment.true},
+                                                         **{f: False for f in assignment.false}}})
+        settles[name] = _single_disposition(rules, settled_case, fixed, as_of) == name
+    return OpenWorld(_outcomes(possible), _outcomes(certain), dispositions, settles)
+
+
+def _outcomes(atoms: list[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(name for kind, name in atoms if kind == "outcome")
+
+
+def _dispositions(rules, case: Case, unknown: list[str], as_of: dt.date) -> set[str]:
+    ctl = _control(rules, case, unknown, as_of, [], ["--enum-mode=brave"])
+    return {s.arguments[1].name for s in _last(ctl) if s.name == "disposition"}
+
+
+def _single_disposition(rules, case: Case, unknown: list[str], as_of: dt.date) -> str | None:
+    found = _dispositions(rules, case, unknown, as_of)
+    return found.pop() if len(found) == 1 else None
+
+
+def _consequences(rules, case: Case, unknown: list[str], as_of: dt.date, mode: str,
+                  to: str | None = None) -> list[tuple[str, str]]:
+    inputs = [clingo.Function("target", [clingo.Function(to)])] if to else []
+    ctl = _control(rules, case, unknown, as_of, inputs, [f"--enum-mode={mode}"])
+    return [(s.name, s.arguments[-1].name) for s in _last(ctl)
+            if s.name in ("outcome", "fact", "unknown_false")]
+
+
+def _last(ctl: clingo.Control) -> list[clingo.Symbol]:
+    """Brave/cautious reasoning refines one model; the last one is the answer."""
+    last: list[clingo.Symbol] = []
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            last = list(model.symbols(shown=True))
+    return last

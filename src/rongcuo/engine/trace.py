@@ -1,0 +1,247 @@
+"""Derivations read from the solver: which rule instance made each atom true,
+and, for the rules that did not fire, which of their conditions fail.
+
+A clingo AST pass gives every rule of the rule base a number and adds, beside
+it, rules that record its instances:
+
+    _why(N, Head, (L1, …, Ln))   rule N fired for Head with this instantiated body
+    _some(N, I, C)               body literal I of rule N has an instance for case C
+    _joint(N, C)                 the positive body of rule N holds together for C
+    _fails(N, I, C)              with the positive body holding, literal I (a
+                                 negation or a comparison) is what stops rule N
+
+Negative literals are recorded as neg(Atom), comparisons as cmp(Left, Right),
+aggregates as agg; anonymous variables under negation become the constant
+`any`. Plain grounding drops the instances of rules whose bodies are false;
+these records keep what why-not needs. No rule is read per outcome: a rule a
+drafter adds is traced like every other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import clingo
+from clingo import ast
+
+from .symbols import value
+
+# Predicates that carry the case in (never traced, they are the leaves).
+INPUT = {"case", "word", "fact", "date", "param", "fact_number", "bit", "label"}
+
+
+@dataclass(frozen=True)
+class Literal:
+    """One body literal of a rule, as written."""
+
+    text: str
+    kind: str               # atom | neg | cmp | agg
+    predicate: str          # name of the atom ('' for cmp/agg)
+    args: tuple[str, ...]   # its arguments as written
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    number: int
+    file: str
+    line: int
+    text: str
+    head: str                      # predicate name of the head
+    head_args: tuple[str, ...]     # head arguments as written
+    clauses: tuple[str, ...]       # clause ids named in the rule
+    body: tuple[Literal, ...]
+    case_level: bool               # first head argument is the case variable
+
+
+def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
+    """The recording rules for every traceable rule, and what each rule is."""
+    extra: list[ast.AST] = []
+    infos: dict[int, RuleInfo] = {}
+    rules = list(_traceable(statements))
+    per_case = _case_predicates(rules)
+    for number, rule in enumerate(rules):
+        loc = rule.location
+        case_level = rule.head.atom.symbol.name in per_case
+        infos[number] = RuleInfo(
+            number, relative(loc.begin.filename), loc.begin.line, str(rule),
+            rule.head.atom.symbol.name, tuple(str(a) for a in rule.head.atom.symbol.arguments), clauses_of(rule),
+            tuple(_describe(b) for b in rule.body), case_level)
+        extra += list(_recorders(number, rule, case_level))
+    ast.parse_string("#show _why/3. #show _some/3. #show _joint/2. #show _fails/3.",
+                     lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None)
+    return extra, infos
+
+
+def _case_predicates(rules: list[ast.AST]) -> set[str]:
+    """Predicates whose first argument is a case: the input's, and those derived
+    from them with the case variable passed on (a fixpoint over the rules)."""
+    found = {"case", "word", "fact", "date", "label"}
+    while True:
+        more = {r.head.atom.symbol.name for r in rules
+                if (v := _case_variable(r)) is not None and any(
+                    _is_positive_atom(b) and _name(b.atom.symbol) in found
+                    and b.atom.symbol.arguments and str(b.atom.symbol.arguments[0]) == v.name
+                    for b in r.body)} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _traceable(statements) -> Iterator[ast.AST]:
+    """Rules and facts with a plain atom head, except those that unpack the input."""
+    for s in statements:
+        if (s.ast_type == ast.ASTType.Rule
+                and s.head.ast_type == ast.ASTType.Literal
+                and s.head.atom.ast_type == ast.ASTType.SymbolicAtom
+                and s.head.atom.symbol.ast_type == ast.ASTType.Function
+                and s.head.atom.symbol.name not in INPUT):
+            yield s
+
+
+def _describe(lit: ast.AST) -> Literal:
+    if lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.SymbolicAtom:
+        kind = "neg" if lit.sign != ast.Sign.NoSign else "atom"
+        term = lit.atom.symbol
+        return Literal(str(lit), kind, _name(term), tuple(str(a) for a in getattr(term, "arguments", ())))
+    if lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.Comparison:
+        return Literal(str(lit), "cmp", "", ())
+    return Literal(str(lit), "agg", "", ())
+
+
+def _recorders(number: int, rule: ast.AST, case_level: bool) -> Iterator[ast.AST]:
+    loc = rule.location
+    body = [_name_anonymous(b, i) for i, b in enumerate(rule.body)]
+    n = _num(loc, number)
+    head = rule.head.atom.symbol
+    yield _rule(loc, _fn(loc, "_why", n, head, _fn(loc, "", *[_record(loc, b) for b in body])), body)
+    if not case_level:
+        return
+    case = _case_variable(rule)
+    positive = [b for b in body if _is_positive_atom(b)]
+    domain = _atom_literal(loc, _fn(loc, "case", case))
+    for i, lit in enumerate(body):
+        if _is_positive_atom(lit):
+            yield _rule(loc, _fn(loc, "_some", n, _num(loc, i), case), [domain, lit])
+        elif lit.ast_type == ast.ASTType.Literal and _safe_alone(lit, case.name):
+            yield _rule(loc, _fn(loc, "_some", n, _num(loc, i), case), [domain, lit])
+    yield _rule(loc, _fn(loc, "_joint", n, case), [domain, *positive])
+    for i, lit in enumerate(body):
+        if lit.ast_type != ast.ASTType.Literal or _is_positive_atom(lit):
+            continue
+        # The literal is what stops the rule when the positive body holds but it does not.
+        flipped = lit.update(sign=ast.Sign.NoSign if lit.sign != ast.Sign.NoSign else ast.Sign.Negation)
+        yield _rule(loc, _fn(loc, "_fails", n, _num(loc, i), case), [domain, *positive, flipped])
+
+
+def _record(loc, lit: ast.AST) -> ast.AST:
+    if lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.SymbolicAtom:
+        term = lit.atom.symbol
+        return term if lit.sign == ast.Sign.NoSign else _fn(loc, "neg", _anonymous_as_any(term))
+    if lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.Comparison:
+        return _fn(loc, "cmp", lit.atom.term, lit.atom.guards[0].term)
+    return _fn(loc, "agg")
+
+
+def _case_variable(rule: ast.AST) -> ast.AST | None:
+    args = rule.head.atom.symbol.arguments
+    return args[0] if args and args[0].ast_type == ast.ASTType.Variable and args[0].name != "_" else None
+
+
+def _is_positive_atom(lit: ast.AST) -> bool:
+    return (lit.ast_type == ast.ASTType.Literal and lit.sign == ast.Sign.NoSign
+            and lit.atom.ast_type == ast.ASTType.SymbolicAtom)
+
+
+def _safe_alone(lit: ast.AST, case: str) -> bool:
+    """A negative atom whose only variables are the case's and anonymous ones."""
+    if lit.sign == ast.Sign.NoSign or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return False
+    return set(_variables(lit)) <= {"_", case}
+
+
+def _variables(node: ast.AST) -> Iterator[str]:
+    if node.ast_type == ast.ASTType.Variable:
+        yield node.name
+    for key in node.child_keys:
+        child = getattr(node, key)
+        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
+            if isinstance(item, ast.AST):
+                yield from _variables(item)
+
+
+class _Rename(ast.Transformer):
+    """Anonymous variables in positive literals get names, so their values are recorded."""
+
+    def __init__(self, prefix: str):
+        self.prefix, self.count = prefix, 0
+
+    def visit_Variable(self, node):
+        if node.name != "_":
+            return node
+        self.count += 1
+        return node.update(name=f"{self.prefix}{self.count}")
+
+
+class _Any(ast.Transformer):
+    def visit_Variable(self, node):
+        return ast.SymbolicTerm(node.location, clingo.Function("any")) if node.name == "_" else node
+
+
+def _name_anonymous(lit: ast.AST, index: int) -> ast.AST:
+    return _Rename(f"Anon{index}_")(lit) if _is_positive_atom(lit) else lit
+
+
+def _anonymous_as_any(node: ast.AST) -> ast.AST:
+    return _Any()(node)
+
+
+def _name(term: ast.AST) -> str:
+    return getattr(term, "name", "") or str(term)
+
+
+def _fn(loc, name: str, *args: ast.AST) -> ast.AST:
+    return ast.Function(loc, name, list(args), 0)
+
+
+def _num(loc, n: int) -> ast.AST:
+    return ast.SymbolicTerm(loc, clingo.Number(n))
+
+
+def _atom_literal(loc, term: ast.AST) -> ast.AST:
+    return ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(term))
+
+
+def _rule(loc, head: ast.AST, body: list[ast.AST]) -> ast.AST:
+    return ast.Rule(loc, _atom_literal(loc, head), body)
+
+
+@dataclass
+class Trace:
+    """What the solver recorded for one case; atoms as Python terms
+    (symbols.value): ("fact", 0, "major_loss"), ("neg", (...)), "a11.p2"."""
+
+    derivations: dict[tuple, list[tuple[int, tuple]]]
+    some: set[tuple[int, int]]
+    joint: set[int]
+    fails: set[tuple[int, int]]
+
+
+def read_traces(symbols, count: int, infos: dict[int, RuleInfo]) -> tuple[list[Trace], dict]:
+    """Per-case traces (by case index) and the derivations of case-free atoms."""
+    traces = [Trace({}, set(), set(), set()) for _ in range(count)]
+    shared: dict[clingo.Symbol, list] = {}
+    for sym in symbols:
+        name, args = sym.name, sym.arguments
+        if name == "_why":
+            head = args[1]
+            target = traces[head.arguments[0].number].derivations if infos[args[0].number].case_level else shared
+            body = tuple(value(b) for b in args[2].arguments)
+            target.setdefault(value(head), []).append((args[0].number, body))
+        elif name == "_some":
+            traces[args[2].number].some.add((args[0].number, args[1].number))
+        elif name == "_joint":
+            traces[args[1].number].joint.add(args[0].number)
+        elif name == "_fails":
+            traces[args[2].number].fails.add((args[0].number, args[1].number))
+    return traces, shared

@@ -1,0 +1,66 @@
+"""Explanations as JSON: the same content the templates render, for the API."""
+
+from __future__ import annotations
+
+
+
+from ..engine import RuleSet
+from ..engine.hypotheses import OpenWorld
+from . import Alternative, Explanation
+from .tree import Node
+from .whynot import Candidate
+from .whynot import derivers as _derivers
+
+
+def derivers(rules: RuleSet) -> dict[str, tuple[str, ...]]:
+    return _derivers(rules.tracer[1])
+
+
+def explanation_json(e: Explanation, rules: RuleSet) -> dict:
+    out = e.result.to_json()
+    out["why"] = {name: [node_json(n) for n in nodes] for name, nodes in e.trees.items()}
+    out["why_not"] = {name: [candidate_json(c) for c in cands] for name, cands in e.why_not.items()}
+    if e.open_world:
+        out["open_world"] = open_world_json(e.case, e.open_world)
+    return out
+
+
+def open_world_json(case, w: OpenWorld) -> dict:
+    """Certain and possible outcomes over the unknown facts, and what each disposition needs."""
+    return {
+        "unknown": case.unknown_facts(),
+        "certain": sorted(w.certain), "possible": sorted(w.possible),
+        "dispositions": {d: {"true": sorted(a.true), "false": sorted(a.false), "settles": w.settles[d]}
+                         for d, a in w.dispositions.items()},
+    }
+
+
+def node_json(n: Node) -> dict:
+    out = {"kind": n.kind, "atom": list(n.atom)}
+    if n.rule:
+        out.update(clauses=list(n.clauses), modality=n.modality, rule=f"{n.rule.file}:{n.rule.line}")
+    if n.text:
+        out["text"] = n.text
+    if n.evidence:
+        out["evidence"] = n.evidence
+    if n.checked:
+        out["checked"] = [{"rule": f"{i.file}:{i.line}", "clauses": list(i.clauses),
+                           "conditions": [{"literal": c.literal.text, "status": c.status} for c in conds]}
+                          for i, conds in n.checked]
+    if n.children:
+        out["children"] = [node_json(c) for c in n.children]
+    return out
+
+
+def candidate_json(c: Candidate) -> dict:
+    return {"rule": f"{c.rule.file}:{c.rule.line}", "clauses": list(c.rule.clauses),
+            "conditions": [{"literal": x.literal.text, "status": x.status} for x in c.conditions],
+            "blocked_by": list(c.blocked_by)}
+
+
+def alternative_json(a: Alternative, rules: RuleSet) -> dict:
+    return {"set_true": sorted(a.changes.true), "set_false": sorted(a.changes.false),
+            "result": explanation_json(a.explanation, rules)}
+
+
+
