@@ -85,50 +85,56 @@ class Result:
 def read_results(symbols: Sequence[clingo.Symbol], cases: Sequence[Case], profile: str, digest: str,
                  as_of: dt.date) -> list[Result]:
     """The shown atoms of one answer set, as one Result per case (input order)."""
-    # One str() per symbol is the cheapest way out of clingo; the part after
-    # the case index repeats across cases, so it is parsed once (parse_atom).
-    by_case: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    # One str() per symbol is the cheapest way out of clingo. What follows the
+    # case index repeats across cases: each distinct set of atoms is read once.
+    by_case: dict[int, list[str]] = defaultdict(list)
     for sym in symbols:
         name, _, rest = str(sym).partition("(")
         index, _, tail = rest.partition(",")
-        by_case[int(index)][name].append(parse_atom(tail))
-    return [_result(case, by_case.get(i, {}), profile, digest, as_of) for i, case in enumerate(cases)]
+        by_case[int(index)].append(f"{name}({tail}")
+    read: dict[tuple[str, ...], tuple] = {}
+    results = []
+    for i, case in enumerate(cases):
+        key = tuple(sorted(by_case.get(i, ())))
+        if key not in read:
+            read[key] = _content(key)
+        results.append(Result(case.id, profile, digest, as_of.isoformat(), *read[key]))
+    return results
 
 
-def _result(case: Case, atoms: dict[str, list], profile: str, digest: str, as_of: dt.date) -> Result:
+def _content(atoms: tuple[str, ...]) -> tuple:
+    """disposition, outcomes, consequences, defeated, contradictions of one case's atoms."""
+    by_name: dict[str, list] = defaultdict(list)
+    for atom in atoms:
+        name, _, tail = atom.partition("(")
+        by_name[name].append(parse_atom(tail))
     grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for outcome, source, item in atoms.get("ground", ()):
+    for outcome, source, item in by_name["ground"]:
         grounds[outcome].add((source, item))
-    modality = dict(atoms.get("outcome_modality", ()))
-    catch_all = {o for (o,) in atoms.get("rests_on_catch_all", ())}
+    modality = dict(by_name["outcome_modality"])
+    catch_all = {o for (o,) in by_name["rests_on_catch_all"]}
     outcomes = tuple(
         Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
         for name in vocab.outcome_names() if name in grounds
     )
     consequences: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
-    for term, source in atoms.get("consequence", ()):
+    for term, source in by_name["consequence"]:
         name, *args = term if isinstance(term, tuple) else (term,)
         consequences[(name, tuple(args))].add(source)
     order = list(vocab.vocabulary()["consequences"])
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for outcome, source, item, by in atoms.get("blocked", ()):
+    for outcome, source, item, by in by_name["blocked"]:
         defeats[(outcome, by)].add((source, item))
-    (disposition,) = atoms.get("disposition", [(None,)])[0]
-    return Result(
-        case=case.id,
-        profile=profile,
-        rules=digest,
-        as_of=as_of.isoformat(),
-        disposition=disposition,
-        outcomes=outcomes,
-        consequences=tuple(
-            Consequence(name, args, _in_order(cites))
-            for (name, args), cites in sorted(consequences.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))
-        ),
-        defeated=tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
-        contradictions=tuple(sorted(atoms.get("contradiction", ()))),
+    (disposition,) = (by_name["disposition"] or [(None,)])[0]
+    return (
+        disposition,
+        outcomes,
+        tuple(Consequence(name, args, _in_order(cites))
+              for (name, args), cites in sorted(consequences.items(),
+                                                key=lambda kv: (order.index(kv[0][0]), kv[0][1]))),
+        tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
+        tuple(sorted(by_name["contradiction"])),
     )
-
 
 
 def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
