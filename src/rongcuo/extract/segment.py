@@ -1,0 +1,61 @@
+"""Sentences, clauses and words of a narrative, each with its character offsets.
+
+Offsets are indexes into the narrative string, so evidence can quote
+``narrative[start:end]`` exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import jieba
+
+SENTENCE_END = "。！？；!?;\n"
+CLAUSE_END = "，,：:"
+_SENTENCE = re.compile(f"[^{SENTENCE_END}]+[{SENTENCE_END[:-1]}]?")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentences with their closing mark, surrounding blanks left out."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        piece = m.group()
+        start = m.start() + len(piece) - len(piece.lstrip())
+        end = m.end() - (len(piece) - len(piece.rstrip()))
+        if end > start:
+            out.append(Span(start, end))
+    return out
+
+
+def clause_at(text: str, sentence: Span, position: int) -> Span:
+    """The clause of the sentence that holds ``position``: between clause marks."""
+    start = max((i + 1 for i in range(sentence.start, position) if text[i] in CLAUSE_END), default=sentence.start)
+    end = next((i for i in range(position, sentence.end) if text[i] in CLAUSE_END), sentence.end)
+    return Span(start, end)
+
+
+@cache
+def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
+    # A private tokenizer: the cue words become words of its dictionary (so 尚未 or 不属于 is one
+    # word) without changing jieba's default tokenizer for anyone else in the process.
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word in words:
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def words(text: str, span: Span, known: Iterable[str]) -> list[tuple[str, int, int]]:
+    """The words of ``text[span]`` with offsets into ``text``; ``known`` words are kept whole."""
+    tokenizer = _tokenizer(tuple(sorted(known)))
+    return [(w, span.start + s, span.start + e) for w, s, e in tokenizer.tokenize(text[span.start:span.end])]

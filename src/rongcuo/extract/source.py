@@ -1,0 +1,38 @@
+"""Reading a narrative file: UTF-8 first, then GB18030, which older Chinese systems write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..cases import CaseError
+
+ENCODINGS = ("utf-8", "gb18030")
+NARRATIVE_SUFFIX = ".txt"
+
+
+def read_narrative(path: Path) -> tuple[str, str]:
+    """The text (line ends normalised, no BOM) and the encoding it was read with."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise CaseError(str(path), "(file)", f"cannot read: {e.strerror}") from None
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
+    raise CaseError(str(path), "(file)", "neither UTF-8 nor GB18030 text — save the narrative in one of them")
+
+
+def narrative_files(paths: list[Path]) -> list[Path]:
+    """Narratives named directly, or the .txt files under folders, in a stable order."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob(f"*{NARRATIVE_SUFFIX}") if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise CaseError(str(path), "(file)", "no such file or folder")
+    return found
