@@ -1,0 +1,108 @@
+"""`rongcuo extract`: narratives in, proposed case files out — or a labelled set scored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+import yaml
+
+from ..cases import CaseError
+from ..extract import Lexicon, Proposal, case_record, dump, propose, to_case
+from ..extract.evaluate import evaluate as score
+from ..extract.evaluate import load_labelled
+from ..extract.source import narrative_files, read_narrative
+from ..render import render
+from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules
+
+REPORT_DIR = Path("reports/extraction")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    case_id: str
+    encoding: str
+    proposal: Proposal
+    target: Path | None
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(files("rongcuo").joinpath("extract/messages.yaml").read_text(encoding="utf-8"))
+
+
+def _render(template: str, lang: str, **context) -> str:
+    return render(template, lang, say=lambda key: _messages()[key][lang], **context)
+
+
+@app.command()
+def extract(
+    narratives: Annotated[Optional[list[Path]], typer.Argument(
+        help="Narratives (.txt, UTF-8 or GB18030) or folders of them.", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write NAME.yaml per narrative here (default: the cases to standard output); "
+                      "with --evaluate, where the report goes (default reports/extraction).")] = None,
+    evaluate: Annotated[Optional[Path], typer.Option(
+        "--evaluate", help="Score a labelled folder (NAME.txt beside its true case NAME.yaml).")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Another lexicon file (YAML).")] = None,
+    profile: ProfileOpt = "default",
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Propose facts and dates from case narratives, each with its evidence, for an analyst to confirm."""
+    try:
+        lex = Lexicon.load(lexicon)
+        if evaluate:
+            _evaluate(evaluate, out or REPORT_DIR, lex, profile, lang.value)
+            return
+        if not narratives:
+            fail("extract: no narrative given — name .txt files or folders, or use --evaluate DIR")
+        paths = narrative_files(narratives)
+    except CaseError as e:
+        fail(str(e))
+    _extract(paths, out, lex, lang.value)
+
+
+def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> None:
+    done, errors, documents = [], [], []
+    for path in paths:
+        try:
+            text, encoding = read_narrative(path)
+            proposal = propose(text.strip(), lex)
+            record = case_record(path.stem, proposal, path, encoding, lex)
+            to_case(record, str(path))
+            target = out / f"{path.stem}.yaml" if out else None
+            if any(d.case_id == path.stem for d in done):
+                raise CaseError(str(path), "id", f"{path.stem!r} is also the name of another narrative — rename one")
+        except CaseError as e:
+            errors.append(str(e))
+            continue
+        done.append(Extracted(path.stem, encoding, proposal, target))
+        documents.append((target, dump(record)))
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        for target, text in documents:
+            target.write_text(text, encoding="utf-8")
+        typer.echo(_render("extract.txt.j2", lang, items=done, rejected=errors), nl=False)
+    else:
+        typer.echo("---\n".join(text for _, text in documents), nl=False)
+    for line in errors:
+        typer.echo(f"rongcuo: {line}", err=True)
+    if errors:
+        raise typer.Exit(2)
+
+
+def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: str) -> None:
+    if not folder.is_dir():
+        fail(f"{folder}: --evaluate: not a folder — give the folder of NAME.txt and NAME.yaml files")
+    items = load_labelled(folder, lex)
+    if not items:
+        fail(f"{folder}: --evaluate: no narratives (.txt) in it — add NAME.txt with its label NAME.yaml")
+    evaluation = score(folder, items, load_rules(profile, None, False), lex)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    report = report_dir / "report.md"
+    report.write_text(_render("extract_report.md.j2", lang, ev=evaluation), encoding="utf-8")
+    typer.echo(_render("extract_evaluation.txt.j2", lang, ev=evaluation, report=report), nl=False)
