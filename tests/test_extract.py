@@ -1,0 +1,248 @@
+"""Fact extraction: the labelled set's targets, negation and hedges, encodings, the lexicon as data, properties."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rongcuo import vocabulary as vocab
+from rongcuo.cases import CaseError, load_case, parse_case
+from rongcuo.extract import Lexicon, case_record, propose, to_case
+from rongcuo.extract.dates import find_dates
+from rongcuo.extract.evaluate import evaluate, load_labelled
+from rongcuo.extract.lexicon import GAP_MARK
+
+from .conftest import AS_OF, ROOT
+
+NARRATIVES = ROOT / "cases" / "narratives"
+LEXICON = Lexicon.load()
+
+
+def rongcuo(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def facts(text: str) -> dict:
+    return {f: m.value for f, m in propose(text, LEXICON).facts.items()}
+
+
+# The labelled set --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def labelled():
+    return load_labelled(NARRATIVES, LEXICON)
+
+
+def test_extraction_meets_its_targets_on_the_labelled_set(labelled, default_rules):
+    ev = evaluate(NARRATIVES, labelled, default_rules, LEXICON, as_of=AS_OF)
+    assert ev.cases >= 60
+    assert ev.micro.precision >= 0.90, ev.micro
+    assert ev.micro.recall >= 0.80, ev.micro
+    assert ev.agreement >= 0.90, ev.disagreements
+
+
+def test_labelled_set_states_every_fact_twice_and_has_negated_mentions(labelled):
+    counts = {f: sum(i.truth.facts.get(f) is True for i in labelled) for f in vocab.fact_ids()}
+    assert {f: n for f, n in counts.items() if n < 2} == {}
+    assert sum(v is False for i in labelled for v in i.truth.facts.values()) >= 20
+
+
+def test_every_label_is_an_ordinary_case_without_a_narrative(labelled):
+    for item in labelled:
+        assert item.truth.id == item.narrative.stem and item.truth.narrative is None
+
+
+# Negation, hedges, blocking words ----------------------------------------------------------------
+
+def test_a_negated_mention_is_false_with_its_evidence():
+    text = "经查，当事人并未隐瞒真实情况，也没有提供虚假材料。事件未造成重大损失。"
+    proposal = propose(text, LEXICON)
+    deception = proposal.facts["counterparty_deception"]
+    assert (deception.value, deception.reason) == (False, "negated")
+    assert text[deception.sentence.start:deception.sentence.end] == "经查，当事人并未隐瞒真实情况，也没有提供虚假材料。"
+    assert proposal.facts["major_loss"].value is False
+
+
+def test_negation_stays_in_its_clause_and_stops_at_a_contrast():
+    assert facts("执法人员未能及时发现，当事人故意隐瞒了过期食品。")["inspection_target_concealed"] is True
+    assert facts("虽未造成重大损失但造成严重不良影响。") == {"major_loss": False, "serious_adverse_impact": True}
+
+
+def test_a_cue_inside_the_phrasing_is_not_a_negation():
+    assert facts("该案件没有形成完整的证据链。")["evidence_chain_incomplete"] is True
+    assert facts("经查，法律没有明令禁止该做法。")["not_prohibited_by_law"] is True
+
+
+def test_a_denial_phrasing_makes_the_fact_false():
+    assert facts("该做法为法律所明令禁止。")["not_prohibited_by_law"] is False
+    assert facts("邹某系聘用的后勤驾驶员，不属于执法人员。")["enforcement_personnel"] is False
+
+
+def test_a_hedged_mention_is_unknown_not_guessed():
+    text = "当事人是否故意隐瞒进货情况，尚需进一步核实。"
+    mention = propose(text, LEXICON).facts["inspection_target_concealed"]
+    assert (mention.value, mention.reason) == ("unknown", "hedged")
+    assert text[mention.sentence.start:mention.sentence.end] == text
+
+
+def test_conflicting_mentions_are_unknown():
+    mention = propose("该批产品造成了重大经济损失。复核认为未造成重大损失。", LEXICON).facts["major_loss"]
+    assert (mention.value, mention.reason) == ("unknown", "conflict")
+
+
+def test_blocking_words_keep_a_mention_from_counting():
+    assert "major_loss" not in facts("为避免造成重大损失，执法人员当即封存了气罐。")
+    assert "loss_or_adverse_impact" not in facts("该事件造成了严重不良影响。")
+
+
+# Dates -------------------------------------------------------------------------------------------
+
+def test_dates_in_arabic_and_chinese_numerals_and_without_year():
+    text = "二〇二四年六月十一日检查，同年7月2日复查，十二月三十一日结案，2月30日不是日期。"
+    found = [str(d.value) for d in find_dates(text)]
+    assert found == ["2024-06-11", "2024-07-02", "2024-12-31"]
+
+
+def test_dates_take_the_key_of_the_phrasing_around_them():
+    text = ("2024年3月5日，执法人员王某对某超市开展检查。2024年4月8日，局党组会议研究认定予以容错，"
+            "并于2024年4月11日将认定结论告知本人。要求其于2024年5月31日前完成整改，经申请延长至2024年6月30日。"
+            "2024年6月20日，整改完毕。特此说明。2024年7月1日")
+    proposal = propose(text, LEXICON)
+    assert {k: str(d.value) for k, d in proposal.dates.items()} == {
+        "conduct": "2024-03-05", "decision": "2024-04-08", "notified": "2024-04-11",
+        "correction_deadline": "2024-05-31", "extended_deadline": "2024-06-30", "correction_completed": "2024-06-20"}
+    assert [str(d.value) for d in proposal.unassigned] == ["2024-07-01"]
+
+
+# Files, encodings, the command line --------------------------------------------------------------
+
+SAMPLE = NARRATIVES / "dev" / "N-001.txt"
+
+
+def test_gb18030_input_gives_the_same_case(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "u8.txt").write_text(text, encoding="utf-8")
+    run = rongcuo("extract", tmp_path / "gb.txt", tmp_path / "u8.txt", "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    gb, u8 = (load_case(tmp_path / "out" / f"{n}.yaml") for n in ("gb", "u8"))
+    assert gb.extraction.encoding == "gb18030" and u8.extraction.encoding == "utf-8"
+    assert gb.facts == u8.facts and gb.dates == u8.dates and gb.narrative == u8.narrative
+    assert "（编码 gb18030）" in run.stdout and "needs_confirmation" in run.stdout
+
+
+def test_stdout_case_goes_through_the_normal_case_path():
+    run = rongcuo("extract", SAMPLE)
+    assert run.returncode == 0, run.stderr
+    case = parse_case(yaml.safe_load(run.stdout), "stdout")
+    assert case.facts["inspection_target_concealed"] is True
+    assert all(e.needs_confirmation for e in case.evidence.values())
+    assert str(case.dates["conduct"]) == "2024-03-05"
+
+
+def test_an_extracted_case_is_evaluated_like_any_case(tmp_path):
+    assert rongcuo("extract", SAMPLE, "--out", tmp_path).returncode == 0
+    run = rongcuo("evaluate", tmp_path / "N-001.yaml", "--as-of", "2024-12-31")
+    assert run.returncode == 0, run.stderr
+    assert "处理结论：容错免责" in run.stdout
+
+
+@pytest.mark.parametrize("setup, expected", [
+    (lambda p: p / "missing.txt", "missing.txt: (file): no such file or folder"),
+    (lambda p: (p / "bad.txt").write_bytes(b"\xff\xff\xff") and p / "bad.txt", "neither UTF-8 nor GB18030"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, setup, expected):
+    run = rongcuo("extract", setup(tmp_path))
+    assert run.returncode == 2 and expected in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+def test_no_input_and_bad_lexicon_are_one_line_errors(tmp_path):
+    assert rongcuo("extract").returncode == 2
+    bad = tmp_path / "lex.yaml"
+    bad.write_text(yaml.safe_dump({**yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text()),
+                                   "facts": {"major_los": {"establish": ["x"]}}}, allow_unicode=True))
+    run = rongcuo("extract", SAMPLE, "--lexicon", bad)
+    assert run.returncode == 2 and "facts.major_los: unknown fact id — did you mean major_loss?" in run.stderr
+
+
+def test_evaluate_prints_the_scores_and_writes_the_report(tmp_path):
+    run = rongcuo("extract", "--evaluate", NARRATIVES, "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "微平均：精确率" in run.stdout and "处理结论一致率" in run.stdout
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# 事实提取评估") and "`suspected_detention_or_crime`" in report
+
+
+# The lexicon is data -----------------------------------------------------------------------------
+
+def test_every_fact_has_at_least_one_pattern():
+    assert set(LEXICON.facts) == set(vocab.fact_ids())
+    assert all(p.establish for p in LEXICON.facts.values())
+
+
+def test_adding_a_phrasing_is_a_data_change(tmp_path):
+    text = "经查，该店主对执法人员阳奉阴违。"
+    assert "inspection_target_concealed" not in facts(text)
+    data = yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text(encoding="utf-8"))
+    data["facts"]["inspection_target_concealed"]["establish"].append("阳奉阴违")
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert propose(text, Lexicon.load(path)).facts["inspection_target_concealed"].value is True
+
+
+# Evidence in the case schema ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("span, message", [
+    ({"text": "损失", "start": 1, "end": 3}, "evidence.major_loss: narrative[1:3] is not the quoted text"),
+    ({"text": "损失", "start": "0", "end": 2}, "evidence.major_loss: start '0' and end 2 must be character offsets"),
+    ({"text": "损失", "start": True, "end": 2}, "must be character offsets"),
+    ({"text": "损失", "start": 0}, "must be a mapping with text, start, end"),
+])
+def test_evidence_offsets_are_checked(span, message):
+    with pytest.raises(CaseError) as e:
+        parse_case({"id": "A", "narrative": "损失巨大", "evidence": {"major_loss": span}}, "c.yaml")
+    assert message in str(e.value)
+
+
+# Properties --------------------------------------------------------------------------------------
+
+def _pieces() -> list[str]:
+    """Text that the lexicon reacts to: its phrasings (gaps filled), cues, hedges, and dates."""
+    raw = yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text(encoding="utf-8"))
+    phrases = [p.replace(GAP_MARK, "某") for entry in raw["facts"].values()
+               for key in ("establish", "deny", "block") for p in entry.get(key, [])]
+    return phrases + raw["negation"]["cues"] + raw["hedges"] + ["2024年3月5日", "二〇二四年六月十一日", "7月2日"]
+
+
+PIECES = _pieces()
+HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+narratives = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(list("，。；！？\n、：“”")),
+                                st.text(alphabet=HANZI, max_size=4)), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(narratives)
+def test_proposals_use_the_vocabulary_and_quote_exactly(text):
+    proposal = propose(text, LEXICON)
+    assert set(proposal.facts) <= set(vocab.fact_ids())
+    assert set(proposal.dates) <= set(vocab.date_keys())
+    record = case_record("P", proposal, Path("p.txt"), "utf-8", LEXICON)
+    for span in [*record["evidence"].values(), *record["extraction"]["dates"].values()]:
+        assert text[span["start"]:span["end"]] == span["text"] and span["text"].strip()
+    case = to_case(record, "p.txt")  # the case schema checks the offsets again
+    assert set(case.facts) == set(case.evidence)
+
+
+def test_a_bundled_narrative_quotes_exactly_after_a_yaml_round_trip(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    assert rongcuo("extract", tmp_path / "x.txt", "--out", tmp_path).returncode == 0
+    case = load_case(tmp_path / "x.yaml")
+    assert all(case.narrative[e.start:e.end] == e.text for e in case.evidence.values())
