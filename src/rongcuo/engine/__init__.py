@@ -7,10 +7,11 @@ an argument of every atom), solves once, and reads the answer set into
 backend, never as program text.
 """
 
+from .deadline import TimeLimit, time_limit
 from .results import Consequence, Defeat, Outcome, Result
 from .ruleset import Citation, RuleError, RuleSet, bundled_root, profiles
 from .symbols import day
 from .trace import Literal, RuleInfo, Trace
 
 __all__ = ["Citation", "Consequence", "Defeat", "Literal", "Outcome", "Result", "RuleError", "RuleInfo",
-           "RuleSet", "Trace", "bundled_root", "day", "profiles"]
+           "RuleSet", "TimeLimit", "Trace", "bundled_root", "day", "profiles", "time_limit"]

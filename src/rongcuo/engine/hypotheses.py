@@ -21,6 +21,7 @@ import clingo
 from clingo import ast
 
 from ..cases import Case
+from .deadline import models
 from .symbols import add_fact, day
 
 _PROGRAM = """
@@ -88,8 +89,8 @@ def minimal_changes(rules, case: Case, free: Iterable[str], as_of: dt.date, *, t
     ctl = _control(rules, case, free, as_of, inputs, ["--opt-mode=optN", "--models=0"])
     given = set(case.true_facts())
     found: list[Assignment] = []
-    with ctl.solve(yield_=True) as handle:
-        for model in handle:
+    with ctl.solve(yield_=True, async_=True) as handle:
+        for model in models(handle):
             if not model.optimality_proven:
                 continue
             flips = {s.arguments[0].name for s in model.symbols(shown=True) if s.name == "changed"}
@@ -152,7 +153,7 @@ def _consequences(rules, case: Case, unknown: list[str], as_of: dt.date, mode: s
 def _last(ctl: clingo.Control) -> list[clingo.Symbol]:
     """Brave/cautious reasoning refines one model; the last one is the answer."""
     last: list[clingo.Symbol] = []
-    with ctl.solve(yield_=True) as handle:
-        for model in handle:
+    with ctl.solve(yield_=True, async_=True) as handle:
+        for model in models(handle):
             last = list(model.symbols(shown=True))
     return last

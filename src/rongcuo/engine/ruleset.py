@@ -14,6 +14,7 @@ import clingo
 from clingo import ast
 
 from ..cases import Case
+from .deadline import models as limited
 from .results import Result, read_results
 from .trace import RuleInfo, Trace, instrument, read_traces
 from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, day, value
@@ -154,8 +155,8 @@ class RuleSet:
 
     def _solve(self, ctl: clingo.Control) -> Sequence[clingo.Symbol]:
         models = []
-        with ctl.solve(yield_=True) as handle:
-            for model in handle:
+        with ctl.solve(yield_=True, async_=True) as handle:
+            for model in limited(handle):
                 models.append(model.symbols(shown=True))
         if not models:
             raise RuleError(f"rule set {self.digest} ({self.profile}) has no answer set for these cases")
