@@ -1,0 +1,57 @@
+"""`rongcuo serve`: the JSON API and the analysts' web page (rongcuo.service)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..engine import RuleSet, profiles
+from .app import TrustOpt, app, fail, load_rules
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    rules: Annotated[Optional[list[Path]], typer.Option(
+        "--rules", help="A rule base to serve besides the bundled profiles (repeatable); "
+                        "its profiles are served as DIRNAME/PROFILE.")] = None,
+    profile: Annotated[str, typer.Option("--profile", help="The profile of requests that name none.")] = "default",
+    trust: TrustOpt = False,
+    max_body: Annotated[int, typer.Option("--max-body", help="Bytes of one request body.")] = 1_000_000,
+    max_cases: Annotated[int, typer.Option("--max-cases", help="Cases in one /v1/evaluate request.")] = 100,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds of solving per request.")] = 10.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests at work at once; more get 503.")] = 32,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+) -> None:
+    """Serve the JSON API (/v1, /openapi.json) and the analysts' page (/). The rule sets are fixed at start."""
+    # Imported here: the other commands start without the web stack.
+    import uvicorn
+
+    from ..service import Limits, Service, create_app
+
+    served = _rulesets(rules or [], trust)
+    limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
+    try:
+        service = Service(served, profile, limits)
+    except ValueError as e:
+        fail(str(e))
+    typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=access_log)
+
+
+def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
+    """The bundled profiles by name, and each --rules directory's as DIRNAME/PROFILE."""
+    served = {p: load_rules(p, None, False) for p in profiles()}
+    for root in dirs:
+        found = profiles(root)
+        if not found:
+            fail(f"--rules: {root}: no profiles/*.lp — a rule base has rules/ and profiles/")
+        for p in found:
+            name = f"{root.resolve().name}/{p}"
+            if name in served:
+                fail(f"--rules: {root}: {name} is served already — give the rule bases distinct folder names")
+            served[name] = load_rules(p, root, trust)
+    return served

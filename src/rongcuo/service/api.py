@@ -1,0 +1,121 @@
+"""The JSON API under /v1: request bodies are case files as JSON, responses the CLI's JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from .. import measure
+from ..engine import RuleSet
+from ..engine import profiles as bundled_profiles
+from ..explain.serialize import alternative_json, explanation_json
+from ..ledger import ledger
+from . import inputs, schema
+from .answers import Service
+from .stream import batch_lines, numbered
+
+router = APIRouter(prefix="/v1")
+
+Profile = Annotated[str | None, Query(description="A served profile (see /v1/profiles); default: the server's.")]
+AsOf = Annotated[str | None, Query(description="Evaluation date, YYYY-MM-DD; default: today.")]
+Outcome = Annotated[str | None, Query(description="An outcome: " + ", ".join(schema.OUTCOMES))]
+
+
+def _ask(request: Request, profile: str | None, as_of: str | None) -> tuple[Service, RuleSet, dt.date]:
+    service: Service = request.app.state.service
+    return service, service.rules(profile), inputs.day(as_of) or dt.date.today()
+
+
+@router.post("/evaluate", summary="Evaluate one case or a list of cases",
+             openapi_extra=schema.body(schema.CASE_OR_LIST), responses=schema.answers(schema.RESULT_OR_LIST))
+async def evaluate(request: Request, profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+    """One result per case, as `rongcuo evaluate --format json` prints it; a list in, a list out."""
+    service, rules, day = _ask(request, profile, as_of)
+    data = inputs.decode(await request.body())
+    async with service.gate.slot():
+        out = await service.evaluate(rules, inputs.cases_of(data, service.limits.max_cases), day)
+    return JSONResponse(out if isinstance(data, list) else out[0])
+
+
+@router.post("/explain", summary="Why each outcome holds", openapi_extra=schema.body(schema.CASE),
+             responses=schema.answers({"type": "object"}))
+async def explain(request: Request, outcome: Outcome = None, profile: Profile = None,
+                  as_of: AsOf = None) -> JSONResponse:
+    """The result with a derivation tree per outcome (``why``), as `rongcuo explain --format json`."""
+    service, rules, day = _ask(request, profile, as_of)
+    case = inputs.one_case(inputs.decode(await request.body()))
+    async with service.gate.slot():
+        found = await service.explain(rules, case, day, inputs.outcome(outcome, "outcome"))
+    return JSONResponse(explanation_json(found, rules))
+
+
+@router.post("/whynot", summary="Why outcomes do not hold", openapi_extra=schema.body(schema.CASE),
+             responses=schema.answers({"type": "object"}))
+async def whynot(request: Request, outcome: Annotated[list[str], Query(description="One or more outcomes.")],
+                 profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+    """Every rule that could derive each OUTCOME, with what stops it (``why_not``), as `rongcuo whynot`."""
+    service, rules, day = _ask(request, profile, as_of)
+    case = inputs.one_case(inputs.decode(await request.body()))
+    names = tuple(inputs.outcome(name, "outcome") for name in outcome)
+    async with service.gate.slot():
+        found = await service.explain(rules, case, day, outcome="", why_not_of=names)
+    return JSONResponse(explanation_json(found, rules))
+
+
+@router.post("/whatif", summary="The smallest changes that reach a disposition",
+             openapi_extra=schema.body(schema.CASE), responses=schema.answers({"type": "object"}))
+async def whatif(request: Request, to: Outcome = None, avoid: Outcome = None,
+                 fixed: Annotated[list[str], Query(description="Facts that may not change.")] = (),
+                 max_changes: Annotated[int | None, Query(ge=0, le=len(schema.FACTS))] = None,
+                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                 profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+    """Each smallest set of fact changes making TO the disposition (or avoiding AVOID), verified by evaluation."""
+    service, rules, day = _ask(request, profile, as_of)
+    case = inputs.one_case(inputs.decode(await request.body()))
+    to, avoid = inputs.outcome(to, "to"), inputs.outcome(avoid, "avoid")
+    async with service.gate.slot():
+        found = await service.whatif(rules, case, day, to=to, avoid=avoid, fixed=inputs.facts(list(fixed), "fixed"),
+                                     max_changes=max_changes, limit=limit)
+    return JSONResponse({"case": case.id, "to": to, "avoid": avoid,
+                         "alternatives": [alternative_json(a, rules) for a in found]})
+
+
+@router.post("/batch", summary="Evaluate a JSONL body, streaming JSONL back", response_class=StreamingResponse,
+             openapi_extra=schema.body({"type": "string"}, "application/x-ndjson"),
+             responses=schema.answers({"type": "string"}, "application/x-ndjson"))
+async def batch(request: Request, profile: Profile = None, as_of: AsOf = None) -> StreamingResponse:
+    """One case per line in; one line per case out, in order: its result, or why it was rejected."""
+    service, rules, day = _ask(request, profile, as_of)
+    lines = numbered(await request.body(), service.limits.max_batch_cases)
+    service.gate.check()
+    return StreamingResponse(batch_lines(service, rules, day, lines), media_type="application/x-ndjson")
+
+
+@router.get("/clauses", summary="The clause ledger, with the measure's text")
+async def clauses() -> JSONResponse:
+    return JSONResponse(_ledger())
+
+
+@router.get("/vocabulary", summary="The fact ids a case may use, with their labels and clauses")
+async def vocabulary() -> JSONResponse:
+    return JSONResponse(schema.vocabulary_json())
+
+
+@router.get("/profiles", summary="The rule sets this server answers with")
+async def profiles(request: Request) -> JSONResponse:
+    service: Service = request.app.state.service
+    return JSONResponse([{"name": name, "profile": rules.profile, "rules": rules.digest,
+                          "default": name == service.default} for name, rules in service.rulesets.items()])
+
+
+@cache
+def _ledger() -> list[dict]:
+    """`rongcuo clauses --format json`, with each clause's citation and text."""
+    entries = ledger([RuleSet.load(p, corpus=True) for p in bundled_profiles()])
+    return [{"clause": e.clause, "citation": {"zh": measure.cite(e.clause), "en": measure.cite(e.clause, "en")},
+             "text": measure.text(e.clause), "status": e.status, "reason": e.reason,
+             "rules": [f"{r.file}:{r.line}" for r in e.rules]} for e in entries]

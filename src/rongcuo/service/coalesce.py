@@ -1,0 +1,82 @@
+"""Evaluations that arrive together share one grounding.
+
+The engine grounds many cases in one program (the case index is an argument of
+every atom), and one grounding of sixteen cases costs little more than one of
+a single case. So evaluation requests for the same rule set and date wait in
+an open batch while the previous batch is solved, then go in together; each
+request gets back its own slice of the results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..cases import Case
+from ..engine import Result, RuleError, RuleSet
+from .limits import solving
+
+LINGER = 0.002   # seconds a batch that waited for its turn stays open
+
+
+@dataclass
+class _Batch:
+    rules: RuleSet
+    as_of: dt.date
+    cases: list[Case] = field(default_factory=list)
+    parts: list[tuple[int, int]] = field(default_factory=list)   # each request's (start, count)
+    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class Coalescer:
+    def __init__(self, max_cases: int, seconds: float):
+        self.max_cases, self.seconds = max_cases, seconds
+        self._open: dict[tuple[int, dt.date], _Batch] = {}
+        self._lane = asyncio.Lock()          # one grounding at a time; the next batch fills meanwhile
+        self._running: set[asyncio.Task] = set()
+
+    async def evaluate(self, rules: RuleSet, cases: list[Case], as_of: dt.date) -> list[Result]:
+        key = (id(rules), as_of)
+        batch = self._open.get(key)
+        if batch is None or len(batch.cases) + len(cases) > self.max_cases:
+            batch = self._open[key] = _Batch(rules, as_of)
+            task = asyncio.create_task(self._run(key, batch))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        part = len(batch.parts)
+        batch.parts.append((len(batch.cases), len(cases)))
+        batch.cases += cases
+        answers = await asyncio.shield(batch.done)
+        if isinstance(answers[part], Exception):
+            raise answers[part]
+        return answers[part]
+
+    async def _run(self, key: tuple[int, dt.date], batch: _Batch) -> None:
+        waited = self._lane.locked()
+        async with self._lane:
+            if waited:  # under load: the requests just answered come back and join this batch
+                await asyncio.sleep(LINGER)
+            if self._open.get(key) is batch:
+                del self._open[key]
+            try:
+                answers = await self._answers(batch)
+            except Exception as e:  # the time limit, or a failure of the whole batch: each request gets it
+                answers = [e] * len(batch.parts)
+            batch.done.set_result(answers)
+
+    async def _answers(self, batch: _Batch) -> list[list[Result] | Exception]:
+        try:
+            results = await solving(self.seconds, batch.rules.evaluate, batch.cases, batch.as_of)
+            return [results[start:start + count] for start, count in batch.parts]
+        except RuleError:
+            if len(batch.parts) == 1:
+                raise
+        # A rule set without an answer for some case: find whose, one request at a time.
+        return [await self._alone(batch, start, count) for start, count in batch.parts]
+
+    async def _alone(self, batch: _Batch, start: int, count: int) -> list[Result] | Exception:
+        try:
+            return await solving(self.seconds, batch.rules.evaluate, batch.cases[start:start + count], batch.as_of)
+        except RuleError as e:
+            return e

@@ -1,0 +1,91 @@
+"""What a request brings: cases in the case-file schema, and the options of the CLI.
+
+Messages are the CLI's: a case is named ``case`` (or ``cases[2]`` in a list)
+where the CLI names its file; an option by its parameter name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .. import vocabulary as vocab
+from ..cases import GOLDEN_KEYS, Case, CaseError, parse_case
+from .limits import check_count
+from .problems import Problem, invalid
+
+
+def decode(body: bytes) -> Any:
+    """The JSON of a request body (UTF-8, as RFC 8259 has it)."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Problem("not-well-formed", "the body is not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise Problem("not-well-formed", f"line {e.lineno} column {e.colno}: not well-formed JSON: {e.msg}") from None
+
+
+def case_of(data: Any, source: str = "case") -> Case:
+    """One case record; a golden case is read as the case it holds (as the CLI does)."""
+    if isinstance(data, dict) and "expect" in data:
+        data = {k: v for k, v in data.items() if k not in GOLDEN_KEYS}
+    return parse_case(data, source)
+
+
+def one_case(data: Any) -> Case:
+    if isinstance(data, list):
+        raise invalid([CaseError("case", "(case)", "one case here, not a list — send a list to /v1/evaluate")])
+    try:
+        return case_of(data)
+    except CaseError as e:
+        raise invalid([e]) from None
+
+
+def cases_of(data: Any, cap: int) -> list[Case]:
+    """A list of cases (every rejected one reported), or one case as a list of one."""
+    if not isinstance(data, list):
+        return [one_case(data)]
+    check_count(len(data), cap)
+    cases, errors, seen = [], [], {}
+    for i, item in enumerate(data):
+        source = f"cases[{i}]"
+        try:
+            case = case_of(item, source)
+            if case.id in seen:
+                raise CaseError(source, "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
+        except CaseError as e:
+            errors.append(e)
+            continue
+        seen[case.id] = source
+        cases.append(case)
+    if errors:
+        raise invalid(errors)
+    if not cases:
+        raise invalid([CaseError("cases", "(list)", "no case — send a case or a list of cases")])
+    return cases
+
+
+def day(value: str | None, option: str = "as_of") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Problem("invalid-parameter", f"{option}: {value!r} is not a date — write it as YYYY-MM-DD") from None
+
+
+def outcome(name: str | None, option: str) -> str | None:
+    names = vocab.outcome_names()
+    if name is not None and name not in names:
+        hint = vocab.did_you_mean(name, names, f"use one of {', '.join(names)}")
+        raise Problem("invalid-parameter", f"{option}: {name!r} is not an outcome — {hint}")
+    return name
+
+
+def facts(names: list[str], option: str) -> tuple[str, ...]:
+    for name in names:
+        if name not in vocab.fact_ids():
+            hint = vocab.did_you_mean(name, vocab.fact_ids(), "see /v1/vocabulary for the ids")
+            raise Problem("invalid-parameter", f"{option}: {name}: unknown fact id — {hint}")
+    return tuple(names)

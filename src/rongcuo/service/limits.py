@@ -1,0 +1,123 @@
+"""What one request may ask of the service, and how much runs at once.
+
+- a body size cap (``BodyLimit``: the declared length, and the bytes as they arrive);
+- a cap on the cases of one request (checked where the cases are read);
+- a solving time limit per request (engine.time_limit: clingo's interrupt);
+- a bounded number of requests at work at once (``Gate``: 503 when saturated).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from anyio import to_thread
+
+from ..engine import TimeLimit, time_limit
+from .problems import MEDIA_TYPE, Problem
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body: int = 1_000_000          # bytes of one request body
+    max_batch_body: int = 16_000_000   # bytes of a /v1/batch body
+    max_cases: int = 100               # cases in one /v1/evaluate request
+    max_batch_cases: int = 20_000      # lines of one /v1/batch request
+    time_limit: float = 10.0           # seconds of solving per request (per chunk in a batch)
+    concurrency: int = 32              # requests at work at once; more get 503
+
+
+class BodyLimit:
+    """ASGI middleware: bodies over the cap get 413 before they are read whole."""
+
+    def __init__(self, app, limits: Limits):
+        self.app, self.limits = app, limits
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        cap = self.limits.max_batch_body if scope["path"] == "/v1/batch" else self.limits.max_body
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > cap):
+            return await _too_large(scope, send, cap)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                raise Problem("body-too-large", _too_large_detail(cap))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large_detail(cap: int) -> str:
+    return f"the body is larger than {cap:,} bytes — send fewer cases per request (or use /v1/batch)"
+
+
+async def _too_large(scope, send, cap: int) -> None:
+    body = json.dumps(Problem("body-too-large", _too_large_detail(cap)).body(scope["path"])).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    """At most ``limit`` requests at work. A request that finds them all busy is refused at once
+    (503); the chunks of a batch already admitted wait for their turn instead."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._slots = asyncio.Semaphore(limit)
+
+    @property
+    def full(self) -> bool:
+        return self._slots.locked()
+
+    def check(self) -> None:
+        if self.full:
+            raise Problem("busy", f"{self.limit} requests are being answered — try again in a moment",
+                          headers={"Retry-After": "1"})
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        self.check()
+        async with self._slots:
+            yield
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        async with self._slots:
+            yield
+
+
+async def solving(seconds: float, work: Callable[..., T], *args) -> T:
+    """Run ``work`` in a worker thread with the solving time limit; TimeLimit becomes a problem."""
+    def limited() -> T:
+        with time_limit(seconds):
+            return work(*args)
+    try:
+        return await to_thread.run_sync(limited)
+    except TimeLimit:
+        raise over_time(seconds) from None
+
+
+def over_time(seconds: float) -> Problem:
+    return Problem("time-limit", f"solving took longer than {seconds:g} s and was interrupted — ask for less "
+                   "(fewer cases, a smaller max_changes, more fixed facts)")
+
+
+def check_count(count: int, cap: int) -> None:
+    if count > cap:
+        raise Problem("too-many-cases", f"{count} cases in one request, at most {cap} — split them "
+                      "(or send them to /v1/batch)")
+

@@ -1,0 +1,157 @@
+"""The analysts' page at /: tick what happened, read what the measure says and why.
+
+The page is a function of its URL: the case's id, its true and unknown facts
+and its dates are the query string (``?id=…&inspection_target_concealed=true
+&conduct=2024-03-01``), so the address reproduces the case. A pasted case
+file is posted and answered with a redirect to its address. Everything is
+rendered by jinja2 (templates/page.html) — no external assets, no script
+needed beyond one line that leaves the false facts out of the address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from functools import cache
+from urllib.parse import parse_qs, urlencode
+
+import yaml
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .. import measure
+from .. import vocabulary as vocab
+from ..cases import Case, CaseError
+from ..engine import RuleError
+from ..explain.serialize import derivers
+from ..render import render
+from . import inputs
+from .answers import Service
+from .problems import Problem, invalid
+
+router = APIRouter(include_in_schema=False)
+
+OPTIONS = ("lang", "profile", "as_of", "id", "to", "avoid")
+FACTS = vocab.fact_ids()
+DATES = vocab.date_keys()
+WHATIF_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Form:
+    """The page's state, as its query string holds it."""
+
+    lang: str = "zh"
+    profile: str = ""
+    as_of: str = ""
+    case_id: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)   # fact → "true" | "unknown" (false is left out)
+    dates: dict[str, str] = field(default_factory=dict)
+    to: str = ""
+    avoid: str = ""
+    stray: tuple[str, ...] = ()                           # parameters the page does not know
+
+    @classmethod
+    def read(cls, params) -> Form:
+        get = params.get
+        return cls(
+            lang="en" if get("lang") == "en" else "zh", profile=get("profile") or "", as_of=get("as_of") or "",
+            case_id=get("id"), facts={f: get(f) for f in FACTS if get(f) not in (None, "false")},
+            dates={d: get(d) for d in DATES if get(d)}, to=get("to") or "", avoid=get("avoid") or "",
+            stray=tuple(k for k in params if k not in OPTIONS and k not in FACTS and k not in DATES))
+
+    @classmethod
+    def of_case(cls, case: Case, lang: str, profile: str, as_of: str) -> Form:
+        facts = {f: "true" for f in case.true_facts()} | {f: "unknown" for f in case.unknown_facts()}
+        return cls(lang, profile, as_of, case.id, {f: facts[f] for f in FACTS if f in facts},
+                   {d: v.isoformat() for d, v in case.dates.items()})
+
+    def case_data(self) -> dict:
+        values = {"true": True, "unknown": "unknown"}
+        return {"id": self.case_id, "facts": {f: values.get(v, v) for f, v in self.facts.items()},
+                "dates": self.dates}
+
+    def url(self, **change) -> str:
+        form = replace(self, **change)
+        pairs = [("lang", form.lang), ("profile", form.profile), ("as_of", form.as_of), ("id", form.case_id),
+                 *form.facts.items(), *form.dates.items(), ("to", form.to), ("avoid", form.avoid)]
+        return "/?" + urlencode([(k, v) for k, v in pairs if v])
+
+    def applied(self, alternative) -> str:
+        """The address of the case with an alternative's changes made."""
+        facts = {f: v for f, v in self.facts.items() if f not in alternative.changes.false}
+        facts |= {f: "true" for f in alternative.changes.true}
+        return self.url(facts={f: facts[f] for f in FACTS if f in facts}, to="", avoid="")
+
+
+@router.get("/", response_class=HTMLResponse)
+async def page(request: Request) -> HTMLResponse:
+    form = Form.read(request.query_params)
+    answer = await _answer(request.app.state.service, form) if form.case_id is not None or form.stray else {}
+    return _page(request.app.state.service, form, **answer)
+
+
+@router.post("/", response_class=HTMLResponse)
+async def paste(request: Request) -> Response:
+    """A pasted case file (YAML or JSON): answered with a redirect to the case's address."""
+    fields = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    form = Form.read({k: v for k, v in fields.items() if k in ("lang", "profile", "as_of")})
+    text = fields.get("case_text", "")
+    try:
+        case = inputs.one_case(_pasted(text))
+    except Problem as p:
+        return _page(request.app.state.service, form, error=p.detail, status=p.status, pasted=text)
+    return RedirectResponse(Form.of_case(case, form.lang, form.profile, form.as_of).url(), status_code=303)
+
+
+def _pasted(text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(text)"
+        reason = getattr(e, "problem", None) or str(e)
+        raise invalid([CaseError("pasted case", where, f"not well-formed YAML or JSON: {reason}")]) from None
+
+
+async def _answer(service: Service, form: Form) -> dict:
+    """The explanation of the case (why, why not), and the what-if alternatives when asked."""
+    try:
+        if form.stray:
+            name = form.stray[0]
+            hint = vocab.did_you_mean(name, [*FACTS, *DATES, *OPTIONS], "see /v1/vocabulary")
+            raise Problem("invalid-parameter", f"{name}: not a fact id, date key or option of the page — {hint}")
+        rules = service.rules(form.profile or None)
+        day = inputs.day(form.as_of or None) or dt.date.today()
+        case = inputs.one_case(form.case_data())
+        to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
+        async with service.gate.slot():
+            explanation = await service.explain(rules, case, day, why_not_of=tuple(vocab.outcome_names()))
+            alternatives = await service.whatif(rules, case, day, to=to, avoid=avoid, limit=WHATIF_LIMIT) \
+                if to or avoid else None
+    except Problem as p:
+        return {"error": p.detail, "status": p.status}
+    except RuleError as e:
+        return {"error": str(e), "status": 500}
+    return {"explanation": explanation, "alternatives": alternatives, "derivers": derivers(rules)}
+
+
+def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:
+    html = render("page.html", form.lang, form=form, groups=groups(), dates=DATES, profiles=list(service.rulesets),
+                  default_profile=service.default, outcome_names=vocab.outcome_names(),
+                  error=answer.get("error"), explanation=answer.get("explanation"),
+                  alternatives=answer.get("alternatives"), derivers=answer.get("derivers", {}),
+                  pasted=answer.get("pasted", ""))
+    return HTMLResponse(html, status_code=status)
+
+
+@cache
+def groups() -> list[tuple[str, list[str], list[str]]]:
+    """Each fact group with its facts and the clauses they cite, in the measure's order."""
+    facts = vocab.vocabulary()["facts"]
+    out = []
+    for group in vocab.vocabulary()["groups"]:
+        members = [f for f, d in facts.items() if d["group"] == group]
+        clauses = sorted({facts[f]["clause"] for f in members}, key=measure.order)
+        out.append((group, members, clauses))
+    return out
