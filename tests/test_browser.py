@@ -1,0 +1,158 @@
+"""The analysts' page in a real headless browser: Debian's chromium driven by Playwright, against the real
+server (uvicorn on 127.0.0.1). Skipped where chromium or Playwright is missing — except in CI (CI=true),
+where a missing browser fails the run."""
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+import yaml
+
+from rongcuo.service import Service, create_app
+
+from .conftest import AS_OF, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+GOLDEN = ROOT / "cases" / "golden" / "g-a11-p1-i6.yaml"
+CASE = yaml.safe_load(GOLDEN.read_text())
+
+
+def need(ready: bool, reason: str) -> None:
+    if not ready:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the browser test: {reason}")
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base(rulesets):
+    server = uvicorn.Server(uvicorn.Config(create_app(Service(rulesets, "default")), host="127.0.0.1",
+                                           port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "Playwright for Python is not installed (pip install '.[test]')")
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    assert all(url.startswith(base) for url in page.requested), page.requested   # works offline
+    context.close()
+
+
+def tick_golden_case(page, base) -> None:
+    page.goto(base + "/")
+    page.fill("#case-id-input", CASE["id"])
+    page.fill('input[name="as_of"]', AS_OF.isoformat())
+    for fact, value in CASE["facts"].items():
+        page.check(f'input[name="{fact}"][value="{str(value).lower()}"]')
+    for key, day in CASE["dates"].items():
+        page.fill(f'input[name="{key}"]', day.isoformat())
+    page.click("#evaluate")
+    page.wait_for_selector("#disposition")
+
+
+def test_tick_the_facts_of_a_golden_case_and_read_the_answer(page, base):
+    tick_golden_case(page, base)
+    assert page.inner_text("#disposition") == "容错免责"
+    assert "第十一条第一款第（六）项" in page.inner_text("#outcome-exempt .grounds")
+    assert "执法对象故意隐瞒" in page.inner_text("#outcome-exempt")
+    # The address reproduces the case: the true facts and dates, not the false ones.
+    assert "inspection_target_concealed=true" in page.url and "conduct=2024-03-01" in page.url
+    assert "major_loss" not in page.url
+    again = page.context.new_page()
+    again.goto(page.url)
+    assert again.inner_text("#disposition") == "容错免责"
+    assert again.is_checked('input[name="inspection_target_concealed"][value="true"]')
+
+
+def test_trees_collapse_and_why_not_opens(page, base):
+    tick_golden_case(page, base)
+    outcome = page.locator("#outcome-exempt")
+    assert outcome.get_attribute("open") is not None
+    outcome.locator("summary").first.click()
+    assert outcome.get_attribute("open") is None
+    whynot = page.locator("#whynot-duty_fulfilled")
+    assert not whynot.locator(".candidate").first.is_visible()
+    whynot.locator("summary").first.click()
+    assert whynot.locator(".candidate").first.is_visible()
+    assert "第十条" in whynot.inner_text()
+
+
+def test_what_if_is_one_click_away_and_applies(page, base):
+    tick_golden_case(page, base)
+    page.click('a.whatif[href*="avoid=exempt"]')
+    page.wait_for_selector("#whatif .alternative")
+    assert "使处理结论不再是" in page.inner_text("#whatif")
+    page.locator("#whatif a.apply").first.click()
+    page.wait_for_selector("#disposition")
+    assert page.inner_text("#disposition") != "容错免责"
+
+
+def test_english_toggle_keeps_the_case(page, base):
+    tick_golden_case(page, base)
+    page.click("#lang-en")
+    page.wait_for_selector("#disposition")
+    assert page.inner_text("#disposition") == "exempt (error tolerated)"
+    assert "Art. 11(1)(vi)" in page.inner_text("#outcome-exempt .grounds")
+    page.click("#lang-zh")
+    assert page.inner_text("#disposition") == "容错免责"
+
+
+def test_paste_a_case_file(page, base):
+    page.goto(base + "/")
+    page.fill("#case-text", GOLDEN.read_text())
+    page.click("#paste")
+    page.wait_for_selector("#disposition")
+    assert page.inner_text("#disposition") == "容错免责"
+    assert page.inner_text("#case-id") == CASE["id"]
+
+
+def test_markup_in_a_case_is_shown_not_run(page, base):
+    payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+    page.goto(base + "/")
+    page.fill("#case-text", yaml.safe_dump({"id": payload, "narrative": payload,
+                                            "facts": {"enforcement_personnel": True}}, allow_unicode=True))
+    page.click("#paste")
+    page.wait_for_selector("#disposition")
+    assert page.inner_text("#case-id") == payload
+    assert page.evaluate("window.pwned") is None
+    page.goto(base + "/?id=A&" + "%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E=true")
+    assert "not a fact id" in page.inner_text("#error")
+    assert page.evaluate("window.pwned") is None
