@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import clingo
 
@@ -40,12 +41,13 @@ def recurrences(rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], i
     if not any(path.is_relative_to(rules.root / "corpus") for path in rules.files):
         raise RuleError(f"rule set {rules.digest} has no corpus rules — load it with corpus=True")
     ctl = rules.control()
+    label = cache(lambda kind, key: (clingo.Function(kind), clingo.String(key)))  # a few labels, on every day
     with ctl.backend() as backend:
         for name, value in (("recurrence_threshold", threshold), ("recurrence_window", window)):
             add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
         for (kind, key, conduct), count in occurrences.items():
-            add_fact(backend, clingo.Function("occurrences", [
-                clingo.Function(kind), clingo.String(key), clingo.Number(day(conduct)), clingo.Number(count)]))
+            add_fact(backend, clingo.Function("occurrences", [*label(kind, key), clingo.Number(day(conduct)),
+                                                              clingo.Number(count)]))
     ctl.ground([("base", [])])
     return sorted(_recurrence(atom.symbol) for atom in ctl.symbolic_atoms.by_signature("recurrence", 5))
 
