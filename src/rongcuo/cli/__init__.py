@@ -1,6 +1,6 @@
 """The command line. Each module registers its commands on the one typer app."""
 
-from . import evaluate, explain, extract, golden, reference  # noqa: F401  (registers the commands)
+from . import batch, evaluate, explain, extract, golden, reference  # noqa: F401  (registers the commands)
 from . import serve  # noqa: F401  (rongcuo serve)
 from .app import app
 

@@ -1,0 +1,122 @@
+"""The inputs of a batch, streamed record by record.
+
+A record is one case as it stands in its source — a case file, a JSONL line,
+a CSV row — not yet decoded: decoding and validation happen in the worker
+processes (records.py), so the main process only reads bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from ..cases import CaseError, case_files
+from .columns import Layout
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+EXTRA_CELLS = "(extra cells)"  # a row longer than its header: how many cells too many
+
+
+class Record(NamedTuple):
+    source: str                 # the file, as given
+    unit: str                   # "line" (JSONL), "row" (CSV) or "" (a case file)
+    at: int                     # line or row number, 1-based; 0 for a case file
+    data: bytes | dict | None   # the JSONL line; the CSV cells by target; None: read the case file
+
+    @property
+    def where(self) -> str:
+        """How messages name the record: cases.jsonl line 17, cases.csv row 5, case.yaml."""
+        return f"{self.source} {self.unit} {self.at}" if self.unit else self.source
+
+    def position(self) -> dict:
+        """The record's place, as results.jsonl states it."""
+        return {"source": self.source, self.unit: self.at} if self.unit else {"source": self.source}
+
+
+class Reader:
+    """Records of the inputs in order, counting the bytes read and the blank lines skipped."""
+
+    def __init__(self, paths: list[Path], layout: Layout):
+        self.files = list(_files(paths))
+        self.layout = layout
+        self.bytes_read = 0
+        self.blank = 0
+        for path in self.files:
+            if path.suffix == ".csv":
+                _csv_header(path, layout)  # a bad header stops the batch before it starts
+
+    @property
+    def size(self) -> int:
+        return sum(path.stat().st_size for path in self.files)
+
+    def fingerprint(self) -> str:
+        """What the inputs are: names, sizes and modification times (a resumed run must see the same)."""
+        h = hashlib.sha256()
+        for path in self.files:
+            stat = path.stat()
+            h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        return h.hexdigest()[:16]
+
+    def __iter__(self) -> Iterator[Record]:
+        for path in self.files:
+            if path.suffix in JSONL_SUFFIXES:
+                yield from self._lines(path)
+            elif path.suffix == ".csv":
+                yield from self._rows(path)
+            else:
+                self.bytes_read += path.stat().st_size
+                yield Record(str(path), "", 0, None)
+
+    def _lines(self, path: Path) -> Iterator[Record]:
+        with path.open("rb") as f:
+            for number, line in enumerate(f, 1):
+                self.bytes_read += len(line)
+                if line.strip():
+                    yield Record(str(path), "line", number, line)
+                else:
+                    self.blank += 1
+
+    def _rows(self, path: Path) -> Iterator[Record]:
+        with path.open("rb") as f:
+            rows = csv.reader(self._decoded(f))
+            targets = self.layout.header(next(rows), str(path))
+            for number, row in enumerate(rows, 2):  # as a spreadsheet numbers them: the header is row 1
+                if not any(cell.strip() for cell in row):
+                    self.blank += 1
+                    continue
+                cells = {t: cell for t, cell in zip(targets, row, strict=False) if t}
+                if len(row) > len(targets):
+                    cells[EXTRA_CELLS] = str(len(row) - len(targets))
+                yield Record(str(path), "row", number, cells)
+
+    def _decoded(self, f) -> Iterator[str]:
+        # Undecodable bytes travel as surrogates and the record is rejected in
+        # the worker, so one bad row does not stop the file. Spreadsheets
+        # start UTF-8 files with a byte-order mark.
+        for number, line in enumerate(f):
+            self.bytes_read += len(line)
+            yield line.decode("utf-8-sig" if number == 0 else "utf-8", "surrogateescape")
+
+
+def _csv_header(path: Path, layout: Layout) -> None:
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        header = next(csv.reader(f), None)
+    if header is None:
+        raise CaseError(str(path), "header", "empty file — the first row names the columns")
+    layout.header(header, str(path))
+
+
+def _files(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from case_files([path])
+        elif not path.exists():
+            raise CaseError(str(path), "(file)", "no such file or folder")
+        elif path.suffix in (*JSONL_SUFFIXES, ".csv", *CASE_SUFFIXES):
+            yield path
+        else:
+            raise CaseError(str(path), "(file)", "not a folder, .jsonl, .csv, .yaml or .json file")

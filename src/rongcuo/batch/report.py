@@ -1,0 +1,170 @@
+"""The report of a batch: the chunks' summaries merged, a18 over the batch, rendered in Markdown and HTML.
+
+Everything here arranges what the engine said; no outcome is decided here. A
+disagreement is explained by the result's own grounds and defeated grounds,
+quoted from the measure.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+import yaml
+
+from .. import measure
+from .. import vocabulary as vocab
+from ..engine import RuleSet
+from ..render import render
+from . import charts
+from .recurrence import Alert, alerts
+from .summary import UNDETERMINED, Listing, Summary
+from .workdir import WorkDir
+
+if TYPE_CHECKING:
+    from .inputs import Reader
+    from .run import Batch
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Cases whose recorded decision the rules do not give, for the same reasons."""
+
+    recorded: str
+    disposition: str
+    outcomes: list[dict]     # outcome, modality, grounds, catch_all — the disposition's first
+    defeated: list[dict]     # outcome, grounds, blocked_by
+    recorded_is: str         # holds (but the disposition precedes it) | blocked | not_given
+    clauses: list[str]       # every clause cited, for quoting
+    cases: Listing
+
+
+def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, compare: RuleSet | None) -> Summary:
+    """Render the report from the work folder and move every output into place."""
+    summary = Summary()
+    for part in work.summaries():
+        summary.merge(part)
+    corpus = [r for r in batch.settings.load(corpus=True) if r]
+    found = alerts(work.label_rows, corpus, batch.threshold, batch.window)
+    context = _context(summary, found, batch, reader, rules, compare)
+    work.finish({name: render(f"batch_report.{kind}.j2", batch.lang, **context)
+                 for name, kind in (("report.md", "md"), ("report.html", "html"))})
+    return summary
+
+
+def _context(summary: Summary, found: list[list[Alert]], batch: Batch, reader: Reader, rules: RuleSet,
+             compare: RuleSet | None) -> dict:
+    settings = batch.settings
+    names = vocab.outcome_names()
+    shown = [*names, UNDETERMINED] if summary.dispositions[UNDETERMINED] or summary.compared[UNDETERMINED] else names
+    lang = batch.lang
+    agreement, confusion = _agreement(summary), _confusion(summary, names)
+    return {
+        "say": lambda key: _messages()[key][lang],
+        "name": lambda outcome: _name(outcome, lang),
+        "meta": {
+            "as_of": settings.as_of.isoformat(), "rules": rules.digest, "profile": rules.profile,
+            "compare": compare and {"rules": compare.digest, "profile": compare.profile},
+            "inputs": [str(p) for p in batch.inputs], "files": len(reader.files), "blank": reader.blank,
+            "threshold": batch.threshold, "window": batch.window,
+        },
+        "summary": summary,
+        "dispositions": [(n, summary.dispositions[n]) for n in shown],
+        "outcomes": [(n, summary.outcomes[n]) for n in names],
+        "agreement": agreement,
+        "confusion": confusion,
+        "disagreements": _disagreements(summary),
+        "alerts": found[0],
+        "alert_changes": _alert_changes(*found) if compare else None,
+        "compared": [(n, summary.dispositions[n], summary.compared[n]) for n in shown] if compare else None,
+        "changes": sorted(((a, b, listing) for (a, b), listing in summary.changes.items()),
+                          key=lambda c: (-c[2].count, _order(c[0]), _order(c[1]))),
+        "changed": sum(listing.count for listing in summary.changes.values()),
+        "rejected_fields": sorted(summary.rejected_fields.items(), key=lambda f: (-f[1], f[0])),
+        "quote": measure.text,
+        "md": _markdown_cell,
+        "percent": lambda n, total: f"{n / total:.1%}" if total else "—",
+        "charts": _charts(summary, shown, names, agreement, confusion, found[0], lang),
+    }
+
+
+def _markdown_cell(text) -> str:
+    """Text from a record, safe inside a Markdown table cell or list item."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(files("rongcuo").joinpath("batch/messages.yaml").read_text(encoding="utf-8"))
+
+
+def _name(outcome: str, lang: str) -> str:
+    return _messages()[UNDETERMINED][lang] if outcome == UNDETERMINED else vocab.label("outcomes", outcome, lang)
+
+
+def _order(outcome: str) -> int:
+    names = vocab.outcome_names()
+    return names.index(outcome) if outcome in names else len(names)
+
+
+def _agreement(summary: Summary) -> dict:
+    with_record = sum(summary.confusion.values()) + summary.uncertain_recorded
+    agreed = summary.agreed
+    return {"recorded": with_record, "agreed": agreed,
+            "disagreed": with_record - agreed - summary.undetermined_agreement,
+            "undetermined": summary.undetermined_agreement, "unrecorded": summary.evaluated - with_record,
+            "rate": f"{agreed / with_record:.1%}" if with_record else "—"}
+
+
+def _confusion(summary: Summary, names: list[str]) -> dict:
+    rows = [r for r in names if any(summary.confusion[(r, c)] for c in names)]
+    return {"rows": rows, "columns": names,
+            "counts": {(r, c): summary.confusion[(r, c)] for r in rows for c in names}}
+
+
+def _disagreements(summary: Summary) -> list[Disagreement]:
+    groups = []
+    for key, cases in summary.disagreements.items():
+        recorded, disposition, outcomes, defeated = json.loads(key)
+        outcomes = [dict(zip(("outcome", "modality", "grounds", "catch_all"), o, strict=True)) for o in outcomes]
+        defeated = [dict(zip(("outcome", "grounds", "blocked_by"), d, strict=True)) for d in defeated]
+        outcomes.sort(key=lambda o: o["outcome"] != disposition)
+        held = {o["outcome"] for o in outcomes}
+        recorded_is = "holds" if recorded in held else \
+            "blocked" if any(d["outcome"] == recorded for d in defeated) else "not_given"
+        cited = [c for o in outcomes for c in o["grounds"]] + \
+                [c for d in defeated for c in (*d["grounds"], d["blocked_by"])]
+        groups.append(Disagreement(recorded, disposition, outcomes, defeated, recorded_is,
+                                   sorted(set(cited), key=measure.order), cases))
+    return sorted(groups, key=lambda g: (-g.cases.count, _order(g.recorded), _order(g.disposition), g.cases.items))
+
+
+def _alert_changes(mine: list[Alert], theirs: list[Alert]) -> dict:
+    ours, others = {a.recurrence for a in mine}, {a.recurrence for a in theirs}
+    return {"gone": [a for a in mine if a.recurrence not in others],
+            "new": [a for a in theirs if a.recurrence not in ours]}
+
+
+def _charts(summary: Summary, shown: list[str], names: list[str], agreement: dict, confusion: dict,
+            found: list[Alert], lang: str) -> dict:
+    words = {key: text[lang] for key, text in _messages().items()}
+
+    def name(n: str) -> str:
+        return _name(n, lang)
+
+    rows, columns = confusion["rows"], confusion["columns"]
+    return {
+        "dispositions": charts.bars([(n, name(n), summary.dispositions[n]) for n in shown]),
+        "outcomes": charts.bars([(n, name(n), summary.outcomes[n]) for n in names]),
+        "agreement": charts.bars([("agree", words["agree"], agreement["agreed"]),
+                                  ("disagree", words["disagree"], agreement["disagreed"]),
+                                  (UNDETERMINED, words["agreement_undetermined"], agreement["undetermined"]),
+                                  ("no_record", words["no_record"], agreement["unrecorded"])]),
+        "confusion": charts.matrix([name(r) for r in rows], [name(c) for c in columns],
+                                   {(i, j): confusion["counts"][(r, c)]
+                                    for i, r in enumerate(rows) for j, c in enumerate(columns)}),
+        "alerts": charts.timeline([(f"{words['kind_' + a.recurrence.kind]} {a.recurrence.key}", a.recurrence.first,
+                                    a.recurrence.last, a.recurrence.cases) for a in found]),
+    }

@@ -1,0 +1,45 @@
+"""What a record becomes: its results.jsonl line and the tally the report needs of it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+UNDETERMINED = "undetermined"  # the disposition of a case whose unknown facts could change it
+
+
+class Evaluated(NamedTuple):
+    """What the report needs of an evaluated case whose facts are all known."""
+
+    disposition: str
+    outcomes: tuple[str, ...]
+    recorded: str | None
+    why: str | None               # a disagreement: recorded, disposition, outcomes, defeated (a JSON key)
+    late_notice: tuple | None     # (case, decision, due, notified or None)
+    overdue: tuple | None         # (case, deadline, extended deadline, extension permissible, completed)
+    untransferred: bool           # a9: suspected detention or crime, not transferred
+    compared: str | None          # the disposition under the comparison rules
+    labels: tuple | None          # (field, error_type, conduct) for a18
+
+
+class Uncertain(NamedTuple):
+    """What the report needs of a case with unknown facts: what the engine's open world says."""
+
+    disposition: str | None       # the disposition every reading of the unknowns gives, if there is one
+    outcomes: tuple[str, ...]     # the outcomes certain in every reading
+    recorded: str | None
+    agreement: str | None
+    item: tuple                   # (case, unknown facts, recorded, agreement, ((disposition, true, false), …))
+    compared: str | None          # under the comparison rules: the settled disposition, or "undetermined"
+    changed: bool                 # whether the comparison rules give other possible dispositions
+    labels: tuple | None
+
+
+class Rejected(NamedTuple):
+    field: str
+    message: str
+
+
+class Row(NamedTuple):
+    case: str | None              # the id, when the record got far enough to have one that counts
+    line: str                     # its results.jsonl line
+    tally: Evaluated | Uncertain | Rejected

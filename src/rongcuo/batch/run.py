@@ -1,0 +1,144 @@
+"""A batch run: records streamed in chunks to worker processes, rows settled in input order.
+
+The main process reads records, hands chunks to the workers (each holds its
+own rule sets), and settles the finished chunks strictly in input order:
+duplicate ids, the results lines, the chunk's summary, one journal line. A
+bounded number of chunks is in flight, so memory does not grow with the
+input; the order of settling, not of finishing, makes the output the same on
+every run, with any number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cases import CaseError
+from . import records
+from .inputs import Reader, Record
+from .records import Settings, rejected
+from .report import write_outputs
+from .summary import Settled, Summary, settle
+from .workdir import WorkDir
+
+# A context manager that shows progress: entered with the input's size in
+# bytes, it gives a function to call with each settled chunk's records and bytes.
+Progress = Callable[[int], AbstractContextManager[Callable[[int, int], None]]]
+
+
+@dataclass(frozen=True)
+class Batch:
+    inputs: list[Path]
+    out: Path
+    settings: Settings
+    workers: int
+    chunk_size: int
+    resume: bool
+    threshold: int
+    window: int
+    lang: str
+
+
+def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
+    """Evaluate every record of the inputs and write results.jsonl, report.md and report.html to ``batch.out``."""
+    reader = Reader(batch.inputs, batch.settings.layout)
+    rules, compare = batch.settings.load()  # in this process too: a bad rule set stops the run before it starts
+    manifest = {
+        "inputs": [str(p) for p in batch.inputs], "files": reader.fingerprint(),
+        "rules": rules.digest, "profile": rules.profile,
+        "compare": compare and [compare.digest, compare.profile],
+        "as_of": batch.settings.as_of.isoformat(), "layout": batch.settings.layout.model_dump_json(),
+        "chunk_size": batch.chunk_size,
+    }
+    work = WorkDir(batch.out)
+    done = work.open(manifest, batch.resume)
+    executor = _executor(batch)
+    try:
+        with progress(reader.size) as advance:
+            _evaluate(reader, batch, work, executor, done, advance)
+    finally:
+        executor.shutdown(cancel_futures=True)
+        work.close()
+    summary = write_outputs(work, batch, reader, rules, compare)
+    return summary, reader
+
+
+def _evaluate(reader: Reader, batch: Batch, work: WorkDir, executor: Executor, done: int,
+              advance: Callable[[int, int], None]) -> None:
+    depth = 2 * batch.workers  # chunks in flight: enough to keep every worker busy, few enough to bound memory
+    pending: deque[tuple[int, int, list[Record], Future]] = deque()
+    for number, chunk, size in _chunks(reader, batch.chunk_size):
+        if number < done:
+            advance(len(chunk), size)
+            continue
+        pending.append((number, size, chunk, executor.submit(records.evaluate_chunk, chunk)))
+        while len(pending) > depth or (pending and pending[0][3].done()):
+            _settle(work, *pending.popleft(), advance)
+    while pending:
+        _settle(work, *pending.popleft(), advance)
+
+
+def _chunks(reader: Reader, size: int) -> Iterator[tuple[int, list[Record], int]]:
+    """Chunks of ``size`` records, numbered, with the bytes read for each."""
+    chunk: list[Record] = []
+    number, start = 0, 0
+    for record in reader:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield number, chunk, reader.bytes_read - start
+            number, start, chunk = number + 1, reader.bytes_read, []
+    if chunk or reader.bytes_read > start:
+        yield number, chunk, reader.bytes_read - start
+
+
+def _settle(work: WorkDir, number: int, size: int, records: list[Record], future: Future,
+            advance: Callable[[int, int], None]) -> None:
+    chunk = future.result()
+    claims = [(i, case) for i, case in enumerate(chunk.ids) if case]
+    duplicates = work.ids.claim(number, [(case, records[i].where) for i, case in claims])
+    if duplicates:
+        chunk = _without_duplicates(chunk, records, {claims[k][0]: first for k, first in duplicates.items()})
+    work.append(number, chunk.lines, chunk.labels, chunk.summary)
+    advance(len(chunk.lines), size)
+
+
+def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str]) -> Settled:
+    """Ids are unique in a batch: a case whose id an earlier case holds is rejected, naming that case."""
+    rows = pickle.loads(chunk.rows)
+    for index, first in duplicates.items():
+        record, case = records[index], rows[index].case
+        error = CaseError(record.where, "id", f"{case!r} is also the id of {first} — ids must be unique")
+        rows[index] = rejected(record, error, case=case)
+    return settle(rows)
+
+
+def _executor(batch: Batch) -> Executor:
+    if batch.workers == 1:
+        records.start(batch.settings)
+        return _InProcess()
+    # Forked workers start now, before the progress display starts its thread.
+    executor = ProcessPoolExecutor(batch.workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(batch.settings,))
+    executor.submit(int).result()
+    return executor
+
+
+def _start_worker(settings: Settings) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    records.start(settings)
+
+
+class _InProcess(Executor):
+    """One worker: the chunks are evaluated here, one at a time."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future

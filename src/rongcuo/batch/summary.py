@@ -1,0 +1,184 @@
+"""What the report says of a batch, gathered chunk by chunk and merged in input order.
+
+Everything is a count, or a list that keeps its first ``CAP`` items: the
+summary of a million cases is as small as that of a thousand, and merging the
+chunks' summaries in order gives the same lists whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .rows import UNDETERMINED, Evaluated, Rejected, Row, Uncertain
+
+CAP = 100  # items a list keeps; the report says how many more there are
+
+
+@dataclass
+class Listing:
+    count: int = 0
+    items: list = field(default_factory=list)
+
+    def add(self, item) -> None:
+        self.count += 1
+        if len(self.items) < CAP:
+            self.items.append(item)
+
+    def merge(self, other: Listing) -> None:
+        self.count += other.count
+        self.items.extend(other.items[:CAP - len(self.items)])
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+@dataclass
+class Summary:
+    records: int = 0
+    evaluated: int = 0
+    dispositions: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    confusion: Counter = field(default_factory=Counter)        # (recorded, disposition) → cases
+    disagreements: dict[str, Listing] = field(default_factory=dict)   # reasons (records.Evaluated.why) → cases
+    late_notices: Listing = field(default_factory=Listing)
+    overdue: Listing = field(default_factory=Listing)
+    untransferred: Listing = field(default_factory=Listing)
+    compared: Counter = field(default_factory=Counter)         # dispositions under the comparison rules
+    changes: dict[tuple[str, str], Listing] = field(default_factory=dict)  # (disposition, compared) → cases
+    uncertain: Listing = field(default_factory=Listing)        # cases with unknown facts (records.Uncertain.item)
+    uncertain_recorded: int = 0     # … with a recorded decision and no disposition settled
+    undetermined_agreement: int = 0  # … whose recorded decision is one the unknown facts could give
+    rejections: Listing = field(default_factory=Listing)       # the rejected records' messages
+    rejected_fields: Counter = field(default_factory=Counter)
+
+    @property
+    def rejected(self) -> int:
+        return self.records - self.evaluated
+
+    @property
+    def agreed(self) -> int:
+        return sum(n for (recorded, disposition), n in self.confusion.items() if recorded == disposition)
+
+    def add(self, row: Row) -> None:
+        self.records += 1
+        tally = row.tally
+        if isinstance(tally, Rejected):
+            self.rejections.add(tally.message)
+            self.rejected_fields[tally.field] += 1
+        elif isinstance(tally, Uncertain):
+            self._add_uncertain(tally)
+        else:
+            self._add_evaluated(row.case, tally)
+
+    def _add_evaluated(self, case: str, tally: Evaluated) -> None:
+        self.evaluated += 1
+        self.dispositions[tally.disposition] += 1
+        self.outcomes.update(tally.outcomes)
+        if tally.recorded:
+            self.confusion[(tally.recorded, tally.disposition)] += 1
+        if tally.why:
+            self.disagreements.setdefault(tally.why, Listing()).add(case)
+        for listing, item in ((self.late_notices, tally.late_notice), (self.overdue, tally.overdue)):
+            if item:
+                listing.add(list(item))
+        if tally.untransferred:
+            self.untransferred.add(case)
+        if tally.compared:
+            self._add_compared(case, tally.disposition, tally.compared, tally.compared != tally.disposition)
+
+    def _add_uncertain(self, tally: Uncertain) -> None:
+        case = tally.item[0]
+        disposition = tally.disposition or UNDETERMINED
+        self.evaluated += 1
+        self.dispositions[disposition] += 1
+        self.outcomes.update(tally.outcomes)
+        if tally.recorded and tally.disposition:
+            self.confusion[(tally.recorded, tally.disposition)] += 1
+        elif tally.recorded:
+            self.uncertain_recorded += 1
+        self.undetermined_agreement += tally.agreement == "undetermined"
+        self.uncertain.add(tally.item)
+        if tally.compared:
+            self._add_compared(case, disposition, tally.compared, tally.changed)
+
+    def _add_compared(self, case: str, disposition: str, compared: str, changed: bool) -> None:
+        self.compared[compared] += 1
+        if changed:
+            self.changes.setdefault((disposition, compared), Listing()).add(case)
+
+    def merge(self, other: Summary) -> None:
+        self.records += other.records
+        self.evaluated += other.evaluated
+        self.uncertain_recorded += other.uncertain_recorded
+        self.undetermined_agreement += other.undetermined_agreement
+        for mine, theirs in ((self.dispositions, other.dispositions), (self.outcomes, other.outcomes),
+                             (self.confusion, other.confusion), (self.compared, other.compared),
+                             (self.rejected_fields, other.rejected_fields)):
+            mine.update(theirs)
+        for mine, theirs in ((self.late_notices, other.late_notices), (self.overdue, other.overdue),
+                             (self.untransferred, other.untransferred), (self.uncertain, other.uncertain),
+                             (self.rejections, other.rejections)):
+            mine.merge(theirs)
+        for mine, theirs in ((self.disagreements, other.disagreements), (self.changes, other.changes)):
+            for key, listing in theirs.items():
+                mine.setdefault(key, Listing()).merge(listing)
+
+    def to_json(self) -> dict:
+        return {
+            "records": self.records, "evaluated": self.evaluated,
+            "dispositions": dict(self.dispositions), "outcomes": dict(self.outcomes),
+            "confusion": [[*key, n] for key, n in self.confusion.items()],
+            "disagreements": [[key, _listing(v)] for key, v in self.disagreements.items()],
+            "late_notices": _listing(self.late_notices), "overdue": _listing(self.overdue),
+            "untransferred": _listing(self.untransferred),
+            "compared": dict(self.compared),
+            "changes": [[*key, _listing(v)] for key, v in self.changes.items()],
+            "uncertain": _listing(self.uncertain), "uncertain_recorded": self.uncertain_recorded,
+            "undetermined_agreement": self.undetermined_agreement,
+            "rejections": _listing(self.rejections), "rejected_fields": dict(self.rejected_fields),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summary:
+        return cls(
+            records=data["records"], evaluated=data["evaluated"],
+            dispositions=Counter(data["dispositions"]), outcomes=Counter(data["outcomes"]),
+            confusion=Counter({(r, d): n for r, d, n in data["confusion"]}),
+            disagreements={key: Listing(**v) for key, v in data["disagreements"]},
+            late_notices=Listing(**data["late_notices"]), overdue=Listing(**data["overdue"]),
+            untransferred=Listing(**data["untransferred"]),
+            compared=Counter(data["compared"]),
+            changes={(a, b): Listing(**v) for a, b, v in data["changes"]},
+            uncertain=Listing(**data["uncertain"]), uncertain_recorded=data["uncertain_recorded"],
+            undetermined_agreement=data["undetermined_agreement"],
+            rejections=Listing(**data["rejections"]), rejected_fields=Counter(data["rejected_fields"]),
+        )
+
+
+def _listing(listing: Listing) -> dict:
+    return {"count": listing.count, "items": listing.items}
+
+
+class Settled(NamedTuple):
+    """A chunk ready to be written: its lines, the ids its rows claim, its summary and a18 labels."""
+
+    lines: list[str]
+    ids: list[str | None]   # per row, the id it claims (evaluated rows only)
+    summary: Summary
+    labels: list[list]      # [case, field, error_type, conduct] of the cases with a label and a conduct date
+    rows: bytes             # the rows themselves, pickled: unpacked only to turn a duplicate into a rejection
+
+
+def settle(rows: list[Row]) -> Settled:
+    summary = Summary()
+    labels = []
+    for row in rows:
+        summary.add(row)
+        if row.case and row.tally.labels:
+            labels.append([row.case, *row.tally.labels])
+    return Settled([row.line for row in rows], [row.case for row in rows], summary, labels,
+                   pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))

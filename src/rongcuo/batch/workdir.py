@@ -1,0 +1,164 @@
+"""The unfinished state of a batch, kept in OUT/.rongcuo-batch/ until the outputs are written.
+
+- ``manifest.json``: what the run is (inputs, rule sets, date, chunk size);
+  ``--resume`` continues only a run with the same manifest;
+- ``results.partial``: the results lines of the finished chunks;
+- ``labels.partial``: per chunk, one JSON line with the a18 labels of its cases;
+- ``journal.jsonl``: one line per finished chunk — where the two files above
+  ended and the chunk's summary; a line is written after its chunk's data,
+  so the journal's last whole line says what is finished;
+- ``ids.sqlite``: the case ids seen so far, on disk (duplicates across a
+  batch of any size, without holding the ids in memory).
+
+The outputs appear in OUT only when everything is done, each by a rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from .summary import Summary
+
+WORK = ".rongcuo-batch"
+
+
+class ResumeError(Exception):
+    """An unfinished run that --resume cannot continue."""
+
+
+class WorkDir:
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out / WORK
+        self.results = self.path / "results.partial"
+        self.labels = self.path / "labels.partial"
+        self.journal = self.path / "journal.jsonl"
+        self.manifest = self.path / "manifest.json"
+
+    def open(self, manifest: dict, resume: bool) -> int:
+        """Start afresh, or continue the unfinished run: the number of chunks already finished."""
+        done = self._resumable(manifest) if resume and self.manifest.exists() else None
+        if done is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir(parents=True)
+            self.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            done, ends = 0, (0, 0, 0)
+        else:
+            done, ends = done
+        for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
+            with path.open("ab") as f:
+                f.truncate(end)  # drop what a chunk that did not finish left behind
+        self.ids = Ids(self.path / "ids.sqlite", done)
+        self._files = [path.open("ab") for path in (self.results, self.labels, self.journal)]
+        return done
+
+    def started_as_of(self) -> dt.date | None:
+        """The evaluation date of the unfinished run, so that a resumed run keeps it."""
+        if not self.manifest.exists():
+            return None
+        return dt.date.fromisoformat(json.loads(self.manifest.read_text(encoding="utf-8"))["as_of"])
+
+    def _resumable(self, manifest: dict) -> tuple[int, tuple[int, int, int]]:
+        before = json.loads(self.manifest.read_text(encoding="utf-8"))
+        changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
+        if changed:
+            raise ResumeError(f"the unfinished run in {self.out} differs in {', '.join(changed)} — "
+                              "run without --resume to start over")
+        done, ends, journal_end = 0, (0, 0), 0
+        with self.journal.open("rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # the chunk being written when the run stopped
+                entry = json.loads(line)
+                done, ends, journal_end = entry["chunk"] + 1, (entry["results"], entry["labels"]), \
+                    journal_end + len(line)
+        self._restore_results(ends[0])
+        ends = (*ends, journal_end)
+        for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
+            if not path.exists() or path.stat().st_size < end:
+                raise ResumeError(f"{path}: shorter than its journal says — run without --resume to start over")
+        return done, ends
+
+    def _restore_results(self, end: int) -> None:
+        # A run stopped between moving the results out and removing this folder.
+        final = self.out / "results.jsonl"
+        if not self.results.exists() and final.exists() and final.stat().st_size == end:
+            os.replace(final, self.results)
+
+    def append(self, chunk: int, lines: list[str], labels: list, summary: Summary) -> None:
+        results, label_file, journal = self._files
+        results.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        label_file.write(json.dumps(labels, ensure_ascii=False).encode("utf-8") + b"\n")
+        results.flush()
+        label_file.flush()
+        entry = {"chunk": chunk, "results": results.tell(), "labels": label_file.tell(),
+                 "summary": summary.to_json()}
+        journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        journal.flush()
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        self.ids.close()
+
+    def summaries(self) -> Iterator[Summary]:
+        with self.journal.open("rb") as f:
+            for line in f:
+                yield Summary.from_json(json.loads(line)["summary"])
+
+    def label_rows(self) -> Iterator[list]:
+        """[case, field, error_type, conduct] of every case with a label and a conduct date, in input order."""
+        with self.labels.open("rb") as f:
+            for line in f:
+                yield from json.loads(line)
+
+    def finish(self, outputs: dict[str, str]) -> None:
+        """Write the outputs by renames (the results last), then remove the work folder."""
+        for name, text in outputs.items():
+            tmp = self.out / f".{name}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.out / name)
+        os.replace(self.results, self.out / "results.jsonl")
+        shutil.rmtree(self.path)
+
+
+class Ids:
+    """The ids claimed so far, each with the record that claimed it and the chunk it came in."""
+
+    def __init__(self, path: Path, done: int):
+        self.db = sqlite3.connect(path, isolation_level=None)
+        # The journal, not this file, says what is finished: the ids of an
+        # unfinished chunk are dropped below, so the file need not be durable.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, place TEXT, chunk INTEGER)")
+        self.db.execute("DELETE FROM ids WHERE chunk >= ?", (done,))
+
+    def claim(self, chunk: int, claims: list[tuple[str, str]]) -> dict[int, str]:
+        """Claim ids in order: the index of each claim whose id was taken before, with the record that took it."""
+        taken: dict[str, str] = {}
+        unique = list({case for case, _ in claims})
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            taken.update(self.db.execute(f"SELECT id, place FROM ids WHERE id IN ({','.join('?' * len(part))})",
+                                         part))
+        duplicates, fresh = {}, []
+        for index, (case, place) in enumerate(claims):
+            if case in taken:
+                duplicates[index] = taken[case]
+            else:
+                taken[case] = place
+                fresh.append((case, place, chunk))
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)", fresh)
+        self.db.execute("COMMIT")
+        return duplicates
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,106 @@
+"""`rongcuo batch`: re-evaluate every case of a corpus and write the results and a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from ..batch.columns import load_layout
+from ..batch.records import Settings
+from ..batch.run import Batch, run
+from ..batch.workdir import ResumeError, WorkDir
+from ..cases import CaseError
+from ..engine import RuleError
+from .app import AsOfOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
+
+CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Folders of case files (YAML/JSON), JSONL files, CSV files.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for results.jsonl, report.md and report.html.")],
+    profile: ProfileOpt = "default",
+    compare_profile: Annotated[Optional[str], typer.Option(
+        "--compare-profile", help="Also evaluate under this profile and report what changes.")] = None,
+    compare_rules: Annotated[Optional[Path], typer.Option(
+        "--compare-rules", help="Also evaluate under this rule base (a proposed one) and report what changes.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, help="Worker processes; default: one per CPU.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted run in --out.")] = False,
+    as_of: AsOfOpt = None,
+    recurrence_threshold: Annotated[int, typer.Option(
+        "--recurrence-threshold", min=1, help="a18: cases of one field or error type that make a warning.")] = 3,
+    recurrence_window: Annotated[int, typer.Option(
+        "--recurrence-window", min=1, help="a18: … within this many days.")] = 365,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trust: TrustOpt = False,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="CSV column mapping (see the README).")] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Cases per grounding.")] = CHUNK_SIZE,
+) -> None:
+    """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML)."""
+    if compare_profile and compare_rules:
+        fail("--compare-profile and --compare-rules: give one of them")
+    compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
+    day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
+    started = time.perf_counter()
+    try:
+        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping))
+        job = Batch(inputs, out, settings, workers or _cpus(), chunk_size, resume,
+                    recurrence_threshold, recurrence_window, lang.value)
+        summary, reader = run(job, _progress)
+    except (CaseError, RuleError, ResumeError) as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo(f"rongcuo: interrupted — run the same command with --resume to continue in {out}", err=True)
+        raise typer.Exit(130) from None
+    seconds = time.perf_counter() - started
+    blank = f" ({reader.blank} blank lines skipped)" if reader.blank else ""
+    typer.echo(f"{summary.records} records: {summary.evaluated} evaluated, {summary.rejected} rejected{blank} "
+               f"→ {out} ({summary.records / seconds:,.0f} cases/s)")
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class _CasesPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0
+        return Text(f"{task.fields['records'] / elapsed:,.0f} cases/s" if elapsed else "", style="progress.data.speed")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar over the input's bytes, counting records and cases per second (on a terminal only)."""
+    console = Console(stderr=True)
+    columns = (TextColumn("[bold]batch"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[records]:,} records"), _CasesPerSecond(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("batch", total=total or 1, records=0)
+
+        def advance(records: int, size: int) -> None:
+            progress.update(task, advance=size, records=progress.tasks[task].fields["records"] + records)
+
+        yield advance
