@@ -1,0 +1,336 @@
+"""`rongcuo batch`: every record accounted for, resumable, deterministic, the same answers as `evaluate`."""
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from rongcuo import vocabulary as vocab
+from rongcuo.cases import load_case
+from rongcuo.cli import app
+from rongcuo.engine import RuleSet
+from rongcuo.engine.corpus import recurrences
+
+from .conftest import ROOT
+
+HISTORICAL = ROOT / "cases" / "historical"
+AS_OF = "2026-06-30"
+POSITION = ("source", "line", "row", "status")
+
+
+def batch(*args, ok=True):
+    run = CliRunner().invoke(app, ["batch", *map(str, args), "--as-of", AS_OF])
+    if ok:
+        assert run.exit_code == 0, run.output
+    return run
+
+
+def results(out):
+    return [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def outputs(out):
+    return {name: (out / name).read_bytes() for name in ("results.jsonl", "report.md", "report.html")}
+
+
+def historical_records(limit=None):
+    paths = sorted(HISTORICAL.rglob("*.yaml"))[:limit]
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths]
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def csv_row(record):
+    row = {k: record.get(k) or "" for k in ("id", "field", "error_type", "recorded_decision", "narrative")}
+    subject = record.get("subject") or {}
+    row["subject.name"], row["subject.unit"] = subject.get("name") or "", subject.get("unit") or ""
+    row.update({k: str(v) for k, v in record.get("dates", {}).items()})
+    row.update({f: v if isinstance(v, str) else str(v).lower() for f, v in record.get("facts", {}).items()})
+    return row
+
+
+def write_csv(path, records, header=None, row=csv_row):
+    header = header or ["id", "subject.name", "subject.unit", "field", "error_type", "recorded_decision",
+                        "narrative", *vocab.date_keys(), *vocab.fact_ids()]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, restval="")
+        writer.writeheader()
+        writer.writerows(row(r) for r in records)
+    return path
+
+
+def without_position(line):
+    return {k: v for k, v in line.items() if k not in POSITION}
+
+
+@pytest.fixture(scope="module")
+def historical(tmp_path_factory):
+    out = tmp_path_factory.mktemp("historical")
+    run = batch(HISTORICAL, "--out", out, "--workers", "2")
+    return out, run.output
+
+
+def test_the_bundled_corpus_is_all_accounted_for(historical):
+    out, printed = historical
+    lines = results(out)
+    assert len(lines) == len(list(HISTORICAL.rglob("*.yaml"))) == 340
+    assert printed.startswith("340 records: 340 evaluated, 0 rejected")
+    assert [line["source"] for line in lines] == sorted(line["source"] for line in lines)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for heading in ("处理结论分布", "与原认定的比对", "不一致的案件及原因", "含未知事实的记录",
+                    "易错情形警示（第十八条）", "告知逾期（第十四条）", "整改逾期（第十七条）",
+                    "涉嫌违法犯罪未移送公安机关（第九条）", "被拒绝的记录"):
+        assert f"## {heading}" in report
+    assert not (out / ".rongcuo-batch").exists()
+
+
+def test_agreement_is_the_recorded_decision_against_the_disposition(historical):
+    out, _ = historical
+    for line in results(out):
+        recorded, world = line["recorded_decision"], line.get("open_world")
+        possible = set(world["dispositions"]) if world else {line["disposition"]}
+        expected = None if recorded is None else "disagree" if recorded not in possible else \
+            "agree" if len(possible) == 1 else "undetermined"
+        assert line["agreement"] == expected, line["case"]
+    disagreeing = {line["case"] for line in results(out) if line["agreement"] == "disagree"}
+    planted = {row["id"] for row in csv.DictReader((ROOT / "benchmarks/corpus_source/manifest.csv").open())
+               if row["consistent_default"] == "no"}
+    assert disagreeing == planted
+
+
+def test_every_disagreement_is_explained_with_the_clauses_quoted(historical):
+    out, _ = historical
+    report = (out / "report.md").read_text(encoding="utf-8")
+    section = report.split("## 不一致的案件及原因")[1].split("## 含未知事实的记录")[0]
+    for line in results(out):
+        if line["agreement"] == "disagree" and "open_world" not in line:
+            assert line["case"] in section
+    # NM-2021-016: recorded exempt; a13 excludes it and blocks the a11 exemption.
+    group = next(g for g in section.split("\n### ") if "NM-2021-016" in g)
+    assert "原认定“容错免责”，规则结论“不予容错”" in group
+    assert "本可得出“容错免责”，但被阻却：第十三条" in group
+    assert "> **第十三条** 执法人员履行职责过程中违反法定的职责范围和法定程序的，不予容错。" in group
+
+
+def test_batch_equals_evaluate_case_by_case(historical):
+    out, _ = historical
+    evaluated = subprocess.run([sys.executable, "-m", "rongcuo", "evaluate", HISTORICAL, "--format", "json",
+                                "--as-of", AS_OF], capture_output=True, text=True, cwd=ROOT)
+    by_evaluate = {json.loads(line)["case"]: json.loads(line) for line in evaluated.stdout.splitlines()}
+    lines = results(out)
+    assert len(by_evaluate) == len(lines)
+    for line in lines:
+        assert {k: line[k] for k in by_evaluate[line["case"]]} == by_evaluate[line["case"]]
+    rules = RuleSet.load("default")
+    for line in lines[::17]:  # one grounding per case, not one per chunk
+        case = load_case(Path(line["source"]))
+        alone = rules.evaluate([case], as_of=dt.date.fromisoformat(AS_OF))[0].to_json()
+        assert {k: line[k] for k in alone} == alone
+
+
+def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
+    good = historical_records(30)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "a-good.yaml").write_text(yaml.safe_dump(good[0], allow_unicode=True), encoding="utf-8")
+    (folder / "b-bad.yaml").write_text("id: X\nfacts: {enforcement_personnel: true\n", encoding="utf-8")
+    lines = [json.dumps(r, ensure_ascii=False, default=str) for r in good[1:]]
+    bad = [
+        json.dumps({"id": "BAD-FACT", "facts": {"major_los": True}}),
+        json.dumps({"id": "BAD-DATE", "dates": {"decision": "2024-02-30"}}),
+        json.dumps({"id": "CONTRA", "facts": {"enforcement_personnel": True, "performed_per_statutory_duty": True,
+                                              "violated_statutory_procedure": True}}),
+        json.dumps({**good[1], "narrative": "a second record with the first one's id"}, default=str,
+                   ensure_ascii=False),
+        "[1, 2, 3]",
+        "",
+        "   ",
+    ]
+    mixed = [x for pair in zip(lines, bad + [""] * len(lines), strict=False) for x in pair]
+    text = "\n".join(mixed) + "\n" + '{"id": "TRUNC", "facts": {"enforcement_perso'
+    jsonl = tmp_path / "mixed.jsonl"
+    jsonl.write_bytes(text.encode() + b"\n" + b'{"id": "\xff\xfe"}\n')
+    out = tmp_path / "out"
+    run = batch(folder, jsonl, "--out", out, "--workers", "2", "--chunk-size", "7")
+    records = 2 + sum(1 for line in mixed if line.strip()) + 2
+    got = results(out)
+    assert len(got) == records
+    evaluated = [r for r in got if r["status"] == "evaluated"]
+    rejected = [r for r in got if r["status"] == "rejected"]
+    assert len(evaluated) + len(rejected) == records
+    assert run.output.startswith(f"{records} records: {len(evaluated)} evaluated, {len(rejected)} rejected")
+    reasons = {r.get("case") or r["reason"].split(": ")[0]: r["reason"] for r in rejected}
+    assert len(rejected) == 8
+    assert any("b-bad.yaml: line 3: not well-formed YAML" in m for m in reasons.values())
+    assert any(m.endswith("facts.major_los: unknown fact id — did you mean major_loss?") for m in reasons.values())
+    assert any("dates.decision: '2024-02-30' is not a date" in m for m in reasons.values())
+    assert any("performed_per_statutory_duty and violated_statutory_procedure contradict" in m
+               for m in reasons.values())
+    assert f"is also the id of {jsonl} line 1" in reasons[good[1]["id"]]
+    assert any(": (case): a case must be a mapping" in m for m in reasons.values())
+    assert any("not well-formed JSON" in m for m in reasons.values())
+    assert any("not UTF-8" in m for m in reasons.values())
+    for r in rejected:
+        assert r["source"] and (r["source"].endswith(".yaml") or r["line"] >= 1)
+        assert r["reason"].startswith(f"{r['source']} line {r['line']}: " if "line" in r else f"{r['source']}: ")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"记录总数 | {records} = 评估 {len(evaluated)} + 拒绝 {len(rejected)}" in report
+    assert all(r["reason"].replace("|", "\\|").replace("<", "&lt;") in report for r in rejected)
+
+
+def test_csv_and_jsonl_of_the_same_cases_give_the_same_results(tmp_path):
+    records = historical_records()[::9] + [r for r in historical_records() if "unknown" in r.get("facts", {}).values()]
+    a, b = tmp_path / "a", tmp_path / "b"
+    batch(write_jsonl(tmp_path / "cases.jsonl", records), "--out", a, "--workers", "1")
+    batch(write_csv(tmp_path / "cases.csv", records), "--out", b, "--workers", "1")
+    assert [without_position(r) for r in results(a)] == [without_position(r) for r in results(b)]
+    assert {r["row"] for r in results(b)} == set(range(2, len(records) + 2))
+
+
+def test_a_mapping_file_reads_other_csv_layouts(tmp_path):
+    records = historical_records(40)
+    columns = {"编号": "id", "领域": "field", "问题类型": "error_type", "原认定": "recorded_decision",
+               **{f"日期:{k}": f"dates.{k}" for k in vocab.date_keys()},
+               **{vocab.label("facts", f): f"facts.{f}" for f in vocab.fact_ids()}}
+    decisions = {"容错免责": "exempt", "从轻减轻": "mitigated"}
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("true: [是]\nfalse: [否]\nunknown: [不详]\nignore: [备注]\n" + yaml.safe_dump(
+        {"columns": columns, "decisions": decisions}, allow_unicode=True), encoding="utf-8")
+    words = {True: "是", False: "否", "unknown": "不详"}
+    back = {v: k for k, v in decisions.items()}
+
+    def row(record):
+        cells = {"编号": record["id"], "领域": record.get("field"), "问题类型": record.get("error_type"),
+                 "原认定": back.get(record.get("recorded_decision"), record.get("recorded_decision")), "备注": "x"}
+        cells.update({f"日期:{k}": str(v) for k, v in record.get("dates", {}).items()})
+        cells.update({vocab.label("facts", f): words[v] for f, v in record.get("facts", {}).items()})
+        return cells
+
+    plain = [{k: v for k, v in r.items() if k not in ("subject", "narrative")} for r in records]
+    a, b = tmp_path / "a", tmp_path / "b"
+    batch(write_jsonl(tmp_path / "cases.jsonl", plain), "--out", a, "--workers", "1")
+    batch(write_csv(tmp_path / "cases.csv", records, ["备注", *columns], row), "--mapping", mapping, "--out", b,
+          "--workers", "1")
+    assert [without_position(r) for r in results(a)] == [without_position(r) for r in results(b)]
+
+
+def test_same_input_same_bytes_whatever_the_workers_and_chunks(tmp_path):
+    cases = write_jsonl(tmp_path / "cases.jsonl", historical_records())
+    batch(cases, "--out", tmp_path / "a", "--workers", "1", "--chunk-size", "50")
+    batch(cases, "--out", tmp_path / "b", "--workers", "2", "--chunk-size", "50")
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_a_killed_run_resumed_equals_a_clean_run(tmp_path):
+    known = [r for r in historical_records() if "unknown" not in r.get("facts", {}).values()]
+    cases = write_jsonl(tmp_path / "cases.jsonl", known * 3)  # duplicate ids across chunks too
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    batch(cases, "--out", clean, "--workers", "2", "--chunk-size", "40")
+    command = [sys.executable, "-m", "rongcuo", "batch", cases, "--out", killed, "--chunk-size", "40",
+               "--as-of", AS_OF]
+    proc = subprocess.Popen([*command, "--workers", "1"], cwd=ROOT, start_new_session=True)
+    journal = killed / ".rongcuo-batch" / "journal.jsonl"
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.read_bytes().count(b"\n") >= 5) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "results.jsonl").exists()
+    with journal.open("ab") as f:
+        f.write(b'{"chunk": 99, "resul')  # a journal line cut short by the kill
+    finished = subprocess.run([*command, "--workers", "2", "--resume"], cwd=ROOT, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert outputs(killed) == outputs(clean)
+
+
+def test_resume_refuses_a_run_with_other_settings(tmp_path):
+    cases = write_jsonl(tmp_path / "cases.jsonl", historical_records(20))
+    out = tmp_path / "out"
+    (out / ".rongcuo-batch").mkdir(parents=True)
+    (out / ".rongcuo-batch" / "manifest.json").write_text(json.dumps({"profile": "strict"}))
+    run = batch(cases, "--out", out, "--resume", ok=False)
+    assert run.exit_code == 2 and "differs in" in run.output and "without --resume" in run.output
+
+
+def test_a18_is_computed_over_the_whole_batch_not_per_chunk(tmp_path):
+    days = ["2024-01-10", "2024-05-01", "2024-12-30", "2025-06-01"]
+    cases = [{"id": f"R{i}", "error_type": "漏检隐患", "field": f"F{i}", "facts": {"enforcement_personnel": True},
+              "dates": {"conduct": d}} for i, d in enumerate(days)]
+    out = tmp_path / "out"
+    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out, "--chunk-size", "1", "--workers", "2")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| 问题类型 | 漏检隐患 | 2024-01-10 — 2024-12-30 | 3 | R0、R1、R2 |" in report
+    assert "领域 | F0" not in report
+    batch(tmp_path / "cases.jsonl", "--out", out, "--recurrence-threshold", "4")
+    assert "没有达到警示标准的领域或问题类型。" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_recurrence_periods_from_label_counts():
+    rules = RuleSet.load("default", corpus=True)
+    day = dt.date(2024, 1, 1)
+    counts = {("field", "食品安全", day): 2, ("field", "食品安全", day + dt.timedelta(days=300)): 1,
+              ("field", "食品安全", day + dt.timedelta(days=1000)): 5, ("field", "广告监管", day): 2}
+    found = recurrences(rules, counts, threshold=3, window=365)
+    assert [(r.kind, r.key, r.first, r.last, r.cases) for r in found] == [
+        ("field", "食品安全", day, day + dt.timedelta(days=300), 3),
+        ("field", "食品安全", day + dt.timedelta(days=1000), day + dt.timedelta(days=1000), 5)]
+
+
+def test_comparing_two_profiles_reports_the_changes(tmp_path):
+    out = tmp_path / "out"
+    batch(HISTORICAL, "--out", out, "--compare-profile", "literal", "--lang", "en")
+    lines = results(out)
+    changed = [r for r in lines if r["changed"]]
+    assert changed and all(r["compared"]["profile"] == "literal" for r in lines)
+    assert all(r["compared"]["disposition"] != r["disposition"] for r in changed if "open_world" not in r)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Changes between the two rule sets" in report
+    assert f"{len(changed)} of {len(lines)} cases change their disposition." in report
+
+
+def test_the_html_report_is_one_self_contained_page(historical, tmp_path):
+    out, _ = historical
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=|url\(|@import|<script""", page)
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) >= 4
+    for svg in svgs:
+        ET.fromstring(svg)  # well-formed
+    hostile = {"id": "<script>alert(1)</script>", "field": "a|b<i>", "error_type": "x", "recorded_decision": "none",
+               "dates": {"conduct": "2024-01-01"}, "facts": {"enforcement_personnel": True}}
+    others = [{**hostile, "id": f"N{i}", "recorded_decision": "exempt"} for i in range(3)]
+    batch(write_jsonl(tmp_path / "h.jsonl", [hostile, *others]), "--out", tmp_path / "h")
+    page = (tmp_path / "h" / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "a|b&lt;i&gt;" in page
+    assert "a\\|b&lt;i>" in (tmp_path / "h" / "report.md").read_text(encoding="utf-8")
+
+
+def test_bad_inputs_stop_before_the_run(tmp_path):
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("id,major_los\nA,true\n", encoding="utf-8")
+    run = batch(csv_path, "--out", tmp_path / "o", ok=False)
+    assert run.exit_code == 2
+    assert "column 'major_los': not a case field, date key or fact id — did you mean major_loss?" in run.output
+    assert batch(tmp_path / "missing.jsonl", "--out", tmp_path / "o", ok=False).exit_code == 2
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {编号: identifier}\n", encoding="utf-8")
+    run = batch(csv_path, "--mapping", mapping, "--out", tmp_path / "o", ok=False)
+    assert run.exit_code == 2 and "columns.编号: 'identifier' is not a part of a case" in run.output
+    run = batch(csv_path, "--out", tmp_path / "o", "--compare-profile", "literal", "--compare-rules", tmp_path,
+                ok=False)
+    assert run.exit_code == 2
+    assert not (tmp_path / "o" / "results.jsonl").exists()
