@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Benchmark `rongcuo batch` end to end: N generated cases in JSONL → results.jsonl and the report.
+
+    python benchmarks/batch.py [--cases 1000000] [--workers N] [--chunk-size 5000] [--per-case 2000]
+
+Prints the end-to-end rate (wall clock, from the command's start to its
+last output), the CPU time of every process, the peak memory — the sum over
+the process tree, sampled, and the largest single process as
+resource.getrusage(RUSAGE_CHILDREN) reports it — and, beside it, the rate of
+one clingo Control per case and the ratio of the two. The cases come from
+benchmarks/generate_cases.py (not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_cases  # noqa: E402
+from rongcuo.cases import parse_case  # noqa: E402
+from rongcuo.engine import RuleSet  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                pending += [int(child) for child in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+    return total
+
+
+def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> dict:
+    command = [sys.executable, "-m", "rongcuo", "batch", str(cases), "--out", str(out),
+               "--as-of", AS_OF.isoformat(), "--chunk-size", str(chunk_size)]
+    if workers:
+        command += ["--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if proc.returncode:
+        sys.exit(f"batch failed ({proc.returncode}): {stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "printed": stdout.strip(), "peak_tree": peak,
+            "peak_process": after.ru_maxrss * 1024,  # KiB on Linux
+            "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
+
+
+def per_case_rate(cases: Path, n: int) -> float:
+    """Cases per second with one Control per case (one process), on the first n cases."""
+    rules = RuleSet.load("default")
+    with cases.open(encoding="utf-8") as f:
+        sample = [parse_case(json.loads(next(f)), "bench") for _ in range(n)]
+    started = time.perf_counter()
+    for case in sample:
+        rules.evaluate([case], as_of=AS_OF)
+    return n / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=None, help="default: rongcuo batch's (one per CPU)")
+    parser.add_argument("--chunk-size", type=int, default=5_000)
+    parser.add_argument("--per-case", type=int, default=2_000, help="cases for the one-Control-per-case rate")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rongcuo-bench-") as tmp:
+        cases = Path(tmp) / "cases.jsonl"
+        print(f"generating {args.cases:,} cases …", file=sys.stderr)
+        with cases.open("w", encoding="utf-8") as f:
+            generate_cases.write_jsonl(generate_cases.cases(args.cases, args.seed), f)
+        size = cases.stat().st_size
+        print(f"running rongcuo batch on {size / 1e6:,.0f} MB …", file=sys.stderr)
+        batch = run_batch(cases, Path(tmp) / "out", args.workers, args.chunk_size)
+        out = Path(tmp) / "out"
+        results = sum(1 for _ in (out / "results.jsonl").open("rb"))
+        report = (out / "report.md").stat().st_size + (out / "report.html").stat().st_size
+        single = per_case_rate(cases, args.per_case)
+    rate = args.cases / batch["seconds"]
+    print(f"cases                      {args.cases:>12,}   ({size / 1e6:,.0f} MB of JSONL, {os.cpu_count()} CPUs)")
+    print(f"results.jsonl lines        {results:>12,}   report {report / 1e3:,.0f} kB (md + html)")
+    print(f"end to end                 {batch['seconds']:>12.1f} s   {rate:>10,.0f} cases/s")
+    per_cpu = args.cases / batch["cpu"]
+    print(f"CPU, all processes         {batch['cpu']:>12.1f} s   {per_cpu:>10,.0f} cases per CPU-second")
+    print(f"peak memory, process tree  {batch['peak_tree'] / 2**20:>12,.0f} MiB (sum of RSS, sampled every 0.1 s)")
+    print(f"peak memory, one process   {batch['peak_process'] / 2**20:>12,.0f} MiB (getrusage RUSAGE_CHILDREN)")
+    print(f"one Control per case       {single:>12,.0f} cases/s (one process, {args.per_case:,} cases)")
+    print(f"ratio batch / per case     {rate / single:>12.1f} ×")
+    print(f"batch said: {batch['printed']}")
+
+
+if __name__ == "__main__":
+    main()
