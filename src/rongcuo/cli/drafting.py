@@ -1,0 +1,99 @@
+"""`rongcuo check` and `rongcuo diff`: the drafters' toolkit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import drafting
+from ..drafting.check import check as check_rules
+from ..drafting.diff import corpus
+from ..drafting.diff import diff as diff_rules
+from ..drafting.report import rendered, to_json
+from ..drafting.space import DAYS
+from ..drafting.witness import write
+from ..engine import RuleError
+from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, read_cases
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
+WitnessOpt = Annotated[Optional[Path], typer.Option("--witnesses", help="Write each witness here as a case file.")]
+OutOpt = Annotated[Optional[Path], typer.Option(
+    "--out", help="Write report.md, report.html and report.json here (and the witnesses, under witnesses/).")]
+CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
+DaysOpt = Annotated[int, typer.Option("--days", min=0, help="Dates range over this many days (0: no dates).")]
+
+
+def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
+    try:
+        return drafting.load(spec, profile, trusted=trust)
+    except RuleError as e:
+        fail(str(e))
+
+
+def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:
+    folder = witnesses or (out / "witnesses" if out else None)
+    paths = write(report.witnesses, folder, header) if folder else []
+    files = {w.key: str(p) for w, p in zip(report.witnesses, paths, strict=bool(folder))}
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, fmt in (("report.md", "md"), ("report.html", "html")):
+            (out / name).write_text(rendered(report, fmt, lang.value, files), encoding="utf-8")
+        (out / "report.json").write_text(json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n",
+                                         encoding="utf-8")
+    if format == Format.json:
+        typer.echo(json.dumps(to_json(report, files), ensure_ascii=False))
+    else:
+        typer.echo(rendered(report, format.value, lang.value, files), nl=False)
+
+
+@app.command()
+def check(
+    rules: RulesOpt = None,
+    profile: ProfileOpt = "default",
+    format: FormatOpt = Format.text,
+    witnesses: WitnessOpt = None,
+    out: OutOpt = None,
+    days: DaysOpt = DAYS,
+    lang: LangOpt = Lang.zh,
+    trust: TrustOpt = False,
+) -> None:
+    """Prove or refute every conflict check over every combination of facts; find dead and
+    redundant rules and inert facts. Exit code 1 when a conflict is found."""
+    version = _load(str(rules) if rules else f"profile:{profile}", profile, trust)
+    report = check_rules(version, days)
+    _emit(report, format, lang, witnesses, out,
+          f"rongcuo check: {version.name} ({version.rules.profile}), rule set {version.rules.digest}")
+    if report.conflicts:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A rule directory, a draft, or profile:NAME.")],
+    new: Annotated[str, typer.Argument(help="A rule directory, a draft, or profile:NAME.")],
+    profile: Annotated[str, typer.Option("--profile", help="The profile of OLD, NEW given as folders.")] = "default",
+    cases: CasesOpt = None,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = Format.text,
+    witnesses: WitnessOpt = None,
+    out: OutOpt = None,
+    days: DaysOpt = DAYS,
+    lang: LangOpt = Lang.zh,
+    trust: TrustOpt = False,
+) -> None:
+    """Every behavioural difference between two rule versions, in classes, each with a minimal
+    witness — or the proof that there is none. Exit code 1 when they differ."""
+    before, after = _load(old, profile, trust), _load(new, profile, trust)
+    report = diff_rules(before, after, days)
+    if cases:
+        found, errors = read_cases(cases)
+        for line in errors:
+            typer.echo(f"rongcuo: {line}", err=True)
+        corpus(report, [c for _, c in found], parse_day(as_of, "--as-of"))
+    _emit(report, format, lang, witnesses, out,
+          f"rongcuo diff: {before.name} ({before.rules.digest}) → {after.name} ({after.rules.digest})")
+    if not report.same or report.cases:
+        raise typer.Exit(1)

@@ -1,0 +1,143 @@
+"""`rongcuo check`: conflicts, dead and redundant rules, inert facts — each a
+search over the whole scenario space, so "none" is a proof, not a sample.
+
+One program holds the rule base twice (``full``, instrumented with
+``_fires/1``; ``cut``, whose rules ``_off/1`` switches off one at a time), the
+drafters' checks and the questions of check.lp; every question is a solver
+call with assumptions on that single grounding.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .. import vocabulary as vocab
+from ..engine.scenarios import PRODUCED, Space
+from ..engine.versions import INPUT, RuleRef, declared, numbered, shown, versioned
+from .sources import Version
+from .space import DAYS, Size, questions, size
+from .witness import Witness, evaluate, witness
+
+
+@dataclass(frozen=True)
+class Check:
+    """A conflict check of asp/checks/: proved, refuted (with a witness), or not applicable."""
+
+    name: str
+    file: str
+    status: str                   # proved | conflict | not_applicable
+    witness: Witness | None = None
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    rule: RuleRef
+    kind: str                     # dead | rejected_only | redundant | grounds_only
+    witness: Witness | None = None
+    facts: tuple[str, ...] = ()   # rejected_only: a contradictory input that fires it
+
+
+@dataclass
+class Report:
+    version: Version
+    size: Size
+    checks: list[Check]
+    rules: list[RuleFinding]
+    inert: list[str]              # facts that never change anything shown
+    never_decisive: list[str]     # facts that never change the disposition
+    examined: int                 # rules searched
+    outside: list[RuleRef]        # rules that read input the space does not produce
+    unread: list[RuleRef]         # rules no shown atom depends on
+    seconds: float = 0.0
+    witnesses: list[Witness] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Check]:
+        return [c for c in self.checks if c.status == "conflict"]
+
+    def of_kind(self, kind: str) -> list[RuleFinding]:
+        return [f for f in self.rules if f.kind == kind]
+
+
+def check(version: Version, days: int = DAYS) -> Report:
+    start = time.perf_counter()
+    statements = version.rules.statements
+    refs = numbered(statements, version.rules.root)
+    outside, unread = static(refs, shown(statements))
+    conditional = [name for name, _ in declared(version.checks, "condition")]
+    space = Space([*versioned(statements, "full", fires=True), *versioned(statements, "cut", guard=True),
+                   *versioned(version.checks, "full"), *questions("observe.lp", "check.lp")],
+                  days=days, twin=True, facts=[f"_conditional({n})" for n in conditional])
+    checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
+    examined = [r for r in refs if r.number not in outside | unread]
+    fire = _firing(space, [r.number for r in examined if not r.is_fact])
+    findings = [f for r in examined if (f := _rule(space, r, r.is_fact or r.number in fire))]
+    inert, never_decisive = _facts(space)
+    pairs = [(f, g) for v, c, f, g in space.possible("contradiction", 4) if (v, c) == ("full", 0)]
+    report = Report(version, size(days, pairs), checks, findings, inert, never_decisive, len(examined),
+                    [r for r in refs if r.number in outside], [r for r in refs if r.number in unread])
+    report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
+    evaluate(report.witnesses, {version.name: version.rules})
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def static(refs: list[RuleRef], shown_signatures: set) -> tuple[set[int], set[int]]:
+    """Rules outside the question, read off the rules' text: those that need input the
+    space does not produce (input.lp's unpacking of word/3), and those no shown atom
+    depends on (tables for the clause ledger, such as not_computable/2)."""
+    missing = INPUT - PRODUCED
+    outside: set[int] = set()
+    while True:
+        more = {r.number for r in refs if r.number not in outside and r.needs & missing}
+        if not more:
+            break
+        outside |= more
+        derivable = {s for r in refs if r.number not in outside for s in r.heads}
+        missing |= {s for r in refs for s in r.heads if s not in derivable and s not in INPUT}
+    needed = set(shown_signatures)
+    while more := {s for r in refs if r.number not in outside and r.heads & needed for s in r.reads} - needed:
+        needed |= more
+    return outside, {r.number for r in refs if r.number not in outside and not r.heads & needed}
+
+
+def _check(space: Space, name: str, file: str, conditional: bool) -> Check:
+    if found := space.find(f"violated({name})"):
+        return Check(name, file, "conflict", witness(found, f"conflict-{name}", f"conflict {name}"))
+    if conditional and not space.holds(f"condition(full,{name})"):
+        return Check(name, file, "not_applicable")
+    return Check(name, file, "proved")
+
+
+def _firing(space: Space, numbers: list[int]) -> set[int]:
+    """The rules some valid scenario fires: ask for any scenario firing one not seen yet,
+    note every rule it fires, and again — until the search is unsatisfiable."""
+    fire: set[int] = set()
+    while found := space.find_any([f"_fires({n})" for n in numbers if n not in fire]):
+        fire |= {n for name, n in found.atoms if name == "_fires"}
+    return fire
+
+
+def _rule(space: Space, rule: RuleRef, fires: bool) -> RuleFinding | None:
+    n = rule.number
+    if not fires:
+        rejected = space.find(f"_fires({n})", "_any_input")
+        return RuleFinding(rule, "rejected_only", facts=rejected.facts) if rejected else RuleFinding(rule, "dead")
+    if space.holds(f"_off({n})", "differ(redundancy,result)", "_any_input"):
+        return None
+    if found := space.find(f"_off({n})", "differ(redundancy,shown)", "_any_input"):
+        key = f"grounds-only-{rule.file.rsplit('/', 1)[-1].removesuffix('.lp')}-{rule.line}"
+        return RuleFinding(rule, "grounds_only", witness(found, key, f"{rule.file}:{rule.line} {rule.text}"))
+    return RuleFinding(rule, "redundant")
+
+
+def _facts(space: Space) -> tuple[list[str], list[str]]:
+    inert, never_decisive = [], []
+    for fact in vocab.fact_ids():
+        flip = (f"_flip({fact})", f"fact(0,{fact})")
+        if not space.holds(*flip, "differ(flip,shown)"):
+            inert.append(fact)
+        elif not space.holds(*flip, "differ(flip,disposition)"):
+            never_decisive.append(fact)
+    return inert, never_decisive

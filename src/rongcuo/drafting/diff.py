@@ -1,0 +1,119 @@
+"""`rongcuo diff`: what changes between two versions of the rules, exhaustively.
+
+Both versions are ground in one program over one shared scenario (their
+derived predicates tagged ``old`` and ``new``); diff.lp says when they differ
+and to which class a difference belongs. Each search returns a minimal
+scenario of a class not yet seen, then that class is excluded; the loop ends
+with an unsatisfiable search — the proof that no other difference exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..cases import Case
+from ..engine.scenarios import Space
+from ..engine.versions import versioned
+from .sources import Version
+from .space import DAYS, Size, questions, size
+from .witness import Witness, evaluate, witness
+
+LIMIT = 200  # classes listed at most; the search says when there are more
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    sign: str        # gained | lost | changed
+    kind: str        # outcome | modality | catch_all | consequence | predicate
+    name: str        # the outcome, consequence or predicate ("exempt: shall" for a modality)
+
+
+@dataclass(frozen=True)
+class Class:
+    old: str         # disposition under the old version ("rejected": contradictory input)
+    new: str
+    changes: tuple[Change, ...]
+    witness: Witness
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    case: str
+    old: str         # disposition, or "rejected"
+    new: str
+
+
+@dataclass
+class DiffReport:
+    old: Version
+    new: Version
+    size: Size
+    classes: list[Class]
+    complete: bool                        # False: stopped at LIMIT classes
+    cases: list[CaseChange] | None = None
+    corpus: int = 0                       # cases compared
+    seconds: float = 0.0
+    witnesses: list[Witness] = field(default_factory=list)
+
+    @property
+    def same(self) -> bool:
+        return not self.classes
+
+
+def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> DiffReport:
+    start = time.perf_counter()
+    space = Space([*versioned(old.rules.statements, "old"), *versioned(new.rules.statements, "new"),
+                   *questions("observe.lp", "diff.lp")], days=days)
+    classes: list[Class] = []
+    while len(classes) < limit and (found := space.find("differs")):
+        classes.append(_class(found, len(classes) + 1))
+        space.exclude(found, "class", 1)
+    complete = len(classes) < limit or not space.holds("differs")
+    report = DiffReport(old, new, size(days, None), classes, complete)
+    report.witnesses = [c.witness for c in classes]
+    evaluate(report.witnesses, {old.name: old.rules, new.name: new.rules})
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def corpus(report: DiffReport, cases: Sequence[Case], as_of: dt.date | None = None) -> None:
+    """Which cases of a corpus change disposition (each version evaluates them all at once)."""
+    old = report.old.rules.evaluate(cases, as_of=as_of)
+    new = report.new.rules.evaluate(cases, as_of=as_of)
+    report.corpus = len(cases)
+    report.cases = [CaseChange(a.case, _disposition(a), _disposition(b))
+                     for a, b in zip(old, new, strict=True) if _disposition(a) != _disposition(b)]
+
+
+def _disposition(result) -> str:
+    return "rejected" if result.contradictions else result.disposition
+
+
+def _class(found, number: int) -> Class:
+    terms = [args[0] for name, *args in found.atoms if name == "class"]
+    pairs = [t[1:] for t in terms if t[0] == "disposition"]
+    old, new = ("/".join(sorted({p[i] for p in pairs})) for i in (0, 1))
+    changes = tuple(sorted(_change(t) for t in terms if t[0] != "disposition"))
+    key = f"diff-{number:02d}-{old}-to-{new}"
+    title = f"{old} → {new}: " + ", ".join(f"{c.sign} {c.kind} {c.name}" for c in changes)
+    return Class(old, new, changes, witness(found, key, title))
+
+
+def _change(term: tuple) -> Change:
+    sign, what = term
+    if sign == "changed":
+        return Change(sign, "predicate", what)
+    if isinstance(what, str):
+        return Change(sign, "outcome", what)
+    kind, *args = what
+    return Change(sign, kind, ": ".join(_text(a) for a in args))
+
+
+def _text(value) -> str:
+    if isinstance(value, tuple):
+        name, *args = value
+        return f"{name}({','.join(map(_text, args))})"
+    return str(value)

@@ -1,0 +1,95 @@
+"""Check and diff reports: text, Markdown, self-contained HTML (jinja2) and JSON."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .. import vocabulary as vocab
+from ..explain.serialize import derivers
+from ..render import render
+from .check import Report
+from .diff import DiffReport
+from .witness import Witness, explain_all
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text(encoding="utf-8"))
+
+
+def messages(lang: str):
+    """m('key', name=value): the report's wording in ``lang``."""
+    return lambda key, **values: _messages()[key][lang].format(**values)
+
+
+def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str]) -> str:
+    """The report in ``format``; ``files`` names the written witness file of each witness key.
+    Markdown and HTML show each witness's explanation too."""
+    name = "check" if isinstance(report, Report) else "diff"
+    versions = {v.name: v.rules for v in _versions(report)}
+    if format in ("md", "html"):
+        explain_all(report.witnesses, versions)
+    template = f"{name}.html.j2" if format == "html" else f"{name}.txt.j2"
+    return render(template, lang, r=report, m=messages(lang), md=format == "md", files=files,
+                  date_keys=vocab.date_keys(), derivers={n: derivers(rules) for n, rules in versions.items()})
+
+
+def _versions(report: Report | DiffReport) -> list:
+    return [report.version] if isinstance(report, Report) else [report.old, report.new]
+
+
+def to_json(report: Report | DiffReport, files: dict[str, str]) -> dict:
+    if isinstance(report, Report):
+        return _check_json(report, files)
+    return _diff_json(report, files)
+
+
+def _check_json(r: Report, files: dict[str, str]) -> dict:
+    return {
+        "command": "check", "source": r.version.name, "draft": r.version.draft, "profile": r.version.rules.profile,
+        "rules": r.version.rules.digest, "checks": r.version.checks_digest, "space": _space(r.size),
+        "conflicts": [{"name": c.name, "file": c.file, "status": c.status,
+                       "witness": c.witness and _witness(c.witness, files)} for c in r.checks],
+        "rules_examined": r.examined,
+        "findings": [{"kind": f.kind, **_rule(f.rule), "facts": list(f.facts),
+                      "witness": f.witness and _witness(f.witness, files)} for f in r.rules],
+        "outside": [_rule(x) for x in r.outside], "unread": [_rule(x) for x in r.unread],
+        "inert_facts": r.inert, "never_decisive_facts": r.never_decisive, "seconds": round(r.seconds, 3),
+    }
+
+
+def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
+    return {
+        "command": "diff",
+        "old": _version(r.old), "new": _version(r.new),
+        "space": _space(r.size), "same": r.same, "complete": r.complete,
+        "classes": [{"old": c.old, "new": c.new,
+                     "changes": [{"sign": x.sign, "kind": x.kind, "name": x.name} for x in c.changes],
+                     "witness": _witness(c.witness, files)} for c in r.classes],
+        "cases": None if r.cases is None else {
+            "compared": r.corpus, "changed": [{"case": x.case, "old": x.old, "new": x.new} for x in r.cases]},
+        "seconds": round(r.seconds, 3),
+    }
+
+
+def _version(v) -> dict:
+    return {"source": v.name, "draft": v.draft, "profile": v.rules.profile, "rules": v.rules.digest}
+
+
+def _space(size) -> dict:
+    return {"facts": size.facts, "combinations": size.combinations, "valid": size.valid, "days": size.days,
+            "date_settings": size.day_choices, "total": size.total}
+
+
+def _rule(rule) -> dict:
+    return {"id": rule.id, "file": rule.file, "line": rule.line, "text": rule.text}
+
+
+def _witness(w: Witness, files: dict[str, str]) -> dict:
+    return {"case": w.case.id, "file": files.get(w.key), "facts": w.case.true_facts(),
+            "dates": {k: v.isoformat() for k, v in w.case.dates.items()}, "as_of": w.as_of.isoformat(),
+            "effective_date": w.effective_date and w.effective_date.isoformat(),
+            "results": {name: result.to_json() for name, result in w.results.items()}}

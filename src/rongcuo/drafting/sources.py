@@ -1,0 +1,62 @@
+"""The rule sets a drafter checks and compares: a bundled profile, a rule
+directory, or a draft.
+
+A *draft* is a directory holding a ``DRAFT.md`` (what it changes and why) and,
+laid out as ``asp/`` is, only the files it changes: each replaces the bundled
+file of the same path, a new file is added, an empty file takes one out. It is
+merged into a temporary copy of the bundled rule base and loaded from there,
+so RuleSet.load refuses ``#script`` and any ``#include`` that leaves the
+merged tree exactly as it does for a rule directory. Symbolic links are copied
+as links, so one that points outside is refused like such an ``#include``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..engine import RuleError, RuleSet, bundled_root
+from ..engine.versions import parse
+
+PROFILE_PREFIX = "profile:"
+DRAFT_FILE = "DRAFT.md"
+
+
+@dataclass(frozen=True)
+class Version:
+    """A rule set under a name, with the conflict checks that go with it."""
+
+    name: str                    # as the drafter wrote it: profile:default, asp/drafts/x
+    rules: RuleSet
+    checks: tuple                # statements of the checks (clingo AST)
+    checks_digest: str
+    draft: str | None = None     # a draft's title: the first line of its DRAFT.md
+
+
+def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Version:
+    """``profile:NAME`` (bundled rules), a rule directory, or a draft directory."""
+    if spec.startswith(PROFILE_PREFIX):
+        return _version(spec, spec.removeprefix(PROFILE_PREFIX), bundled_root(), trusted)
+    root = Path(spec)
+    if not root.is_dir():
+        raise RuleError(f"{spec}: no such rule directory — give a directory or profile:NAME")
+    if not (root / DRAFT_FILE).is_file():
+        return _version(spec, profile, root, trusted)
+    with tempfile.TemporaryDirectory(prefix="rongcuo-draft-") as tmp:
+        merged = Path(tmp) / "asp"
+        shutil.copytree(bundled_root(), merged)
+        shutil.copytree(root, merged, symlinks=True, dirs_exist_ok=True)
+        title = (root / DRAFT_FILE).read_text(encoding="utf-8").strip().splitlines()
+        return _version(spec, profile, merged, trusted, title[0].lstrip("# ") if title else spec)
+
+
+def _version(name: str, profile: str, root: Path, trusted: bool, draft: str | None = None) -> Version:
+    rules = RuleSet.load(profile, root, trusted=trusted)
+    # A rule directory without checks of its own is held to the bundled ones (ANALYSIS.md §6).
+    checks_root = root if (root / "checks").is_dir() else bundled_root()
+    files = sorted((checks_root / "checks").glob("*.lp"))
+    digest = hashlib.sha256(b"".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)).hexdigest()[:16]
+    return Version(name, rules, parse(files, checks_root, trusted=trusted), digest, draft)

@@ -1,0 +1,96 @@
+"""Witnesses: minimal scenarios as case files a drafter can run and explain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..cases import Case, parse_case
+from ..engine import Result, RuleSet
+from ..engine.scenarios import Scenario
+from ..explain import Explanation, explain
+
+ANCHOR = dt.date(2024, 1, 1)  # day 0 of the scenario space
+
+
+@dataclass
+class Witness:
+    key: str                     # the file name, without .yaml
+    title: str
+    case: Case
+    as_of: dt.date
+    effective_date: dt.date | None
+    results: dict[str, Result] = field(default_factory=dict)   # version name → its answer
+    explanations: dict[str, Explanation] = field(default_factory=dict)   # … and why (rongcuo.explain)
+
+    @property
+    def size(self) -> int:
+        return len(self.case.true_facts())
+
+    def command(self, path: str) -> str:
+        """How to run it: ``rongcuo evaluate PATH --as-of …``."""
+        return f"rongcuo evaluate {path} --as-of {self.as_of.isoformat()}"
+
+
+def witness(scenario: Scenario, key: str, title: str) -> Witness:
+    data = {
+        "id": f"W-{key.upper()}",
+        "title": title,
+        "facts": {fact: True for fact in scenario.facts},
+        "dates": {k: _date(d).isoformat() for k, d in sorted(scenario.dates.items())},
+    }
+    effective = scenario.params.get("effective_date")
+    return Witness(key, title, parse_case(data, key), _date(scenario.params.get("as_of", 0)),
+                   None if effective is None else _date(effective))
+
+
+def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
+    """Each witness's answer under each version: one grounding per version and evaluation date."""
+    for (as_of, effective), group in _by_day(witnesses).items():
+        for name, rules in versions.items():
+            results = rules.evaluate([w.case for w in group], as_of=as_of, effective_date=effective)
+            for w, result in zip(group, results, strict=True):
+                w.results[name] = result
+
+
+def explain_all(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
+    """Why each witness's outcomes hold under each version (the trees of rongcuo.explain).
+    Outcomes never read the commencement date, so the trees do without it."""
+    for (as_of, _), group in _by_day([w for w in witnesses if not w.explanations]).items():
+        for name, rules in versions.items():
+            for w, e in zip(group, explain(rules, [w.case for w in group], as_of), strict=True):
+                w.explanations[name] = e
+
+
+def _by_day(witnesses: Sequence[Witness]) -> dict[tuple, list[Witness]]:
+    groups: dict[tuple, list[Witness]] = defaultdict(list)
+    for w in witnesses:
+        groups[(w.as_of, w.effective_date)].append(w)
+    return groups
+
+
+def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]:
+    """One YAML case file per witness, in the case schema, with how to run it on top."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for w in witnesses:
+        path = folder / f"{w.key}.yaml"
+        lines = [f"# {w.title}", f"# {header}", f"# {w.command(str(path))}"]
+        if w.effective_date:
+            lines.append(f"# effective_date (a20) {w.effective_date.isoformat()}: "
+                         "RuleSet.evaluate(effective_date=…); the CLI has no option for it")
+        data = {"id": w.case.id, "title": w.title, "facts": w.case.facts,
+                "dates": {k: v.isoformat() for k, v in w.case.dates.items()}}
+        body = yaml.safe_dump({k: v for k, v in data.items() if v}, allow_unicode=True, sort_keys=False)
+        path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _date(day: int) -> dt.date:
+    return ANCHOR + dt.timedelta(days=day)

@@ -1,0 +1,259 @@
+"""The drafters' toolkit: `check` and `diff` find what purpose-built rule sets
+and the bundled drafts put there — and prove the absence of everything else."""
+
+import json
+import shutil
+
+import pytest
+import yaml
+
+from rongcuo import drafting
+from rongcuo.cases import load_case
+from rongcuo.drafting.check import check
+from rongcuo.drafting.diff import corpus, diff
+from rongcuo.engine import RuleError, RuleSet, bundled_root
+
+from .conftest import ROOT
+from .test_cli import rongcuo
+
+DRAFTS = ROOT / "asp" / "drafts"
+A13 = {"exceeded_statutory_scope", "violated_statutory_procedure"}
+
+# A small rule base: the shared mechanism of asp/rules plus a handful of rules,
+# each planted for one kind of finding.
+TINY = """
+grant(C, out_of_scope, a2, a2) :- case(C), not fact(C, enforcement_personnel).
+ground(C, none, a3, a3) :- in_scope(C), not stands(C, _, _, _).
+modality(a11_p2, may). modality(a12_p1, may). modality(a13, shall_not).
+
+% exempt from two facts, excluded from a third: a conflict needs four facts (with scope)
+grant(C, exempt, a11_p2, a11_p1_i6) :-
+    in_scope(C), fact(C, inspection_target_concealed), fact(C, remedied_actively).
+grant(C, excluded, a13, a13) :- in_scope(C), fact(C, exceeded_statutory_scope).
+
+% dead: in_scope needs enforcement_personnel
+grant(C, mitigated, a12_p1, a12_p1_i3) :- in_scope(C), not fact(C, enforcement_personnel).
+
+% fires only on contradictory input (ANALYSIS.md §5)
+grant(C, duty_fulfilled, a10_p1, a10_p1_i1) :-
+    in_scope(C), fact(C, performed_per_statutory_duty), fact(C, exceeded_statutory_scope).
+
+% the second rule is a special case of the first: redundant
+grant(C, mitigated, a12_p1, a12_p1_i2) :- in_scope(C), fact(C, cooperated_with_investigation).
+grant(C, mitigated, a12_p1, a12_p1_i2) :-
+    in_scope(C), fact(C, cooperated_with_investigation), fact(C, accepted_responsibility).
+"""
+
+
+def tiny(tmp_path, extra: str = ""):
+    root = tmp_path / "tiny"
+    (root / "rules").mkdir(parents=True)
+    (root / "profiles").mkdir()
+    for name in ("input.lp", "outcomes.lp", "contradictions.lp", "show.lp"):
+        shutil.copy(bundled_root() / "rules" / name, root / "rules" / name)
+    (root / "rules" / "tiny.lp").write_text(TINY + extra)
+    (root / "profiles" / "default.lp").write_text("% no interpretation questions\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory):
+    return check(drafting.load(str(tiny(tmp_path_factory.mktemp("t")))))
+
+
+def lines(report, kind):
+    return [f.rule.text for f in report.of_kind(kind)]
+
+
+def test_a_conflict_reachable_only_through_four_facts(tiny_report):
+    (conflict,) = tiny_report.conflicts
+    assert conflict.name == "exempt_with_excluded"
+    # the minimal witness: the optimum of the search, so no three facts give the conflict
+    assert set(conflict.witness.case.true_facts()) == {
+        "enforcement_personnel", "inspection_target_concealed", "remedied_actively", "exceeded_statutory_scope"}
+    result = conflict.witness.results[tiny_report.version.name]
+    assert {o.outcome for o in result.outcomes} == {"exempt", "excluded"}
+    others = {c.name: c.status for c in tiny_report.checks if c is not conflict}
+    assert others == {"out_of_scope_with_other": "proved", "out_of_scope_with_consequence": "proved",
+                      "none_with_exempt_or_duty_fulfilled": "proved",
+                      "duty_fulfilled_with_excluded": "not_applicable"}  # no blocks(a13, a10_p1) here
+
+
+def test_the_fixed_rule_set_is_proved_free_of_the_conflict(tmp_path):
+    report = check(drafting.load(str(tiny(tmp_path, "blocks(a13, a11_p2).\n"))))
+    assert not report.conflicts
+    assert {c.status for c in report.checks} == {"proved", "not_applicable"}
+
+
+def test_dead_rules(tiny_report):
+    assert sorted(lines(tiny_report, "dead")) == [
+        # nothing blocks anything here (no blocks/2)
+        "blocked(C,O,S,I,D) :- grant(C,O,S,I); blocks(D,S); grant(C,_,D,_).",
+        # the planted one
+        "grant(C,mitigated,a12_p1,a12_p1_i3) :- in_scope(C); not fact(C,enforcement_personnel).",
+        # no clause here words "shall", so no "may" is ever outranked
+        "outranked(C,O,M) :- worded(C,O,M); stronger(M2,M); worded(C,O,M2).",
+        # dead with the planted one: the only grant on a catch-all item is the planted rule
+        "rests_on_catch_all(C,O) :- ground(C,O,_,I); catch_all(I).",
+    ]
+
+
+def test_a_rule_that_fires_only_on_contradictory_input(tiny_report):
+    found = {f.rule.text: f.facts for f in tiny_report.of_kind("rejected_only")}
+    text = ("grant(C,duty_fulfilled,a10_p1,a10_p1_i1) :- in_scope(C); fact(C,performed_per_statutory_duty); "
+            "fact(C,exceeded_statutory_scope).")
+    assert set(found[text]) >= {"performed_per_statutory_duty", "exceeded_statutory_scope"}
+
+
+def test_a_redundant_rule_and_the_fact_it_leaves_inert(tiny_report):
+    # (redundant tables too, this small rule set has no use for: stronger/2, catch_all/1, precedes/2)
+    assert [f.rule.text for f in tiny_report.of_kind("redundant") if not f.rule.is_fact] == [
+        "grant(C,mitigated,a12_p1,a12_p1_i2) :- in_scope(C); fact(C,cooperated_with_investigation); "
+        "fact(C,accepted_responsibility)."]
+    assert "precedes(duty_fulfilled,exempt)." in lines(tiny_report, "redundant")
+    assert "accepted_responsibility" in tiny_report.inert
+    assert "cooperated_with_investigation" not in tiny_report.inert + tiny_report.never_decisive
+    assert "major_loss" in tiny_report.inert  # no rule of this rule set reads it
+
+
+def test_the_space_is_counted_not_sampled(tiny_report):
+    size = tiny_report.size
+    assert size.combinations == 2 ** size.facts
+    # three incompatible pairs over four facts leave 8 of their 16 combinations
+    assert size.valid == 2 ** (size.facts - 4) * 8
+    assert size.total == size.valid * size.day_choices
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return {p: check(drafting.load(f"profile:{p}")) for p in ("default", "literal", "strict")}
+
+
+@pytest.mark.parametrize("profile", ["default", "literal", "strict"])
+def test_the_bundled_rules_are_free_of_conflicts(bundled, profile):
+    report = bundled[profile]
+    assert not report.conflicts
+    q3 = next(c for c in report.checks if c.name == "duty_fulfilled_with_excluded")
+    assert q3.status == ("not_applicable" if profile == "literal" else "proved")
+    assert not report.of_kind("dead")
+    assert "applied_by_individual" in report.inert  # no rule reads a14's application fact
+    assert [f.rule.file for f in report.of_kind("rejected_only")] == ["rules/contradictions.lp"]
+    # a11 mitigation after a blocked exemption is itself blocked under every profile's Q2
+    assert any("blocked(C,exempt,a11_p2,I,_)" in f.rule.text for f in report.of_kind("grounds_only"))
+    assert {x.text.split("(")[0] for x in report.outside} == {"fact"}  # input.lp's word/3 unpacking
+
+
+def test_strict_leaves_the_a4_facts_inert(bundled):
+    report = bundled["strict"]
+    assert {"acted_within_duty", "corrected_timely", "cause_unforeseeable"} <= set(report.inert)
+    assert any(x.text.startswith("a4_elements") for x in report.unread)
+
+
+def test_diff_of_default_and_literal_is_exactly_q1_and_q3():
+    report = diff(drafting.load("profile:default"), drafting.load("profile:literal"))
+    assert report.complete and report.classes
+    q1 = q3 = 0
+    for c in report.classes:
+        facts = set(c.witness.case.true_facts())
+        assert c.old == "excluded"  # only the reading of a13 changes
+        if len(facts & A13) == 1:  # Q1: one violation is enough under default, not under literal
+            q1 += 1
+            assert any(x.sign == "lost" and x.name == "excluded" for x in c.changes)
+        else:  # Q3: both violations; a13 defeats duty_fulfilled under default only
+            assert facts & A13 == A13
+            q3 += 1
+            assert c.new == "duty_fulfilled" and [(x.sign, x.name) for x in c.changes] == [
+                ("gained", "duty_fulfilled")]
+    assert q1 and q3 == 1
+
+
+def test_diff_of_a_version_with_itself_is_a_proof_of_no_difference():
+    report = diff(drafting.load("profile:strict"), drafting.load("profile:strict"))
+    assert report.same and report.complete
+
+
+def test_draft_with_a_conflict():
+    report = check(drafting.load(str(DRAFTS / "a12-exemption-ignores-a13")))
+    (conflict,) = report.conflicts
+    facts = set(conflict.witness.case.true_facts())
+    assert len(facts) == 4 and {"proactively_limited_loss", "remedied_actively"} <= facts and facts & A13
+    assert not check(drafting.load(str(DRAFTS / "a12-exemption-ignores-a13"), "strict")).conflicts
+
+
+def test_draft_that_shifts_behaviour(tmp_path):
+    old, new = drafting.load("profile:default"), drafting.load(str(DRAFTS / "a12-cooperation-suffices"))
+    checked = check(new)
+    assert not checked.conflicts and "accepted_responsibility" in checked.inert
+    report = diff(old, new)
+    assert ("none", "mitigated") in {(c.old, c.new) for c in report.classes}
+    for c in report.classes:  # every difference is an officer who cooperated but did not accept responsibility
+        assert "cooperated_with_investigation" in c.witness.case.true_facts()
+        assert "accepted_responsibility" not in c.witness.case.true_facts()
+    one = tmp_path / "c.yaml"
+    one.write_text(yaml.safe_dump({"id": "C", "facts": {"enforcement_personnel": True,
+                                                        "cooperated_with_investigation": True}}))
+    corpus(report, [load_case(one)])
+    assert [(x.case, x.old, x.new) for x in report.cases] == [("C", "none", "mitigated")]
+
+
+def test_draft_that_changes_nothing_observable():
+    old, new = drafting.load("profile:default"), drafting.load(str(DRAFTS / "a10-table-refactor"))
+    assert old.rules.digest != new.rules.digest
+    assert diff(old, new).same
+
+
+def test_check_cli_exit_codes_witnesses_and_json(tmp_path):
+    run = rongcuo("check", "--rules", DRAFTS / "a12-exemption-ignores-a13", "--witnesses", tmp_path,
+                  "--format", "json")
+    assert run.returncode == 1, run.stderr
+    out = json.loads(run.stdout)
+    assert out["rules"] == drafting.load(str(DRAFTS / "a12-exemption-ignores-a13")).rules.digest
+    (conflict,) = [c for c in out["conflicts"] if c["status"] == "conflict"]
+    (answer,) = conflict["witness"]["results"].values()
+    assert {"exempt", "excluded"} <= {o["outcome"] for o in answer["outcomes"]}
+    # the witness is a case file `rongcuo evaluate` runs (the bundled rules exclude without exempting)
+    evaluated = rongcuo("evaluate", conflict["witness"]["file"], "--format", "json", "--as-of", "2024-01-01")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert json.loads(evaluated.stdout)["disposition"] == "excluded"
+    ok = rongcuo("check", "--lang", "en")
+    assert ok.returncode == 0 and "no conflict (proved)" in ok.stdout
+    assert RuleSet.load().digest in ok.stdout and "not a sample" in ok.stdout
+
+
+def test_diff_cli_reports_and_cases(tmp_path):
+    run = rongcuo("diff", "profile:default", "profile:literal", "--cases", ROOT / "cases" / "golden",
+                  "--out", tmp_path, "--lang", "en")
+    assert run.returncode == 1, run.stderr
+    assert "G-Q3-DUTY-FULFILLED-VS-EXCLUSION: excluded → duty_fulfilled" in run.stdout
+    html = (tmp_path / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "http" not in html.split("<body>")[0]
+    assert (tmp_path / "report.md").read_text().startswith("# Rule versions compared")
+    assert list((tmp_path / "witnesses").glob("diff-*.yaml"))
+    same = rongcuo("diff", "profile:default", DRAFTS / "a10-table-refactor", "--lang", "en")
+    assert same.returncode == 0 and "No behavioural difference (proved)" in same.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "--rules", "/no/such/dir"), "no such rule directory"),
+    (("check", "--profile", "nope"), "no profile 'nope'"),
+    (("diff", "profile:default", "profile:nope"), "no profile 'nope'"),
+])
+def test_bad_rule_sets_one_line_exit_2(args, message):
+    run = rongcuo(*args)
+    assert run.returncode == 2 and message in run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+
+
+def test_a_draft_cannot_include_or_link_outside_the_merged_rules(tmp_path):
+    (tmp_path / "outside.lp").write_text("grant(C, exempt, a4, a4) :- case(C).\n")
+    draft = tmp_path / "draft"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# an include outside\n")
+    (draft / "rules" / "x.lp").write_text(f'#include "{tmp_path / "outside.lp"}".\n')
+    with pytest.raises(RuleError, match="outside the rule base"):
+        drafting.load(str(draft))
+    (draft / "rules" / "x.lp").unlink()
+    (draft / "rules" / "x.lp").symlink_to(tmp_path / "outside.lp")
+    with pytest.raises(RuleError, match="outside the rule base"):
+        drafting.load(str(draft))
+    assert drafting.load(str(draft), trusted=True).draft == "an include outside"
