@@ -167,24 +167,28 @@ def test_whatif_finds_verified_smallest_changes(client):
 
 
 def test_batch_streams_one_line_per_case_in_order(client):
+    unknown = {"id": "C", "recorded_decision": "mitigated",
+               "facts": {**EXEMPT["facts"], "major_loss": "unknown"}}
     lines = [json.dumps(EXEMPT), "", json.dumps({"id": "B", "facts": {"major_los": True}}), "{not json",
-             json.dumps(EXEMPT), json.dumps({"id": "C", "facts": {"major_loss": "unknown"}}),
+             json.dumps(EXEMPT), json.dumps(unknown),
              json.dumps({"id": "D", "facts": {"performed_per_statutory_duty": True,
                                               "violated_statutory_procedure": True}}),
-             json.dumps({**EXEMPT, "id": "E", "recorded_decision": "none"})]
+             json.dumps({**EXEMPT, "id": "E", "recorded_decision": "none"}),
+             json.dumps({**EXEMPT, "id": "F", "recorded_decision": "exempt"})]
     response = client.post(f"/v1/batch?as_of={DAY}", content="\n".join(lines).encode())
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
     out = [json.loads(line) for line in response.text.splitlines()]
     assert [(o["line"], o["status"]) for o in out] == [
-        (1, "evaluated"), (3, "rejected"), (4, "rejected"), (5, "rejected"), (6, "rejected"), (7, "rejected"),
-        (8, "evaluated")]
-    assert out[0]["disposition"] == "exempt" and out[0]["agrees"] is None
-    assert out[1]["reason"] == "line 3: facts.major_los: unknown fact id — did you mean major_loss?"
+        (1, "evaluated"), (3, "rejected"), (4, "rejected"), (5, "rejected"), (6, "evaluated"), (7, "rejected"),
+        (8, "evaluated"), (9, "evaluated")]
+    assert out[0]["disposition"] == "exempt" and out[0]["agreement"] is None and "open_world" not in out[0]
+    assert out[1] == {"case": None, "status": "rejected", "field": "facts.major_los", "line": 3,
+                      "reason": "line 3: facts.major_los: unknown fact id — did you mean major_loss?"}
     assert out[2]["reason"].startswith("line 4: column 2: not well-formed JSON")
     assert out[3]["reason"] == f"line 5: id: {EXEMPT['id']!r} is also the id of line 1 — ids must be unique"
-    assert "`unknown` is not evaluated in a batch" in out[4]["reason"]
+    assert out[4]["open_world"]["possible"] == ["exempt", "mitigated"] and out[4]["agreement"] == "undetermined"
     assert "contradict each other" in out[5]["reason"]
-    assert out[6]["recorded_decision"] == "none" and out[6]["agrees"] is False
+    assert [(o["recorded_decision"], o["agreement"]) for o in out[6:]] == [("none", "disagree"), ("exempt", "agree")]
 
 
 def test_batch_larger_than_a_chunk_keeps_the_order(client):

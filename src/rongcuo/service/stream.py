@@ -1,10 +1,13 @@
 """POST /v1/batch: a JSONL body in, one JSONL line per case streamed back, in order.
 
 The lines are those of `rongcuo batch`'s results.jsonl, with the record named
-by its line in the body: ``status`` is ``evaluated`` (the result, with
-``recorded_decision`` and ``agrees``) or ``rejected`` (``field`` and the CLI's
-message as ``reason``). Cases are evaluated in chunks, each one grounding
-under the time limit; a chunk that fails ends the stream with an ``error`` line.
+by its line in the body: ``status`` is ``evaluated`` (`evaluate`'s JSON, with
+``open_world`` for unknown facts, ``recorded_decision`` and ``agreement``) or
+``rejected`` (``field`` and the CLI's message as ``reason``). Cases are
+evaluated in chunks, each chunk one grounding under the time limit; a chunk
+that fails ends the stream with an ``error`` line. (rongcuo.batch runs files
+through worker processes that load their own rule sets; the service answers
+with the rule sets it loaded at start, so it evaluates the chunks itself.)
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from collections.abc import AsyncIterator
 
 from ..cases import Case, CaseError
 from ..engine import Result, RuleError, RuleSet
+from ..engine.hypotheses import OpenWorld, open_world
+from ..explain.serialize import open_world_json
 from .answers import Service
 from .inputs import case_of
 from .limits import check_count, solving
@@ -39,20 +44,25 @@ async def batch_lines(service: Service, rules: RuleSet, as_of: dt.date,
         cases = [c for c in read if isinstance(c, Case)]
         try:
             async with service.gate.turn():
-                results = iter(await solving(service.limits.time_limit, rules.evaluate, cases, as_of) if cases else ())
+                results, worlds = await solving(service.limits.time_limit, _evaluate, rules, cases, as_of)
         except (Problem, RuleError) as e:
             yield _line({"status": "error", "line": chunk[0][0], "reason": str(e)})
             return
-        yield b"".join(_answer(n, item, results) for (n, _), item in zip(chunk, read, strict=True))
+        answers = iter(results)
+        yield b"".join(_answer(n, item, answers, worlds) for (n, _), item in zip(chunk, read, strict=True))
+
+
+def _evaluate(rules: RuleSet, cases: list[Case], as_of: dt.date) -> tuple[list[Result], dict[str, OpenWorld]]:
+    """The chunk's results in one grounding, and the open world of each case with unknown facts."""
+    results = rules.evaluate(cases, as_of=as_of) if cases else []
+    settled = [c for c, r in zip(cases, results, strict=True) if c.unknown_facts() and not r.contradictions]
+    return results, {c.id: open_world(rules, c, c.unknown_facts(), as_of) for c in settled}
 
 
 def _read(number: int, line: bytes, seen: dict[str, int]) -> Case | CaseError:
     where = f"line {number}"
     try:
         case = case_of(_json(line, where), where)
-        if case.unknown_facts():
-            raise CaseError(where, f"facts.{case.unknown_facts()[0]}", "`unknown` is not evaluated in a batch — "
-                            "set the fact to true or false, or send the case to /v1/evaluate")
         if case.id in seen:
             raise CaseError(where, "id", f"{case.id!r} is also the id of line {seen[case.id]} — ids must be unique")
     except CaseError as e:
@@ -70,7 +80,7 @@ def _json(line: bytes, where: str):
         raise CaseError(where, f"column {e.colno}", f"not well-formed JSON: {e.msg}") from None
 
 
-def _answer(number: int, item: Case | CaseError, results) -> bytes:
+def _answer(number: int, item: Case | CaseError, results, worlds: dict[str, OpenWorld]) -> bytes:
     if isinstance(item, CaseError):
         return _rejected(number, item)
     result: Result = next(results)
@@ -79,10 +89,22 @@ def _answer(number: int, item: Case | CaseError, results) -> bytes:
         return _rejected(number, CaseError(f"line {number}", "facts",
                                            f"{f} and {g} contradict each other — set one of them to false"))
     out = result.to_json()
+    world = worlds.get(item.id)
+    if world:
+        out["open_world"] = open_world_json(item, world)
     out["recorded_decision"] = item.recorded_decision
-    out["agrees"] = None if item.recorded_decision is None else item.recorded_decision == result.disposition
+    out["agreement"] = _agreement(item.recorded_decision, set(world.dispositions) if world else {result.disposition})
     out.update(status="evaluated", line=number)
     return _line(out)
+
+
+def _agreement(recorded: str | None, possible: set[str]) -> str | None:
+    """As in results.jsonl: agree, disagree, or undetermined when the unknown facts could give either."""
+    if recorded is None:
+        return None
+    if recorded not in possible:
+        return "disagree"
+    return "agree" if len(possible) == 1 else "undetermined"
 
 
 def _rejected(number: int, error: CaseError) -> bytes:
