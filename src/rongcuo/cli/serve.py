@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -39,6 +40,7 @@ def serve(
     except ValueError as e:
         fail(str(e))
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
+    gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
     uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=access_log)
 
 
