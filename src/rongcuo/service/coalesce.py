@@ -30,6 +30,8 @@ class _Batch:
 
 
 class Coalescer:
+    """Evaluation requests, grouped into batches by rule set and date, one grounding per batch."""
+
     def __init__(self, max_cases: int, seconds: float):
         self.max_cases, self.seconds = max_cases, seconds
         self._open: dict[tuple[int, dt.date], _Batch] = {}

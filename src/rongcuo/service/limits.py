@@ -108,12 +108,8 @@ async def solving(seconds: float, work: Callable[..., T], *args) -> T:
     try:
         return await to_thread.run_sync(limited)
     except TimeLimit:
-        raise over_time(seconds) from None
-
-
-def over_time(seconds: float) -> Problem:
-    return Problem("time-limit", f"solving took longer than {seconds:g} s and was interrupted — ask for less "
-                   "(fewer cases, a smaller max_changes, more fixed facts)")
+        raise Problem("time-limit", f"solving took longer than {seconds:g} s and was interrupted — ask for less "
+                      "(fewer cases, a smaller max_changes, more fixed facts)") from None
 
 
 def check_count(count: int, cap: int) -> None:
