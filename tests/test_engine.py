@@ -114,3 +114,14 @@ def test_a18_recurrence_over_a_set_of_cases():
     assert results[0].consequences[-1].args == ("error_type", "漏检隐患")
     assert not any(c.consequence == "recurrence_warning"
                    for r in rules.evaluate(cases, recurrence=(4, 365)) for c in r.consequences)
+
+
+def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
+    root = copy_rules(tmp_path)
+    (root / "rules" / "twice.lp").write_text("disposition(C, none) :- case(C).\n")
+    with pytest.raises(RuleError, match="dispositions for a case, not one"):
+        RuleSet.load("default", root).evaluate([case(0, inspection_target_concealed=True)])
+    root = copy_rules(tmp_path / "b")
+    (root / "rules" / "ghost.lp").write_text("grant(C, mitigated, a12_p9, a12_p9) :- in_scope(C).\n")
+    with pytest.raises(RuleError, match="'a12.p9', which is not a clause of the measure"):
+        RuleSet.load("default", root).evaluate([case(0)])

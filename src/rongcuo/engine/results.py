@@ -12,6 +12,7 @@ import clingo
 from .. import measure
 from .. import vocabulary as vocab
 from ..cases import Case
+from .errors import RuleError
 from .symbols import parse_atom
 
 
@@ -125,7 +126,10 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item, by in by_name["blocked"]:
         defeats[(outcome, by)].add((source, item))
-    (disposition,) = (by_name["disposition"] or [(None,)])[0]
+    if len(by_name["disposition"]) != 1:
+        raise RuleError(f"the rules give {len(by_name['disposition'])} dispositions for a case, not one: "
+                        f"{sorted(by_name['disposition'])}")
+    (disposition,) = by_name["disposition"][0]
     return (
         disposition,
         outcomes,
@@ -137,12 +141,18 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     )
 
 
+def _order(clause_id: str) -> int:
+    if clause_id not in measure.clauses():
+        raise RuleError(f"the rules cite {clause_id!r}, which is not a clause of the measure")
+    return measure.order(clause_id)
+
+
 def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(clause_ids, key=measure.order))
+    return tuple(sorted(clause_ids, key=_order))
 
 
 def _cited(pairs: set[tuple[str, str]]) -> tuple[str, ...]:
     """Grounds as cited: each item before the clause that gives it effect
     (a10.p1.i2, a10.p1), in the measure's order of the items."""
-    ordered = sorted(pairs, key=lambda p: (measure.order(p[1]), measure.order(p[0])))
+    ordered = sorted(pairs, key=lambda p: (_order(p[1]), _order(p[0])))
     return tuple(dict.fromkeys(c for source, item in ordered for c in (item, source)))

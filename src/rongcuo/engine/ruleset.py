@@ -15,13 +15,10 @@ from clingo import ast
 
 from ..cases import Case
 from .deadline import models as limited
+from .errors import RuleError
 from .results import Result, read_results
-from .trace import RuleInfo, Trace, instrument, read_traces
 from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, day, value
-
-
-class RuleError(Exception):
-    """A rule set that cannot be used: missing, unsafe, or without a unique answer."""
+from .trace import RuleInfo, Trace, instrument, read_traces
 
 
 def bundled_root() -> Path:
