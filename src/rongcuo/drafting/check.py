@@ -70,6 +70,7 @@ def check(version: Version, days: int = DAYS) -> Report:
                    *versioned(version.checks, "full"), *questions("observe.lp", "check.lp")],
                   days=days, twin=True, facts=[f"_conditional({n})" for n in conditional])
     checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
+    refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]
     fire = _firing(space, [r.number for r in examined if not r.is_fact])
     findings = [f for r in examined if (f := _rule(space, r, r.is_fact or r.number in fire))]
