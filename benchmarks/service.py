@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load on `rongcuo serve`: concurrent clients on loopback, a fixed count of requests.
 
-    python benchmarks/service.py [--requests 10000] [--clients 16] [--warmup 1000]
+    python benchmarks/service.py [--requests 10000] [--clients 8] [--warmup 1000]
 
 Starts the server (`python -m rongcuo serve` on 127.0.0.1 and a free port),
 warms it up, reads its resident memory, sends the requests — POST
@@ -139,7 +139,7 @@ def report(latencies: list[float], errors: int, wall: float, before: float, afte
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=1_000)
     args = parser.parse_args()
     payloads = [request(b) for b in bodies()]
