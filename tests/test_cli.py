@@ -129,3 +129,12 @@ def test_unknown_facts_give_certain_and_possible_outcomes(tmp_path):
                                      "mitigated": {"true": ["major_loss"], "false": [], "settles": True}}
     text = rongcuo("evaluate", path).stdout
     assert "容错免责 若 造成重大损失 (major_loss) 不成立; 从轻、减轻处理 若 造成重大损失 (major_loss) 成立" in text
+
+
+def test_effective_date_flags_earlier_conduct(tmp_path):
+    path = write(tmp_path, "old.yaml", {"id": "O", "facts": {"enforcement_personnel": True},
+                                        "dates": {"conduct": "2019-05-01"}})
+    flagged = rongcuo("evaluate", path, "--format", "json", "--effective-date", "2020-01-01").stdout
+    assert {"consequence": "predates_measure", "args": [], "grounds": ["a20"]} in json.loads(flagged)["consequences"]
+    plain = json.loads(rongcuo("evaluate", path, "--format", "json").stdout)
+    assert all(c["consequence"] != "predates_measure" for c in plain["consequences"])

@@ -36,6 +36,8 @@ RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base d
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
+EffectiveDateOpt = Annotated[Optional[str], typer.Option(
+    "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged.")]
 
 
 def fail(message: str) -> None:
@@ -80,12 +82,13 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
 
 
 def evaluate_all(rules: RuleSet, cases: list[tuple[str, Case]], as_of: dt.date | None,
-                 errors: list[str]) -> list[tuple[Case, Result]]:
+                 errors: list[str], effective_date: dt.date | None = None) -> list[tuple[Case, Result]]:
     """Evaluate in chunks; contradictory cases join the errors."""
     out = []
     for start in range(0, len(cases), CHUNK):
         chunk = cases[start:start + CHUNK]
-        for (source, case), result in zip(chunk, rules.evaluate([c for _, c in chunk], as_of=as_of), strict=True):
+        results = rules.evaluate([c for _, c in chunk], as_of=as_of, effective_date=effective_date)
+        for (source, case), result in zip(chunk, results, strict=True):
             if result.contradictions:
                 f, g = result.contradictions[0]
                 fix = f"{f} and {g} contradict each other — set one of them to false"

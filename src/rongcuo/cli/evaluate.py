@@ -15,6 +15,7 @@ from ..explain.serialize import open_world_json
 from ..render import render
 from .app import (
     AsOfOpt,
+    EffectiveDateOpt,
     Format,
     FormatOpt,
     Lang,
@@ -36,6 +37,7 @@ def evaluate(
     profile: ProfileOpt = "default",
     format: FormatOpt = Format.text,
     as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
@@ -44,7 +46,7 @@ def evaluate(
     ruleset = load_rules(profile, rules, trust)
     day = parse_day(as_of, "--as-of") or dt.date.today()
     found, errors = read_cases(cases)
-    evaluated = evaluate_all(ruleset, found, day, errors)
+    evaluated = evaluate_all(ruleset, found, day, errors, parse_day(effective_date, "--effective-date"))
     for line in errors:
         typer.echo(f"rongcuo: {line}", err=True)
     worlds = {c.id: open_world(ruleset, c, c.unknown_facts(), day) for c, _ in evaluated if c.unknown_facts()}
