@@ -47,3 +47,11 @@ def test_citation_in_the_measures_numbering():
     assert measure.cite("a20") == "第二十条"
     assert measure.cite("a11.p2.i3", "en") == "Art. 11(2)(iii)"
     assert measure.text("a11.p2.i3") == "(三)积极主动消除不良影响、挽回损失的。"
+
+
+def test_every_label_has_both_languages_and_nothing_else():
+    """A comma in an unquoted flow-mapping value splits it into a stray key."""
+    from rongcuo import vocabulary
+    for section, entries in vocabulary.vocabulary().items():
+        for name, entry in entries.items():
+            assert set(entry) - {"group", "clause"} == {"zh", "en"}, (section, name, entry)

@@ -25,7 +25,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("rongcuo", "templates"),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
     )
     env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label,
                        iso=iso, term=term)
