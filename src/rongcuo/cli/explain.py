@@ -56,7 +56,7 @@ def explain(
     """Why each outcome holds — a tree from the outcome down to the case's facts — and why the others do not."""
     ruleset = load_rules(profile, rules, trust)
     explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), _outcome(outcome, "--outcome"))
-    _check(explanations)
+    _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
 
@@ -75,7 +75,7 @@ def whynot(
     ruleset = load_rules(profile, rules, trust)
     explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), outcome="",
                                  why_not_of=(_outcome(outcome, "OUTCOME"),))
-    _check(explanations)
+    _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
 
@@ -102,9 +102,11 @@ def whatif(
         if name not in vocab.fact_ids():
             fail(f"--fixed: {name}: unknown fact id — {vocab.did_you_mean(name, vocab.fact_ids(), 'see rongcuo vocabulary')}")
     the_case = _case(case)
-    alternatives = whatif_case(ruleset, the_case, to=_outcome(to, "--to"), avoid=_outcome(avoid, "--avoid"),
-                               fixed=tuple(fixed or ()), max_changes=max_changes, as_of=parse_day(as_of, "--as-of"),
-                               limit=limit)
+    day = parse_day(as_of, "--as-of")
+    to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
+    _check(ruleset.evaluate([the_case], as_of=day))
+    alternatives = whatif_case(ruleset, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()),
+                               max_changes=max_changes, as_of=day, limit=limit)
     if format == Format.json:
         typer.echo(json.dumps({"case": the_case.id, "to": to, "avoid": avoid,
                                "alternatives": [alternative_json(a, ruleset) for a in alternatives]},
@@ -116,8 +118,8 @@ def whatif(
                nl=False)
 
 
-def _check(explanations) -> None:
-    for e in explanations:
-        if e.result.contradictions:
-            f, g = e.result.contradictions[0]
-            fail(f"{e.case.id}: facts: {f} and {g} contradict each other — set one of them to false")
+def _check(results) -> None:
+    for r in results:
+        if r.contradictions:
+            f, g = r.contradictions[0]
+            fail(f"{r.case}: facts: {f} and {g} contradict each other — set one of them to false")

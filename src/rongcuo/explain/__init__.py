@@ -59,11 +59,11 @@ def whatif(rules: RuleSet, case: Case, *, to: str | None = None, avoid: str | No
     as_of = as_of or dt.date.today()
     keep = set(FIXED_BY_DEFAULT) | set(fixed)
     free = [f for f in vocab.fact_ids() if f not in keep]
+    changes = minimal_changes(rules, _closed(case), free, as_of, to=to, avoid=avoid,
+                              max_changes=max_changes, limit=limit)
+    explanations = explain(rules, [apply(case, c) for c in changes], as_of) if changes else []  # one grounding
     alternatives = []
-    for change in minimal_changes(rules, _closed(case), free, as_of, to=to, avoid=avoid,
-                                  max_changes=max_changes, limit=limit):
-        changed = apply(case, change)
-        explanation = explain(rules, [changed], as_of)[0]
+    for change, explanation in zip(changes, explanations, strict=True):
         disposition = explanation.result.disposition
         if (to and disposition != to) or (avoid and disposition == avoid):
             raise AssertionError(f"what-if alternative {change} does not verify: {disposition}")
