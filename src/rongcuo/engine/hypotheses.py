@@ -111,49 +111,45 @@ class OpenWorld:
 
 
 def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> OpenWorld:
-    """Possible and certain outcomes over every completion of the unknown facts."""
+    """Possible and certain outcomes over every completion of the unknown facts.
+
+    One grounding answers most questions (the enumeration mode and assumed
+    values of unknowns change per solve); what a disposition needs is asked of
+    a grounding with that disposition as target.
+    """
     unknown = sorted(unknown)
-    possible = _consequences(rules, case, unknown, as_of, "brave")
-    certain = _consequences(rules, case, unknown, as_of, "cautious")
+    ctl = _control(rules, case, unknown, as_of, [], ["--models=0"])
+    possible, certain = _ask(ctl, "brave"), _ask(ctl, "cautious")
     dispositions, settles = {}, {}
-    for name in sorted(_dispositions(rules, case, unknown, as_of)):
-        needed = _consequences(rules, case, unknown, as_of, "cautious", to=name)
-        assignment = Assignment(frozenset(a[1] for a in needed if a[0] == "fact" and a[1] in unknown),
-                                frozenset(a[1] for a in needed if a[0] == "unknown_false"))
+    for name in sorted(d for kind, d in possible if kind == "disposition"):
+        target = [clingo.Function("target", [clingo.Function(name)])]
+        needed = _ask(_control(rules, case, unknown, as_of, target, ["--models=0"]), "cautious")
+        assignment = Assignment(frozenset(f for kind, f in needed if kind == "fact" and f in unknown),
+                                frozenset(f for kind, f in needed if kind == "unknown_false"))
         dispositions[name] = assignment
-        fixed = [f for f in unknown if f not in assignment.true | assignment.false]
-        settled_case = case.model_copy(update={"facts": {**case.facts, **{f: True for f in assignment.true},
-                                                         **{f: False for f in assignment.false}}})
-        settles[name] = _single_disposition(rules, settled_case, fixed, as_of) == name
+        fixed = [(_fact(f), True) for f in assignment.true] + [(_fact(f), False) for f in assignment.false]
+        settles[name] = {d for kind, d in _ask(ctl, "brave", fixed) if kind == "disposition"} == {name}
     return OpenWorld(_outcomes(possible), _outcomes(certain), dispositions, settles)
+
+
+def _ask(ctl: clingo.Control, mode: str, assumptions=()) -> list[tuple[str, str]]:
+    ctl.configuration.solve.enum_mode = mode
+    return [(s.name, s.arguments[-1].name) for s in _last(ctl, assumptions)
+            if s.name in ("outcome", "disposition", "fact", "unknown_false")]
+
+
+def _fact(name: str) -> clingo.Symbol:
+    return clingo.Function("fact", [clingo.Number(0), clingo.Function(name)])
 
 
 def _outcomes(atoms: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(name for kind, name in atoms if kind == "outcome")
 
 
-def _dispositions(rules, case: Case, unknown: list[str], as_of: dt.date) -> set[str]:
-    ctl = _control(rules, case, unknown, as_of, [], ["--enum-mode=brave"])
-    return {s.arguments[1].name for s in _last(ctl) if s.name == "disposition"}
-
-
-def _single_disposition(rules, case: Case, unknown: list[str], as_of: dt.date) -> str | None:
-    found = _dispositions(rules, case, unknown, as_of)
-    return found.pop() if len(found) == 1 else None
-
-
-def _consequences(rules, case: Case, unknown: list[str], as_of: dt.date, mode: str,
-                  to: str | None = None) -> list[tuple[str, str]]:
-    inputs = [clingo.Function("target", [clingo.Function(to)])] if to else []
-    ctl = _control(rules, case, unknown, as_of, inputs, [f"--enum-mode={mode}"])
-    return [(s.name, s.arguments[-1].name) for s in _last(ctl)
-            if s.name in ("outcome", "fact", "unknown_false")]
-
-
-def _last(ctl: clingo.Control) -> list[clingo.Symbol]:
+def _last(ctl: clingo.Control, assumptions=()) -> list[clingo.Symbol]:
     """Brave/cautious reasoning refines one model; the last one is the answer."""
     last: list[clingo.Symbol] = []
-    with ctl.solve(yield_=True, async_=True) as handle:
+    with ctl.solve(assumptions=list(assumptions), yield_=True, async_=True) as handle:
         for model in models(handle):
             last = list(model.symbols(shown=True))
     return last
