@@ -7,8 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import clingo
-
 from .. import measure
 from .. import vocabulary as vocab
 from ..cases import Case
@@ -83,14 +81,14 @@ class Result:
         }
 
 
-def read_results(symbols: Sequence[clingo.Symbol], cases: Sequence[Case], profile: str, digest: str,
+def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, digest: str,
                  as_of: dt.date) -> list[Result]:
-    """The shown atoms of one answer set, as one Result per case (input order)."""
+    """The shown atoms of one answer set (as clingo prints them), one Result per case."""
     # One str() per symbol is the cheapest way out of clingo. What follows the
     # case index repeats across cases: each distinct set of atoms is read once.
     by_case: dict[int, list[str]] = defaultdict(list)
-    for sym in symbols:
-        name, _, rest = str(sym).partition("(")
+    for atom in atoms:
+        name, _, rest = atom.partition("(")
         index, _, tail = rest.partition(",")
         by_case[int(index)].append(f"{name}({tail}")
     read: dict[tuple[str, ...], tuple] = {}

@@ -110,26 +110,34 @@ class RuleSet:
         """
         as_of = as_of or dt.date.today()
         ctl = self._grounded(cases, as_of, effective_date, recurrence)
-        return read_results(self._solve(ctl), cases, self.profile, self.digest, as_of)
+        return read_results([str(s) for s in self._solve(ctl)], cases, self.profile, self.digest, as_of)
 
     @cached_property
     def tracer(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
         """The recording rules of engine.trace for this rule set, built once."""
+        return self._tracer(True)
+
+    @cached_property
+    def _tracer_fired_only(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+        return self._tracer(False)
+
+    def _tracer(self, why_not: bool) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
         extra, infos = instrument(self.statements, lambda f: _relative(self.root, Path(f)),
-                                  lambda rule: tuple(c.replace("_", ".") for c in sorted(_clause_constants(rule))))
+                                  lambda rule: tuple(c.replace("_", ".") for c in sorted(_clause_constants(rule))),
+                                  why_not)
         return tuple(extra), infos
 
     def trace(self, cases: Sequence[Case], as_of: dt.date | None = None,
-              effective_date: dt.date | None = None) -> tuple[list[tuple[Result, Trace]], dict]:
+              effective_date: dt.date | None = None, why_not: bool = True) -> tuple[list[tuple[Result, Trace]], dict]:
         """Evaluate with the derivations recorded: each result with its trace, and the
-        derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
+        derivations of the case-free atoms (tables such as modality/2, blocks/2).
+        Without ``why_not`` only the rules that fired are recorded (cheaper for many cases)."""
         as_of = as_of or dt.date.today()
-        extra, infos = self.tracer
+        extra, infos = self.tracer if why_not else self._tracer_fired_only
         ctl = self._grounded(cases, as_of, effective_date, None, extra=extra)
-        symbols = self._solve(ctl)
-        traces, shared = read_traces([s for s in symbols if s.name.startswith("_")], len(cases), infos)
-        results = read_results([s for s in symbols if not s.name.startswith("_")], cases, self.profile,
-                               self.digest, as_of)
+        atoms = [str(s) for s in self._solve(ctl)]
+        traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos, why_not)
+        results = read_results([a for a in atoms if a[0] != "_"], cases, self.profile, self.digest, as_of)
         return list(zip(results, traces, strict=True)), shared
 
     def _grounded(self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import clingo
 from clingo import ast
@@ -54,8 +55,9 @@ class RuleInfo:
     case_level: bool               # first head argument is the case variable
 
 
-def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
-    """The recording rules for every traceable rule, and what each rule is."""
+def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
+    """The recording rules for every traceable rule, and what each rule is
+    (without ``why_not``, only the _why records of the rules that fired)."""
     extra: list[ast.AST] = []
     infos: dict[int, RuleInfo] = {}
     rules = list(_traceable(statements))
@@ -67,7 +69,7 @@ def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[in
             number, relative(loc.begin.filename), loc.begin.line, str(rule),
             rule.head.atom.symbol.name, tuple(str(a) for a in rule.head.atom.symbol.arguments), clauses_of(rule),
             tuple(_describe(b) for b in rule.body), case_level)
-        extra += list(_recorders(number, rule, case_level))
+        extra += list(_recorders(number, rule, case_level and why_not))
     ast.parse_string("#show _why/3. #show _some/3. #show _joint/2. #show _fails/3.",
                      lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None)
     return extra, infos
@@ -109,13 +111,13 @@ def _describe(lit: ast.AST) -> Literal:
     return Literal(str(lit), "agg", "", ())
 
 
-def _recorders(number: int, rule: ast.AST, case_level: bool) -> Iterator[ast.AST]:
+def _recorders(number: int, rule: ast.AST, why_not: bool) -> Iterator[ast.AST]:
     loc = rule.location
     body = [_name_anonymous(b, i) for i, b in enumerate(rule.body)]
     n = _num(loc, number)
     head = rule.head.atom.symbol
     yield _rule(loc, _fn(loc, "_why", n, head, _fn(loc, "", *[_record(loc, b) for b in body])), body)
-    if not case_level:
+    if not why_not:
         return
     case = _case_variable(rule)
     positive = [b for b in body if _is_positive_atom(b)]
@@ -219,29 +221,62 @@ def _rule(loc, head: ast.AST, body: list[ast.AST]) -> ast.AST:
 @dataclass
 class Trace:
     """What the solver recorded for one case; atoms as Python terms
-    (symbols.value): ("fact", 0, "major_loss"), ("neg", (...)), "a11.p2"."""
+    (symbols.value) with the case index written CASE: ("fact", CASE, "major_loss"),
+    ("neg", (...)), "a11.p2"."""
 
     derivations: dict[tuple, list[tuple[int, tuple]]]
     some: set[tuple[int, int]]
     joint: set[int]
     fails: set[tuple[int, int]]
+    why_not: bool = True            # were the why-not records asked for?
 
 
-def read_traces(symbols, count: int, infos: dict[int, RuleInfo]) -> tuple[list[Trace], dict]:
-    """Per-case traces (by case index) and the derivations of case-free atoms."""
-    traces = [Trace({}, set(), set(), set()) for _ in range(count)]
-    shared: dict[clingo.Symbol, list] = {}
-    for sym in symbols:
-        name, args = sym.name, sym.arguments
+# In a case's trace the case index is written as this constant: the same
+# derivation in two cases is then the same record, parsed once.
+CASE = "c__"
+
+
+def read_traces(atoms: list[str], count: int, infos: dict[int, RuleInfo],
+                why_not: bool = True) -> tuple[list[Trace], dict]:
+    """Per-case traces (by case index) and the derivations of case-free atoms,
+    from the recording atoms as clingo prints them."""
+    traces = [Trace({}, set(), set(), set(), why_not) for _ in range(count)]
+    shared: dict[tuple, list] = {}
+    for text in atoms:
+        name, _, rest = text.partition("(")
         if name == "_why":
-            head = args[1]
-            target = traces[head.arguments[0].number].derivations if infos[args[0].number].case_level else shared
-            body = tuple(value(b) for b in args[2].arguments)
-            target.setdefault(value(head), []).append((args[0].number, body))
-        elif name == "_some":
-            traces[args[2].number].some.add((args[0].number, args[1].number))
-        elif name == "_joint":
-            traces[args[1].number].joint.add(args[0].number)
-        elif name == "_fails":
-            traces[args[2].number].fails.add((args[0].number, args[1].number))
+            number = int(rest.partition(",")[0])
+            if infos[number].case_level:
+                index, head, body = _case_why(text)
+                traces[index].derivations.setdefault(head, []).append((number, body))
+            else:
+                _, head, body = _why(text)
+                shared.setdefault(head, []).append((number, body))
+        elif name in ("_some", "_joint", "_fails"):
+            *key, case = map(int, rest[:-1].split(","))
+            trace = traces[case]
+            if name == "_some":
+                trace.some.add(tuple(key))
+            elif name == "_joint":
+                trace.joint.add(key[0])
+            else:
+                trace.fails.add(tuple(key))
     return traces, shared
+
+
+def _case_why(text: str) -> tuple[int, tuple, tuple]:
+    """A case's _why record, with the case index written CASE wherever it is a first argument."""
+    head = text.partition(",")[2]
+    index = head.partition("(")[2].partition(",")[0].partition(")")[0]
+    template = text.replace(f"({index},", f"({CASE},").replace(f"({index})", f"({CASE})")
+    _, head, body = _why(template)
+    return int(index), head, body
+
+
+@cache
+def _why(text: str) -> tuple:
+    """_why(N, Head, (L1, …, Ln)) → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
+    _, number, head, body = value(clingo.parse_term(text))
+    return number, head, body[1:] if isinstance(body, tuple) else ()
+
+

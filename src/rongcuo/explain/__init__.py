@@ -41,9 +41,9 @@ def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
     traced, shared = rules.trace([_closed(c) for c in cases], as_of=as_of)
     _, infos = rules.tracer
     out = []
-    for index, (case, (result, trace)) in enumerate(zip(cases, traced, strict=True)):
+    for case, (result, trace) in zip(cases, traced, strict=True):
         builder = TreeBuilder(case, trace, infos, shared)
-        trees = {o.outcome: builder.outcome(o.outcome, index) for o in result.outcomes
+        trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes
                  if outcome in (None, o.outcome)}
         missing = {n: why_not(n, result, trace, infos) for n in why_not_of}
         unknown = case.unknown_facts() or None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..cases import Case
 from ..engine import RuleInfo, Trace
+from ..engine.trace import CASE
 
 HIDDEN = {"case", "has_date", "fact_number", "bit", "word"}
 
@@ -35,9 +36,9 @@ class TreeBuilder:
     def __init__(self, case: Case, trace: Trace, infos: dict[int, RuleInfo], shared: dict):
         self.case, self.trace, self.infos, self.shared = case, trace, infos, shared
 
-    def outcome(self, name: str, index: int) -> list[Node]:
+    def outcome(self, name: str) -> list[Node]:
         """The grounds of outcome ``name``, each a tree down to the case's facts."""
-        return self.nodes(("outcome", index, name), set())
+        return self.nodes(("outcome", CASE, name), set())
 
     def nodes(self, atom, seen: set, literal=None) -> list[Node]:
         """The node(s) standing for a body atom (a list: plumbing is flattened)."""
@@ -71,7 +72,8 @@ class TreeBuilder:
         from .whynot import conditions  # the same reading of the trace as why-not
         predicate = atom[0]
         checked = [(info, conditions(info, self.trace))
-                   for info in self.infos.values() if info.head == predicate and info.case_level]
+                   for info in self.infos.values() if info.head == predicate and info.case_level
+                   ] if self.trace.why_not else []
         return Node("negation", _strip(atom), checked=checked)
 
     def _modality(self, atom) -> str | None:
@@ -84,6 +86,6 @@ class TreeBuilder:
 
 def _strip(atom):
     """The atom without its case index, for display."""
-    if isinstance(atom, tuple) and len(atom) > 1 and isinstance(atom[1], int):
+    if isinstance(atom, tuple) and len(atom) > 1 and atom[1] == CASE:
         return (atom[0], *atom[2:])
     return atom if isinstance(atom, tuple) else (atom,)
