@@ -433,8 +433,6 @@ def test_whatif_text_and_json():
     assert fixed["alternatives"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `whatif --format html` renders whatif.html.j2, which does not exist "
-                                        "(TemplateNotFound traceback, exit 1)")
 def test_whatif_html_is_self_contained():
     page = ok("whatif", LOSS, "--to", "exempt", "--format", "html")
     assert "major_loss" in page and not re.search(r"https?://|<script[^>]*\bsrc=|<link\b", page, re.I)
