@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..cases import CaseError, case_files
 from .columns import Layout
+from .workdir import WORK
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -113,7 +114,8 @@ def _csv_header(path: Path, layout: Layout) -> None:
 def _files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from case_files([path])
+            # A batch's own unfinished state is not input, even when --out lies inside a folder of cases.
+            yield from (p for p in case_files([path]) if WORK not in p.parts)
         elif not path.exists():
             raise CaseError(str(path), "(file)", "no such file or folder")
         elif path.suffix in (*JSONL_SUFFIXES, ".csv", *CASE_SUFFIXES):

@@ -15,9 +15,9 @@ import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from ..cases import CaseError
@@ -27,6 +27,8 @@ from .records import Settings, rejected
 from .report import write_outputs
 from .summary import Settled, Summary, settle
 from .workdir import WorkDir
+
+RECYCLE = 100_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
 
 # A context manager that shows progress: entered with the input's size in
 # bytes, it gives a function to call with each settled chunk's records and bytes.
@@ -57,29 +59,32 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "as_of": batch.settings.as_of.isoformat(), "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
     }
+    pool = _pool(batch)
     work = WorkDir(batch.out)
-    done = work.open(manifest, batch.resume)
-    executor = _executor(batch)
     try:
-        with progress(reader.size) as advance:
-            _evaluate(reader, batch, work, executor, done, advance)
+        done = work.open(manifest, batch.resume)
+        try:
+            with progress(reader.size) as advance:
+                _evaluate(reader, batch, work, pool, done, advance)
+        finally:
+            work.close()
     finally:
-        executor.shutdown(cancel_futures=True)
-        work.close()
+        pool.terminate()  # every chunk is settled by now, or the run is stopping
+        pool.join()
     summary = write_outputs(work, batch, reader, rules, compare)
     return summary, reader
 
 
-def _evaluate(reader: Reader, batch: Batch, work: WorkDir, executor: Executor, done: int,
+def _evaluate(reader: Reader, batch: Batch, work: WorkDir, pool: Pool, done: int,
               advance: Callable[[int, int], None]) -> None:
     depth = 2 * batch.workers  # chunks in flight: enough to keep every worker busy, few enough to bound memory
-    pending: deque[tuple[int, int, list[Record], Future]] = deque()
+    pending: deque[tuple[int, int, list[Record], AsyncResult]] = deque()
     for number, chunk, size in _chunks(reader, batch.chunk_size):
         if number < done:
             advance(len(chunk), size)
             continue
-        pending.append((number, size, chunk, executor.submit(records.evaluate_chunk, chunk)))
-        while len(pending) > depth or (pending and pending[0][3].done()):
+        pending.append((number, size, chunk, pool.apply_async(records.evaluate_chunk, (chunk,))))
+        while len(pending) > depth or (pending and pending[0][3].ready()):
             _settle(work, *pending.popleft(), advance)
     while pending:
         _settle(work, *pending.popleft(), advance)
@@ -98,9 +103,9 @@ def _chunks(reader: Reader, size: int) -> Iterator[tuple[int, list[Record], int]
         yield number, chunk, reader.bytes_read - start
 
 
-def _settle(work: WorkDir, number: int, size: int, records: list[Record], future: Future,
+def _settle(work: WorkDir, number: int, size: int, records: list[Record], evaluated: AsyncResult,
             advance: Callable[[int, int], None]) -> None:
-    chunk = future.result()
+    chunk = evaluated.get()
     claims = [(i, case) for i, case in enumerate(chunk.ids) if case]
     duplicates = work.ids.claim(number, [(case, records[i].where) for i, case in claims])
     if duplicates:
@@ -119,26 +124,16 @@ def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[
     return settle(rows)
 
 
-def _executor(batch: Batch) -> Executor:
-    if batch.workers == 1:
-        records.start(batch.settings)
-        return _InProcess()
-    # Forked workers start now, before the progress display starts its thread.
-    executor = ProcessPoolExecutor(batch.workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(batch.settings,))
-    executor.submit(int).result()
-    return executor
+def _pool(batch: Batch) -> Pool:
+    """The worker processes. Each is replaced after RECYCLE cases: clingo keeps every symbol it ever
+    made (a case's index with its dates, its fact words), so a long-lived worker would grow with the
+    input. Workers fork from a fresh server process, not from this one with its threads and open files."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["rongcuo.batch.records"])
+    return context.Pool(batch.workers, initializer=_start_worker, initargs=(batch.settings,),
+                        maxtasksperchild=max(1, RECYCLE // batch.chunk_size))
 
 
 def _start_worker(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     records.start(settings)
-
-
-class _InProcess(Executor):
-    """One worker: the chunks are evaluated here, one at a time."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
