@@ -14,7 +14,20 @@ from ..explain import explain as explain_cases
 from ..explain import whatif as whatif_case
 from ..explain.serialize import alternative_json, derivers, explanation_json
 from ..render import render
-from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, load_rules, parse_day
+from .app import (
+    AsOfOpt,
+    EffectiveDateOpt,
+    Format,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    RulesOpt,
+    TrustOpt,
+    app,
+    fail,
+    load_rules,
+    parse_day,
+)
 
 OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
 
@@ -28,7 +41,8 @@ def _case(path: Path) -> Case:
 
 def _outcome(name: str | None, option: str) -> str | None:
     if name is not None and name not in vocab.outcome_names():
-        fail(f"{option}: {name!r} is not an outcome — {vocab.did_you_mean(name, vocab.outcome_names(), 'see rongcuo explain --help')}")
+        hint = vocab.did_you_mean(name, vocab.outcome_names(), f"use one of {', '.join(vocab.outcome_names())}")
+        fail(f"{option}: {name!r} is not an outcome — {hint}")
     return name
 
 
@@ -49,13 +63,15 @@ def explain(
     profile: ProfileOpt = "default",
     format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
     as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
 ) -> None:
-    """Why each outcome holds — a tree from the outcome down to the case's facts — and why the others do not."""
+    """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
     ruleset = load_rules(profile, rules, trust)
-    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), _outcome(outcome, "--outcome"))
+    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), _outcome(outcome, "--outcome"),
+                                 effective_date=parse_day(effective_date, "--effective-date"))
     _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
@@ -100,7 +116,8 @@ def whatif(
     ruleset = load_rules(profile, rules, trust)
     for name in fixed or []:
         if name not in vocab.fact_ids():
-            fail(f"--fixed: {name}: unknown fact id — {vocab.did_you_mean(name, vocab.fact_ids(), 'see rongcuo vocabulary')}")
+            hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
+            fail(f"--fixed: {name}: unknown fact id — {hint}")
     the_case = _case(case)
     day = parse_day(as_of, "--as-of")
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")

@@ -35,10 +35,11 @@ class Alternative:
 
 
 def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
-            outcome: str | None = None, why_not_of: tuple[str, ...] = ()) -> list[Explanation]:
+            outcome: str | None = None, why_not_of: tuple[str, ...] = (),
+            effective_date: dt.date | None = None) -> list[Explanation]:
     """Trees for the outcomes that hold (or only ``outcome``); why-not for those named."""
     as_of = as_of or dt.date.today()
-    traced, shared = rules.trace([_closed(c) for c in cases], as_of=as_of)
+    traced, shared = rules.trace([_closed(c) for c in cases], as_of=as_of, effective_date=effective_date)
     _, infos = rules.tracer
     out = []
     for case, (result, trace) in zip(cases, traced, strict=True):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from ..engine import RuleSet
 from ..engine.hypotheses import OpenWorld
 from . import Alternative, Explanation
