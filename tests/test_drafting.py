@@ -92,7 +92,7 @@ def test_dead_rules(tiny_report):
         # the planted one
         "grant(C,mitigated,a12_p1,a12_p1_i3) :- in_scope(C); not fact(C,enforcement_personnel).",
         # no clause here words "shall", so no "may" is ever outranked
-        "outranked(C,O,M) :- worded(C,O,M); stronger(M2,M); worded(C,O,M2).",
+        "outranked(C,O,M) :- ground(C,O,S,_); modality(S,M); stronger(M2,M); ground(C,O,S2,_); modality(S2,M2).",
         # dead with the planted one: the only grant on a catch-all item is the planted rule
         "rests_on_catch_all(C,O) :- ground(C,O,_,I); catch_all(I).",
     ]
