@@ -334,3 +334,22 @@ def test_bad_inputs_stop_before_the_run(tmp_path):
                 ok=False)
     assert run.exit_code == 2
     assert not (tmp_path / "o" / "results.jsonl").exists()
+
+
+def test_a_disagreement_shows_the_smallest_change_that_gives_the_recorded_decision(tmp_path):
+    import subprocess
+    import sys
+
+    import yaml
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump({
+        "id": "D1", "recorded_decision": "exempt",
+        "facts": {"enforcement_personnel": True, "inspection_target_concealed": True, "not_prohibited_by_law": True,
+                  "remedied_actively": True, "major_loss": True}}))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "rongcuo", "batch", str(folder), "--out", str(out),
+                          "--as-of", "2025-01-01"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    report = (out / "report.md").read_text()
+    assert "最少需改变的事实" in report and "撤销「造成重大损失」(`major_loss`)" in report

@@ -210,7 +210,13 @@ def _tally(case: Case, result: Result, other: Result | None) -> Evaluated:
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
         labels=_labels(case),
+        example=_example(case) if case.recorded_decision not in (None, result.disposition) else None,
     )
+
+
+def _example(case: Case) -> str:
+    """The facts and dates of a disagreeing case, without its free text: what the report's what-if needs."""
+    return json.dumps({"facts": case.true_facts(), "dates": {k: v.isoformat() for k, v in sorted(case.dates.items())}})
 
 
 def _labels(case: Case) -> tuple | None:

@@ -8,7 +8,7 @@ quoted from the measure.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -17,7 +17,9 @@ import yaml
 
 from .. import measure
 from .. import vocabulary as vocab
+from ..cases import parse_case
 from ..engine import RuleSet
+from ..explain import whatif
 from ..render import render
 from . import charts
 from .recurrence import Alert, alerts
@@ -39,6 +41,8 @@ class Disagreement:
     recorded_is: str         # holds (but the disposition precedes it) | blocked | not_given
     clauses: list[str]       # every clause cited, for quoting
     cases: Listing
+    changes: list[tuple[list[str], list[str]]] | None  # the smallest fact changes (true, false) that give the
+    #                                                    recorded decision for the group's first case; None: not asked
 
 
 def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, compare: RuleSet | None) -> Summary:
@@ -75,7 +79,8 @@ def _context(summary: Summary, found: list[list[Alert]], batch: Batch, reader: R
         "outcomes": [(n, summary.outcomes[n]) for n in names],
         "agreement": agreement,
         "confusion": confusion,
-        "disagreements": _disagreements(summary),
+        "disagreements": _disagreements(summary, rules, settings.as_of),
+        "whatif_changes": WHATIF_CHANGES,
         "alerts": found[0],
         "alert_changes": _alert_changes(*found) if compare else None,
         "compared": [(n, summary.dispositions[n], summary.compared[n]) for n in shown] if compare else None,
@@ -124,7 +129,7 @@ def _confusion(summary: Summary, names: list[str]) -> dict:
             "counts": {(r, c): summary.confusion[(r, c)] for r in rows for c in names}}
 
 
-def _disagreements(summary: Summary) -> list[Disagreement]:
+def _disagreements(summary: Summary, rules: RuleSet, as_of) -> list[Disagreement]:
     groups = []
     for key, cases in summary.disagreements.items():
         recorded, disposition, outcomes, defeated = json.loads(key)
@@ -136,9 +141,27 @@ def _disagreements(summary: Summary) -> list[Disagreement]:
             "blocked" if any(d["outcome"] == recorded for d in defeated) else "not_given"
         cited = [c for o in outcomes for c in o["grounds"]] + \
                 [c for d in defeated for c in (*d["grounds"], d["blocked_by"])]
-        groups.append(Disagreement(recorded, disposition, outcomes, defeated, recorded_is,
-                                   sorted(set(cited), key=measure.order), cases))
-    return sorted(groups, key=lambda g: (-g.cases.count, _order(g.recorded), _order(g.disposition), g.cases.items))
+        groups.append((key, Disagreement(recorded, disposition, outcomes, defeated, recorded_is,
+                                         sorted(set(cited), key=measure.order), cases, None)))
+    groups.sort(key=lambda kg: (-kg[1].cases.count, _order(kg[1].recorded), _order(kg[1].disposition),
+                                kg[1].cases.items))
+    return [_with_changes(g, summary.examples.get(key), rules, as_of) if i < WHATIF_GROUPS else g
+            for i, (key, g) in enumerate(groups)]
+
+
+WHATIF_GROUPS = 50   # what-if for the largest groups only: each is an optimisation
+WHATIF_CHANGES = 4   # at most this many fact changes
+
+
+def _with_changes(group: Disagreement, example: str | None, rules: RuleSet, as_of) -> Disagreement:
+    """The smallest fact changes under which the rules give the recorded decision, found by clingo (what-if)."""
+    if example is None:
+        return group
+    data = json.loads(example)
+    case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]},
+                      "results")
+    found = whatif(rules, case, to=group.recorded, max_changes=WHATIF_CHANGES, as_of=as_of, limit=3)
+    return replace(group, changes=[(sorted(a.changes.true), sorted(a.changes.false)) for a in found])
 
 
 def _alert_changes(mine: list[Alert], theirs: list[Alert]) -> dict:

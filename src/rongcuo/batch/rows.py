@@ -19,6 +19,7 @@ class Evaluated(NamedTuple):
     untransferred: bool           # a9: suspected detention or crime, not transferred
     compared: str | None          # the disposition under the comparison rules
     labels: tuple | None          # (field, error_type, conduct) for a18
+    example: str | None = None    # a disagreement: the case's true facts and dates (JSON), for what-if
 
 
 class Uncertain(NamedTuple):

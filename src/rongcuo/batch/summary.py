@@ -44,6 +44,7 @@ class Summary:
     outcomes: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)        # (recorded, disposition) → cases
     disagreements: dict[str, Listing] = field(default_factory=dict)   # reasons (records.Evaluated.why) → cases
+    examples: dict[str, str] = field(default_factory=dict)            # reasons → the first such case's facts
     late_notices: Listing = field(default_factory=Listing)
     overdue: Listing = field(default_factory=Listing)
     untransferred: Listing = field(default_factory=Listing)
@@ -82,6 +83,7 @@ class Summary:
             self.confusion[(tally.recorded, tally.disposition)] += 1
         if tally.why:
             self.disagreements.setdefault(tally.why, Listing()).add(case)
+            self.examples.setdefault(tally.why, tally.example)
         for listing, item in ((self.late_notices, tally.late_notice), (self.overdue, tally.overdue)):
             if item:
                 listing.add(list(item))
@@ -123,6 +125,8 @@ class Summary:
                              (self.untransferred, other.untransferred), (self.uncertain, other.uncertain),
                              (self.rejections, other.rejections)):
             mine.merge(theirs)
+        for key, example in other.examples.items():
+            self.examples.setdefault(key, example)
         for mine, theirs in ((self.disagreements, other.disagreements), (self.changes, other.changes)):
             for key, listing in theirs.items():
                 mine.setdefault(key, Listing()).merge(listing)
@@ -133,6 +137,7 @@ class Summary:
             "dispositions": dict(self.dispositions), "outcomes": dict(self.outcomes),
             "confusion": [[*key, n] for key, n in self.confusion.items()],
             "disagreements": [[key, _listing(v)] for key, v in self.disagreements.items()],
+            "examples": self.examples,
             "late_notices": _listing(self.late_notices), "overdue": _listing(self.overdue),
             "untransferred": _listing(self.untransferred),
             "compared": dict(self.compared),
@@ -149,6 +154,7 @@ class Summary:
             dispositions=Counter(data["dispositions"]), outcomes=Counter(data["outcomes"]),
             confusion=Counter({(r, d): n for r, d, n in data["confusion"]}),
             disagreements={key: Listing(**v) for key, v in data["disagreements"]},
+            examples=data["examples"],
             late_notices=Listing(**data["late_notices"]), overdue=Listing(**data["overdue"]),
             untransferred=Listing(**data["untransferred"]),
             compared=Counter(data["compared"]),
