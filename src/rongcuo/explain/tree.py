@@ -13,7 +13,7 @@ from ..cases import Case
 from ..engine import RuleInfo, Trace
 from ..engine.trace import CASE
 
-HIDDEN = {"case", "has_date", "fact_number", "bit", "word"}
+HIDDEN = {"case", "fact_number", "bit", "word"}
 
 
 @dataclass
