@@ -162,7 +162,7 @@ def _line(record: Record, case: Case, reading: Reading, compared: Reading | None
     """The results.jsonl line: `evaluate`'s JSON, the recorded decision and the agreement, the comparison."""
     line = _evaluate_json(case, reading)
     line["recorded_decision"] = case.recorded_decision
-    line["agreement"] = _agreement(case.recorded_decision, _possible(reading))
+    line["agreement"] = agreement(case.recorded_decision, _possible(reading))
     if compared:
         line["compared"] = _evaluate_json(case, compared)
         line["changed"] = _possible(compared) != _possible(reading)
@@ -184,7 +184,7 @@ def _possible(reading: Reading) -> set[str]:
     return set(world.dispositions) if world else {result.disposition}
 
 
-def _agreement(recorded: str | None, possible: set[str]) -> str | None:
+def agreement(recorded: str | None, possible: set[str]) -> str | None:
     """The recorded decision against the disposition(s) the rules give: with unknown facts, it may depend on them."""
     if recorded is None:
         return None

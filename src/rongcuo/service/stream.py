@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import AsyncIterator
 
+from ..batch.records import agreement
 from ..cases import Case, CaseError
 from ..engine import Result, RuleError, RuleSet
 from ..engine.hypotheses import OpenWorld, open_world
@@ -93,18 +94,9 @@ def _answer(number: int, item: Case | CaseError, results, worlds: dict[str, Open
     if world:
         out["open_world"] = open_world_json(item, world)
     out["recorded_decision"] = item.recorded_decision
-    out["agreement"] = _agreement(item.recorded_decision, set(world.dispositions) if world else {result.disposition})
+    out["agreement"] = agreement(item.recorded_decision, set(world.dispositions) if world else {result.disposition})
     out.update(status="evaluated", line=number)
     return _line(out)
-
-
-def _agreement(recorded: str | None, possible: set[str]) -> str | None:
-    """As in results.jsonl: agree, disagree, or undetermined when the unknown facts could give either."""
-    if recorded is None:
-        return None
-    if recorded not in possible:
-        return "disagree"
-    return "agree" if len(possible) == 1 else "undetermined"
 
 
 def _rejected(number: int, error: CaseError) -> bytes:
