@@ -1,14 +1,14 @@
 """The command line. Each module registers its commands on the one typer app."""
 
-from . import (  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (importing a module registers its commands)
     batch,
-    drafting,  # noqa: F401  (check, diff)
+    drafting,
     evaluate,
     explain,
     extract,
     golden,
     reference,
-    serve,  # noqa: F401  (rongcuo serve)
+    serve,
 )
 from .app import app
 
