@@ -149,7 +149,8 @@ def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) 
     fields = list(Evidence.model_fields)
     for key, span in value.items():
         if key not in keys:
-            raise ValueError(f"{key}: unknown {kind} — {vocab.did_you_mean(str(key), keys, 'see `rongcuo vocabulary`')}")
+            hint = vocab.did_you_mean(str(key), keys, "see `rongcuo vocabulary`")
+            raise ValueError(f"{key}: unknown {kind} — {hint}")
         if not isinstance(span, dict) or set(span) - set(fields) or not {"text", "start", "end"} <= set(span):
             raise ValueError(f"{key}: must be a mapping with text, start, end (and needs_confirmation)")
         text, start, end = span["text"], span["start"], span["end"]
