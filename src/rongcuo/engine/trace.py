@@ -229,6 +229,7 @@ class Trace:
     joint: set[int]
     fails: set[tuple[int, int]]
     why_not: bool = True            # were the why-not records asked for?
+    index: int = 0                  # the case's index, which CASE stands for
 
 
 # In a case's trace the case index is written as this constant: the same
@@ -240,7 +241,7 @@ def read_traces(atoms: list[str], count: int, infos: dict[int, RuleInfo],
                 why_not: bool = True) -> tuple[list[Trace], dict]:
     """Per-case traces (by case index) and the derivations of case-free atoms,
     from the recording atoms as clingo prints them."""
-    traces = [Trace({}, set(), set(), set(), why_not) for _ in range(count)]
+    traces = [Trace({}, set(), set(), set(), why_not, i) for i in range(count)]
     shared: dict[tuple, list] = {}
     for text in atoms:
         name, _, rest = text.partition("(")

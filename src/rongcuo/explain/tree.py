@@ -52,7 +52,9 @@ class TreeBuilder:
         if name == "neg":
             return [self.negation(atom[1])]
         if name == "cmp":
-            return [Node("comparison", atom[1:], text=literal.text if literal else None)]
+            # A compared value equal to the case index was written CASE (engine.trace): put it back.
+            values = tuple(self.trace.index if v == CASE else v for v in atom[1:])
+            return [Node("comparison", values, text=literal.text if literal else None)]
         derivations = self.trace.derivations.get(atom) or self.shared.get(atom)
         if not derivations:
             return [Node("input", _strip(atom))]
