@@ -91,13 +91,21 @@ def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, dige
         name, _, rest = atom.partition("(")
         index, _, tail = rest.partition(",")
         by_case[int(index)].append(f"{name}({tail}")
+    # Consequences that carry a date (day(N)) are read apart, so that cases with
+    # the same facts but other dates still share the rest.
     read: dict[tuple[str, ...], tuple] = {}
     results = []
     for i, case in enumerate(cases):
-        key = tuple(sorted(by_case.get(i, ())))
+        atoms = by_case.get(i, ())
+        dated = [a for a in atoms if "day(" in a and a.startswith("consequence(")]
+        key = tuple(sorted(a for a in atoms if not ("day(" in a and a.startswith("consequence("))))
         if key not in read:
             read[key] = _content(key)
-        results.append(Result(case.id, profile, digest, as_of.isoformat(), *read[key]))
+        disposition, outcomes, consequences, defeated, contradictions = read[key]
+        if dated:
+            consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
+        results.append(Result(case.id, profile, digest, as_of.isoformat(), disposition, outcomes,
+                              consequences, defeated, contradictions))
     return results
 
 
@@ -116,11 +124,6 @@ def _content(atoms: tuple[str, ...]) -> tuple:
         Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
         for name in vocab.outcome_names() if name in grounds
     )
-    consequences: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
-    for term, source in by_name["consequence"]:
-        name, *args = term if isinstance(term, tuple) else (term,)
-        consequences[(name, tuple(args))].add(source)
-    order = list(vocab.vocabulary()["consequences"])
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item, by in by_name["blocked"]:
         defeats[(outcome, by)].add((source, item))
@@ -131,12 +134,28 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     return (
         disposition,
         outcomes,
-        tuple(Consequence(name, args, _in_order(cites))
-              for (name, args), cites in sorted(consequences.items(),
-                                                key=lambda kv: (order.index(kv[0][0]), kv[0][1]))),
+        _consequences(a for a in atoms if a.startswith("consequence(")),
         tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
         tuple(sorted(by_name["contradiction"])),
     )
+
+
+def _consequences(atoms) -> tuple[Consequence, ...]:
+    """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
+    cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+    for atom in atoms:
+        term, source = parse_atom(atom.partition("(")[2])
+        name, *args = term if isinstance(term, tuple) else (term,)
+        cites[(name, tuple(args))].add(source)
+    return tuple(sorted((Consequence(name, args, _in_order(c)) for (name, args), c in cites.items()),
+                        key=_consequence_order))
+
+
+def _consequence_order(c: Consequence) -> tuple[int, tuple[str, ...]]:
+    return _CONSEQUENCES.index(c.consequence), c.args
+
+
+_CONSEQUENCES = list(vocab.vocabulary()["consequences"])
 
 
 def _order(clause_id: str) -> int:
