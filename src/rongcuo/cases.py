@@ -235,12 +235,3 @@ def case_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
         else:
             raise CaseError(str(path), "(file)", "no such file or folder")
-
-
-def check_unique(cases: Iterable[tuple[str, Case]]) -> None:
-    """Case ids are unique in a corpus: name both files when they are not."""
-    seen: dict[str, str] = {}
-    for source, case in cases:
-        if case.id in seen:
-            raise CaseError(source, "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
-        seen[case.id] = source

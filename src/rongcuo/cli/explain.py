@@ -30,6 +30,7 @@ from .app import (
 )
 
 OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
+ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 
 
 def _case(path: Path) -> Case:
@@ -61,7 +62,7 @@ def explain(
     case: Annotated[Path, typer.Argument(help="A case file.")],
     outcome: OutcomeOpt = None,
     profile: ProfileOpt = "default",
-    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
     effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
@@ -81,7 +82,7 @@ def whynot(
     case: Annotated[Path, typer.Argument(help="A case file.")],
     outcome: Annotated[str, typer.Argument(help="The outcome that does not hold.")],
     profile: ProfileOpt = "default",
-    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
@@ -104,7 +105,7 @@ def whatif(
     max_changes: Annotated[Optional[int], typer.Option("--max-changes", help="At most this many changes.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many alternatives.")] = 10,
     profile: ProfileOpt = "default",
-    format: Annotated[Format, typer.Option("--format", help="text, md, html or json.")] = Format.text,
+    format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,

@@ -17,7 +17,7 @@ from ..cases import Case
 from .deadline import models as limited
 from .errors import RuleError
 from .results import Result, read_results
-from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, day, value
+from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, clause_id, day, value
 from .trace import RuleInfo, Trace, instrument, read_traces
 
 
@@ -91,7 +91,7 @@ class RuleSet:
             loc = statement.location.begin
             rel = _relative(self.root, Path(loc.filename))
             for const in sorted(_clause_constants(statement)):
-                yield Citation(const.replace("_", "."), rel, loc.line, head)
+                yield Citation(clause_id(const), rel, loc.line, head)
 
     def static_atoms(self, name: str, arity: int) -> list[tuple]:
         """Atoms the rules derive without any case (tables such as not_computable/2)."""
@@ -123,7 +123,7 @@ class RuleSet:
 
     def _tracer(self, why_not: bool) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
         extra, infos = instrument(self.statements, lambda f: _relative(self.root, Path(f)),
-                                  lambda rule: tuple(c.replace("_", ".") for c in sorted(_clause_constants(rule))),
+                                  lambda rule: tuple(clause_id(c) for c in sorted(_clause_constants(rule))),
                                   why_not)
         return tuple(extra), infos
 

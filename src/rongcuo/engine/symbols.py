@@ -20,9 +20,9 @@ def day(d: dt.date) -> int:
     return (d - EPOCH).days
 
 
-def clause_id(sym: clingo.Symbol) -> str:
+def clause_id(name: str) -> str:
     """ASP constant a11_p1_i6 → citation id a11.p1.i6."""
-    return sym.name.replace("_", ".")
+    return name.replace("_", ".")
 
 
 FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
@@ -72,4 +72,4 @@ def value(sym: clingo.Symbol):
         return (EPOCH + dt.timedelta(days=sym.arguments[0].number)).isoformat()
     if sym.arguments:
         return (sym.name, *(value(a) for a in sym.arguments))
-    return clause_id(sym) if CLAUSE_CONST.match(sym.name) else sym.name
+    return clause_id(sym.name) if CLAUSE_CONST.match(sym.name) else sym.name

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..cases import Case
 from ..engine import RuleInfo, Trace
 from ..engine.trace import CASE
+from .whynot import conditions
 
 HIDDEN = {"case", "fact_number", "bit", "word"}
 
@@ -71,7 +72,6 @@ class TreeBuilder:
 
     def negation(self, atom) -> Node:
         """not A: A has no derivation; the rules that could derive A, with why each does not."""
-        from .whynot import conditions  # the same reading of the trace as why-not
         predicate = atom[0]
         checked = [(info, conditions(info, self.trace))
                    for info in self.infos.values() if info.head == predicate and info.case_level

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import measure
 from ..engine import Literal, Result, RuleInfo, Trace
 
 # The contract of asp/rules/outcomes.lp: outcomes are derived as grant/4 and ground/4.
@@ -58,7 +59,6 @@ def why_not(outcome: str, result: Result, trace: Trace, infos: dict[int, RuleInf
 
 def derivers(infos: dict[int, RuleInfo]) -> dict[str, tuple[str, ...]]:
     """For each derived predicate, the clauses its rules cite (to name a missing condition)."""
-    from .. import measure
     found: dict[str, set[str]] = {}
     for info in infos.values():
         found.setdefault(info.head, set()).update(info.clauses)
