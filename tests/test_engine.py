@@ -4,9 +4,13 @@ import datetime as dt
 import shutil
 
 import pytest
+from clingo import ast
 
+from rongcuo import vocabulary as vocab
 from rongcuo.cases import parse_case
-from rongcuo.engine import RuleError, RuleSet, bundled_root
+from rongcuo.engine import RuleError, RuleSet, bundled_root, day
+from rongcuo.engine.split import split
+from rongcuo.engine.symbols import add_dates
 
 
 def copy_rules(tmp_path):
@@ -125,3 +129,43 @@ def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
     (root / "rules" / "ghost.lp").write_text("grant(C, mitigated, a12_p9, a12_p9) :- in_scope(C).\n")
     with pytest.raises(RuleError, match="'a12.p9', which is not a clause of the measure"):
         RuleSet.load("default", root).evaluate([case(0)])
+
+
+def test_the_split_puts_only_what_reads_dates_on_top(default_rules):
+    """engine.split: the rules that read dates or parameters, and what they define, are evaluated per
+    case; the rest once per fact set. The dated rules read two atoms of the rest."""
+    parts = split(default_rules.statements)
+    top = [s for s in parts.top if s.ast_type == ast.ASTType.Rule]
+    assert {str(r.head).split("(")[0] for r in top} == {"date", "notice_due", "consequence", "deadline", "extended"}
+    assert all(any(w in "; ".join(map(str, r.body)) for w in ("date(", "dates(", "param(", "notice_due(", "deadline(", "extended("))
+               for r in top)
+    assert parts.interface == {("in_scope", 1), ("extension_permissible", 1)}
+
+
+def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_top(tmp_path):
+    root = copy_rules(tmp_path)
+    (root / "rules" / "dated.lp").write_text(
+        "grant(C, exempt, a11_p1, a11_p1_i1) :- in_scope(C), date(C, conduct, D), D < 10000.\n")
+    rules = RuleSet.load("default", root)
+    # grant/4 now has a dated rule: everything downstream of it is top, reading the other grants and the tables.
+    assert {("grant", 4), ("fact", 2), ("blocks", 2), ("modality", 2)} <= split(rules.statements).interface
+    cases = [parse_case({"id": f"T{i}", "facts": {"enforcement_personnel": True, **facts},
+                         "dates": {"conduct": conduct}}, "t")
+             for i, (facts, conduct) in enumerate([({}, "1990-01-01"), ({}, "2024-01-01"),
+                                                    ({"exceeded_statutory_scope": True}, "1990-01-01")])]
+    results = rules.evaluate(cases)
+    assert [r.disposition for r in results] == ["exempt", "none", "excluded"]
+    assert results == [r for r, _ in rules.trace(cases, why_not=False)[0]]
+
+
+def test_dates_travel_packed_and_are_unpacked_in_the_vocabulary_order(default_rules):
+    """One dates/7 atom per case (symbols.add_dates) unpacks into date/3 as the vocabulary names the keys."""
+    dates = {key: dt.date(2024, 1, 1 + i) for i, key in enumerate(vocab.date_keys())}
+    ctl = default_rules.control()
+    with ctl.backend() as backend:
+        add_dates(backend, 0, parse_case({"id": "D", "dates": dates}, "t"))
+        add_dates(backend, 1, parse_case({"id": "E", "dates": {"notified": "2024-03-01"}}, "t"))
+    ctl.ground([("base", [])])
+    found = {(a.symbol.arguments[0].number, a.symbol.arguments[1].name, a.symbol.arguments[2].number)
+             for a in ctl.symbolic_atoms.by_signature("date", 3)}
+    assert found == {*((0, k, day(d)) for k, d in dates.items()), (1, "notified", day(dt.date(2024, 3, 1)))}

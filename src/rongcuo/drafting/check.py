@@ -86,7 +86,7 @@ def check(version: Version, days: int = DAYS) -> Report:
 
 def static(refs: list[RuleRef], shown_signatures: set) -> tuple[set[int], set[int]]:
     """Rules outside the question, read off the rules' text: those that need input the
-    space does not produce (input.lp's unpacking of word/3), and those no shown atom
+    space does not produce (input.lp's unpacking of word/3 and dates/7), and those no shown atom
     depends on (tables for the clause ledger, such as not_computable/2)."""
     missing = INPUT - PRODUCED
     outside: set[int] = set()

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import measure
 from .. import vocabulary as vocab
@@ -81,27 +82,49 @@ class Result:
         }
 
 
-def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, digest: str,
-                 as_of: dt.date) -> list[Result]:
-    """The shown atoms of one answer set (as clingo prints them), one Result per case."""
-    # One str() per symbol is the cheapest way out of clingo. What follows the
-    # case index repeats across cases: each distinct set of atoms is read once.
-    by_case: dict[int, list[str]] = defaultdict(list)
+@dataclass(frozen=True)
+class Shared:
+    """The shown atoms that every case with the same facts has (from the bottom of
+    engine.split), as read_results reads them: without the case index, dated apart."""
+
+    plain: tuple[str, ...] = ()    # sorted
+    dated: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, atoms: Sequence[str]) -> Shared:
+        return cls(tuple(sorted(a for a in atoms if not _dated(a))), tuple(a for a in atoms if _dated(a)))
+
+
+NOTHING_SHARED = Shared()
+
+
+def by_case(atoms: Sequence[str]) -> dict[int, list[str]]:
+    """Shown atoms as clingo prints them, grouped by case index: "name(index,rest" → "name(rest"."""
+    grouped: dict[int, list[str]] = defaultdict(list)
     for atom in atoms:
         name, _, rest = atom.partition("(")
         index, _, tail = rest.partition(",")
-        by_case[int(index)].append(f"{name}({tail}")
-    # Consequences that carry a date (day(N)) are read apart, so that cases with
-    # the same facts but other dates still share the rest.
-    read: dict[tuple[str, ...], tuple] = {}
+        grouped[int(index)].append(f"{name}({tail}")
+    return grouped
+
+
+def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, digest: str,
+                 as_of: dt.date, shared: Sequence[Shared] | None = None) -> list[Result]:
+    """The shown atoms of one answer set (as clingo prints them), one Result per case,
+    with what each case shares with others of the same facts."""
+    # One str() per symbol is the cheapest way out of clingo. What follows the
+    # case index repeats across cases: each distinct set of atoms is read once.
+    own = by_case(atoms)
     results = []
     for i, case in enumerate(cases):
-        atoms = by_case.get(i, ())
-        dated = [a for a in atoms if "day(" in a and a.startswith("consequence(")]
-        key = tuple(sorted(a for a in atoms if not ("day(" in a and a.startswith("consequence("))))
-        if key not in read:
-            read[key] = _content(key)
-        disposition, outcomes, consequences, defeated, contradictions = read[key]
+        base = shared[i] if shared else NOTHING_SHARED
+        atoms = own.get(i, ())
+        # Consequences that carry a date (day(N)) are read apart, so that cases with
+        # the same facts but other dates still share the rest.
+        plain = [a for a in atoms if not _dated(a)]
+        key = tuple(sorted({*base.plain, *plain})) if plain else base.plain
+        disposition, outcomes, consequences, defeated, contradictions = _content(key)
+        dated = {*base.dated, *(a for a in atoms if _dated(a))}
         if dated:
             consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
         results.append(Result(case.id, profile, digest, as_of.isoformat(), disposition, outcomes,
@@ -109,6 +132,11 @@ def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, dige
     return results
 
 
+def _dated(atom: str) -> bool:
+    return atom.startswith("consequence(") and "day(" in atom
+
+
+@lru_cache(maxsize=1 << 14)
 def _content(atoms: tuple[str, ...]) -> tuple:
     """disposition, outcomes, consequences, defeated, contradictions of one case's atoms."""
     by_name: dict[str, list] = defaultdict(list)

@@ -16,8 +16,22 @@ from clingo import ast
 from ..cases import Case
 from .deadline import models as limited
 from .errors import RuleError
-from .results import Result, read_results
-from .symbols import CLAUSE_CONST, FACT_NUMBER, add_case, add_fact, add_labels, clause_id, day, value
+from .results import Result, Shared, by_case, read_results
+from .split import Signature, Split, split
+from .symbols import (
+    CLAUSE_CONST,
+    FACT_NUMBER,
+    add_case,
+    add_dates,
+    add_fact,
+    add_facts,
+    add_labels,
+    clause_id,
+    day,
+    fact_words,
+    number,
+    value,
+)
 from .trace import RuleInfo, Trace, instrument, read_traces
 
 
@@ -50,6 +64,8 @@ class RuleSet:
     statements: tuple[ast.AST, ...] = field(repr=False)
     files: tuple[Path, ...]
     digest: str
+    # What the bottom of the split gives each fact set seen so far (engine.split).
+    _shared: dict[tuple, _FactReading] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, profile: str = "default", root: Path | None = None, *,
@@ -73,13 +89,16 @@ class RuleSet:
 
     def control(self, arguments: Sequence[str] = (), extra: Sequence[ast.AST] = ()) -> clingo.Control:
         """A fresh Control holding the rules and the vocabulary (cases are added by the caller)."""
+        return self._control((*self.statements, *extra), arguments)
+
+    def _control(self, statements: Sequence[ast.AST], arguments: Sequence[str] = ()) -> clingo.Control:
         ctl = clingo.Control(["--warn=none", *arguments])
         with ast.ProgramBuilder(ctl) as builder:
-            for statement in (*self.statements, *extra):
+            for statement in statements:
                 builder.add(statement)
         with ctl.backend() as backend:
-            for fact, number in FACT_NUMBER.items():
-                add_fact(backend, clingo.Function("fact_number", [clingo.Function(fact), clingo.Number(number)]))
+            for fact, n in FACT_NUMBER.items():
+                add_fact(backend, clingo.Function("fact_number", [clingo.Function(fact), clingo.Number(n)]))
         return ctl
 
     def citations(self) -> Iterator[Citation]:
@@ -105,12 +124,64 @@ class RuleSet:
                  recurrence: tuple[int, int] | None = None) -> list[Result]:
         """Evaluate many cases in one grounding; results in input order.
 
-        ``recurrence`` = (threshold, window days) adds the cases' labels for the
-        a18 rules over the whole set (a rule set loaded with ``corpus=True``).
+        The rules are split at the dates (engine.split): the part that reads
+        facts only is evaluated once per distinct fact set, the dated part for
+        every case in one grounding. ``recurrence`` = (threshold, window days)
+        adds the cases' labels for the a18 rules over the whole set (a rule set
+        loaded with ``corpus=True``).
         """
         as_of = as_of or dt.date.today()
-        ctl = self._grounded(cases, as_of, effective_date, recurrence)
-        return read_results([str(s) for s in self._solve(ctl)], cases, self.profile, self.digest, as_of)
+        readings = self._fact_readings(cases)
+        ctl = self._control(self._split.top, ["--models=2"])
+        with ctl.backend() as backend:
+            for param in _params(as_of, effective_date, recurrence):
+                add_fact(backend, param)
+            for symbol in self._static_interface:
+                add_fact(backend, symbol)
+            for index, (case, reading) in enumerate(zip(cases, readings, strict=True)):
+                add_dates(backend, index, case)
+                for name, args in reading.interface:
+                    add_fact(backend, clingo.Function(name, [number(index), *args]))
+                if recurrence:
+                    add_labels(backend, index, case)
+        ctl.ground([("base", [])])
+        atoms = [str(s) for s in self._solve(ctl)[0]]
+        return read_results(atoms, cases, self.profile, self.digest, as_of, [r.shown for r in readings])
+
+    @cached_property
+    def _split(self) -> Split:
+        return split(self.statements)
+
+    @cached_property
+    def _static_interface(self) -> tuple[clingo.Symbol, ...]:
+        """The interface atoms no case carries (tables the dated rules read): the bottom without cases."""
+        ctl = self._control(self._split.bottom, ["--models=2"])
+        ctl.ground([("base", [])])
+        return tuple(self._solve(ctl, self._split.interface)[1])
+
+    def _fact_readings(self, cases: Sequence[Case]) -> list[_FactReading]:
+        """What the bottom of the split gives each case, grounding only the fact sets not seen before."""
+        if len(self._shared) > _FACT_READINGS:
+            self._shared.clear()  # bounded memory for endless novel inputs
+        keys = [fact_words(case) for case in cases]
+        new = list(dict.fromkeys(k for k in keys if k not in self._shared))
+        if new:
+            ctl = self._control(self._split.bottom, ["--models=2"])
+            with ctl.backend() as backend:
+                for index, words in enumerate(new):
+                    add_facts(backend, index, words)
+            ctl.ground([("base", [])])
+            shown, kept = self._solve(ctl, self._split.interface)
+            own = by_case([str(s) for s in shown])
+            static = set(self._static_interface)
+            interface: dict[int, list] = {}
+            for symbol in kept:
+                if symbol not in static and symbol.arguments[0].type == clingo.SymbolType.Number:
+                    interface.setdefault(symbol.arguments[0].number, []).append(
+                        (symbol.name, tuple(symbol.arguments[1:])))
+            for index, words in enumerate(new):
+                self._shared[words] = _FactReading(Shared.of(own.get(index, ())), tuple(interface.get(index, ())))
+        return [self._shared[k] for k in keys]
 
     @cached_property
     def tracer(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
@@ -134,41 +205,62 @@ class RuleSet:
         Without ``why_not`` only the rules that fired are recorded (cheaper for many cases)."""
         as_of = as_of or dt.date.today()
         extra, infos = self.tracer if why_not else self._tracer_fired_only
-        ctl = self._grounded(cases, as_of, effective_date, None, extra=extra)
-        atoms = [str(s) for s in self._solve(ctl)]
+        ctl = self._grounded(cases, as_of, effective_date, extra=extra)
+        atoms = [str(s) for s in self._solve(ctl)[0]]
         traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos, why_not)
         results = read_results([a for a in atoms if a[0] != "_"], cases, self.profile, self.digest, as_of)
         return list(zip(results, traces, strict=True)), shared
 
     def _grounded(self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None,
-                  recurrence: tuple[int, int] | None, extra: Sequence[ast.AST] = ()) -> clingo.Control:
-        params = {"as_of": day(as_of)}
-        if effective_date:
-            params["effective_date"] = day(effective_date)
-        if recurrence:
-            params["recurrence_threshold"], params["recurrence_window"] = recurrence
+                  extra: Sequence[ast.AST] = ()) -> clingo.Control:
+        """The whole program (not split) over the cases: what the trace records."""
         ctl = self.control(["--models=2"], extra)
         with ctl.backend() as backend:
-            for name, value in params.items():
-                add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
+            for param in _params(as_of, effective_date, None):
+                add_fact(backend, param)
             for index, case in enumerate(cases):
                 add_case(backend, index, case)
-                if recurrence:
-                    add_labels(backend, index, case)
         ctl.ground([("base", [])])
         return ctl
 
-    def _solve(self, ctl: clingo.Control) -> Sequence[clingo.Symbol]:
+    def _solve(self, ctl: clingo.Control, keep: frozenset[Signature] = frozenset()
+               ) -> tuple[Sequence[clingo.Symbol], list[clingo.Symbol]]:
+        """The shown atoms of the one answer set, and its atoms of the signatures in ``keep``."""
         models = []
         with ctl.solve(yield_=True, async_=True) as handle:
             for model in limited(handle):
-                models.append(model.symbols(shown=True))
+                kept = [a.symbol for name, arity in sorted(keep)
+                        for a in ctl.symbolic_atoms.by_signature(name.lstrip("-"), arity, not name.startswith("-"))
+                        if model.is_true(a.literal)]
+                models.append((model.symbols(shown=True), kept))
         if not models:
             raise RuleError(f"rule set {self.digest} ({self.profile}) has no answer set for these cases")
         if len(models) > 1:
             raise RuleError(f"rule set {self.digest} ({self.profile}) is ambiguous: several answer sets "
                             "(a cycle of defeats?)")
         return models[0]
+
+
+_FACT_READINGS = 100_000  # fact sets remembered per rule set
+
+
+@dataclass(frozen=True)
+class _FactReading:
+    """What the bottom of the split gives one fact set: the shown atoms, and the
+    interface atoms (name, arguments after the case index) the dated rules read."""
+
+    shown: Shared
+    interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
+
+
+def _params(as_of: dt.date, effective_date: dt.date | None,
+            recurrence: tuple[int, int] | None) -> list[clingo.Symbol]:
+    params = {"as_of": day(as_of)}
+    if effective_date:
+        params["effective_date"] = day(effective_date)
+    if recurrence:
+        params["recurrence_threshold"], params["recurrence_window"] = recurrence
+    return [clingo.Function("param", [clingo.Function(name), clingo.Number(v)]) for name, v in params.items()]
 
 
 def _refuse_untrusted(root: Path, statements: list[ast.AST], used: set[Path]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 import clingo
 
@@ -27,7 +27,10 @@ def clause_id(name: str) -> str:
 
 FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
 _WORD_BITS = 30  # asp/rules/input.lp unpacks words of this many bits
-_DATE_KEY = {key: clingo.Function(key) for key in vocab.date_keys()}
+# A case's dates travel in one atom, dates(C, D1, …, Dn), in the vocabulary's order of the
+# date keys (asp/rules/input.lp unpacks it): one symbol per case instead of one per date.
+DATES = ("dates", 1 + len(vocab.date_keys()))
+_NO_DATE = clingo.Function("none")
 
 
 def add_fact(backend: clingo.Backend, symbol: clingo.Symbol) -> None:
@@ -36,16 +39,36 @@ def add_fact(backend: clingo.Backend, symbol: clingo.Symbol) -> None:
 
 def add_case(backend: clingo.Backend, index: int, case: Case) -> None:
     """The case as symbols keyed by its index: case/1, its facts packed in word/3, date/3."""
-    c = clingo.Number(index)
-    add_fact(backend, clingo.Function("case", [c]))
+    add_facts(backend, index, fact_words(case))
+    add_dates(backend, index, case)
+
+
+def fact_words(case: Case) -> tuple[tuple[int, int], ...]:
+    """The case's true facts as bit words (word number, bits): what word/3 carries, and a key for the fact set."""
     words: dict[int, int] = defaultdict(int)
     for fact in case.true_facts():
         word, bit = divmod(FACT_NUMBER[fact], _WORD_BITS)
         words[word] |= 1 << bit
-    for word, bits in words.items():
-        add_fact(backend, clingo.Function("word", [c, clingo.Number(word), clingo.Number(bits)]))
-    for key, value in case.dates.items():
-        add_fact(backend, clingo.Function("date", [c, _DATE_KEY[key], clingo.Number(day(value))]))
+    return tuple(sorted(words.items()))
+
+
+def add_facts(backend: clingo.Backend, index: int, words: tuple[tuple[int, int], ...]) -> None:
+    c = number(index)
+    add_fact(backend, clingo.Function("case", [c]))
+    for word, bits in words:
+        add_fact(backend, clingo.Function("word", [c, number(word), number(bits)]))
+
+
+def add_dates(backend: clingo.Backend, index: int, case: Case) -> None:
+    if case.dates:
+        days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in vocab.date_keys()]
+        add_fact(backend, clingo.Function(DATES[0], [number(index), *days]))
+
+
+@lru_cache(maxsize=1 << 16)
+def number(n: int) -> clingo.Symbol:
+    """clingo.Number, kept: case indexes and days recur in every chunk."""
+    return clingo.Number(n)
 
 
 def add_labels(backend: clingo.Backend, index: int, case: Case) -> None:

@@ -26,10 +26,10 @@ from functools import cache
 import clingo
 from clingo import ast
 
-from .symbols import value
+from .symbols import DATES, value
 
 # Predicates that carry the case in (never traced, they are the leaves).
-INPUT = {"case", "word", "fact", "date", "param", "fact_number", "bit", "label"}
+INPUT = {"case", "word", "fact", "date", DATES[0], "param", "fact_number", "bit", "label"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[
 def _case_predicates(rules: list[ast.AST]) -> set[str]:
     """Predicates whose first argument is a case: the input's, and those derived
     from them with the case variable passed on (a fixpoint over the rules)."""
-    found = {"case", "word", "fact", "date", "label"}
+    found = {"case", "word", "fact", "date", DATES[0], "label"}
     while True:
         more = {r.head.atom.symbol.name for r in rules
                 if (v := _case_variable(r)) is not None and any(

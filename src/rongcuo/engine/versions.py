@@ -26,10 +26,11 @@ import clingo
 from clingo import ast
 
 from .ruleset import RuleError, _refuse_untrusted
+from .symbols import DATES
 
 # What a case brings (asp/rules/input.lp): shared by every version.
-INPUT = frozenset({("case", 1), ("word", 3), ("fact", 2), ("fact_number", 2), ("date", 3), ("param", 2),
-                   ("label", 3)})
+INPUT = frozenset({("case", 1), ("word", 3), ("fact", 2), ("fact_number", 2), ("date", 3), DATES,
+                   ("param", 2), ("label", 3)})
 
 Signature = tuple[str, int]
 
