@@ -137,8 +137,8 @@ def test_the_split_puts_only_what_reads_dates_on_top(default_rules):
     parts = split(default_rules.statements)
     top = [s for s in parts.top if s.ast_type == ast.ASTType.Rule]
     assert {str(r.head).split("(")[0] for r in top} == {"date", "notice_due", "consequence", "deadline", "extended"}
-    assert all(any(w in "; ".join(map(str, r.body)) for w in ("date(", "dates(", "param(", "notice_due(", "deadline(", "extended("))
-               for r in top)
+    dated = ("date(", "dates(", "param(", "notice_due(", "deadline(", "extended(")
+    assert all(any(w in "; ".join(map(str, r.body)) for w in dated) for r in top)
     assert parts.interface == {("in_scope", 1), ("extension_permissible", 1)}
 
 
