@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from . import vocabulary as vocab
 
 FactValue = bool | Literal["unknown"]
+_FACTS = frozenset(vocab.fact_ids())
+_DATE_KEYS = frozenset(vocab.date_keys())
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -71,7 +73,7 @@ class Case(BaseModel):
     narrative: str | None = None
     open_world: bool = False                 # unlisted facts are unknown, not false
     # After `narrative`: their validators check the offsets against it.
-    evidence: dict[str, Evidence] = {}
+    evidence: dict[str, Evidence] = Field(default_factory=dict)  # a factory: pydantic deep-copies a {} default
     extraction: Extraction | None = None
 
     @field_validator("id")
@@ -86,10 +88,9 @@ class Case(BaseModel):
     def _facts(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             raise ValueError("must be a mapping of fact id to true, false or unknown")
-        known = vocab.fact_ids()
         for fid, v in value.items():
-            if fid not in known:
-                hint = vocab.did_you_mean(str(fid), known, "see `rongcuo vocabulary` for the ids")
+            if fid not in _FACTS:
+                hint = vocab.did_you_mean(str(fid), vocab.fact_ids(), "see `rongcuo vocabulary` for the ids")
                 raise ValueError(f"{fid}: unknown fact id — {hint}")
             if not (isinstance(v, bool) or v == "unknown"):
                 raise ValueError(f"{fid}: {v!r} is not true, false or unknown")
@@ -100,10 +101,10 @@ class Case(BaseModel):
     def _dates(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             raise ValueError("must be a mapping of date key to an ISO date (YYYY-MM-DD)")
-        keys = vocab.date_keys()
         parsed = {}
         for key, v in value.items():
-            if key not in keys:
+            if key not in _DATE_KEYS:
+                keys = vocab.date_keys()
                 hint = vocab.did_you_mean(str(key), keys, f"use one of {', '.join(keys)}")
                 raise ValueError(f"{key}: unknown date key — {hint}")
             parsed[key] = _iso_date(key, v)

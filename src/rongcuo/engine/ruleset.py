@@ -65,7 +65,7 @@ class RuleSet:
     files: tuple[Path, ...]
     digest: str
     # What the bottom of the split gives each fact set seen so far (engine.split).
-    _shared: dict[tuple, _FactReading] = field(default_factory=dict, repr=False, compare=False)
+    _shared: dict[frozenset, _FactReading] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, profile: str = "default", root: Path | None = None, *,
@@ -163,13 +163,14 @@ class RuleSet:
         """What the bottom of the split gives each case, grounding only the fact sets not seen before."""
         if len(self._shared) > _FACT_READINGS:
             self._shared.clear()  # bounded memory for endless novel inputs
-        keys = [fact_words(case) for case in cases]
-        new = list(dict.fromkeys(k for k in keys if k not in self._shared))
+        keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
+        found = {k: self._shared.get(k) for k in keys}  # read once: another thread may clear the memory
+        new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
         if new:
             ctl = self._control(self._split.bottom, ["--models=2"])
             with ctl.backend() as backend:
-                for index, words in enumerate(new):
-                    add_facts(backend, index, words)
+                for index, case in enumerate(new.values()):
+                    add_facts(backend, index, fact_words(case))
             ctl.ground([("base", [])])
             shown, kept = self._solve(ctl, self._split.interface)
             own = by_case([str(s) for s in shown])
@@ -179,9 +180,10 @@ class RuleSet:
                 if symbol not in static and symbol.arguments[0].type == clingo.SymbolType.Number:
                     interface.setdefault(symbol.arguments[0].number, []).append(
                         (symbol.name, tuple(symbol.arguments[1:])))
-            for index, words in enumerate(new):
-                self._shared[words] = _FactReading(Shared.of(own.get(index, ())), tuple(interface.get(index, ())))
-        return [self._shared[k] for k in keys]
+            for index, key in enumerate(new):
+                found[key] = self._shared[key] = _FactReading(Shared.of(own.get(index, ())),
+                                                              tuple(interface.get(index, ())))
+        return [found[k] for k in keys]
 
     @cached_property
     def tracer(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
@@ -241,7 +243,7 @@ class RuleSet:
         return models[0]
 
 
-_FACT_READINGS = 100_000  # fact sets remembered per rule set
+_FACT_READINGS = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 
 
 @dataclass(frozen=True)

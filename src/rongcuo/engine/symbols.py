@@ -29,7 +29,8 @@ FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
 _WORD_BITS = 30  # asp/rules/input.lp unpacks words of this many bits
 # A case's dates travel in one atom, dates(C, D1, …, Dn), in the vocabulary's order of the
 # date keys (asp/rules/input.lp unpacks it): one symbol per case instead of one per date.
-DATES = ("dates", 1 + len(vocab.date_keys()))
+_DATE_KEYS = tuple(vocab.date_keys())
+DATES = ("dates", 1 + len(_DATE_KEYS))
 _NO_DATE = clingo.Function("none")
 
 
@@ -61,7 +62,7 @@ def add_facts(backend: clingo.Backend, index: int, words: tuple[tuple[int, int],
 
 def add_dates(backend: clingo.Backend, index: int, case: Case) -> None:
     if case.dates:
-        days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in vocab.date_keys()]
+        days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in _DATE_KEYS]
         add_fact(backend, clingo.Function(DATES[0], [number(index), *days]))
 
 
