@@ -1,8 +1,9 @@
-"""The inputs of a batch, streamed record by record.
+"""The inputs of a batch, streamed in chunks of records.
 
 A record is one case as it stands in its source — a case file, a JSONL line,
 a CSV row — not yet decoded: decoding and validation happen in the worker
-processes (records.py), so the main process only reads bytes.
+processes (records.py), so the main process only reads bytes. A JSONL file
+goes out as runs of lines, as read; the worker numbers them into records.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,8 +40,30 @@ class Record(NamedTuple):
         return {"source": self.source, self.unit: self.at} if self.unit else {"source": self.source}
 
 
+class Lines(NamedTuple):
+    """A run of a JSONL file's lines as read, the first of them line ``start``."""
+
+    source: str
+    start: int
+    lines: list[bytes]
+
+    def records(self) -> list[Record]:
+        return [Record(self.source, "line", n, line) for n, line in enumerate(self.lines, self.start) if line.strip()]
+
+
+class Chunk(NamedTuple):
+    """One worker's task: records, or a run of JSONL lines; how many records, and the bytes they took."""
+
+    data: list[Record] | Lines
+    count: int
+    size: int
+
+    def records(self) -> list[Record]:
+        return self.data.records() if isinstance(self.data, Lines) else self.data
+
+
 class Reader:
-    """Records of the inputs in order, counting the bytes read and the blank lines skipped."""
+    """Chunks of the inputs' records in order, counting the bytes read and the blank lines skipped."""
 
     def __init__(self, paths: list[Path], layout: Layout):
         self.files = list(_files(paths))
@@ -62,24 +86,40 @@ class Reader:
             h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         return h.hexdigest()[:16]
 
-    def __iter__(self) -> Iterator[Record]:
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """Chunks of ``size`` lines of one JSONL file, or of ``size`` records of the other inputs, in order."""
+        records: list[Record] = []
+        start = self.bytes_read
         for path in self.files:
             if path.suffix in JSONL_SUFFIXES:
-                yield from self._lines(path)
-            elif path.suffix == ".csv":
-                yield from self._rows(path)
-            else:
-                self.bytes_read += path.stat().st_size
-                yield Record(str(path), "", 0, None)
+                if records:
+                    yield Chunk(records, len(records), self.bytes_read - start)
+                    records, start = [], self.bytes_read
+                yield from self._lines(path, size)
+                start = self.bytes_read
+                continue
+            for record in self._rows(path) if path.suffix == ".csv" else self._file(path):
+                records.append(record)
+                if len(records) == size:
+                    yield Chunk(records, size, self.bytes_read - start)
+                    records, start = [], self.bytes_read
+        if records or self.bytes_read > start:
+            yield Chunk(records, len(records), self.bytes_read - start)
 
-    def _lines(self, path: Path) -> Iterator[Record]:
+    def _lines(self, path: Path, size: int) -> Iterator[Chunk]:
         with path.open("rb") as f:
-            for number, line in enumerate(f, 1):
-                self.bytes_read += len(line)
-                if line.strip():
-                    yield Record(str(path), "line", number, line)
-                else:
-                    self.blank += 1
+            start = 1
+            while lines := list(islice(f, size)):
+                taken = sum(map(len, lines))
+                blank = sum(1 for line in lines if not line.strip())
+                self.bytes_read += taken
+                self.blank += blank
+                yield Chunk(Lines(str(path), start, lines), len(lines) - blank, taken)
+                start += len(lines)
+
+    def _file(self, path: Path) -> Iterator[Record]:
+        self.bytes_read += path.stat().st_size
+        yield Record(str(path), "", 0, None)
 
     def _rows(self, path: Path) -> Iterator[Record]:
         with path.open("rb") as f:

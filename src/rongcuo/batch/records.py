@@ -9,16 +9,20 @@ main process only checks the ids and writes.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from ..cases import Case, CaseError, load_case, parse_case
 from ..engine import Result, RuleSet
 from ..engine.hypotheses import OpenWorld, open_world
+from ..explain import whatif
 from ..explain.serialize import open_world_json
 from .columns import Layout
-from .inputs import EXTRA_CELLS, Record
+from .inputs import EXTRA_CELLS, Chunk, Record
 from .rows import UNDETERMINED, Evaluated, Rejected, Row, Uncertain
 from .summary import Settled, settle
 
@@ -52,9 +56,17 @@ def start(settings: Settings) -> None:
     _loaded = (settings, *settings.load())
 
 
-def evaluate_chunk(records: list[Record]) -> Settled:
+def evaluate_chunk(chunk: Chunk) -> Settled:
     """A chunk evaluated and settled, as if no id in it were taken before (run.py checks that)."""
-    return settle(evaluate_rows(records))
+    # A chunk makes many small objects and no cycles worth collecting midway:
+    # one collection after it costs less than the hundreds the collector would run during it.
+    gc.disable()
+    try:
+        records = chunk.records()
+        return settle(evaluate_rows(records), [record.where for record in records])
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def evaluate_rows(records: list[Record]) -> list[Row]:
@@ -84,7 +96,7 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
 def rejected(record: Record, error: CaseError, case: str | None = None) -> Row:
     """A rejected record's row; ``case`` names the id it had, when it does not claim it (a duplicate)."""
     line = {"case": case, "status": "rejected", "field": error.field, "reason": str(error), **record.position()}
-    return Row(None, json.dumps(line, ensure_ascii=False), Rejected(error.field, str(error)))
+    return Row(None, orjson.dumps(line), Rejected(error.field, str(error)))
 
 
 def _read(record: Record, layout: Layout) -> Case | CaseError:
@@ -102,10 +114,12 @@ def _read(record: Record, layout: Layout) -> Case | CaseError:
 
 def _json(record: Record):
     try:
-        return json.loads(record.data)
-    except UnicodeDecodeError:
-        raise CaseError(record.where, "(line)", "not UTF-8 text — save the file as UTF-8") from None
-    except json.JSONDecodeError as e:
+        return orjson.loads(record.data)
+    except orjson.JSONDecodeError as e:
+        try:
+            record.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CaseError(record.where, "(line)", "not UTF-8 text — save the file as UTF-8") from None
         raise CaseError(record.where, f"column {e.colno}", f"not well-formed JSON: {e.msg}") from None
 
 
@@ -130,7 +144,7 @@ def _contradiction(record: Record, result: Result, which: str) -> CaseError | No
 
 def _evaluated(record: Record, case: Case, result: Result, other: Result | None) -> Row:
     line = _line(record, case, (result, None), other and (other, None))
-    return Row(case.id, json.dumps(line, ensure_ascii=False), _tally(case, result, other))
+    return Row(case.id, orjson.dumps(line), _tally(case, result, other))
 
 
 def _uncertain(record: Record, case: Case, result: Result, other: Result | None, as_of: dt.date,
@@ -147,7 +161,7 @@ def _uncertain(record: Record, case: Case, result: Result, other: Result | None,
         compared=other_world and (_settled(other_world) or UNDETERMINED), changed=line.get("changed", False),
         labels=_labels(case),
     )
-    return Row(case.id, json.dumps(line, ensure_ascii=False), tally)
+    return Row(case.id, orjson.dumps(line), tally)
 
 
 def _settled(world: OpenWorld) -> str | None:
@@ -195,23 +209,40 @@ def agreement(recorded: str | None, possible: set[str]) -> str | None:
 
 def _tally(case: Case, result: Result, other: Result | None) -> Evaluated:
     keys = {c.key: c for c in result.consequences}
-    dates = {k: v.isoformat() for k, v in case.dates.items()}
+
+    def date(key: str) -> str | None:
+        return (d := case.dates.get(key)) and d.isoformat()
+
     due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
     return Evaluated(
         disposition=result.disposition,
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
         why=_why(case, result) if case.recorded_decision not in (None, result.disposition) else None,
-        late_notice=(case.id, dates.get("decision"), due, dates.get("notified"))
+        late_notice=(case.id, date("decision"), due, date("notified"))
         if "notification_late" in keys else None,
-        overdue=(case.id, dates.get("correction_deadline"), dates.get("extended_deadline"),
-                 "extension_permissible" in keys, dates.get("correction_completed"))
+        overdue=(case.id, date("correction_deadline"), date("extended_deadline"),
+                 "extension_permissible" in keys, date("correction_completed"))
         if "correction_overdue" in keys else None,
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
         labels=_labels(case),
         example=_example(case) if case.recorded_decision not in (None, result.disposition) else None,
     )
+
+
+WHATIF_CHANGES = 4  # the report's what-if: at most this many fact changes
+
+
+def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]:
+    """For the report, in a worker: the smallest fact changes (true, false) under which the rules give
+    ``recorded`` to a disagreeing case, found by clingo (what-if); ``example`` is what _example wrote."""
+    settings, rules, _ = _loaded
+    data = json.loads(example)
+    case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]},
+                      "results")
+    found = whatif(rules, case, to=recorded, max_changes=WHATIF_CHANGES, as_of=settings.as_of, limit=3)
+    return [(sorted(a.changes.true), sorted(a.changes.false)) for a in found]
 
 
 def _example(case: Case) -> str:

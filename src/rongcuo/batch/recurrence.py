@@ -22,25 +22,42 @@ class Alert:
     cases: Listing = field(default_factory=Listing)
 
 
-def alerts(label_rows: Callable[[], Iterator[list]], rule_sets: Iterable[RuleSet],
-             threshold: int, window: int) -> list[list[Alert]]:
-    """The warnings under each rule set (loaded with corpus=True), each with its cases in input order.
+class Occurrences(Counter):
+    """How many cases carry each label on each conduct day: (kind, label, ISO day) → cases."""
 
-    ``label_rows`` streams [case, field, error_type, conduct] twice: once to
-    count, once to list the cases behind the warnings.
+    def add(self, rows: list[list]) -> None:
+        """Count a chunk's [case, field, error_type, conduct] rows."""
+        for column, kind in enumerate(KINDS, 1):  # Counter.update counts a list at C speed
+            self.update([(kind, row[column], row[3]) for row in rows if row[column]])
+
+
+def alerts(occurrences: Occurrences, labels: Callable[[], Iterator[list[list]]], rule_sets: Iterable[RuleSet],
+           threshold: int, window: int) -> list[list[Alert]]:
+    """The warnings under each rule set (loaded with corpus=True), each with its first cases in input order.
+
+    ``labels`` streams the chunks' lists of [case, field, error_type, conduct] rows
+    that ``occurrences`` counted, to list the cases behind the warnings.
     """
-    counts: Counter = Counter()
-    for _, *labels, conduct in label_rows():
-        day = dt.date.fromisoformat(conduct)
-        counts.update((kind, key, day) for kind, key in zip(KINDS, labels, strict=True) if key)
-    found = [[Alert(r) for r in recurrences(rules, counts, threshold, window)] for rules in rule_sets]
-    by_label: dict[tuple[str, str], list[Alert]] = {}
-    for alert in (w for ws in found for w in ws):
-        by_label.setdefault((alert.recurrence.kind, alert.recurrence.key), []).append(alert)
-    for case, *labels, conduct in label_rows():
-        day = dt.date.fromisoformat(conduct)
-        for kind, key in zip(KINDS, labels, strict=True):
-            for alert in by_label.get((kind, key), ()):
-                if alert.recurrence.covers(kind, key, day):
-                    alert.cases.add(case)
+    days = {(kind, key, dt.date.fromisoformat(day)): n for (kind, key, day), n in occurrences.items()}
+    found = [[Alert(r) for r in recurrences(rules, days, threshold, window)] for rules in rule_sets]
+    _list_cases([alert for alerts in found for alert in alerts], labels)
     return found
+
+
+def _list_cases(alerts: list[Alert], labels: Callable[[], Iterator[list[list]]]) -> None:
+    """Each warning's first cases, as many as a Listing keeps. How many cases a warning
+    covers is the rules' count (Recurrence.cases), so the pass ends once every list is full."""
+    by_label: dict[tuple[str, str], list[tuple[Alert, str, str]]] = {}
+    for alert in alerts:
+        r = alert.recurrence
+        alert.cases.count = r.cases
+        by_label.setdefault((r.kind, r.key), []).append((alert, r.first.isoformat(), r.last.isoformat()))
+    wanting = sum(1 for alert in alerts if not alert.cases.full)
+    for case, *keys, conduct in (row for rows in labels() for row in rows):
+        if not wanting:
+            return
+        for kind, key in zip(KINDS, keys, strict=True):
+            for alert, first, last in by_label.get((kind, key), ()):
+                if first <= conduct <= last and not alert.cases.full:
+                    alert.cases.items.append(case)
+                    wanting -= alert.cases.full

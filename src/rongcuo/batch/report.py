@@ -17,16 +17,17 @@ import yaml
 
 from .. import measure
 from .. import vocabulary as vocab
-from ..cases import parse_case
 from ..engine import RuleSet
-from ..explain import whatif
 from ..render import render
-from . import charts
-from .recurrence import Alert, alerts
+from . import charts, records
+from .records import WHATIF_CHANGES
+from .recurrence import Alert, Occurrences, alerts
 from .summary import UNDETERMINED, Listing, Summary
 from .workdir import WorkDir
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
     from .inputs import Reader
     from .run import Batch
 
@@ -45,21 +46,29 @@ class Disagreement:
     #                                                    recorded decision for the group's first case; None: not asked
 
 
-def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, compare: RuleSet | None) -> Summary:
-    """Render the report from the work folder and move every output into place."""
+def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, compare: RuleSet | None,
+                  occurrences: Occurrences, pool: Pool) -> Summary:
+    """Render the report from the work folder and move every output into place. The what-ifs of the
+    disagreements run in the workers (``pool``) while this process finds the a18 warnings."""
     summary = Summary()
     for part in work.summaries():
         summary.merge(part)
+    groups = _disagreements(summary)
+    asked = [(i, summary.examples[key]) for i, (key, _) in enumerate(groups[:WHATIF_GROUPS]) if key in summary.examples]
+    changes = pool.starmap_async(records.changes_to, [(example, groups[i][1].recorded) for i, example in asked])
     corpus = [r for r in batch.settings.load(corpus=True) if r]
-    found = alerts(work.label_rows, corpus, batch.threshold, batch.window)
-    context = _context(summary, found, batch, reader, rules, compare)
+    found = alerts(occurrences, work.label_chunks, corpus, batch.threshold, batch.window)
+    disagreements = [group for _, group in groups]
+    for (i, _), found_changes in zip(asked, changes.get(), strict=True):
+        disagreements[i] = replace(disagreements[i], changes=found_changes)
+    context = _context(summary, found, disagreements, batch, reader, rules, compare)
     work.finish({name: render(f"batch_report.{kind}.j2", batch.lang, **context)
                  for name, kind in (("report.md", "md"), ("report.html", "html"))})
     return summary
 
 
-def _context(summary: Summary, found: list[list[Alert]], batch: Batch, reader: Reader, rules: RuleSet,
-             compare: RuleSet | None) -> dict:
+def _context(summary: Summary, found: list[list[Alert]], disagreements: list[Disagreement], batch: Batch,
+             reader: Reader, rules: RuleSet, compare: RuleSet | None) -> dict:
     settings = batch.settings
     names = vocab.outcome_names()
     shown = [*names, UNDETERMINED] if summary.dispositions[UNDETERMINED] or summary.compared[UNDETERMINED] else names
@@ -79,7 +88,7 @@ def _context(summary: Summary, found: list[list[Alert]], batch: Batch, reader: R
         "outcomes": [(n, summary.outcomes[n]) for n in names],
         "agreement": agreement,
         "confusion": confusion,
-        "disagreements": _disagreements(summary, rules, settings.as_of),
+        "disagreements": disagreements,
         "whatif_changes": WHATIF_CHANGES,
         "alerts": found[0],
         "alert_changes": _alert_changes(*found) if compare else None,
@@ -129,7 +138,8 @@ def _confusion(summary: Summary, names: list[str]) -> dict:
             "counts": {(r, c): summary.confusion[(r, c)] for r in rows for c in names}}
 
 
-def _disagreements(summary: Summary, rules: RuleSet, as_of) -> list[Disagreement]:
+def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
+    """The disagreement groups, largest first, each with its key in the summary (changes not asked yet)."""
     groups = []
     for key, cases in summary.disagreements.items():
         recorded, disposition, outcomes, defeated = json.loads(key)
@@ -145,23 +155,10 @@ def _disagreements(summary: Summary, rules: RuleSet, as_of) -> list[Disagreement
                                          sorted(set(cited), key=measure.order), cases, None)))
     groups.sort(key=lambda kg: (-kg[1].cases.count, _order(kg[1].recorded), _order(kg[1].disposition),
                                 kg[1].cases.items))
-    return [_with_changes(g, summary.examples.get(key), rules, as_of) if i < WHATIF_GROUPS else g
-            for i, (key, g) in enumerate(groups)]
+    return groups
 
 
 WHATIF_GROUPS = 50   # what-if for the largest groups only: each is an optimisation
-WHATIF_CHANGES = 4   # at most this many fact changes
-
-
-def _with_changes(group: Disagreement, example: str | None, rules: RuleSet, as_of) -> Disagreement:
-    """The smallest fact changes under which the rules give the recorded decision, found by clingo (what-if)."""
-    if example is None:
-        return group
-    data = json.loads(example)
-    case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]},
-                      "results")
-    found = whatif(rules, case, to=group.recorded, max_changes=WHATIF_CHANGES, as_of=as_of, limit=3)
-    return replace(group, changes=[(sorted(a.changes.true), sorted(a.changes.false)) for a in found])
 
 
 def _alert_changes(mine: list[Alert], theirs: list[Alert]) -> dict:

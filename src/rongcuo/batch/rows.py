@@ -42,5 +42,5 @@ class Rejected(NamedTuple):
 
 class Row(NamedTuple):
     case: str | None              # the id, when the record got far enough to have one that counts
-    line: str                     # its results.jsonl line
+    line: bytes                   # its results.jsonl line (UTF-8 JSON, orjson's: results lines are many)
     tally: Evaluated | Uncertain | Rejected

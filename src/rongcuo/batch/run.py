@@ -11,10 +11,9 @@ every run, with any number of workers.
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
@@ -22,13 +21,14 @@ from pathlib import Path
 
 from ..cases import CaseError
 from . import records
-from .inputs import Reader, Record
+from .inputs import Chunk, Reader, Record
 from .records import Settings, rejected
+from .recurrence import Occurrences
 from .report import write_outputs
 from .summary import Settled, Summary, settle
 from .workdir import WorkDir
 
-RECYCLE = 100_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
+RECYCLE = 250_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
 
 # A context manager that shows progress: entered with the input's size in
 # bytes, it gives a function to call with each settled chunk's records and bytes.
@@ -63,65 +63,56 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     work = WorkDir(batch.out)
     try:
         done = work.open(manifest, batch.resume)
+        occurrences = Occurrences()
+        for rows in work.label_chunks():  # of the chunks a resumed run finished before
+            occurrences.add(rows)
         try:
             with progress(reader.size) as advance:
-                _evaluate(reader, batch, work, pool, done, advance)
+                _evaluate(reader, batch, work, pool, done, advance, occurrences)
         finally:
             work.close()
+        summary = write_outputs(work, batch, reader, rules, compare, occurrences, pool)
     finally:
         pool.terminate()  # every chunk is settled by now, or the run is stopping
         pool.join()
-    summary = write_outputs(work, batch, reader, rules, compare)
     return summary, reader
 
 
 def _evaluate(reader: Reader, batch: Batch, work: WorkDir, pool: Pool, done: int,
-              advance: Callable[[int, int], None]) -> None:
+              advance: Callable[[int, int], None], occurrences: Occurrences) -> None:
     depth = 2 * batch.workers  # chunks in flight: enough to keep every worker busy, few enough to bound memory
-    pending: deque[tuple[int, int, list[Record], AsyncResult]] = deque()
-    for number, chunk, size in _chunks(reader, batch.chunk_size):
+    pending: deque[tuple[int, Chunk, AsyncResult]] = deque()
+    for number, chunk in enumerate(reader.chunks(batch.chunk_size)):
         if number < done:
-            advance(len(chunk), size)
+            advance(chunk.count, chunk.size)
             continue
-        pending.append((number, size, chunk, pool.apply_async(records.evaluate_chunk, (chunk,))))
-        while len(pending) > depth or (pending and pending[0][3].ready()):
-            _settle(work, *pending.popleft(), advance)
+        pending.append((number, chunk, pool.apply_async(records.evaluate_chunk, (chunk,))))
+        while len(pending) > depth or (pending and pending[0][2].ready()):
+            _settle(work, *pending.popleft(), advance, occurrences)
     while pending:
-        _settle(work, *pending.popleft(), advance)
+        _settle(work, *pending.popleft(), advance, occurrences)
 
 
-def _chunks(reader: Reader, size: int) -> Iterator[tuple[int, list[Record], int]]:
-    """Chunks of ``size`` records, numbered, with the bytes read for each."""
-    chunk: list[Record] = []
-    number, start = 0, 0
-    for record in reader:
-        chunk.append(record)
-        if len(chunk) == size:
-            yield number, chunk, reader.bytes_read - start
-            number, start, chunk = number + 1, reader.bytes_read, []
-    if chunk or reader.bytes_read > start:
-        yield number, chunk, reader.bytes_read - start
-
-
-def _settle(work: WorkDir, number: int, size: int, records: list[Record], evaluated: AsyncResult,
-            advance: Callable[[int, int], None]) -> None:
-    chunk = evaluated.get()
-    claims = [(i, case) for i, case in enumerate(chunk.ids) if case]
-    duplicates = work.ids.claim(number, [(case, records[i].where) for i, case in claims])
+def _settle(work: WorkDir, number: int, chunk: Chunk, evaluated: AsyncResult,
+            advance: Callable[[int, int], None], occurrences: Occurrences) -> None:
+    settled = evaluated.get()
+    duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
     if duplicates:
-        chunk = _without_duplicates(chunk, records, {claims[k][0]: first for k, first in duplicates.items()})
-    work.append(number, chunk.lines, chunk.labels, chunk.summary)
-    advance(len(chunk.lines), size)
+        settled = _without_duplicates(settled, chunk.records(),
+                                      {settled.claims[k][0]: first for k, first in duplicates.items()})
+    work.append(number, settled.text, settled.labels, settled.summary)
+    occurrences.add(settled.labels)
+    advance(chunk.count, chunk.size)
 
 
 def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str]) -> Settled:
     """Ids are unique in a batch: a case whose id an earlier case holds is rejected, naming that case."""
-    rows = pickle.loads(chunk.rows)
+    rows = chunk.rows()
     for index, first in duplicates.items():
         record, case = records[index], rows[index].case
         error = CaseError(record.where, "id", f"{case!r} is also the id of {first} — ids must be unique")
         rows[index] = rejected(record, error, case=case)
-    return settle(rows)
+    return settle(rows, [record.where for record in records])
 
 
 def _pool(batch: Batch) -> Pool:

@@ -35,6 +35,11 @@ class Listing:
     def more(self) -> int:
         return self.count - len(self.items)
 
+    @property
+    def full(self) -> bool:
+        """Whether it holds every item it keeps of its count (an item added now would only count)."""
+        return len(self.items) >= min(CAP, self.count)
+
 
 @dataclass
 class Summary:
@@ -170,21 +175,28 @@ def _listing(listing: Listing) -> dict:
 
 
 class Settled(NamedTuple):
-    """A chunk ready to be written: its lines, the ids its rows claim, its summary and a18 labels."""
+    """A chunk ready to be written: its results lines, the ids its rows claim, its summary and a18 labels."""
 
-    lines: list[str]
-    ids: list[str | None]   # per row, the id it claims (evaluated rows only)
+    text: bytes             # the results lines, UTF-8, each ending in a newline: written as they are
+    claims: list[tuple[int, str, str]]  # (row, id, record) of each row that claims an id (evaluated rows)
     summary: Summary
     labels: list[list]      # [case, field, error_type, conduct] of the cases with a label and a conduct date
-    rows: bytes             # the rows themselves, pickled: unpacked only to turn a duplicate into a rejection
+    tallies: bytes          # (case, tally) per row, pickled: unpacked only to turn a duplicate into a rejection
+
+    def rows(self) -> list[Row]:
+        lines = self.text.split(b"\n")[:-1]  # JSON lines hold no raw newline
+        return [Row(case, line, tally) for (case, tally), line in zip(pickle.loads(self.tallies), lines, strict=True)]
 
 
-def settle(rows: list[Row]) -> Settled:
+def settle(rows: list[Row], places: list[str]) -> Settled:
+    """The rows of a chunk, ``places`` naming their records (Record.where), ready to be written."""
     summary = Summary()
     labels = []
     for row in rows:
         summary.add(row)
         if row.case and row.tally.labels:
             labels.append([row.case, *row.tally.labels])
-    return Settled([row.line for row in rows], [row.case for row in rows], summary, labels,
-                   pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
+    text = b"".join(row.line + b"\n" for row in rows)
+    tallies = pickle.dumps([(row.case, row.tally) for row in rows], pickle.HIGHEST_PROTOCOL)
+    claims = [(i, row.case, place) for i, (row, place) in enumerate(zip(rows, places, strict=True)) if row.case]
+    return Settled(text, claims, summary, labels, tallies)

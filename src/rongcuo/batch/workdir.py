@@ -91,9 +91,9 @@ class WorkDir:
         if not self.results.exists() and final.exists() and final.stat().st_size == end:
             os.replace(final, self.results)
 
-    def append(self, chunk: int, lines: list[str], labels: list, summary: Summary) -> None:
+    def append(self, chunk: int, text: bytes, labels: list, summary: Summary) -> None:
         results, label_file, journal = self._files
-        results.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        results.write(text)
         label_file.write(json.dumps(labels, ensure_ascii=False).encode("utf-8") + b"\n")
         results.flush()
         label_file.flush()
@@ -112,11 +112,11 @@ class WorkDir:
             for line in f:
                 yield Summary.from_json(json.loads(line)["summary"])
 
-    def label_rows(self) -> Iterator[list]:
-        """[case, field, error_type, conduct] of every case with a label and a conduct date, in input order."""
+    def label_chunks(self) -> Iterator[list[list]]:
+        """Per chunk: [case, field, error_type, conduct] of each case with a label and a conduct date, in order."""
         with self.labels.open("rb") as f:
             for line in f:
-                yield from json.loads(line)
+                yield json.loads(line)
 
     def finish(self, outputs: dict[str, str]) -> None:
         """Write the outputs by renames (the results last), then remove the work folder."""
@@ -137,28 +137,33 @@ class Ids:
         # unfinished chunk are dropped below, so the file need not be durable.
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, place TEXT, chunk INTEGER)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, place TEXT, chunk INTEGER) WITHOUT ROWID")
         self.db.execute("DELETE FROM ids WHERE chunk >= ?", (done,))
 
     def claim(self, chunk: int, claims: list[tuple[str, str]]) -> dict[int, str]:
         """Claim ids in order: the index of each claim whose id was taken before, with the record that took it."""
-        taken: dict[str, str] = {}
-        unique = list({case for case, _ in claims})
-        for start in range(0, len(unique), 500):
-            part = unique[start:start + 500]
-            taken.update(self.db.execute(f"SELECT id, place FROM ids WHERE id IN ({','.join('?' * len(part))})",
-                                         part))
-        duplicates, fresh = {}, []
+        first: dict[str, str] = {}
+        duplicates = {}
         for index, (case, place) in enumerate(claims):
-            if case in taken:
-                duplicates[index] = taken[case]
+            if case in first:
+                duplicates[index] = first[case]
             else:
-                taken[case] = place
-                fresh.append((case, place, chunk))
+                first[case] = place
         self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)", fresh)
+        before = self.db.total_changes
+        self.db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+                            ((case, place, chunk) for case, place in first.items()))
+        if self.db.total_changes - before < len(first):  # some were taken by earlier chunks: which, and where
+            taken = dict(self._taken_before(chunk, list(first)))
+            duplicates.update({i: taken[case] for i, (case, _) in enumerate(claims) if case in taken})
         self.db.execute("COMMIT")
         return duplicates
+
+    def _taken_before(self, chunk: int, ids: list[str]) -> Iterator[tuple[str, str]]:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            yield from self.db.execute(
+                f"SELECT id, place FROM ids WHERE chunk < ? AND id IN ({','.join('?' * len(part))})", [chunk, *part])
 
     def close(self) -> None:
         self.db.close()
