@@ -115,6 +115,7 @@ def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, dige
     # One str() per symbol is the cheapest way out of clingo. What follows the
     # case index repeats across cases: each distinct set of atoms is read once.
     own = by_case(atoms)
+    day = as_of.isoformat()
     results = []
     for i, case in enumerate(cases):
         base = shared[i] if shared else NOTHING_SHARED
@@ -124,10 +125,10 @@ def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, dige
         plain = [a for a in atoms if not _dated(a)]
         key = tuple(sorted({*base.plain, *plain})) if plain else base.plain
         disposition, outcomes, consequences, defeated, contradictions = _content(key)
-        dated = {*base.dated, *(a for a in atoms if _dated(a))}
+        dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
         if dated:
             consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
-        results.append(Result(case.id, profile, digest, as_of.isoformat(), disposition, outcomes,
+        results.append(Result(case.id, profile, digest, day, disposition, outcomes,
                               consequences, defeated, contradictions))
     return results
 
@@ -162,13 +163,14 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     return (
         disposition,
         outcomes,
-        _consequences(a for a in atoms if a.startswith("consequence(")),
+        _consequences(frozenset(a for a in atoms if a.startswith("consequence("))),
         tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
         tuple(sorted(by_name["contradiction"])),
     )
 
 
-def _consequences(atoms) -> tuple[Consequence, ...]:
+@lru_cache(maxsize=1 << 14)  # dated ones recur with their dates
+def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
     """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
     cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
     for atom in atoms:
@@ -180,10 +182,10 @@ def _consequences(atoms) -> tuple[Consequence, ...]:
 
 
 def _consequence_order(c: Consequence) -> tuple[int, tuple[str, ...]]:
-    return _CONSEQUENCES.index(c.consequence), c.args
+    return _CONSEQUENCES[c.consequence], c.args
 
 
-_CONSEQUENCES = list(vocab.vocabulary()["consequences"])
+_CONSEQUENCES = {name: rank for rank, name in enumerate(vocab.vocabulary()["consequences"])}
 
 
 def _order(clause_id: str) -> int:
