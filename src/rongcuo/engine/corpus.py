@@ -28,9 +28,6 @@ class Recurrence:
     last: dt.date
     cases: int
 
-    def covers(self, kind: str, key: str, conduct: dt.date) -> bool:
-        return (kind, key) == (self.kind, self.key) and self.first <= conduct <= self.last
-
 
 def recurrences(rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], int],
                 threshold: int, window: int) -> list[Recurrence]:

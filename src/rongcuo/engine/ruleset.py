@@ -17,7 +17,7 @@ from ..cases import Case
 from .deadline import models as limited
 from .errors import RuleError
 from .results import Result, Shared, by_case, read_results
-from .split import Signature, Split, split
+from .split import Split, split
 from .symbols import (
     CLAUSE_CONST,
     FACT_NUMBER,
@@ -32,6 +32,7 @@ from .symbols import (
     number,
     value,
 )
+from .syntax import Signature, walk
 from .trace import RuleInfo, Trace, instrument, read_traces
 
 
@@ -295,14 +296,10 @@ def _head_name(head: ast.AST) -> str:
 
 def _clause_constants(node: ast.AST) -> set[str]:
     found = set()
-    if node.ast_type == ast.ASTType.Function and not node.arguments and CLAUSE_CONST.match(node.name):
-        found.add(node.name)
-    if node.ast_type == ast.ASTType.SymbolicTerm and node.symbol.type == clingo.SymbolType.Function \
-            and CLAUSE_CONST.match(node.symbol.name):
-        found.add(node.symbol.name)
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                found |= _clause_constants(item)
+    for n in walk(node):
+        if n.ast_type == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
+            found.add(n.name)
+        if n.ast_type == ast.ASTType.SymbolicTerm and n.symbol.type == clingo.SymbolType.Function \
+                and CLAUSE_CONST.match(n.symbol.name):
+            found.add(n.symbol.name)
     return found

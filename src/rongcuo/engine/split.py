@@ -19,14 +19,13 @@ first and depend only on that case's input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clingo import ast
 
 from .symbols import DATES
-
-Signature = tuple[str, int]
+from .syntax import Signature, signatures
 
 TOP_INPUT: frozenset[Signature] = frozenset({("date", 3), DATES, ("param", 2), ("label", 3)})
 # Statements without atoms, which both parts keep: #show p/n, #defined, #program, #const.
@@ -68,31 +67,10 @@ def _signatures(statement: ast.AST) -> tuple[set[Signature], set[Signature]]:
     atoms of a choice or disjunction, and of any other statement, count as both."""
     if statement.ast_type == ast.ASTType.Rule:
         head, body = statement.head, statement.body
-        defines = set(_atoms(head))
-        reads = set(_atoms(*body))
+        defines = set(signatures(head))
+        reads = {sig for literal in body for sig in signatures(literal)}
         if head.ast_type != ast.ASTType.Literal:
             reads |= defines
         return defines, reads
-    found = set(_atoms(statement))
+    found = set(signatures(statement))
     return found, found
-
-
-def _atoms(*nodes: ast.AST) -> Iterator[Signature]:
-    for node in nodes:
-        if node.ast_type == ast.ASTType.SymbolicAtom:
-            yield _signature(node.symbol)
-            continue
-        for key in node.child_keys:
-            child = getattr(node, key)
-            for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-                if isinstance(item, ast.AST):
-                    yield from _atoms(item)
-
-
-def _signature(term: ast.AST) -> Signature:
-    if term.ast_type == ast.ASTType.UnaryOperation:  # classical negation: -p(X)
-        name, arity = _signature(term.argument)
-        return f"-{name}", arity
-    if term.ast_type == ast.ASTType.SymbolicTerm:
-        return term.symbol.name, len(term.symbol.arguments)
-    return term.name, len(term.arguments)

@@ -27,6 +27,7 @@ import clingo
 from clingo import ast
 
 from .symbols import DATES, value
+from .syntax import walk
 
 # Predicates that carry the case in (never traced, they are the leaves).
 INPUT = {"case", "word", "fact", "date", DATES[0], "param", "fact_number", "bit", "label"}
@@ -163,13 +164,7 @@ def _safe_alone(lit: ast.AST, case: str) -> bool:
 
 
 def _variables(node: ast.AST) -> Iterator[str]:
-    if node.ast_type == ast.ASTType.Variable:
-        yield node.name
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                yield from _variables(item)
+    return (n.name for n in walk(node) if n.ast_type == ast.ASTType.Variable)
 
 
 class _Rename(ast.Transformer):

@@ -27,12 +27,11 @@ from clingo import ast
 
 from .ruleset import RuleError, _refuse_untrusted
 from .symbols import DATES
+from .syntax import Signature, atoms, signatures
 
 # What a case brings (asp/rules/input.lp): shared by every version.
 INPUT = frozenset({("case", 1), ("word", 3), ("fact", 2), ("fact_number", 2), ("date", 3), DATES,
                    ("param", 2), ("label", 3)})
-
-Signature = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,9 @@ def numbered(statements: Sequence[ast.AST], root: Path) -> list[RuleRef]:
         file = _relative(root, loc.filename)
         text = str(rule)
         refs.append(RuleRef(number, hashlib.sha1(f"{file}\0{text}".encode()).hexdigest()[:10], file, loc.line,
-                            text, frozenset(_signatures(rule.head)),
-                            frozenset(s for lit in rule.body if _positive(lit) for s in _signatures(lit)),
-                            frozenset(s for lit in rule.body for s in _signatures(lit))))
+                            text, frozenset(signatures(rule.head)),
+                            frozenset(s for lit in rule.body if _positive(lit) for s in signatures(lit)),
+                            frozenset(s for lit in rule.body for s in signatures(lit))))
     return refs
 
 
@@ -90,7 +89,7 @@ def declared(statements: Sequence[ast.AST], predicate: str) -> list[tuple[str, s
     found: dict[str, str] = {}
     for s in statements:
         if s.ast_type == ast.ASTType.Rule:
-            for name, args in _atoms(s.head):
+            for name, args in atoms(s.head):
                 if name == predicate and len(args) == 1 and args[0].ast_type == ast.ASTType.SymbolicTerm:
                     path = Path(s.location.begin.filename)
                     found.setdefault(str(args[0].symbol), f"{path.parent.name}/{path.name}")
@@ -180,29 +179,6 @@ def _is_constraint(rule: ast.AST) -> bool:
 def _positive(lit: ast.AST) -> bool:
     return lit.ast_type == ast.ASTType.Literal and lit.sign == ast.Sign.NoSign \
         and lit.atom.ast_type == ast.ASTType.SymbolicAtom
-
-
-def _signatures(node: ast.AST) -> Iterator[Signature]:
-    for name, args in _atoms(node):
-        yield name, len(args)
-
-
-def _atoms(node: ast.AST) -> Iterator[tuple[str, list]]:
-    """Name and arguments of every symbolic atom under ``node``."""
-    if node.ast_type == ast.ASTType.SymbolicAtom:
-        term = node.symbol
-        if term.ast_type == ast.ASTType.UnaryOperation:
-            term = term.argument
-        if term.ast_type == ast.ASTType.Function:
-            yield term.name, list(term.arguments)
-        elif term.ast_type == ast.ASTType.SymbolicTerm:
-            yield term.symbol.name, []
-        return
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                yield from _atoms(item)
 
 
 def _relative(root: Path, filename: str) -> str:
