@@ -17,6 +17,8 @@ import yaml
 from typer.testing import CliRunner
 
 from rongcuo import vocabulary as vocab
+from rongcuo.batch.recurrence import Occurrences, alerts
+from rongcuo.batch.summary import CAP
 from rongcuo.cases import load_case
 from rongcuo.cli import app
 from rongcuo.engine import RuleSet
@@ -288,6 +290,25 @@ def test_recurrence_periods_from_label_counts():
     assert [(r.kind, r.key, r.first, r.last, r.cases) for r in found] == [
         ("field", "食品安全", day, day + dt.timedelta(days=300), 3),
         ("field", "食品安全", day + dt.timedelta(days=1000), day + dt.timedelta(days=1000), 5)]
+
+
+def test_a_warning_lists_its_first_cases_in_input_order_and_counts_them_all():
+    """The count is the rules' (Recurrence.cases); the list keeps the first CAP cases, read across chunks."""
+    start = dt.date(2024, 1, 1)
+    rows = [[f"C{i:03}", "食品安全" if i % 2 else None, "漏检隐患", (start + dt.timedelta(days=i % 200)).isoformat()]
+            for i in range(300)]
+    rows.append(["LAST", None, "超越职权", "2020-01-01"])  # alone: no warning
+    chunks = [rows[i:i + 40] for i in range(0, len(rows), 40)]
+    occurrences = Occurrences()
+    for chunk in chunks:
+        occurrences.add(chunk)
+    (found,) = alerts(occurrences, lambda: iter(chunks), [RuleSet.load("default", corpus=True)], 3, 365)
+    by_key = {a.recurrence.key: a for a in found}
+    assert set(by_key) == {"食品安全", "漏检隐患"}
+    assert by_key["漏检隐患"].cases.count == 300 == by_key["漏检隐患"].recurrence.cases
+    assert by_key["漏检隐患"].cases.items == [f"C{i:03}" for i in range(CAP)]
+    assert by_key["食品安全"].cases.count == 150
+    assert by_key["食品安全"].cases.items == [f"C{i:03}" for i in range(1, 2 * CAP, 2)]
 
 
 def test_comparing_two_profiles_reports_the_changes(tmp_path):
