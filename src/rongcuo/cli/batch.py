@@ -56,7 +56,8 @@ def batch(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help="CSV column mapping (see the README).")] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Cases per grounding.")] = CHUNK_SIZE,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1,
+                                            help="Records per worker task and grounding (JSONL: lines).")] = CHUNK_SIZE,
 ) -> None:
     """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML)."""
     if compare_profile and compare_rules:
