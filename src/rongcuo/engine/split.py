@@ -28,8 +28,9 @@ from .symbols import DATES
 from .syntax import Signature, signatures
 
 TOP_INPUT: frozenset[Signature] = frozenset({("date", 3), DATES, ("param", 2), ("label", 3)})
-# Statements without atoms, which both parts keep: #show p/n, #defined, #program, #const.
-SHARED = frozenset({ast.ASTType.ShowSignature, ast.ASTType.Defined, ast.ASTType.Program, ast.ASTType.Definition})
+# Statements without atoms, which both parts keep: #show p/n, #defined, #program, #const, #script.
+SHARED = frozenset({ast.ASTType.ShowSignature, ast.ASTType.Defined, ast.ASTType.Program, ast.ASTType.Definition,
+                    ast.ASTType.Script})
 
 
 @dataclass(frozen=True)
