@@ -138,3 +138,18 @@ def test_effective_date_flags_earlier_conduct(tmp_path):
     assert {"consequence": "predates_measure", "args": [], "grounds": ["a20"]} in json.loads(flagged)["consequences"]
     plain = json.loads(rongcuo("evaluate", path, "--format", "json").stdout)
     assert all(c["consequence"] != "predates_measure" for c in plain["consequences"])
+
+
+def test_whynot_and_whatif_take_the_effective_date_too(tmp_path):
+    path = write(tmp_path, "old.yaml", {"id": "O", "facts": {"enforcement_personnel": True,
+                                                             "inspection_target_concealed": True},
+                                        "dates": {"conduct": "2019-05-01"}})
+
+    def predates(result):
+        return {"consequence": "predates_measure", "args": [], "grounds": ["a20"]} in result["consequences"]
+
+    for option in ([], ["--effective-date", "2020-01-01"]):
+        whynot = json.loads(rongcuo("whynot", path, "exempt", "--format", "json", *option).stdout)
+        whatif = json.loads(rongcuo("whatif", path, "--to", "exempt", "--format", "json", *option).stdout)
+        assert predates(whynot) == bool(option)
+        assert whatif["alternatives"] and all(predates(a["result"]) == bool(option) for a in whatif["alternatives"])

@@ -84,6 +84,7 @@ def whynot(
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
@@ -91,7 +92,8 @@ def whynot(
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
     ruleset = load_rules(profile, rules, trust)
     explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), outcome="",
-                                 why_not_of=(_outcome(outcome, "OUTCOME"),))
+                                 why_not_of=(_outcome(outcome, "OUTCOME"),),
+                                 effective_date=parse_day(effective_date, "--effective-date"))
     _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
@@ -107,6 +109,7 @@ def whatif(
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
@@ -120,11 +123,11 @@ def whatif(
             hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
             fail(f"--fixed: {name}: unknown fact id — {hint}")
     the_case = _case(case)
-    day = parse_day(as_of, "--as-of")
+    day, effective = parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
-    _check(ruleset.evaluate([the_case], as_of=day))
+    _check(ruleset.evaluate([the_case], as_of=day, effective_date=effective))
     alternatives = whatif_case(ruleset, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()),
-                               max_changes=max_changes, as_of=day, limit=limit)
+                               max_changes=max_changes, as_of=day, limit=limit, effective_date=effective)
     if format == Format.json:
         typer.echo(json.dumps({"case": the_case.id, "to": to, "avoid": avoid,
                                "alternatives": [alternative_json(a, ruleset) for a in alternatives]},

@@ -77,9 +77,12 @@ def _control(rules, case: Case, free: Iterable[str], as_of: dt.date, inputs: lis
 
 
 def minimal_changes(rules, case: Case, free: Iterable[str], as_of: dt.date, *, to: str | None = None,
-                    avoid: str | None = None, max_changes: int | None = None, limit: int = 10) -> list[Assignment]:
+                    avoid: str | None = None, max_changes: int | None = None, limit: int = 10,
+                    effective_date: dt.date | None = None) -> list[Assignment]:
     """All smallest sets of fact flips that make ``to`` the disposition (or avoid ``avoid``)."""
     inputs = [clingo.Function("optimise_changes")]
+    if effective_date:
+        inputs.append(clingo.Function("param", [clingo.Function("effective_date"), clingo.Number(day(effective_date))]))
     if to:
         inputs.append(clingo.Function("target", [clingo.Function(to)]))
     if avoid:

@@ -55,14 +55,15 @@ def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
 
 def whatif(rules: RuleSet, case: Case, *, to: str | None = None, avoid: str | None = None,
            fixed: tuple[str, ...] = (), max_changes: int | None = None, as_of: dt.date | None = None,
-           limit: int = 10) -> list[Alternative]:
+           limit: int = 10, effective_date: dt.date | None = None) -> list[Alternative]:
     """All smallest sets of fact changes that reach the target, each verified by evaluation."""
     as_of = as_of or dt.date.today()
     keep = set(FIXED_BY_DEFAULT) | set(fixed)
     free = [f for f in vocab.fact_ids() if f not in keep]
     changes = minimal_changes(rules, _closed(case), free, as_of, to=to, avoid=avoid,
-                              max_changes=max_changes, limit=limit)
-    explanations = explain(rules, [apply(case, c) for c in changes], as_of) if changes else []  # one grounding
+                              max_changes=max_changes, limit=limit, effective_date=effective_date)
+    explanations = explain(rules, [apply(case, c) for c in changes], as_of,  # one grounding
+                           effective_date=effective_date) if changes else []
     alternatives = []
     for change, explanation in zip(changes, explanations, strict=True):
         disposition = explanation.result.disposition
