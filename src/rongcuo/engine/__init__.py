@@ -3,8 +3,10 @@
 A :class:`RuleSet` is the rule base of one profile, parsed once and checked;
 :meth:`RuleSet.evaluate` grounds many cases in one program (the case index is
 an argument of every atom), solves once, and reads the answer set into
-:class:`Result` objects. Case facts reach clingo as symbols through the
-backend, never as program text.
+:class:`Result` objects. The rules are split at the dates (:mod:`.split`): the
+part that reads only facts is grounded once per distinct fact set and
+remembered. Case facts reach clingo as symbols through the backend, never as
+program text.
 """
 
 from .deadline import TimeLimit, time_limit
