@@ -232,9 +232,8 @@ class RuleSet:
         models = []
         with ctl.solve(yield_=True, async_=True) as handle:
             for model in limited(handle):
-                kept = [a.symbol for name, arity in sorted(keep)
-                        for a in ctl.symbolic_atoms.by_signature(name.lstrip("-"), arity, not name.startswith("-"))
-                        if model.is_true(a.literal)]
+                kept = [a.symbol for name, arity in sorted(keep) for positive in (True, False)
+                        for a in ctl.symbolic_atoms.by_signature(name, arity, positive) if model.is_true(a.literal)]
                 models.append((model.symbols(shown=True), kept))
         if not models:
             raise RuleError(f"rule set {self.digest} ({self.profile}) has no answer set for these cases")
