@@ -62,8 +62,19 @@ def tree(pid: int) -> tuple[int, int, float]:
 
 
 def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> dict:
-    command = [sys.executable, "-m", "rongcuo", "batch", str(cases), "--out", str(out),
-               "--as-of", AS_OF.isoformat(), "--chunk-size", str(chunk_size)]
+    command = [
+        sys.executable,
+        "-m",
+        "rongcuo",
+        "batch",
+        str(cases),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--chunk-size",
+        str(chunk_size),
+    ]
     if workers:
         command += ["--workers", str(workers)]
     peak = {"tree": 0, "process": 0, "cpu": 0.0}
@@ -84,9 +95,14 @@ def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> d
     if proc.returncode:
         sys.exit(f"batch failed ({proc.returncode}): {stderr}")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"seconds": seconds, "printed": stdout.strip(), "peak_tree": peak["tree"],
-            "peak_process": peak["process"], "getrusage": children.ru_maxrss * 1024,  # KiB on Linux
-            "cpu": peak["cpu"]}
+    return {
+        "seconds": seconds,
+        "printed": stdout.strip(),
+        "peak_tree": peak["tree"],
+        "peak_process": peak["process"],
+        "getrusage": children.ru_maxrss * 1024,  # KiB on Linux
+        "cpu": peak["cpu"],
+    }
 
 
 def per_case_rate(cases: Path, n: int) -> float:

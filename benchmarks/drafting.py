@@ -103,16 +103,22 @@ def main() -> None:
     args = parser.parse_args()
 
     t_check, report = timed(args.runs, lambda: check(drafting.load("profile:default")))
-    print(f"(a) check profile:default: {t_check:.2f} s (median of {args.runs}) — "
-          f"{report.examined} rules searched, {len(report.checks)} conflict checks, "
-          f"{report.size.total:.2e} scenarios — {'OK' if t_check <= TARGET else 'OVER'} (≤ {TARGET:.0f} s)")
+    print(
+        f"(a) check profile:default: {t_check:.2f} s (median of {args.runs}) — "
+        f"{report.examined} rules searched, {len(report.checks)} conflict checks, "
+        f"{report.size.total:.2e} scenarios — {'OK' if t_check <= TARGET else 'OVER'} (≤ {TARGET:.0f} s)"
+    )
     t_diff, delta = timed(args.runs, lambda: diff(drafting.load("profile:default"), drafting.load("profile:literal")))
-    print(f"(b) diff profile:default profile:literal: {t_diff:.2f} s (median of {args.runs}) — "
-          f"{len(delta.classes)} classes of difference — {'OK' if t_diff <= TARGET else 'OVER'} (≤ {TARGET:.0f} s)")
+    print(
+        f"(b) diff profile:default profile:literal: {t_diff:.2f} s (median of {args.runs}) — "
+        f"{len(delta.classes)} classes of difference — {'OK' if t_diff <= TARGET else 'OVER'} (≤ {TARGET:.0f} s)"
+    )
     t_draft, found = timed(args.runs, lambda: check(drafting.load(DRAFT)))
     (conflict,) = found.conflicts
-    print(f"(c) check of the draft: {t_draft:.2f} s — conflict {conflict.name}, minimal witness of "
-          f"{conflict.witness.size} facts: {', '.join(conflict.witness.case.true_facts())}")
+    print(
+        f"(c) check of the draft: {t_draft:.2f} s — conflict {conflict.name}, minimal witness of "
+        f"{conflict.witness.size} facts: {', '.join(conflict.witness.case.true_facts())}"
+    )
 
     rules = found.version.rules
     pairs = rules.static_atoms("incompatible", 2)
@@ -123,10 +129,12 @@ def main() -> None:
         found_in = [h for h in hits if h is not None]
         mean = statistics.mean(found_in) if found_in else float("nan")
         chance = 1 - (1 - 1 / mean) ** EXAMPLES if found_in else 0.0
-        print(f"    {name} sampler: {mean:,.0f} random cases on average to hit it "
-              f"(median {statistics.median(found_in) if found_in else float('nan'):,.0f}; "
-              f"{len(found_in)}/{args.samples} runs hit within {CAP:,}; {time.perf_counter() - start:.1f} s); "
-              f"a property test of {EXAMPLES} examples finds it with probability {chance:.0%}")
+        print(
+            f"    {name} sampler: {mean:,.0f} random cases on average to hit it "
+            f"(median {statistics.median(found_in) if found_in else float('nan'):,.0f}; "
+            f"{len(found_in)}/{args.samples} runs hit within {CAP:,}; {time.perf_counter() - start:.1f} s); "
+            f"a property test of {EXAMPLES} examples finds it with probability {chance:.0%}"
+        )
 
 
 if __name__ == "__main__":

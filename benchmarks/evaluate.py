@@ -52,6 +52,7 @@ UNITS = ["执法大队", "食品安全股", "特种设备股", "综合执法一�
 # Synthetic cases
 # ---------------------------------------------------------------------------
 
+
 def make_cases(n: int, seed: int, incompatible: list[tuple[str, str]]) -> list[Case]:
     rng = random.Random(seed)
     others = [f for f in vocab.fact_ids() if f != "enforcement_personnel"]
@@ -84,21 +85,26 @@ def make_cases(n: int, seed: int, incompatible: list[tuple[str, str]]) -> list[C
         dates = {"conduct": conduct}
         for key in rng.sample(sorted(candidates), rng.randint(0, 3)):
             dates[key] = candidates[key]
-        cases.append(parse_case({
-            "id": f"BM-{i:06d}",
-            "title": f"合成用例 {i}",
-            "subject": {"name": rng.choice(SURNAMES) + "某", "unit": rng.choice(UNITS)},
-            "field": rng.choice(FIELDS),
-            "error_type": rng.choice(ERRORS),
-            "facts": facts,
-            "dates": {k: v.isoformat() for k, v in dates.items()},
-            "narrative": "合成案情，用于测速。",
-        }, f"<synthetic {i}>"))
+        cases.append(
+            parse_case(
+                {
+                    "id": f"BM-{i:06d}",
+                    "title": f"合成用例 {i}",
+                    "subject": {"name": rng.choice(SURNAMES) + "某", "unit": rng.choice(UNITS)},
+                    "field": rng.choice(FIELDS),
+                    "error_type": rng.choice(ERRORS),
+                    "facts": facts,
+                    "dates": {k: v.isoformat() for k, v in dates.items()},
+                    "narrative": "合成案情，用于测速。",
+                },
+                f"<synthetic {i}>",
+            )
+        )
     return cases
 
 
 def chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 # ---------------------------------------------------------------------------
@@ -124,6 +130,7 @@ def _evaluate_chunk(cases: list[Case]) -> list:
 # ---------------------------------------------------------------------------
 # Timed paths
 # ---------------------------------------------------------------------------
+
 
 def many_cases(rules: RuleSet, cases: list[Case]) -> tuple[float, list]:
     rules.evaluate(cases[:200], as_of=AS_OF)  # warm-up
@@ -157,12 +164,15 @@ def one_control_per_case(rules: RuleSet, cases: list[Case]) -> tuple[float, list
 
 # ---------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=10_000, help="cases for the many-cases paths (default 10000)")
-    parser.add_argument("--per-case-n", type=int, default=1_000,
-                        help="cases for the one-Control-per-case path (default 1000)")
+    parser.add_argument(
+        "--per-case-n", type=int, default=1_000, help="cases for the one-Control-per-case path (default 1000)"
+    )
     parser.add_argument("--profile", default="default", help="rule profile (default: default)")
     parser.add_argument("--seed", type=int, default=20240630, help="seed of the case generator")
     parser.add_argument("--workers", type=int, default=2, help="processes for path (b) (default 2)")
@@ -174,11 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cases = make_cases(max(args.n, args.per_case_n), args.seed, rules.static_atoms("incompatible", 2))
     generation = time.perf_counter() - t0
-    many, single = cases[:args.n], cases[:args.per_case_n]
+    many, single = cases[: args.n], cases[: args.per_case_n]
 
     print(f"rongcuo evaluation benchmark — profile {args.profile} (rules {rules.digest}), seed {args.seed}")
-    print(f"python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs, "
-          f"{platform.machine()} {platform.system()}")
+    print(
+        f"python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs, "
+        f"{platform.machine()} {platform.system()}"
+    )
     print(f"generated {len(cases):,} cases in {generation:.2f} s (not timed below); as_of {AS_OF}")
     print()
 
@@ -214,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # The three paths must agree, or the figures mean nothing.
     same_ab = [r.to_json() for r in res_a] == [r.to_json() for r in res_b]
-    same_ac = [r.to_json() for r in res_a[:len(res_c)]] == [r.to_json() for r in res_c]
+    same_ac = [r.to_json() for r in res_a[: len(res_c)]] == [r.to_json() for r in res_c]
     print()
-    print(f"results agree: (a) = (b) {'yes' if same_ab else 'NO'}; "
-          f"(a) = (c) on the first {len(res_c):,} cases {'yes' if same_ac else 'NO'}")
+    print(
+        f"results agree: (a) = (b) {'yes' if same_ab else 'NO'}; "
+        f"(a) = (c) on the first {len(res_c):,} cases {'yes' if same_ac else 'NO'}"
+    )
     mix: dict[str, int] = {}
     for r in res_a:
         mix[r.disposition] = mix.get(r.disposition, 0) + 1

@@ -74,8 +74,9 @@ def random_cases(n: int, seed: int, incompatible: list[tuple[str, str]]) -> list
         dates = {"conduct": conduct, "decision": conduct + dt.timedelta(days=rng.randint(5, 60))}
         if rng.random() < 0.5:
             dates["notified"] = dates["decision"] + dt.timedelta(days=rng.randint(0, 14))
-        out.append(parse_case({"id": f"R-{i:06d}", "facts": dict.fromkeys(sorted(true), True), "dates": dates},
-                              "<benchmark>"))
+        out.append(
+            parse_case({"id": f"R-{i:06d}", "facts": dict.fromkeys(sorted(true), True), "dates": dates}, "<benchmark>")
+        )
     return out
 
 
@@ -99,8 +100,12 @@ def row(what: str, measured: float, target: float, detail: str = "", unit=ms) ->
 
 def per_case(what: str, samples: list[float], target: float) -> None:
     p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
-    row(f"{what} (p95 of {len(samples)})", p95, target,
-        f"  [median {ms(statistics.median(samples))}, max {ms(max(samples))}]")
+    row(
+        f"{what} (p95 of {len(samples)})",
+        p95,
+        target,
+        f"  [median {ms(statistics.median(samples))}, max {ms(max(samples))}]",
+    )
 
 
 def main() -> int:
@@ -119,20 +124,29 @@ def main() -> int:
         explain(rules, [case], AS_OF, why_not_of=("exempt",))
         whatif(rules, case, to="exempt", as_of=AS_OF)
     load = time.perf_counter() - load
-    print(f"rongcuo explanation benchmark — profile {rules.profile}, rule set {rules.digest}, "
-          f"clingo {clingo.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
-          f"load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"rongcuo explanation benchmark — profile {rules.profile}, rule set {rules.digest}, "
+        f"clingo {clingo.__version__}, python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
     print(f"load and warm-up: {load:.2f} s; {len(golden)} golden cases")
 
     per_case("explain, per golden case", [timed(lambda c=c: explain(rules, [c], AS_OF)) for c in golden], 0.050)
     missing = [next(o for o in OUTCOMES if not r.outcome(o)) for r in results]
-    per_case("whynot, per golden case",
-             [timed(lambda c=c, o=o: explain(rules, [c], AS_OF, outcome="", why_not_of=(o,)))
-              for c, o in zip(golden, missing, strict=True)], 0.050)
+    per_case(
+        "whynot, per golden case",
+        [
+            timed(lambda c=c, o=o: explain(rules, [c], AS_OF, outcome="", why_not_of=(o,)))
+            for c, o in zip(golden, missing, strict=True)
+        ],
+        0.050,
+    )
     targets = ["exempt" if r.disposition != "exempt" else "mitigated" for r in results]
-    per_case("whatif, per golden case",
-             [timed(lambda c=c, t=t: whatif(rules, c, to=t, as_of=AS_OF))
-              for c, t in zip(golden, targets, strict=True)], 0.200)
+    per_case(
+        "whatif, per golden case",
+        [timed(lambda c=c, t=t: whatif(rules, c, to=t, as_of=AS_OF)) for c, t in zip(golden, targets, strict=True)],
+        0.200,
+    )
 
     rng = random.Random(args.seed)
     open_cases = [with_unknowns(c, 20, rng) for c in golden]
@@ -141,10 +155,11 @@ def main() -> int:
     def evaluate_open(case: Case) -> None:
         rules.evaluate([case], as_of=AS_OF)
         open_world(rules, case, case.unknown_facts(), AS_OF)
+
     per_case("open-world evaluate, 20 unknown facts", [timed(lambda c=c: evaluate_open(c)) for c in open_cases], 0.100)
 
     many = random_cases(args.cases, args.seed, rules.static_atoms("incompatible", 2))
-    chunks = [many[i:i + args.chunk] for i in range(0, len(many), args.chunk)]
+    chunks = [many[i : i + args.chunk] for i in range(0, len(many), args.chunk)]
     trees, tracing, building = 0, 0.0, 0.0
     _, infos = rules.tracer
     for chunk in chunks:  # what explain() does for many cases (trees only), timed in its two parts
@@ -157,16 +172,23 @@ def main() -> int:
         tracing, building = tracing + middle - start, building + time.perf_counter() - middle
     plain = timed(lambda: [rules.evaluate(chunk, as_of=AS_OF) for chunk in chunks])
     target = 5.0 * args.cases / 20_000
-    row(f"explain {args.cases:,} cases, chunks of {args.chunk:,}", tracing + building, target,
-        f"  [trace {tracing:.2f} s, {trees:,} trees {building:.2f} s]", unit=lambda s: f"{s:.2f} s")
+    row(
+        f"explain {args.cases:,} cases, chunks of {args.chunk:,}",
+        tracing + building,
+        target,
+        f"  [trace {tracing:.2f} s, {trees:,} trees {building:.2f} s]",
+        unit=lambda s: f"{s:.2f} s",
+    )
     ROWS.append((f"  plain evaluate, same {args.cases:,} cases", f"{plain:.2f} s", "—", True))
 
     print(f"load average {os.getloadavg()[0]:.1f} at end")
     width = max(len(r[0]) for r in ROWS) + 2
     print(f"\n{'':{width}}{'measured':<48}{'target':<12}met")
     for what, measured, target, met in ROWS:
-        print(f"{what:<{width}}{measured:<48}{'≤ ' + target if target != '—' else '':<12}"
-              f"{('yes' if met else 'NO') if target != '—' else ''}")
+        print(
+            f"{what:<{width}}{measured:<48}{'≤ ' + target if target != '—' else '':<12}"
+            f"{('yes' if met else 'NO') if target != '—' else ''}"
+        )
     return 0 if all(r[3] for r in ROWS) else 1
 
 

@@ -26,22 +26,49 @@ import sys
 from pathlib import Path
 
 FIELDS = ["食品安全", "特种设备", "药品医疗器械", "广告监管", "价格监管", "计量标准", "网络交易", "知识产权"]
-ERROR_TYPES = ["决定错误", "漏检隐患", "整改监督不到位", "程序瑕疵", "处罚畸轻畸重", "证据不足", "超越职权",
-               "先行先试失误", "移送不及时", "临机处置失误", "查封扣押物品失管", "检验定性偏差"]
+ERROR_TYPES = [
+    "决定错误",
+    "漏检隐患",
+    "整改监督不到位",
+    "程序瑕疵",
+    "处罚畸轻畸重",
+    "证据不足",
+    "超越职权",
+    "先行先试失误",
+    "移送不及时",
+    "临机处置失误",
+    "查封扣押物品失管",
+    "检验定性偏差",
+]
 UNITS = ["综合行政执法大队", "食品安全监督管理股", "特种设备安全监察股", "网络交易监督管理股", "大沁他拉市场监管所"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "敏", "静", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞"]
 OUTCOMES = ["out_of_scope", "duty_fulfilled", "exempt", "excluded", "mitigated", "none"]
 
-A10 = [["counterparty_deception"], ["counterparty_evaded_investigation"],
-       ["counterparty_refused_decision", "escalated_to_government_or_court", "violation_continued"],
-       ["harm_from_tampered_seized_property"], ["force_majeure_prevented_duty"], ["other_department_fault"],
-       ["undetectable_by_standards_or_technology"], ["accident_during_rectification_noncompliance"],
-       ["accident_during_lawful_processing"], ["not_liable_under_rules_at_the_time"], ["outside_assigned_duties"],
-       ["performed_per_statutory_duty"]]
-A11 = ["bold_exploration_under_directive", "reform_pilot_error", "bold_action_in_key_work",
-       "policy_change_or_unclear_boundary", "on_the_spot_decision_error", "inspection_target_concealed",
-       "intentional_violation_despite_measures", "breaking_entrenched_interests"]
+A10 = [
+    ["counterparty_deception"],
+    ["counterparty_evaded_investigation"],
+    ["counterparty_refused_decision", "escalated_to_government_or_court", "violation_continued"],
+    ["harm_from_tampered_seized_property"],
+    ["force_majeure_prevented_duty"],
+    ["other_department_fault"],
+    ["undetectable_by_standards_or_technology"],
+    ["accident_during_rectification_noncompliance"],
+    ["accident_during_lawful_processing"],
+    ["not_liable_under_rules_at_the_time"],
+    ["outside_assigned_duties"],
+    ["performed_per_statutory_duty"],
+]
+A11 = [
+    "bold_exploration_under_directive",
+    "reform_pilot_error",
+    "bold_action_in_key_work",
+    "policy_change_or_unclear_boundary",
+    "on_the_spot_decision_error",
+    "inspection_target_concealed",
+    "intentional_violation_despite_measures",
+    "breaking_entrenched_interests",
+]
 A11_P2 = ["not_prohibited_by_law", "remedied_actively"]
 A11_P2_FAILS = [["major_loss"], ["serious_adverse_impact"], []]
 A12 = [["proactively_limited_loss"], ["cooperated_with_investigation", "accepted_responsibility"]]
@@ -109,8 +136,7 @@ def case(rng: random.Random, n: int) -> dict:
     name, true_facts = family(rng)
     record = {
         "id": f"GEN-{n:08d}",
-        "subject": {"name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                    "unit": rng.choice(UNITS)},
+        "subject": {"name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), "unit": rng.choice(UNITS)},
         "field": rng.choice(FIELDS),
         "error_type": rng.choice(ERROR_TYPES),
         "facts": dict.fromkeys(true_facts, True),
@@ -118,8 +144,10 @@ def case(rng: random.Random, n: int) -> dict:
     }
     if rng.random() < 0.95:
         record["recorded_decision"] = name if rng.random() < 0.9 else rng.choice(OUTCOMES)
-    record["narrative"] = (f"{record['dates']['conduct']}，{record['subject']['unit']}在{record['field']}检查中"
-                           f"出现{record['error_type']}。")
+    record["narrative"] = (
+        f"{record['dates']['conduct']}，{record['subject']['unit']}在{record['field']}检查中"
+        f"出现{record['error_type']}。"
+    )
     return record
 
 
@@ -152,8 +180,18 @@ def write_csv(records, out, columns: list[str]) -> None:
 
 def csv_columns() -> list[str]:
     from rongcuo import vocabulary as vocab  # only the CSV header needs the vocabulary
-    return ["id", "subject.name", "subject.unit", "field", "error_type", "recorded_decision", "narrative",
-            *vocab.date_keys(), *vocab.fact_ids()]
+
+    return [
+        "id",
+        "subject.name",
+        "subject.unit",
+        "field",
+        "error_type",
+        "recorded_decision",
+        "narrative",
+        *vocab.date_keys(),
+        *vocab.fact_ids(),
+    ]
 
 
 def main() -> None:

@@ -46,8 +46,10 @@ def bodies() -> list[bytes]:
 
 
 def request(body: bytes) -> bytes:
-    head = (f"POST /v1/evaluate?as_of={AS_OF} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"POST /v1/evaluate?as_of={AS_OF} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -56,8 +58,9 @@ async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: 
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
-                  if line.startswith(b"content-length:"))
+    length = next(
+        int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+    )
     await reader.readexactly(length)
     return status
 
@@ -107,8 +110,11 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "rongcuo", "serve", "--host", HOST, "--port", str(port)],
-                              cwd=ROOT, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rongcuo", "serve", "--host", HOST, "--port", str(port)],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -122,17 +128,25 @@ def start_server(port: int) -> subprocess.Popen:
 
 def report(latencies: list[float], errors: int, wall: float, before: float, after: float) -> bool:
     cuts = statistics.quantiles(latencies, n=100)
-    measured = {"requests/s": len(latencies) / wall, "p99 ms": cuts[98] * 1000, "errors": errors,
-                "memory growth MiB": after - before}
-    print(f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms; "
-          f"server RSS {before:.1f} MiB before, {after:.1f} MiB after")
+    measured = {
+        "requests/s": len(latencies) / wall,
+        "p99 ms": cuts[98] * 1000,
+        "errors": errors,
+        "memory growth MiB": after - before,
+    }
+    print(
+        f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms; "
+        f"server RSS {before:.1f} MiB before, {after:.1f} MiB after"
+    )
     print(f"{'':20} {'measured':>10} {'target':>10}")
     met = True
     for name, target in TARGETS.items():
         ok = measured[name] >= target if name == "requests/s" else measured[name] <= target
         met &= ok
-        print(f"{name:20} {measured[name]:10.1f} {('≥ ' if name == 'requests/s' else '≤ ') + str(target):>10} "
-              f"{'ok' if ok else 'MISSED'}")
+        print(
+            f"{name:20} {measured[name]:10.1f} {('≥ ' if name == 'requests/s' else '≤ ') + str(target):>10} "
+            f"{'ok' if ok else 'MISSED'}"
+        )
     return met
 
 
@@ -153,8 +167,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(10)
-    print(f"POST /v1/evaluate: {args.requests} requests, {args.clients} concurrent clients on {HOST}, "
-          f"{len(payloads)} golden cases in turn")
+    print(
+        f"POST /v1/evaluate: {args.requests} requests, {args.clients} concurrent clients on {HOST}, "
+        f"{len(payloads)} golden cases in turn"
+    )
     return 0 if report(latencies, errors, wall, before, after) else 1
 
 

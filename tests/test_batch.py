@@ -66,8 +66,17 @@ def csv_row(record):
 
 
 def write_csv(path, records, header=None, row=csv_row):
-    header = header or ["id", "subject.name", "subject.unit", "field", "error_type", "recorded_decision",
-                        "narrative", *vocab.date_keys(), *vocab.fact_ids()]
+    header = header or [
+        "id",
+        "subject.name",
+        "subject.unit",
+        "field",
+        "error_type",
+        "recorded_decision",
+        "narrative",
+        *vocab.date_keys(),
+        *vocab.fact_ids(),
+    ]
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, restval="")
         writer.writeheader()
@@ -93,9 +102,17 @@ def test_the_bundled_corpus_is_all_accounted_for(historical):
     assert printed.startswith("340 records: 340 evaluated, 0 rejected")
     assert [line["source"] for line in lines] == sorted(line["source"] for line in lines)
     report = (out / "report.md").read_text(encoding="utf-8")
-    for heading in ("处理结论分布", "与原认定的比对", "不一致的案件及原因", "含未知事实的记录",
-                    "易错情形警示（第十八条）", "告知逾期（第十四条）", "整改逾期（第十七条）",
-                    "涉嫌违法犯罪未移送公安机关（第九条）", "被拒绝的记录"):
+    for heading in (
+        "处理结论分布",
+        "与原认定的比对",
+        "不一致的案件及原因",
+        "含未知事实的记录",
+        "易错情形警示（第十八条）",
+        "告知逾期（第十四条）",
+        "整改逾期（第十七条）",
+        "涉嫌违法犯罪未移送公安机关（第九条）",
+        "被拒绝的记录",
+    ):
         assert f"## {heading}" in report
     assert not (out / ".rongcuo-batch").exists()
 
@@ -105,12 +122,22 @@ def test_agreement_is_the_recorded_decision_against_the_disposition(historical):
     for line in results(out):
         recorded, world = line["recorded_decision"], line.get("open_world")
         possible = set(world["dispositions"]) if world else {line["disposition"]}
-        expected = None if recorded is None else "disagree" if recorded not in possible else \
-            "agree" if len(possible) == 1 else "undetermined"
+        expected = (
+            None
+            if recorded is None
+            else "disagree"
+            if recorded not in possible
+            else "agree"
+            if len(possible) == 1
+            else "undetermined"
+        )
         assert line["agreement"] == expected, line["case"]
     disagreeing = {line["case"] for line in results(out) if line["agreement"] == "disagree"}
-    planted = {row["id"] for row in csv.DictReader((ROOT / "benchmarks/corpus_source/manifest.csv").open())
-               if row["consistent_default"] == "no"}
+    planted = {
+        row["id"]
+        for row in csv.DictReader((ROOT / "benchmarks/corpus_source/manifest.csv").open())
+        if row["consistent_default"] == "no"
+    }
     assert disagreeing == planted
 
 
@@ -130,8 +157,12 @@ def test_every_disagreement_is_explained_with_the_clauses_quoted(historical):
 
 def test_batch_equals_evaluate_case_by_case(historical):
     out, _ = historical
-    evaluated = subprocess.run([sys.executable, "-m", "rongcuo", "evaluate", HISTORICAL, "--format", "json",
-                                "--as-of", AS_OF], capture_output=True, text=True, cwd=ROOT)
+    evaluated = subprocess.run(
+        [sys.executable, "-m", "rongcuo", "evaluate", HISTORICAL, "--format", "json", "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     by_evaluate = {json.loads(line)["case"]: json.loads(line) for line in evaluated.stdout.splitlines()}
     lines = results(out)
     assert len(by_evaluate) == len(lines)
@@ -154,10 +185,19 @@ def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
     bad = [
         json.dumps({"id": "BAD-FACT", "facts": {"major_los": True}}),
         json.dumps({"id": "BAD-DATE", "dates": {"decision": "2024-02-30"}}),
-        json.dumps({"id": "CONTRA", "facts": {"enforcement_personnel": True, "performed_per_statutory_duty": True,
-                                              "violated_statutory_procedure": True}}),
-        json.dumps({**good[1], "narrative": "a second record with the first one's id"}, default=str,
-                   ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "CONTRA",
+                "facts": {
+                    "enforcement_personnel": True,
+                    "performed_per_statutory_duty": True,
+                    "violated_statutory_procedure": True,
+                },
+            }
+        ),
+        json.dumps(
+            {**good[1], "narrative": "a second record with the first one's id"}, default=str, ensure_ascii=False
+        ),
         "[1, 2, 3]",
         "",
         "   ",
@@ -180,8 +220,9 @@ def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
     assert any("b-bad.yaml: line 3: not well-formed YAML" in m for m in reasons.values())
     assert any(m.endswith("facts.major_los: unknown fact id — did you mean major_loss?") for m in reasons.values())
     assert any("dates.decision: '2024-02-30' is not a date" in m for m in reasons.values())
-    assert any("performed_per_statutory_duty and violated_statutory_procedure contradict" in m
-               for m in reasons.values())
+    assert any(
+        "performed_per_statutory_duty and violated_statutory_procedure contradict" in m for m in reasons.values()
+    )
     assert f"is also the id of {jsonl} line 1" in reasons[good[1]["id"]]
     assert any(": (case): a case must be a mapping" in m for m in reasons.values())
     assert any("not well-formed JSON" in m for m in reasons.values())
@@ -205,19 +246,32 @@ def test_csv_and_jsonl_of_the_same_cases_give_the_same_results(tmp_path):
 
 def test_a_mapping_file_reads_other_csv_layouts(tmp_path):
     records = historical_records(40)
-    columns = {"编号": "id", "领域": "field", "问题类型": "error_type", "原认定": "recorded_decision",
-               **{f"日期:{k}": f"dates.{k}" for k in vocab.date_keys()},
-               **{vocab.label("facts", f): f"facts.{f}" for f in vocab.fact_ids()}}
+    columns = {
+        "编号": "id",
+        "领域": "field",
+        "问题类型": "error_type",
+        "原认定": "recorded_decision",
+        **{f"日期:{k}": f"dates.{k}" for k in vocab.date_keys()},
+        **{vocab.label("facts", f): f"facts.{f}" for f in vocab.fact_ids()},
+    }
     decisions = {"容错免责": "exempt", "从轻减轻": "mitigated"}
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text("true: [是]\nfalse: [否]\nunknown: [不详]\nignore: [备注]\n" + yaml.safe_dump(
-        {"columns": columns, "decisions": decisions}, allow_unicode=True), encoding="utf-8")
+    mapping.write_text(
+        "true: [是]\nfalse: [否]\nunknown: [不详]\nignore: [备注]\n"
+        + yaml.safe_dump({"columns": columns, "decisions": decisions}, allow_unicode=True),
+        encoding="utf-8",
+    )
     words = {True: "是", False: "否", "unknown": "不详"}
     back = {v: k for k, v in decisions.items()}
 
     def row(record):
-        cells = {"编号": record["id"], "领域": record.get("field"), "问题类型": record.get("error_type"),
-                 "原认定": back.get(record.get("recorded_decision"), record.get("recorded_decision")), "备注": "x"}
+        cells = {
+            "编号": record["id"],
+            "领域": record.get("field"),
+            "问题类型": record.get("error_type"),
+            "原认定": back.get(record.get("recorded_decision"), record.get("recorded_decision")),
+            "备注": "x",
+        }
         cells.update({f"日期:{k}": str(v) for k, v in record.get("dates", {}).items()})
         cells.update({vocab.label("facts", f): words[v] for f, v in record.get("facts", {}).items()})
         return cells
@@ -225,8 +279,15 @@ def test_a_mapping_file_reads_other_csv_layouts(tmp_path):
     plain = [{k: v for k, v in r.items() if k not in ("subject", "narrative")} for r in records]
     a, b = tmp_path / "a", tmp_path / "b"
     batch(write_jsonl(tmp_path / "cases.jsonl", plain), "--out", a, "--workers", "1")
-    batch(write_csv(tmp_path / "cases.csv", records, ["备注", *columns], row), "--mapping", mapping, "--out", b,
-          "--workers", "1")
+    batch(
+        write_csv(tmp_path / "cases.csv", records, ["备注", *columns], row),
+        "--mapping",
+        mapping,
+        "--out",
+        b,
+        "--workers",
+        "1",
+    )
     assert [without_position(r) for r in results(a)] == [without_position(r) for r in results(b)]
 
 
@@ -242,8 +303,7 @@ def test_a_killed_run_resumed_equals_a_clean_run(tmp_path):
     cases = write_jsonl(tmp_path / "cases.jsonl", known * 3)  # duplicate ids across chunks too
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     batch(cases, "--out", clean, "--workers", "2", "--chunk-size", "40")
-    command = [sys.executable, "-m", "rongcuo", "batch", cases, "--out", killed, "--chunk-size", "40",
-               "--as-of", AS_OF]
+    command = [sys.executable, "-m", "rongcuo", "batch", cases, "--out", killed, "--chunk-size", "40", "--as-of", AS_OF]
     proc = subprocess.Popen([*command, "--workers", "1"], cwd=ROOT, start_new_session=True)
     journal = killed / ".rongcuo-batch" / "journal.jsonl"
     deadline = time.monotonic() + 60
@@ -270,8 +330,16 @@ def test_resume_refuses_a_run_with_other_settings(tmp_path):
 
 def test_a18_is_computed_over_the_whole_batch_not_per_chunk(tmp_path):
     days = ["2024-01-10", "2024-05-01", "2024-12-30", "2025-06-01"]
-    cases = [{"id": f"R{i}", "error_type": "漏检隐患", "field": f"F{i}", "facts": {"enforcement_personnel": True},
-              "dates": {"conduct": d}} for i, d in enumerate(days)]
+    cases = [
+        {
+            "id": f"R{i}",
+            "error_type": "漏检隐患",
+            "field": f"F{i}",
+            "facts": {"enforcement_personnel": True},
+            "dates": {"conduct": d},
+        }
+        for i, d in enumerate(days)
+    ]
     out = tmp_path / "out"
     batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out, "--chunk-size", "1", "--workers", "2")
     report = (out / "report.md").read_text(encoding="utf-8")
@@ -284,21 +352,28 @@ def test_a18_is_computed_over_the_whole_batch_not_per_chunk(tmp_path):
 def test_recurrence_periods_from_label_counts():
     rules = RuleSet.load("default", corpus=True)
     day = dt.date(2024, 1, 1)
-    counts = {("field", "食品安全", day): 2, ("field", "食品安全", day + dt.timedelta(days=300)): 1,
-              ("field", "食品安全", day + dt.timedelta(days=1000)): 5, ("field", "广告监管", day): 2}
+    counts = {
+        ("field", "食品安全", day): 2,
+        ("field", "食品安全", day + dt.timedelta(days=300)): 1,
+        ("field", "食品安全", day + dt.timedelta(days=1000)): 5,
+        ("field", "广告监管", day): 2,
+    }
     found = recurrences(rules, counts, threshold=3, window=365)
     assert [(r.kind, r.key, r.first, r.last, r.cases) for r in found] == [
         ("field", "食品安全", day, day + dt.timedelta(days=300), 3),
-        ("field", "食品安全", day + dt.timedelta(days=1000), day + dt.timedelta(days=1000), 5)]
+        ("field", "食品安全", day + dt.timedelta(days=1000), day + dt.timedelta(days=1000), 5),
+    ]
 
 
 def test_a_warning_lists_its_first_cases_in_input_order_and_counts_them_all():
     """The count is the rules' (Recurrence.cases); the list keeps the first CAP cases, read across chunks."""
     start = dt.date(2024, 1, 1)
-    rows = [[f"C{i:03}", "食品安全" if i % 2 else None, "漏检隐患", (start + dt.timedelta(days=i % 200)).isoformat()]
-            for i in range(300)]
+    rows = [
+        [f"C{i:03}", "食品安全" if i % 2 else None, "漏检隐患", (start + dt.timedelta(days=i % 200)).isoformat()]
+        for i in range(300)
+    ]
     rows.append(["LAST", None, "超越职权", "2020-01-01"])  # alone: no warning
-    chunks = [rows[i:i + 40] for i in range(0, len(rows), 40)]
+    chunks = [rows[i : i + 40] for i in range(0, len(rows), 40)]
     occurrences = Occurrences()
     for chunk in chunks:
         occurrences.add(chunk)
@@ -331,8 +406,14 @@ def test_the_html_report_is_one_self_contained_page(historical, tmp_path):
     assert len(svgs) >= 4
     for svg in svgs:
         ET.fromstring(svg)  # well-formed
-    hostile = {"id": "<script>alert(1)</script>", "field": "a|b<i>", "error_type": "x", "recorded_decision": "none",
-               "dates": {"conduct": "2024-01-01"}, "facts": {"enforcement_personnel": True}}
+    hostile = {
+        "id": "<script>alert(1)</script>",
+        "field": "a|b<i>",
+        "error_type": "x",
+        "recorded_decision": "none",
+        "dates": {"conduct": "2024-01-01"},
+        "facts": {"enforcement_personnel": True},
+    }
     others = [{**hostile, "id": f"N{i}", "recorded_decision": "exempt"} for i in range(3)]
     batch(write_jsonl(tmp_path / "h.jsonl", [hostile, *others]), "--out", tmp_path / "h")
     page = (tmp_path / "h" / "report.html").read_text(encoding="utf-8")
@@ -351,8 +432,9 @@ def test_bad_inputs_stop_before_the_run(tmp_path):
     mapping.write_text("columns: {编号: identifier}\n", encoding="utf-8")
     run = batch(csv_path, "--mapping", mapping, "--out", tmp_path / "o", ok=False)
     assert run.exit_code == 2 and "columns.编号: 'identifier' is not a part of a case" in run.output
-    run = batch(csv_path, "--out", tmp_path / "o", "--compare-profile", "literal", "--compare-rules", tmp_path,
-                ok=False)
+    run = batch(
+        csv_path, "--out", tmp_path / "o", "--compare-profile", "literal", "--compare-rules", tmp_path, ok=False
+    )
     assert run.exit_code == 2
     assert not (tmp_path / "o" / "results.jsonl").exists()
 
@@ -362,15 +444,30 @@ def test_a_disagreement_shows_the_smallest_change_that_gives_the_recorded_decisi
     import sys
 
     import yaml
+
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.yaml").write_text(yaml.safe_dump({
-        "id": "D1", "recorded_decision": "exempt",
-        "facts": {"enforcement_personnel": True, "inspection_target_concealed": True, "not_prohibited_by_law": True,
-                  "remedied_actively": True, "major_loss": True}}))
+    (folder / "a.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "D1",
+                "recorded_decision": "exempt",
+                "facts": {
+                    "enforcement_personnel": True,
+                    "inspection_target_concealed": True,
+                    "not_prohibited_by_law": True,
+                    "remedied_actively": True,
+                    "major_loss": True,
+                },
+            }
+        )
+    )
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "rongcuo", "batch", str(folder), "--out", str(out),
-                          "--as-of", "2025-01-01"], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "rongcuo", "batch", str(folder), "--out", str(out), "--as-of", "2025-01-01"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     report = (out / "report.md").read_text()
     assert "最少需改变的事实" in report and "撤销「造成重大损失」(`major_loss`)" in report

@@ -17,8 +17,15 @@ from rongcuo.service import Service, create_app
 from .conftest import AS_OF, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 GOLDEN = ROOT / "cases" / "golden" / "g-a11-p1-i6.yaml"
 CASE = yaml.safe_load(GOLDEN.read_text())
 
@@ -38,8 +45,11 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base(rulesets):
-    server = uvicorn.Server(uvicorn.Config(create_app(Service(rulesets, "default")), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Service(rulesets, "default")), host="127.0.0.1", port=free_port(), log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -72,7 +82,7 @@ def page(browser, base):
     page.requested = []
     page.on("request", lambda request: page.requested.append(request.url))
     yield page
-    assert all(url.startswith(base) for url in page.requested), page.requested   # works offline
+    assert all(url.startswith(base) for url in page.requested), page.requested  # works offline
     context.close()
 
 
@@ -147,8 +157,12 @@ def test_paste_a_case_file(page, base):
 def test_markup_in_a_case_is_shown_not_run(page, base):
     payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
     page.goto(base + "/")
-    page.fill("#case-text", yaml.safe_dump({"id": payload, "narrative": payload,
-                                            "facts": {"enforcement_personnel": True}}, allow_unicode=True))
+    page.fill(
+        "#case-text",
+        yaml.safe_dump(
+            {"id": payload, "narrative": payload, "facts": {"enforcement_personnel": True}}, allow_unicode=True
+        ),
+    )
     page.click("#paste")
     page.wait_for_selector("#disposition")
     assert page.inner_text("#case-id") == payload

@@ -14,15 +14,18 @@ def error(data) -> str:
 
 
 def test_valid_case():
-    case = parse_case({"id": "A", "facts": {"major_loss": True, "remedied_actively": False},
-                       "dates": {"decision": "2024-03-20"}}, "c.yaml")
+    case = parse_case(
+        {"id": "A", "facts": {"major_loss": True, "remedied_actively": False}, "dates": {"decision": "2024-03-20"}},
+        "c.yaml",
+    )
     assert case.true_facts() == ["major_loss"]
     assert str(case.dates["decision"]) == "2024-03-20"
 
 
 def test_unknown_fact_with_did_you_mean():
     assert error({"id": "A", "facts": {"inspection_target_conceald": True}}) == (
-        "c.yaml: facts.inspection_target_conceald: unknown fact id — did you mean inspection_target_concealed?")
+        "c.yaml: facts.inspection_target_conceald: unknown fact id — did you mean inspection_target_concealed?"
+    )
 
 
 def test_unknown_fact_without_a_close_match_points_to_the_vocabulary():
@@ -31,18 +34,21 @@ def test_unknown_fact_without_a_close_match_points_to_the_vocabulary():
 
 def test_wrong_value_type():
     assert error({"id": "A", "facts": {"major_loss": "yes please"}}) == (
-        "c.yaml: facts.major_loss: 'yes please' is not true, false or unknown")
+        "c.yaml: facts.major_loss: 'yes please' is not true, false or unknown"
+    )
 
 
 def test_unknown_date_key():
     assert error({"id": "A", "dates": {"decison": "2024-01-01"}}) == (
-        "c.yaml: dates.decison: unknown date key — did you mean decision?")
+        "c.yaml: dates.decison: unknown date key — did you mean decision?"
+    )
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "20240101", "2024/01/01", 17, "2024-1-1"])
 def test_bad_date(value):
     assert error({"id": "A", "dates": {"decision": value}}).startswith(
-        f"c.yaml: dates.decision: {value!r} is not a date — write it as YYYY-MM-DD")
+        f"c.yaml: dates.decision: {value!r} is not a date — write it as YYYY-MM-DD"
+    )
 
 
 def test_missing_id_and_unknown_field():

@@ -13,8 +13,7 @@ GOLDEN = ROOT / "cases" / "golden"
 
 
 def rongcuo(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def write(tmp_path, name, data):
@@ -29,8 +28,12 @@ def test_evaluate_json_has_the_contract_keys():
     out = json.loads(run.stdout)
     assert list(out)[:5] == ["case", "profile", "rules", "as_of", "disposition"]
     assert out["disposition"] == "exempt"
-    assert out["outcomes"][0] == {"outcome": "exempt", "modality": "may",
-                                  "grounds": ["a11.p1.i6", "a11.p2"], "catch_all": False}
+    assert out["outcomes"][0] == {
+        "outcome": "exempt",
+        "modality": "may",
+        "grounds": ["a11.p1.i6", "a11.p2"],
+        "catch_all": False,
+    }
     assert {"consequence": "correction_required", "args": [], "grounds": ["a16", "a17"]} in out["consequences"]
 
 
@@ -51,17 +54,24 @@ def test_evaluate_text_is_chinese_and_cites_the_measure():
 
 def test_profiles_answer_differently():
     case = GOLDEN / "g-q3-duty-fulfilled-vs-exclusion.yaml"
-    got = {p: json.loads(rongcuo("evaluate", case, "--profile", p, "--format", "json").stdout)["disposition"]
-           for p in ("default", "literal", "strict")}
+    got = {
+        p: json.loads(rongcuo("evaluate", case, "--profile", p, "--format", "json").stdout)["disposition"]
+        for p in ("default", "literal", "strict")
+    }
     assert got == {"default": "excluded", "literal": "duty_fulfilled", "strict": "excluded"}
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"id": "A", "facts": {"major_los": True}}, "facts.major_los: unknown fact id — did you mean major_loss?"),
-    ({"id": "A", "dates": {"decision": "2024-13-01"}}, "dates.decision: '2024-13-01' is not a date"),
-    ({"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}},
-     "facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"id": "A", "facts": {"major_los": True}}, "facts.major_los: unknown fact id — did you mean major_loss?"),
+        ({"id": "A", "dates": {"decision": "2024-13-01"}}, "dates.decision: '2024-13-01' is not a date"),
+        (
+            {"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}},
+            "facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other",
+        ),
+    ],
+)
 def test_bad_case_one_line_exit_2(tmp_path, data, message):
     path = write(tmp_path, "bad.yaml", data)
     run = rongcuo("evaluate", path)
@@ -119,21 +129,35 @@ def test_main_job_writes_a_report(tmp_path):
 
 
 def test_unknown_facts_give_certain_and_possible_outcomes(tmp_path):
-    path = write(tmp_path, "u.yaml", {"id": "U", "facts": {
-        "enforcement_personnel": True, "inspection_target_concealed": True, "not_prohibited_by_law": True,
-        "remedied_actively": True, "major_loss": "unknown"}})
+    path = write(
+        tmp_path,
+        "u.yaml",
+        {
+            "id": "U",
+            "facts": {
+                "enforcement_personnel": True,
+                "inspection_target_concealed": True,
+                "not_prohibited_by_law": True,
+                "remedied_actively": True,
+                "major_loss": "unknown",
+            },
+        },
+    )
     run = rongcuo("evaluate", path, "--format", "json")
     world = json.loads(run.stdout)["open_world"]
     assert world["possible"] == ["exempt", "mitigated"] and world["certain"] == []
-    assert world["dispositions"] == {"exempt": {"true": [], "false": ["major_loss"], "settles": True},
-                                     "mitigated": {"true": ["major_loss"], "false": [], "settles": True}}
+    assert world["dispositions"] == {
+        "exempt": {"true": [], "false": ["major_loss"], "settles": True},
+        "mitigated": {"true": ["major_loss"], "false": [], "settles": True},
+    }
     text = rongcuo("evaluate", path).stdout
     assert "容错免责 若 造成重大损失 (major_loss) 不成立; 从轻、减轻处理 若 造成重大损失 (major_loss) 成立" in text
 
 
 def test_effective_date_flags_earlier_conduct(tmp_path):
-    path = write(tmp_path, "old.yaml", {"id": "O", "facts": {"enforcement_personnel": True},
-                                        "dates": {"conduct": "2019-05-01"}})
+    path = write(
+        tmp_path, "old.yaml", {"id": "O", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2019-05-01"}}
+    )
     flagged = rongcuo("evaluate", path, "--format", "json", "--effective-date", "2020-01-01").stdout
     assert {"consequence": "predates_measure", "args": [], "grounds": ["a20"]} in json.loads(flagged)["consequences"]
     plain = json.loads(rongcuo("evaluate", path, "--format", "json").stdout)
@@ -141,9 +165,15 @@ def test_effective_date_flags_earlier_conduct(tmp_path):
 
 
 def test_whynot_and_whatif_take_the_effective_date_too(tmp_path):
-    path = write(tmp_path, "old.yaml", {"id": "O", "facts": {"enforcement_personnel": True,
-                                                             "inspection_target_concealed": True},
-                                        "dates": {"conduct": "2019-05-01"}})
+    path = write(
+        tmp_path,
+        "old.yaml",
+        {
+            "id": "O",
+            "facts": {"enforcement_personnel": True, "inspection_target_concealed": True},
+            "dates": {"conduct": "2019-05-01"},
+        },
+    )
 
     def predates(result):
         return {"consequence": "predates_measure", "args": [], "grounds": ["a20"]} in result["consequences"]

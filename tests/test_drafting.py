@@ -70,13 +70,20 @@ def test_a_conflict_reachable_only_through_four_facts(tiny_report):
     assert conflict.name == "exempt_with_excluded"
     # the minimal witness: the optimum of the search, so no three facts give the conflict
     assert set(conflict.witness.case.true_facts()) == {
-        "enforcement_personnel", "inspection_target_concealed", "remedied_actively", "exceeded_statutory_scope"}
+        "enforcement_personnel",
+        "inspection_target_concealed",
+        "remedied_actively",
+        "exceeded_statutory_scope",
+    }
     result = conflict.witness.results[tiny_report.version.name]
     assert {o.outcome for o in result.outcomes} == {"exempt", "excluded"}
     others = {c.name: c.status for c in tiny_report.checks if c is not conflict}
-    assert others == {"out_of_scope_with_other": "proved", "out_of_scope_with_consequence": "proved",
-                      "none_with_exempt_or_duty_fulfilled": "proved",
-                      "duty_fulfilled_with_excluded": "not_applicable"}  # no blocks(a13, a10_p1) here
+    assert others == {
+        "out_of_scope_with_other": "proved",
+        "out_of_scope_with_consequence": "proved",
+        "none_with_exempt_or_duty_fulfilled": "proved",
+        "duty_fulfilled_with_excluded": "not_applicable",
+    }  # no blocks(a13, a10_p1) here
 
 
 def test_the_fixed_rule_set_is_proved_free_of_the_conflict(tmp_path):
@@ -100,8 +107,10 @@ def test_dead_rules(tiny_report):
 
 def test_a_rule_that_fires_only_on_contradictory_input(tiny_report):
     found = {f.rule.text: f.facts for f in tiny_report.of_kind("rejected_only")}
-    text = ("grant(C,duty_fulfilled,a10_p1,a10_p1_i1) :- in_scope(C); fact(C,performed_per_statutory_duty); "
-            "fact(C,exceeded_statutory_scope).")
+    text = (
+        "grant(C,duty_fulfilled,a10_p1,a10_p1_i1) :- in_scope(C); fact(C,performed_per_statutory_duty); "
+        "fact(C,exceeded_statutory_scope)."
+    )
     assert set(found[text]) >= {"performed_per_statutory_duty", "exceeded_statutory_scope"}
 
 
@@ -109,7 +118,8 @@ def test_a_redundant_rule_and_the_fact_it_leaves_inert(tiny_report):
     # (redundant tables too, this small rule set has no use for: stronger/2, catch_all/1, precedes/2)
     assert [f.rule.text for f in tiny_report.of_kind("redundant") if not f.rule.is_fact] == [
         "grant(C,mitigated,a12_p1,a12_p1_i2) :- in_scope(C); fact(C,cooperated_with_investigation); "
-        "fact(C,accepted_responsibility)."]
+        "fact(C,accepted_responsibility)."
+    ]
     assert "precedes(duty_fulfilled,exempt)." in lines(tiny_report, "redundant")
     assert "accepted_responsibility" in tiny_report.inert
     assert "cooperated_with_investigation" not in tiny_report.inert + tiny_report.never_decisive
@@ -118,7 +128,7 @@ def test_a_redundant_rule_and_the_fact_it_leaves_inert(tiny_report):
 
 def test_the_space_is_counted_not_sampled(tiny_report):
     size = tiny_report.size
-    assert size.combinations == 2 ** size.facts
+    assert size.combinations == 2**size.facts
     # three incompatible pairs over four facts leave 8 of their 16 combinations
     assert size.valid == 2 ** (size.facts - 4) * 8
     assert size.total == size.valid * size.day_choices
@@ -162,8 +172,7 @@ def test_diff_of_default_and_literal_is_exactly_q1_and_q3():
         else:  # Q3: both violations; a13 defeats duty_fulfilled under default only
             assert facts & A13 == A13
             q3 += 1
-            assert c.new == "duty_fulfilled" and [(x.sign, x.name) for x in c.changes] == [
-                ("gained", "duty_fulfilled")]
+            assert c.new == "duty_fulfilled" and [(x.sign, x.name) for x in c.changes] == [("gained", "duty_fulfilled")]
     assert q1 and q3 == 1
 
 
@@ -190,8 +199,9 @@ def test_draft_that_shifts_behaviour(tmp_path):
         assert "cooperated_with_investigation" in c.witness.case.true_facts()
         assert "accepted_responsibility" not in c.witness.case.true_facts()
     one = tmp_path / "c.yaml"
-    one.write_text(yaml.safe_dump({"id": "C", "facts": {"enforcement_personnel": True,
-                                                        "cooperated_with_investigation": True}}))
+    one.write_text(
+        yaml.safe_dump({"id": "C", "facts": {"enforcement_personnel": True, "cooperated_with_investigation": True}})
+    )
     corpus(report, [load_case(one)])
     assert [(x.case, x.old, x.new) for x in report.cases] == [("C", "none", "mitigated")]
 
@@ -203,8 +213,7 @@ def test_draft_that_changes_nothing_observable():
 
 
 def test_check_cli_exit_codes_witnesses_and_json(tmp_path):
-    run = rongcuo("check", "--rules", DRAFTS / "a12-exemption-ignores-a13", "--witnesses", tmp_path,
-                  "--format", "json")
+    run = rongcuo("check", "--rules", DRAFTS / "a12-exemption-ignores-a13", "--witnesses", tmp_path, "--format", "json")
     assert run.returncode == 1, run.stderr
     out = json.loads(run.stdout)
     assert out["rules"] == drafting.load(str(DRAFTS / "a12-exemption-ignores-a13")).rules.digest
@@ -221,8 +230,17 @@ def test_check_cli_exit_codes_witnesses_and_json(tmp_path):
 
 
 def test_diff_cli_reports_and_cases(tmp_path):
-    run = rongcuo("diff", "profile:default", "profile:literal", "--cases", ROOT / "cases" / "golden",
-                  "--out", tmp_path, "--lang", "en")
+    run = rongcuo(
+        "diff",
+        "profile:default",
+        "profile:literal",
+        "--cases",
+        ROOT / "cases" / "golden",
+        "--out",
+        tmp_path,
+        "--lang",
+        "en",
+    )
     assert run.returncode == 1, run.stderr
     assert "G-Q3-DUTY-FULFILLED-VS-EXCLUSION: excluded → duty_fulfilled" in run.stdout
     html = (tmp_path / "report.html").read_text()
@@ -233,11 +251,14 @@ def test_diff_cli_reports_and_cases(tmp_path):
     assert same.returncode == 0 and "No behavioural difference (proved)" in same.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("check", "--rules", "/no/such/dir"), "no such rule directory"),
-    (("check", "--profile", "nope"), "no profile 'nope'"),
-    (("diff", "profile:default", "profile:nope"), "no profile 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("check", "--rules", "/no/such/dir"), "no such rule directory"),
+        (("check", "--profile", "nope"), "no profile 'nope'"),
+        (("diff", "profile:default", "profile:nope"), "no profile 'nope'"),
+    ],
+)
 def test_bad_rule_sets_one_line_exit_2(args, message):
     run = rongcuo(*args)
     assert run.returncode == 2 and message in run.stderr

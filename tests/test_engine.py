@@ -40,7 +40,7 @@ def test_hash_changes_with_any_rule_text(tmp_path):
 
 def test_script_is_refused_unless_trusted(tmp_path):
     root = copy_rules(tmp_path)
-    (root / "rules" / "evil.lp").write_text('#script (python)\nimport os\n#end.\n')
+    (root / "rules" / "evil.lp").write_text("#script (python)\nimport os\n#end.\n")
     with pytest.raises(RuleError, match="#script in a rule file"):
         RuleSet.load("default", root)
     assert RuleSet.load("default", root, trusted=True).digest
@@ -75,10 +75,12 @@ def test_ambiguous_rule_set_is_reported(tmp_path):
 
 
 def test_many_cases_in_one_grounding_keep_their_own_answers(default_rules):
-    cases = [case(0, inspection_target_concealed=True, not_prohibited_by_law=True, remedied_actively=True),
-             case(1, exceeded_statutory_scope=True),
-             parse_case({"id": "C2"}, "t"),
-             case(3)]
+    cases = [
+        case(0, inspection_target_concealed=True, not_prohibited_by_law=True, remedied_actively=True),
+        case(1, exceeded_statutory_scope=True),
+        parse_case({"id": "C2"}, "t"),
+        case(3),
+    ]
     assert [r.disposition for r in default_rules.evaluate(cases)] == ["exempt", "excluded", "out_of_scope", "none"]
     assert [r.case for r in default_rules.evaluate(cases)] == ["C0", "C1", "C2", "C3"]
 
@@ -88,8 +90,10 @@ def test_dates_are_compared_in_asp(default_rules):
     on_time = parse_case({**decided, "dates": {"decision": "2024-03-20", "notified": "2024-03-27"}}, "t")
     late = parse_case({**decided, "dates": {"decision": "2024-03-20", "notified": "2024-03-28"}}, "t")
     silent = parse_case(decided, "t")
-    keys = [{c.key for c in r.consequences}
-            for r in default_rules.evaluate([on_time, late, silent], as_of=dt.date(2024, 3, 28))]
+    keys = [
+        {c.key for c in r.consequences}
+        for r in default_rules.evaluate([on_time, late, silent], as_of=dt.date(2024, 3, 28))
+    ]
     assert "notification_due(2024-03-27)" in keys[0] and "notification_late" not in keys[0]
     assert "notification_late" in keys[1]
     assert "notification_late" in keys[2]
@@ -99,6 +103,7 @@ def test_dates_are_compared_in_asp(default_rules):
 
 def test_effective_date_marks_earlier_conduct(default_rules):
     old = parse_case({"id": "O", "facts": {"enforcement_personnel": True}, "dates": {"conduct": "2019-05-01"}}, "t")
+
     def keys(result):
         return {c.key for c in result.consequences}
 
@@ -110,14 +115,27 @@ def test_a18_recurrence_over_a_set_of_cases():
     rules = RuleSet.load("default", corpus=True)
     assert rules.digest != RuleSet.load("default").digest
     days = ["2024-01-10", "2024-05-01", "2024-12-30", "2025-06-01"]
-    cases = [parse_case({"id": f"R{i}", "error_type": "漏检隐患", "facts": {"enforcement_personnel": True},
-                         "dates": {"conduct": d}}, "t") for i, d in enumerate(days)]
+    cases = [
+        parse_case(
+            {
+                "id": f"R{i}",
+                "error_type": "漏检隐患",
+                "facts": {"enforcement_personnel": True},
+                "dates": {"conduct": d},
+            },
+            "t",
+        )
+        for i, d in enumerate(days)
+    ]
     results = rules.evaluate(cases, recurrence=(3, 365))
     warned = [r.case for r in results if any(c.consequence == "recurrence_warning" for c in r.consequences)]
     assert warned == ["R0", "R1", "R2"]
     assert results[0].consequences[-1].args == ("error_type", "漏检隐患")
-    assert not any(c.consequence == "recurrence_warning"
-                   for r in rules.evaluate(cases, recurrence=(4, 365)) for c in r.consequences)
+    assert not any(
+        c.consequence == "recurrence_warning"
+        for r in rules.evaluate(cases, recurrence=(4, 365))
+        for c in r.consequences
+    )
 
 
 def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
@@ -145,14 +163,19 @@ def test_the_split_puts_only_what_reads_dates_on_top(default_rules):
 def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_top(tmp_path):
     root = copy_rules(tmp_path)
     (root / "rules" / "dated.lp").write_text(
-        "grant(C, exempt, a11_p1, a11_p1_i1) :- in_scope(C), date(C, conduct, D), D < 10000.\n")
+        "grant(C, exempt, a11_p1, a11_p1_i1) :- in_scope(C), date(C, conduct, D), D < 10000.\n"
+    )
     rules = RuleSet.load("default", root)
     # grant/4 now has a dated rule: everything downstream of it is top, reading the other grants and the tables.
     assert {("grant", 4), ("fact", 2), ("blocks", 2), ("modality", 2)} <= split(rules.statements).interface
-    cases = [parse_case({"id": f"T{i}", "facts": {"enforcement_personnel": True, **facts},
-                         "dates": {"conduct": conduct}}, "t")
-             for i, (facts, conduct) in enumerate([({}, "1990-01-01"), ({}, "2024-01-01"),
-                                                    ({"exceeded_statutory_scope": True}, "1990-01-01")])]
+    cases = [
+        parse_case(
+            {"id": f"T{i}", "facts": {"enforcement_personnel": True, **facts}, "dates": {"conduct": conduct}}, "t"
+        )
+        for i, (facts, conduct) in enumerate(
+            [({}, "1990-01-01"), ({}, "2024-01-01"), ({"exceeded_statutory_scope": True}, "1990-01-01")]
+        )
+    ]
     results = rules.evaluate(cases)
     assert [r.disposition for r in results] == ["exempt", "none", "excluded"]
     assert results == [r for r, _ in rules.trace(cases, why_not=False)[0]]
@@ -166,6 +189,8 @@ def test_dates_travel_packed_and_are_unpacked_in_the_vocabulary_order(default_ru
         add_dates(backend, 0, parse_case({"id": "D", "dates": dates}, "t"))
         add_dates(backend, 1, parse_case({"id": "E", "dates": {"notified": "2024-03-01"}}, "t"))
     ctl.ground([("base", [])])
-    found = {(a.symbol.arguments[0].number, a.symbol.arguments[1].name, a.symbol.arguments[2].number)
-             for a in ctl.symbolic_atoms.by_signature("date", 3)}
+    found = {
+        (a.symbol.arguments[0].number, a.symbol.arguments[1].name, a.symbol.arguments[2].number)
+        for a in ctl.symbolic_atoms.by_signature("date", 3)
+    }
     assert found == {*((0, k, day(d)) for k, d in dates.items()), (1, "notified", day(dt.date(2024, 3, 1)))}

@@ -35,7 +35,7 @@ PROFILES = profiles()
 FACTS = vocab.fact_ids()
 OUTCOMES = vocab.outcome_names()
 CLAUSES = set(measure.clauses())
-FREE = [f for f in FACTS if f not in FIXED_BY_DEFAULT]   # what whatif may change
+FREE = [f for f in FACTS if f not in FIXED_BY_DEFAULT]  # what whatif may change
 NOTHING = Assignment(frozenset(), frozenset())
 
 
@@ -93,8 +93,10 @@ def cases(draw, unknown: tuple[int, int] = (0, 0), open_world: bool = False) -> 
     if open_world:  # a short record: most facts unlisted, hence unknown
         facts = {f: v for f, v in facts.items() if v is not False or draw(st.booleans())}
     keys = draw(st.lists(st.sampled_from(vocab.date_keys()), unique=True))
-    return parse_case({"id": "P", "facts": facts, "open_world": open_world,
-                       "dates": {k: draw(dates).isoformat() for k in keys}}, "<hypothesis>")
+    return parse_case(
+        {"id": "P", "facts": facts, "open_world": open_world, "dates": {k: draw(dates).isoformat() for k in keys}},
+        "<hypothesis>",
+    )
 
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,6 +105,7 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
 
 def walk(node):
     yield node
@@ -120,9 +123,9 @@ def check_conditions(conditions, case: Case) -> None:
         if c.literal.predicate != "fact" or c.literal.args[1] not in FACTS:
             continue
         fact = c.literal.args[1]
-        if c.status == "missing":        # fact(C, f) has no instance
+        if c.status == "missing":  # fact(C, f) has no instance
             assert not is_true(case, fact), f"{fact} is true but reported missing"
-        if c.status == "blocking":       # not fact(C, f) is violated
+        if c.status == "blocking":  # not fact(C, f) is violated
             assert is_true(case, fact), f"{fact} is false but reported as blocking"
 
 
@@ -160,6 +163,7 @@ def completions(case: Case, unknown: list[str], values) -> list[tuple[dict, obje
 # ---------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("profile", PROFILES)
 @settings(max_examples=30, **SETTINGS)
@@ -206,8 +210,7 @@ def test_why_not_is_empty_exactly_when_the_outcome_holds(profile, case, as_of):
 @given(case=cases(), target=st.sampled_from(OUTCOMES), avoid=st.booleans())
 def test_whatif_alternatives_reach_the_target_and_are_minimal(case, target, avoid):
     def reaches(result) -> bool:
-        return not result.contradictions and (result.disposition != target if avoid else
-                                              result.disposition == target)
+        return not result.contradictions and (result.disposition != target if avoid else result.disposition == target)
 
     kw = {"avoid": target} if avoid else {"to": target}
     alternatives = whatif(rules(), case, as_of=AS_OF, limit=4, **kw)
@@ -235,8 +238,7 @@ def test_certain_and_possible_outcomes_over_every_completion(case, as_of):
     (e,) = explain(rules(), [case], as_of)
     w, unknown = e.open_world, case.unknown_facts()
     assert w is not None
-    values = [dict(zip(unknown, bits, strict=True))
-              for bits in itertools.product([False, True], repeat=len(unknown))]
+    values = [dict(zip(unknown, bits, strict=True)) for bits in itertools.product([False, True], repeat=len(unknown))]
     found = completions(case, unknown, values)
     held = [{o.outcome for o in r.outcomes} for _, r in found]
     assert w.certain <= w.possible
@@ -272,6 +274,7 @@ def test_certain_outcomes_hold_in_sampled_completions_of_an_open_world(case, see
 # Golden explanations: clause ids and fact leaves, not the prose
 # ---------------------------------------------------------------------------
 
+
 def golden(name: str, profile: str = "default", **kw):
     (e,) = explain(rules(profile), [load_case(GOLDEN / f"{name}.yaml")], AS_OF, **kw)
     return e
@@ -291,8 +294,13 @@ def rule_trees(e, outcome: str) -> list[tuple]:
 def test_golden_a11_p1_i6_exempt_rests_on_the_item_and_its_facts():
     e = golden("g-a11-p1-i6")
     assert rule_trees(e, "exempt") == [
-        (("a11.p2",), set(), set(), [(("a11.p1.i6",), {"enforcement_personnel", "inspection_target_concealed"},
-                                      set(), [])])]
+        (
+            ("a11.p2",),
+            set(),
+            set(),
+            [(("a11.p1.i6",), {"enforcement_personnel", "inspection_target_concealed"}, set(), [])],
+        )
+    ]
     # No a11.p2 condition fails: the rule of each was checked against the case.
     (root,) = [n for n in e.trees["exempt"] if n.kind == "rule"]
     (fails,) = [n for n in root.children if n.kind == "negation"]
@@ -302,10 +310,20 @@ def test_golden_a11_p1_i6_exempt_rests_on_the_item_and_its_facts():
 
 def test_golden_a4_exempt_and_a2_out_of_scope():
     assert rule_trees(golden("g-a4-objective-factors"), "exempt") == [
-        (("a4",), {"enforcement_personnel", "acted_within_duty", "cause_objective_factors",
-                   "loss_or_adverse_impact", "corrected_timely"}, set(), [])]
-    assert rule_trees(golden("g-a2-out-of-scope"), "out_of_scope") == [
-        (("a2",), set(), {"enforcement_personnel"}, [])]
+        (
+            ("a4",),
+            {
+                "enforcement_personnel",
+                "acted_within_duty",
+                "cause_objective_factors",
+                "loss_or_adverse_impact",
+                "corrected_timely",
+            },
+            set(),
+            [],
+        )
+    ]
+    assert rule_trees(golden("g-a2-out-of-scope"), "out_of_scope") == [(("a2",), set(), {"enforcement_personnel"}, [])]
 
 
 def test_golden_q3_why_not_duty_fulfilled_names_the_blocked_a10_rule():
@@ -317,10 +335,12 @@ def test_golden_q3_why_not_duty_fulfilled_names_the_blocked_a10_rule():
     for c in e.why_not["duty_fulfilled"]:
         assert c.blocked_by or [x.status for x in c.conditions] == ["missing"] * len(c.conditions) != []
     assert rule_trees(e, "excluded") == [
-        (("a13",), {"enforcement_personnel", "exceeded_statutory_scope", "violated_statutory_procedure"}, set(), [])]
+        (("a13",), {"enforcement_personnel", "exceeded_statutory_scope", "violated_statutory_procedure"}, set(), [])
+    ]
     # Under the literal reading a13 does not defeat duty_fulfilled: nothing to explain away.
     assert golden("g-q3-duty-fulfilled-vs-exclusion", "literal", why_not_of=("duty_fulfilled",)).why_not == {
-        "duty_fulfilled": []}
+        "duty_fulfilled": []
+    }
 
 
 def test_golden_whatif_from_major_loss_to_exempt_drops_major_loss():
@@ -328,8 +348,13 @@ def test_golden_whatif_from_major_loss_to_exempt_drops_major_loss():
     (only,) = whatif(rules(), case, to="exempt", as_of=AS_OF)
     assert only.changes == Assignment(frozenset(), frozenset({"major_loss"}))
     assert rule_trees(only.explanation, "exempt") == [
-        (("a11.p2",), set(), set(), [(("a11.p1.i7",), {"enforcement_personnel",
-                                                       "intentional_violation_despite_measures"}, set(), [])])]
+        (
+            ("a11.p2",),
+            set(),
+            set(),
+            [(("a11.p1.i7",), {"enforcement_personnel", "intentional_violation_despite_measures"}, set(), [])],
+        )
+    ]
     # Avoiding mitigated: dropping major_loss is one of several single changes.
     avoiding = [a.changes for a in whatif(rules(), case, avoid="mitigated", as_of=AS_OF, limit=100)]
     assert only.changes in avoiding and {len(a.true | a.false) for a in avoiding} == {1}
@@ -344,10 +369,12 @@ def unknown_major_loss() -> Case:
 def test_golden_open_world_depends_on_major_loss():
     (e,) = explain(rules(), [unknown_major_loss()], AS_OF)
     w = e.open_world
-    assert e.result.disposition == "exempt"          # the closed reading
+    assert e.result.disposition == "exempt"  # the closed reading
     assert (w.possible, w.certain) == ({"exempt", "mitigated"}, set())
-    assert w.dispositions == {"exempt": Assignment(frozenset(), frozenset({"major_loss"})),
-                              "mitigated": Assignment(frozenset({"major_loss"}), frozenset())}
+    assert w.dispositions == {
+        "exempt": Assignment(frozenset(), frozenset({"major_loss"})),
+        "mitigated": Assignment(frozenset({"major_loss"}), frozenset()),
+    }
     assert w.settles == {"exempt": True, "mitigated": True}
 
 
@@ -362,8 +389,7 @@ DAY = ("--as-of", AS_OF.isoformat())
 
 
 def rongcuo(*args):
-    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
 
 
 def ok(*args) -> str:
@@ -405,8 +431,9 @@ def test_explain_json_carries_the_tree():
     # --outcome: only that tree (the literal profile lets duty_fulfilled and excluded stand together).
     both = json.loads(ok("explain", Q3, "--profile", "literal", "--format", "json"))
     assert set(both["why"]) == {"duty_fulfilled", "excluded"}
-    assert set(json.loads(ok("explain", Q3, "--profile", "literal", "--outcome", "excluded", "--format",
-                             "json"))["why"]) == {"excluded"}
+    assert set(
+        json.loads(ok("explain", Q3, "--profile", "literal", "--outcome", "excluded", "--format", "json"))["why"]
+    ) == {"excluded"}
 
 
 def test_whynot_in_every_format():
@@ -428,8 +455,9 @@ def test_whatif_text_and_json():
     out = json.loads(ok("whatif", LOSS, "--to", "exempt", "--format", "json"))
     assert [(a["set_true"], a["set_false"]) for a in out["alternatives"]] == [([], ["major_loss"])]
     assert out["alternatives"][0]["result"]["disposition"] == "exempt"
-    fixed = json.loads(ok("whatif", LOSS, "--to", "exempt", "--fixed", "major_loss", "--max-changes", "1",
-                          "--format", "json"))
+    fixed = json.loads(
+        ok("whatif", LOSS, "--to", "exempt", "--fixed", "major_loss", "--max-changes", "1", "--format", "json")
+    )
     assert fixed["alternatives"] == []
 
 
@@ -438,14 +466,17 @@ def test_whatif_html_is_self_contained():
     assert "major_loss" in page and not re.search(r"https?://|<script[^>]*\bsrc=|<link\b", page, re.I)
 
 
-@pytest.mark.parametrize("args, words", [
-    (("explain", I6, "--outcome", "exemt"), ("--outcome", "did you mean exempt")),
-    (("whynot", I6, "exemt"), ("OUTCOME", "did you mean exempt")),
-    (("whatif", I6, "--to", "mitigate"), ("--to", "did you mean mitigated")),
-    (("whatif", I6, "--avoid", "exemt"), ("--avoid", "did you mean exempt")),
-    (("whatif", I6, "--to", "exempt", "--fixed", "major_los"), ("--fixed", "did you mean major_loss")),
-    (("whatif", I6), ("--to",)),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("explain", I6, "--outcome", "exemt"), ("--outcome", "did you mean exempt")),
+        (("whynot", I6, "exemt"), ("OUTCOME", "did you mean exempt")),
+        (("whatif", I6, "--to", "mitigate"), ("--to", "did you mean mitigated")),
+        (("whatif", I6, "--avoid", "exemt"), ("--avoid", "did you mean exempt")),
+        (("whatif", I6, "--to", "exempt", "--fixed", "major_los"), ("--fixed", "did you mean major_loss")),
+        (("whatif", I6), ("--to",)),
+    ],
+)
 def test_bad_names_are_one_line_errors(args, words):
     one_line_error(rongcuo(*args), *words)
 
@@ -453,17 +484,25 @@ def test_bad_names_are_one_line_errors(args, words):
 @pytest.mark.parametrize("command", [("explain",), ("whynot", "exempt"), ("whatif", "--to", "exempt")])
 def test_contradictory_case_is_refused(tmp_path, command):
     path = tmp_path / "c.yaml"
-    path.write_text(yaml.safe_dump({"id": "C", "facts": {"enforcement_personnel": True,
-                                                          "performed_per_statutory_duty": True,
-                                                          "exceeded_statutory_scope": True}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "id": "C",
+                "facts": {
+                    "enforcement_personnel": True,
+                    "performed_per_statutory_duty": True,
+                    "exceeded_statutory_scope": True,
+                },
+            }
+        )
+    )
     name, *rest = command
     one_line_error(rongcuo(name, path, *rest), "performed_per_statutory_duty", "exceeded_statutory_scope")
 
 
 def test_unknown_facts_in_evaluate_and_explain(tmp_path):
     path = tmp_path / "u.yaml"
-    path.write_text(yaml.safe_dump(unknown_major_loss().model_dump(mode="json", exclude_none=True),
-                                   allow_unicode=True))
+    path.write_text(yaml.safe_dump(unknown_major_loss().model_dump(mode="json", exclude_none=True), allow_unicode=True))
     out = json.loads(ok("evaluate", path, "--format", "json"))
     assert out["open_world"]["possible"] == ["exempt", "mitigated"] and out["open_world"]["certain"] == []
     assert out["open_world"]["dispositions"]["exempt"] == {"true": [], "false": ["major_loss"], "settles": True}

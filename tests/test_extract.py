@@ -35,6 +35,7 @@ def facts(text: str) -> dict:
 
 # The labelled set --------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def labelled():
     return load_labelled(NARRATIVES, LEXICON)
@@ -61,12 +62,15 @@ def test_every_label_is_an_ordinary_case_without_a_narrative(labelled):
 
 # Negation, hedges, blocking words ----------------------------------------------------------------
 
+
 def test_a_negated_mention_is_false_with_its_evidence():
     text = "经查，当事人并未隐瞒真实情况，也没有提供虚假材料。事件未造成重大损失。"
     proposal = propose(text, LEXICON)
     deception = proposal.facts["counterparty_deception"]
     assert (deception.value, deception.reason) == (False, "negated")
-    assert text[deception.sentence.start:deception.sentence.end] == "经查，当事人并未隐瞒真实情况，也没有提供虚假材料。"
+    assert (
+        text[deception.sentence.start : deception.sentence.end] == "经查，当事人并未隐瞒真实情况，也没有提供虚假材料。"
+    )
     assert proposal.facts["major_loss"].value is False
 
 
@@ -89,7 +93,7 @@ def test_a_hedged_mention_is_unknown_not_guessed():
     text = "当事人是否故意隐瞒进货情况，尚需进一步核实。"
     mention = propose(text, LEXICON).facts["inspection_target_concealed"]
     assert (mention.value, mention.reason) == ("unknown", "hedged")
-    assert text[mention.sentence.start:mention.sentence.end] == text
+    assert text[mention.sentence.start : mention.sentence.end] == text
 
 
 def test_conflicting_mentions_are_unknown():
@@ -104,6 +108,7 @@ def test_blocking_words_keep_a_mention_from_counting():
 
 # Dates -------------------------------------------------------------------------------------------
 
+
 def test_dates_in_arabic_and_chinese_numerals_and_without_year():
     text = "二〇二四年六月十一日检查，同年7月2日复查，十二月三十一日结案，2月30日不是日期。"
     found = [str(d.value) for d in find_dates(text)]
@@ -111,13 +116,20 @@ def test_dates_in_arabic_and_chinese_numerals_and_without_year():
 
 
 def test_dates_take_the_key_of_the_phrasing_around_them():
-    text = ("2024年3月5日，执法人员王某对某超市开展检查。2024年4月8日，局党组会议研究认定予以容错，"
-            "并于2024年4月11日将认定结论告知本人。要求其于2024年5月31日前完成整改，经申请延长至2024年6月30日。"
-            "2024年6月20日，整改完毕。特此说明。2024年7月1日")
+    text = (
+        "2024年3月5日，执法人员王某对某超市开展检查。2024年4月8日，局党组会议研究认定予以容错，"
+        "并于2024年4月11日将认定结论告知本人。要求其于2024年5月31日前完成整改，经申请延长至2024年6月30日。"
+        "2024年6月20日，整改完毕。特此说明。2024年7月1日"
+    )
     proposal = propose(text, LEXICON)
     assert {k: str(d.value) for k, d in proposal.dates.items()} == {
-        "conduct": "2024-03-05", "decision": "2024-04-08", "notified": "2024-04-11",
-        "correction_deadline": "2024-05-31", "extended_deadline": "2024-06-30", "correction_completed": "2024-06-20"}
+        "conduct": "2024-03-05",
+        "decision": "2024-04-08",
+        "notified": "2024-04-11",
+        "correction_deadline": "2024-05-31",
+        "extended_deadline": "2024-06-30",
+        "correction_completed": "2024-06-20",
+    }
     assert [str(d.value) for d in proposal.unassigned] == ["2024-07-01"]
 
 
@@ -154,10 +166,13 @@ def test_an_extracted_case_is_evaluated_like_any_case(tmp_path):
     assert "处理结论：容错免责" in run.stdout
 
 
-@pytest.mark.parametrize("setup, expected", [
-    (lambda p: p / "missing.txt", "missing.txt: (file): no such file or folder"),
-    (lambda p: (p / "bad.txt").write_bytes(b"\xff\xff\xff") and p / "bad.txt", "neither UTF-8 nor GB18030"),
-])
+@pytest.mark.parametrize(
+    "setup, expected",
+    [
+        (lambda p: p / "missing.txt", "missing.txt: (file): no such file or folder"),
+        (lambda p: (p / "bad.txt").write_bytes(b"\xff\xff\xff") and p / "bad.txt", "neither UTF-8 nor GB18030"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, setup, expected):
     run = rongcuo("extract", setup(tmp_path))
     assert run.returncode == 2 and expected in run.stderr
@@ -167,8 +182,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, setup, expected):
 def test_no_input_and_bad_lexicon_are_one_line_errors(tmp_path):
     assert rongcuo("extract").returncode == 2
     bad = tmp_path / "lex.yaml"
-    bad.write_text(yaml.safe_dump({**yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text()),
-                                   "facts": {"major_los": {"establish": ["x"]}}}, allow_unicode=True))
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                **yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text()),
+                "facts": {"major_los": {"establish": ["x"]}},
+            },
+            allow_unicode=True,
+        )
+    )
     run = rongcuo("extract", SAMPLE, "--lexicon", bad)
     assert run.returncode == 2 and "facts.major_los: unknown fact id — did you mean major_loss?" in run.stderr
 
@@ -182,6 +204,7 @@ def test_evaluate_prints_the_scores_and_writes_the_report(tmp_path):
 
 
 # The lexicon is data -----------------------------------------------------------------------------
+
 
 def test_every_fact_has_at_least_one_pattern():
     assert set(LEXICON.facts) == set(vocab.fact_ids())
@@ -200,12 +223,19 @@ def test_adding_a_phrasing_is_a_data_change(tmp_path):
 
 # Evidence in the case schema ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("span, message", [
-    ({"text": "损失", "start": 1, "end": 3}, "evidence.major_loss: narrative[1:3] is not the quoted text"),
-    ({"text": "损失", "start": "0", "end": 2}, "evidence.major_loss: start '0' and end 2 must be character offsets"),
-    ({"text": "损失", "start": True, "end": 2}, "must be character offsets"),
-    ({"text": "损失", "start": 0}, "must be a mapping with text, start, end"),
-])
+
+@pytest.mark.parametrize(
+    "span, message",
+    [
+        ({"text": "损失", "start": 1, "end": 3}, "evidence.major_loss: narrative[1:3] is not the quoted text"),
+        (
+            {"text": "损失", "start": "0", "end": 2},
+            "evidence.major_loss: start '0' and end 2 must be character offsets",
+        ),
+        ({"text": "损失", "start": True, "end": 2}, "must be character offsets"),
+        ({"text": "损失", "start": 0}, "must be a mapping with text, start, end"),
+    ],
+)
 def test_evidence_offsets_are_checked(span, message):
     with pytest.raises(CaseError) as e:
         parse_case({"id": "A", "narrative": "损失巨大", "evidence": {"major_loss": span}}, "c.yaml")
@@ -214,18 +244,27 @@ def test_evidence_offsets_are_checked(span, message):
 
 # Properties --------------------------------------------------------------------------------------
 
+
 def _pieces() -> list[str]:
     """Text that the lexicon reacts to: its phrasings (gaps filled), cues, hedges, and dates."""
     raw = yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text(encoding="utf-8"))
-    phrases = [p.replace(GAP_MARK, "某") for entry in raw["facts"].values()
-               for key in ("establish", "deny", "block") for p in entry.get(key, [])]
+    phrases = [
+        p.replace(GAP_MARK, "某")
+        for entry in raw["facts"].values()
+        for key in ("establish", "deny", "block")
+        for p in entry.get(key, [])
+    ]
     return phrases + raw["negation"]["cues"] + raw["hedges"] + ["2024年3月5日", "二〇二四年六月十一日", "7月2日"]
 
 
 PIECES = _pieces()
 HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
-narratives = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(list("，。；！？\n、：“”")),
-                                st.text(alphabet=HANZI, max_size=4)), max_size=40).map("".join)
+narratives = st.lists(
+    st.one_of(
+        st.sampled_from(PIECES), st.sampled_from(list("，。；！？\n、：“”")), st.text(alphabet=HANZI, max_size=4)
+    ),
+    max_size=40,
+).map("".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -236,7 +275,7 @@ def test_proposals_use_the_vocabulary_and_quote_exactly(text):
     assert set(proposal.dates) <= set(vocab.date_keys())
     record = case_record("P", proposal, Path("p.txt"), "utf-8", LEXICON)
     for span in [*record["evidence"].values(), *record["extraction"]["dates"].values()]:
-        assert text[span["start"]:span["end"]] == span["text"] and span["text"].strip()
+        assert text[span["start"] : span["end"]] == span["text"] and span["text"].strip()
     case = to_case(record, "p.txt")  # the case schema checks the offsets again
     assert set(case.facts) == set(case.evidence)
 
@@ -245,4 +284,4 @@ def test_a_bundled_narrative_quotes_exactly_after_a_yaml_round_trip(tmp_path):
     shutil.copy(SAMPLE, tmp_path / "x.txt")
     assert rongcuo("extract", tmp_path / "x.txt", "--out", tmp_path).returncode == 0
     case = load_case(tmp_path / "x.yaml")
-    assert all(case.narrative[e.start:e.end] == e.text for e in case.evidence.values())
+    assert all(case.narrative[e.start : e.end] == e.text for e in case.evidence.values())

@@ -31,18 +31,27 @@ def test_compare_reports_each_kind_of_difference(default_rules):
     case = golden.load_golden(ROOT / "cases/golden/g-a11-p1-i6.yaml")
     result = default_rules.evaluate([case.case], as_of=case.as_of)[0]
     wrong = {
-        "disposition": "mitigated", "outcomes": ["mitigated"],
-        "grounds": {"exempt": ["a4"]}, "modality": {"exempt": "shall"},
+        "disposition": "mitigated",
+        "outcomes": ["mitigated"],
+        "grounds": {"exempt": ["a4"]},
+        "modality": {"exempt": "shall"},
         "consequences": {"present": ["no_liability"], "absent": ["not_recorded_as_error"]},
     }
     problems = golden.compare(wrong, result)
     assert [p.split(":")[0].split(" ")[0] for p in problems] == [
-        "disposition", "outcomes", "grounds", "modality", "consequence", "consequence"]
+        "disposition",
+        "outcomes",
+        "grounds",
+        "modality",
+        "consequence",
+        "consequence",
+    ]
 
 
 def test_golden_coverage_of_the_items():
     """Every item of a10.p1, a11.p1 and a12.p1 is cited by some golden case."""
     from rongcuo import measure
+
     cited = set()
     for path in GOLDEN:
         for block in golden.load_golden(path).expect.values():

@@ -52,6 +52,7 @@ def test_citation_in_the_measures_numbering():
 def test_every_label_has_both_languages_and_nothing_else():
     """A comma in an unquoted flow-mapping value splits it into a stray key."""
     from rongcuo import vocabulary
+
     for section, entries in vocabulary.vocabulary().items():
         for name, entry in entries.items():
             assert set(entry) - {"group", "clause"} == {"zh", "en"}, (section, name, entry)

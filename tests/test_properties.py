@@ -39,8 +39,14 @@ MODALITIES = {"shall", "may", "shall_not"}
 CLAUSES = set(measure.clauses())
 
 # ANALYSIS.md §1 (and cases/golden/README.md): the modality each granting clause words.
-CLAUSE_MODALITY = {"a10.p1": "shall", "a4": "shall", "a11.p2": "may", "a11.p1": "shall",
-                   "a12.p1": "may", "a13": "shall_not"}
+CLAUSE_MODALITY = {
+    "a10.p1": "shall",
+    "a4": "shall",
+    "a11.p2": "may",
+    "a11.p1": "shall",
+    "a12.p1": "may",
+    "a13": "shall_not",
+}
 RANK = {"shall_not": 0, "may": 1, "shall": 2}  # only shall/may ever meet in one outcome
 
 # Profiles whose answer to Q3 is "a13 defeats duty_fulfilled" (ANALYSIS.md §4).
@@ -89,11 +95,29 @@ EVIL = [
     "a. :- b.",
     "#script (python) import os; os._exit(3) #end.",
     f'#script (python)\nimport pathlib\npathlib.Path("{MARKER}").touch()\n#end.',
-    '"', '\\"', "\n", "\r\n", "%", "%*", "*%", "#include \"x\".", '#include "/etc/passwd".',
-    "#show. #show fact/2.", "disposition(0,exempt).", "case(0). word(0,0,1073741823).",
-    "grant(0, exempt, a4, a4).", ":- not case(0).", "#const x=1.", "#program base.",
-    "容错免责 第十一条", "😀\u200b\u202e\ufeff", "\x00", "\t\v\f", "'); DROP TABLE cases;--",
-    "x" * 20_000, "a. " * 5_000,
+    '"',
+    '\\"',
+    "\n",
+    "\r\n",
+    "%",
+    "%*",
+    "*%",
+    '#include "x".',
+    '#include "/etc/passwd".',
+    "#show. #show fact/2.",
+    "disposition(0,exempt).",
+    "case(0). word(0,0,1073741823).",
+    "grant(0, exempt, a4, a4).",
+    ":- not case(0).",
+    "#const x=1.",
+    "#program base.",
+    "容错免责 第十一条",
+    "😀\u200b\u202e\ufeff",
+    "\x00",
+    "\t\v\f",
+    "'); DROP TABLE cases;--",
+    "x" * 20_000,
+    "a. " * 5_000,
 ]
 
 dates = st.dates(min_value=START, max_value=END)
@@ -104,10 +128,17 @@ evil_text = st.sampled_from(EVIL) | st.text(max_size=200)
 # The facts that defeat or condition the others (a13, a7–a9): drawn on their own so
 # that they meet the grounds they act on often enough.
 # (The empty entry repeated: most cases have none.)
-DEFEATERS = [[]] * 5 + [["exceeded_statutory_scope"], ["violated_statutory_procedure"],
-                        ["exceeded_statutory_scope", "violated_statutory_procedure"]]
-BREACHES = [[]] * 6 + [["evidence_chain_incomplete"], ["case_review_skipped"],
-                       ["major_decision_without_legal_review"], ["suspected_detention_or_crime"]]
+DEFEATERS = [[]] * 5 + [
+    ["exceeded_statutory_scope"],
+    ["violated_statutory_procedure"],
+    ["exceeded_statutory_scope", "violated_statutory_procedure"],
+]
+BREACHES = [[]] * 6 + [
+    ["evidence_chain_incomplete"],
+    ["case_review_skipped"],
+    ["major_decision_without_legal_review"],
+    ["suspected_detention_or_crime"],
+]
 
 
 @st.composite
@@ -134,12 +165,14 @@ def case_data(draw, text=free_text, true=None) -> dict:
         if f not in true and stated >> n & 1:
             facts[f] = False
     order = sorted(facts)
-    random.Random(draw(st.integers(0, 2 ** 32))).shuffle(order)
+    random.Random(draw(st.integers(0, 2**32))).shuffle(order)
     data = {
         "id": draw(text.filter(lambda s: s.strip())),
         "facts": {f: facts[f] for f in order},
-        "dates": {k: draw(dates).isoformat()
-                  for k in draw(st.lists(st.sampled_from(DATE_KEYS), unique=True, max_size=len(DATE_KEYS)))},
+        "dates": {
+            k: draw(dates).isoformat()
+            for k in draw(st.lists(st.sampled_from(DATE_KEYS), unique=True, max_size=len(DATE_KEYS)))
+        },
     }
     for key in ("title", "field", "error_type", "narrative"):
         if draw(st.booleans()):
@@ -285,8 +318,11 @@ def test_false_and_absent_facts_are_the_same(profile, case, as_of):
 
 @pytest.mark.parametrize("profile", PROFILES)
 @settings(max_examples=40, **SETTINGS)
-@given(cases=st.lists(valid_cases(text=st.sampled_from(["A", "B", "C"]) | free_text), min_size=2, max_size=8),
-       as_of=as_of_dates, effective_date=effective_dates)
+@given(
+    cases=st.lists(valid_cases(text=st.sampled_from(["A", "B", "C"]) | free_text), min_size=2, max_size=8),
+    as_of=as_of_dates,
+    effective_date=effective_dates,
+)
 def test_many_cases_in_one_program_equal_one_by_one(profile, cases, as_of, effective_date):
     together = rules(profile).evaluate(cases, as_of=as_of, effective_date=effective_date)
     alone = [evaluate_one(profile, c, as_of, effective_date) for c in cases]
@@ -325,9 +361,16 @@ def test_free_text_changes_nothing_and_executes_nothing(profile, data, as_of):
 
 def test_hostile_text_alone_in_every_field():
     """Every evil string in every free-text field, deterministically (beside the random draws)."""
-    base = {"id": "plain", "facts": {"enforcement_personnel": True, "inspection_target_concealed": True,
-                                     "not_prohibited_by_law": True, "remedied_actively": True},
-            "dates": {"decision": "2024-03-01"}}
+    base = {
+        "id": "plain",
+        "facts": {
+            "enforcement_personnel": True,
+            "inspection_target_concealed": True,
+            "not_prohibited_by_law": True,
+            "remedied_actively": True,
+        },
+        "dates": {"decision": "2024-03-01"},
+    }
     as_of = dt.date(2024, 6, 30)
     for profile in PROFILES:
         want = {**full(evaluate_one(profile, parse_case(base, "b"), as_of)), "case": None}
@@ -335,8 +378,16 @@ def test_hostile_text_alone_in_every_field():
         variants = []
         for evil in EVIL:
             variants.append({**base, "id": evil} if evil.strip() else {**base})
-            variants.append({**base, "title": evil, "field": evil, "error_type": evil, "narrative": evil,
-                             "subject": {"name": evil, "unit": evil}})
+            variants.append(
+                {
+                    **base,
+                    "title": evil,
+                    "field": evil,
+                    "error_type": evil,
+                    "narrative": evil,
+                    "subject": {"name": evil, "unit": evil},
+                }
+            )
         cases = [parse_case(v, "v") for v in variants]
         for r in rules(profile).evaluate(cases, as_of=as_of):
             assert {**full(r), "case": None} == want
@@ -380,8 +431,9 @@ def test_out_of_scope_whatever_else_holds():
         case = parse_case({"id": "everything", "facts": facts, "dates": dates_}, "c")
         inside = case.model_copy(update={"facts": {**facts, "enforcement_personnel": True}})
         for profile in PROFILES:
-            out, full_in = rules(profile).evaluate([case, inside], as_of=dt.date(2026, 1, 1),
-                                                   effective_date=dt.date(2025, 1, 1))
+            out, full_in = rules(profile).evaluate(
+                [case, inside], as_of=dt.date(2026, 1, 1), effective_date=dt.date(2025, 1, 1)
+            )
             assert [o.outcome for o in out.outcomes] == ["out_of_scope"], (profile, out.outcomes)
             assert out.consequences == () and out.disposition == "out_of_scope"
             assert not out.contradictions and not full_in.contradictions

@@ -34,7 +34,7 @@ def golden(name: str) -> dict:
     return json.loads(json.dumps({k: v for k, v in data.items() if k not in ("expect", "as_of")}, default=str))
 
 
-EXEMPT = golden("g-a11-p1-i6.yaml")        # 容错免责 on a11.p1.i6 and a11.p2
+EXEMPT = golden("g-a11-p1-i6.yaml")  # 容错免责 on a11.p1.i6 and a11.p2
 
 
 def client_for(rulesets: dict[str, RuleSet], **limits) -> TestClient:
@@ -76,16 +76,25 @@ def problem(response, status: int, kind: str) -> dict:
 
 # -- the endpoints --------------------------------------------------------------------------------
 
+
 def test_evaluate_gives_the_cli_json(client, tmp_path):
     path = tmp_path / "case.json"
     path.write_text(json.dumps(EXEMPT, ensure_ascii=False))
-    cli = subprocess.run([sys.executable, "-m", "rongcuo", "evaluate", path, "--format", "json", "--as-of", DAY],
-                         capture_output=True, text=True, cwd=ROOT)
+    cli = subprocess.run(
+        [sys.executable, "-m", "rongcuo", "evaluate", path, "--format", "json", "--as-of", DAY],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     response = client.post(f"/v1/evaluate?as_of={DAY}", json=EXEMPT)
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     assert response.json() == json.loads(cli.stdout)
-    assert response.json()["outcomes"][0] == {"outcome": "exempt", "modality": "may",
-                                              "grounds": ["a11.p1.i6", "a11.p2"], "catch_all": False}
+    assert response.json()["outcomes"][0] == {
+        "outcome": "exempt",
+        "modality": "may",
+        "grounds": ["a11.p1.i6", "a11.p2"],
+        "catch_all": False,
+    }
 
 
 def test_evaluate_a_list_answers_each_golden_case_as_the_engine_does(client, rulesets):
@@ -101,8 +110,10 @@ def test_evaluate_a_list_answers_each_golden_case_as_the_engine_does(client, rul
 
 def test_profiles_answer_differently(client):
     case = golden("g-q3-duty-fulfilled-vs-exclusion.yaml")
-    got = {p: client.post(f"/v1/evaluate?profile={p}", json=case).json()["disposition"]
-           for p in ("default", "literal", "strict")}
+    got = {
+        p: client.post(f"/v1/evaluate?profile={p}", json=case).json()["disposition"]
+        for p in ("default", "literal", "strict")
+    }
     assert got == {"default": "excluded", "literal": "duty_fulfilled", "strict": "excluded"}
 
 
@@ -113,8 +124,16 @@ def test_golden_case_files_are_read_as_the_case_they_hold(client):
 
 
 def test_unknown_facts_give_the_open_world_summary(client):
-    case = {"id": "U", "facts": {"enforcement_personnel": True, "inspection_target_concealed": True,
-                                 "not_prohibited_by_law": True, "remedied_actively": True, "major_loss": "unknown"}}
+    case = {
+        "id": "U",
+        "facts": {
+            "enforcement_personnel": True,
+            "inspection_target_concealed": True,
+            "not_prohibited_by_law": True,
+            "remedied_actively": True,
+            "major_loss": "unknown",
+        },
+    }
     world = client.post("/v1/evaluate", json=case).json()["open_world"]
     assert world["possible"] == ["exempt", "mitigated"] and world["certain"] == []
     assert world["dispositions"]["mitigated"] == {"true": ["major_loss"], "false": [], "settles": True}
@@ -167,23 +186,39 @@ def test_whatif_finds_verified_smallest_changes(client):
 
 
 def test_batch_streams_one_line_per_case_in_order(client):
-    unknown = {"id": "C", "recorded_decision": "mitigated",
-               "facts": {**EXEMPT["facts"], "major_loss": "unknown"}}
-    lines = [json.dumps(EXEMPT), "", json.dumps({"id": "B", "facts": {"major_los": True}}), "{not json",
-             json.dumps(EXEMPT), json.dumps(unknown),
-             json.dumps({"id": "D", "facts": {"performed_per_statutory_duty": True,
-                                              "violated_statutory_procedure": True}}),
-             json.dumps({**EXEMPT, "id": "E", "recorded_decision": "none"}),
-             json.dumps({**EXEMPT, "id": "F", "recorded_decision": "exempt"})]
+    unknown = {"id": "C", "recorded_decision": "mitigated", "facts": {**EXEMPT["facts"], "major_loss": "unknown"}}
+    lines = [
+        json.dumps(EXEMPT),
+        "",
+        json.dumps({"id": "B", "facts": {"major_los": True}}),
+        "{not json",
+        json.dumps(EXEMPT),
+        json.dumps(unknown),
+        json.dumps({"id": "D", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}}),
+        json.dumps({**EXEMPT, "id": "E", "recorded_decision": "none"}),
+        json.dumps({**EXEMPT, "id": "F", "recorded_decision": "exempt"}),
+    ]
     response = client.post(f"/v1/batch?as_of={DAY}", content="\n".join(lines).encode())
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
     out = [json.loads(line) for line in response.text.splitlines()]
     assert [(o["line"], o["status"]) for o in out] == [
-        (1, "evaluated"), (3, "rejected"), (4, "rejected"), (5, "rejected"), (6, "evaluated"), (7, "rejected"),
-        (8, "evaluated"), (9, "evaluated")]
+        (1, "evaluated"),
+        (3, "rejected"),
+        (4, "rejected"),
+        (5, "rejected"),
+        (6, "evaluated"),
+        (7, "rejected"),
+        (8, "evaluated"),
+        (9, "evaluated"),
+    ]
     assert out[0]["disposition"] == "exempt" and out[0]["agreement"] is None and "open_world" not in out[0]
-    assert out[1] == {"case": None, "status": "rejected", "field": "facts.major_los", "line": 3,
-                      "reason": "line 3: facts.major_los: unknown fact id — did you mean major_loss?"}
+    assert out[1] == {
+        "case": None,
+        "status": "rejected",
+        "field": "facts.major_los",
+        "line": 3,
+        "reason": "line 3: facts.major_los: unknown fact id — did you mean major_loss?",
+    }
     assert out[2]["reason"].startswith("line 4: column 2: not well-formed JSON")
     assert out[3]["reason"] == f"line 5: id: {EXEMPT['id']!r} is also the id of line 1 — ids must be unique"
     assert out[4]["open_world"]["possible"] == ["exempt", "mitigated"] and out[4]["agreement"] == "undetermined"
@@ -228,33 +263,59 @@ def test_profiles_and_health(client, rulesets):
 def test_openapi_documents_every_endpoint(client):
     document = client.get("/openapi.json").json()
     paths = set(document["paths"])
-    assert {"/v1/evaluate", "/v1/explain", "/v1/whynot", "/v1/whatif", "/v1/batch", "/v1/clauses",
-            "/v1/vocabulary", "/v1/profiles", "/healthz"} <= paths
+    assert {
+        "/v1/evaluate",
+        "/v1/explain",
+        "/v1/whynot",
+        "/v1/whatif",
+        "/v1/batch",
+        "/v1/clauses",
+        "/v1/vocabulary",
+        "/v1/profiles",
+        "/healthz",
+    } <= paths
     assert "/" not in paths
     schemas = document["components"]["schemas"]
     assert {"Case", "Result", "Problem"} <= set(schemas) and "facts" in schemas["Case"]["properties"]
     body = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["oneOf"][0] == {"$ref": "#/components/schemas/Case"}
-    assert client.get("/docs").status_code == 404   # the docs page would load assets from outside
+    assert client.get("/docs").status_code == 404  # the docs page would load assets from outside
 
 
 # -- errors: the CLI's messages as problem details -------------------------------------------------
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"id": "A", "facts": {"major_los": True}}, "facts.major_los", "unknown fact id — did you mean major_loss?"),
-    ({"id": "A", "facts": {"inspection_target_conceald": True}}, "facts.inspection_target_conceald",
-     "unknown fact id — did you mean inspection_target_concealed?"),
-    ({"id": "A", "dates": {"decision": "2024-13-01"}}, "dates.decision",
-     "'2024-13-01' is not a date — write it as YYYY-MM-DD"),
-    ({"id": "A", "dates": {"decisoin": "2024-01-01"}}, "dates.decisoin", "unknown date key — did you mean decision?"),
-    ({"id": "A", "facts": {"major_loss": "yes"}}, "facts.major_loss", "'yes' is not true, false or unknown"),
-    ({"id": "A", "narative": "x"}, "narative", "not a field of a case — did you mean narrative?"),
-    ({"facts": {}}, "id", "required — add it"),
-    ({"id": " "}, "id", "empty id — give the case a unique id such as NM-2024-017"),
-    ({"id": "A", "recorded_decision": "exmpt"}, "recorded_decision",
-     "'exmpt' is not an outcome — did you mean exempt?"),
-    ("NM-1", "(case)", "a case must be a mapping with at least an `id`"),
-])
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"id": "A", "facts": {"major_los": True}}, "facts.major_los", "unknown fact id — did you mean major_loss?"),
+        (
+            {"id": "A", "facts": {"inspection_target_conceald": True}},
+            "facts.inspection_target_conceald",
+            "unknown fact id — did you mean inspection_target_concealed?",
+        ),
+        (
+            {"id": "A", "dates": {"decision": "2024-13-01"}},
+            "dates.decision",
+            "'2024-13-01' is not a date — write it as YYYY-MM-DD",
+        ),
+        (
+            {"id": "A", "dates": {"decisoin": "2024-01-01"}},
+            "dates.decisoin",
+            "unknown date key — did you mean decision?",
+        ),
+        ({"id": "A", "facts": {"major_loss": "yes"}}, "facts.major_loss", "'yes' is not true, false or unknown"),
+        ({"id": "A", "narative": "x"}, "narative", "not a field of a case — did you mean narrative?"),
+        ({"facts": {}}, "id", "required — add it"),
+        ({"id": " "}, "id", "empty id — give the case a unique id such as NM-2024-017"),
+        (
+            {"id": "A", "recorded_decision": "exmpt"},
+            "recorded_decision",
+            "'exmpt' is not an outcome — did you mean exempt?",
+        ),
+        ("NM-1", "(case)", "a case must be a mapping with at least an `id`"),
+    ],
+)
 def test_invalid_cases_carry_the_cli_message(client, data, field, message):
     for path in ("/v1/evaluate", "/v1/explain", "/v1/whynot?outcome=none", "/v1/whatif?to=none"):
         body = problem(client.post(path, json=data), 422, "invalid-case")
@@ -267,8 +328,9 @@ def test_a_list_names_each_rejected_case(client):
     cases = [EXEMPT, {"id": "B", "facts": {"major_los": True}}, {"id": EXEMPT["id"]}]
     body = problem(client.post("/v1/evaluate", json=cases), 422, "invalid-case")
     assert body["detail"] == "cases[1]: facts.major_los: unknown fact id — did you mean major_loss?"
-    assert [e["detail"] for e in body["errors"]][1] == \
-        f"cases[2]: id: {EXEMPT['id']!r} is also the id of cases[0] — ids must be unique"
+    assert [e["detail"] for e in body["errors"]][
+        1
+    ] == f"cases[2]: id: {EXEMPT['id']!r} is also the id of cases[0] — ids must be unique"
     problem(client.post("/v1/evaluate", json=[]), 422, "invalid-case")
     body = problem(client.post("/v1/explain", json=[EXEMPT]), 422, "invalid-case")
     assert "one case here, not a list" in body["detail"]
@@ -276,38 +338,51 @@ def test_a_list_names_each_rejected_case(client):
 
 def test_contradictions_are_rejected_with_the_cli_message(client):
     case = {"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}}
-    message = ("case: facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other — "
-               "set one of them to false")
+    message = (
+        "case: facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other — "
+        "set one of them to false"
+    )
     for path in ("/v1/evaluate", "/v1/explain", "/v1/whynot?outcome=exempt"):
         assert problem(client.post(path, json=case), 422, "contradiction")["detail"] == message
     body = problem(client.post("/v1/evaluate", json=[EXEMPT, case]), 422, "contradiction")
     assert body["detail"].startswith("cases[1]: facts: ")
 
 
-@pytest.mark.parametrize("body, detail", [
-    (b'{"id": "A",', "line 1 column 12: not well-formed JSON: Expecting property name enclosed in double quotes"),
-    (b"", "line 1 column 1: not well-formed JSON: Expecting value"),
-    (b"\xff\xfe{}", "the body is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "body, detail",
+    [
+        (b'{"id": "A",', "line 1 column 12: not well-formed JSON: Expecting property name enclosed in double quotes"),
+        (b"", "line 1 column 1: not well-formed JSON: Expecting value"),
+        (b"\xff\xfe{}", "the body is not UTF-8 text"),
+    ],
+)
 def test_bodies_that_are_not_json(client, body, detail):
     assert problem(client.post("/v1/evaluate", content=body), 400, "not-well-formed")["detail"] == detail
 
 
-@pytest.mark.parametrize("query, detail", [
-    ("/v1/evaluate?profile=lenient", "profile: 'lenient' is not served — served: default, literal, strict"),
-    ("/v1/evaluate?profile=literl", "profile: 'literl' is not served — did you mean literal?"),
-    ("/v1/evaluate?as_of=tomorrow", "as_of: 'tomorrow' is not a date — write it as YYYY-MM-DD"),
-    ("/v1/explain?outcome=exmpt", "outcome: 'exmpt' is not an outcome — did you mean exempt?"),
-    ("/v1/whynot?outcome=zzz", "outcome: 'zzz' is not an outcome — use one of "
-                                "out_of_scope, duty_fulfilled, exempt, excluded, mitigated, none"),
-    ("/v1/whatif", "whatif: give to=OUTCOME or avoid=OUTCOME"),
-    ("/v1/whatif?to=mitigatd", "to: 'mitigatd' is not an outcome — did you mean mitigated?"),
-    ("/v1/whatif?avoid=exempt&fixed=major_los", "fixed: major_los: unknown fact id — did you mean major_loss?"),
-    ("/v1/whatif?avoid=exempt&max_changes=-1", "query.max_changes: Input should be greater than or equal to 0"),
-    ("/v1/whatif?avoid=exempt&limit=many", "query.limit: Input should be a valid integer, unable to parse string "
-                                           "as an integer"),
-    ("/v1/whynot", "query.outcome: Field required"),
-])
+@pytest.mark.parametrize(
+    "query, detail",
+    [
+        ("/v1/evaluate?profile=lenient", "profile: 'lenient' is not served — served: default, literal, strict"),
+        ("/v1/evaluate?profile=literl", "profile: 'literl' is not served — did you mean literal?"),
+        ("/v1/evaluate?as_of=tomorrow", "as_of: 'tomorrow' is not a date — write it as YYYY-MM-DD"),
+        ("/v1/explain?outcome=exmpt", "outcome: 'exmpt' is not an outcome — did you mean exempt?"),
+        (
+            "/v1/whynot?outcome=zzz",
+            "outcome: 'zzz' is not an outcome — use one of "
+            "out_of_scope, duty_fulfilled, exempt, excluded, mitigated, none",
+        ),
+        ("/v1/whatif", "whatif: give to=OUTCOME or avoid=OUTCOME"),
+        ("/v1/whatif?to=mitigatd", "to: 'mitigatd' is not an outcome — did you mean mitigated?"),
+        ("/v1/whatif?avoid=exempt&fixed=major_los", "fixed: major_los: unknown fact id — did you mean major_loss?"),
+        ("/v1/whatif?avoid=exempt&max_changes=-1", "query.max_changes: Input should be greater than or equal to 0"),
+        (
+            "/v1/whatif?avoid=exempt&limit=many",
+            "query.limit: Input should be a valid integer, unable to parse string as an integer",
+        ),
+        ("/v1/whynot", "query.outcome: Field required"),
+    ],
+)
 def test_bad_parameters(client, query, detail):
     assert problem(client.post(query, json=EXEMPT), 422, "invalid-parameter")["detail"] == detail
 
@@ -320,8 +395,10 @@ def test_unknown_paths_and_methods(client):
 
 def test_an_internal_failure_is_a_problem_without_a_trace(rulesets, monkeypatch):
     with client_for(rulesets) as c:
+
         def boom(*args, **kwargs):
             raise RuntimeError("secret internals /etc/passwd")
+
         monkeypatch.setattr(c.app.state.service, "explain", boom)
         body = problem(c.post("/v1/explain", json=EXEMPT), 500, "internal")
         assert "secret" not in json.dumps(body) and "RuntimeError" not in json.dumps(body)
@@ -335,8 +412,9 @@ def test_a_rule_set_without_an_answer_fails_only_its_own_requests(tmp_path, rule
     with TestClient(create_app(Service(served, "bad/default")), raise_server_exceptions=False) as c:
         bad = {"id": "X", "facts": {"major_loss": True}}
         with ThreadPoolExecutor(6) as pool:
-            answers = list(pool.map(lambda i: c.post("/v1/evaluate", json=bad if i == 3 else {"id": f"G{i}"}),
-                                    range(6)))
+            answers = list(
+                pool.map(lambda i: c.post("/v1/evaluate", json=bad if i == 3 else {"id": f"G{i}"}), range(6))
+            )
     for i, answer in enumerate(answers):
         if i == 3:
             assert "has no answer set" in problem(answer, 500, "rules-failed")["detail"]
@@ -345,6 +423,7 @@ def test_a_rule_set_without_an_answer_fails_only_its_own_requests(tmp_path, rule
 
 
 # -- limits -----------------------------------------------------------------------------------------
+
 
 def test_body_size_cap_by_declared_length(tight):
     body = json.dumps({**EXEMPT, "narrative": "长" * 3000}).encode()
@@ -356,6 +435,7 @@ def test_body_size_cap_without_a_declared_length(tight):
     def chunks():
         for _ in range(10):
             yield b" " * 1000
+
     response = tight.post("/v1/evaluate", content=chunks())
     problem(response, 413, "body-too-large")
 
@@ -378,7 +458,7 @@ def test_cases_per_request_cap(tight):
 HARD = """p(1..14). h(1..13).
 1 { at(P, H) : h(H) } 1 :- p(P).
 :- at(P1, H), at(P2, H), P1 < P2.
-"""   # 14 pigeons, 13 holes: a search clingo does not finish in a test's lifetime
+"""  # 14 pigeons, 13 holes: a search clingo does not finish in a test's lifetime
 
 
 def test_solving_time_limit_interrupts_clingo(tmp_path):
@@ -392,7 +472,7 @@ def test_solving_time_limit_interrupts_clingo(tmp_path):
         assert line["status"] == "error" and "interrupted" in line["reason"]
         page = c.get("/?id=A")
         assert page.status_code == 422 and "interrupted" in page.text
-        assert c.get("/healthz").status_code == 200   # and the service goes on
+        assert c.get("/healthz").status_code == 200  # and the service goes on
 
 
 def test_saturated_service_answers_503(tmp_path):
@@ -408,7 +488,7 @@ def test_saturated_service_answers_503(tmp_path):
         assert c.post("/v1/evaluate", json={"id": "B"}).headers["retry-after"] == "1"
         assert body["detail"].startswith("1 requests are being answered")
         problem(c.post("/v1/batch", content=b'{"id": "B"}'), 503, "busy")
-        assert c.get("/v1/profiles").status_code == 200   # reference data is not gated
+        assert c.get("/v1/profiles").status_code == 200  # reference data is not gated
         first.join()
         assert not service.gate.full
 
@@ -419,7 +499,7 @@ PAYLOADS = [
     'x). #script (python)\nimport os\nos.system("touch /tmp/rongcuo-pwned")\n#end.',
     "case(0). fact(0, out_of_scope). :- case(C).",
     '#include "/etc/passwd".',
-    "\"'\\\"; DROP TABLE cases; --",
+    '"\'\\"; DROP TABLE cases; --',
     "line one\nline two\r\n:- not x.\t\0",
     "<script>window.pwned = 1</script>",
     '<img src=x onerror="window.pwned = 1">',
@@ -449,16 +529,24 @@ def test_free_text_never_reaches_the_solver(client, payload):
         assert client.post("/v1/explain", json=case).json()["disposition"] == "exempt"
         line = json.loads(client.post("/v1/batch", content=json.dumps(case).encode()).text)
         assert line["disposition"] == "exempt" and line["case"] == case["id"]
-    evidence = {**EXEMPT, "narrative": payload,
-                "evidence": {"inspection_target_concealed": {"text": payload, "start": 0, "end": len(payload)}}}
+    evidence = {
+        **EXEMPT,
+        "narrative": payload,
+        "evidence": {"inspection_target_concealed": {"text": payload, "start": 0, "end": len(payload)}},
+    }
     assert client.post("/v1/explain", json=evidence).json()["disposition"] == "exempt"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_checked_strings_are_refused_with_the_payload_quoted(client, payload):
-    cases = [{**EXEMPT, "facts": {payload: True}}, {**EXEMPT, "facts": {"major_loss": payload}},
-             {**EXEMPT, "dates": {payload: "2024-01-01"}}, {**EXEMPT, "dates": {"conduct": payload}},
-             {**EXEMPT, "recorded_decision": payload}, {**EXEMPT, payload: 1}]
+    cases = [
+        {**EXEMPT, "facts": {payload: True}},
+        {**EXEMPT, "facts": {"major_loss": payload}},
+        {**EXEMPT, "dates": {payload: "2024-01-01"}},
+        {**EXEMPT, "dates": {"conduct": payload}},
+        {**EXEMPT, "recorded_decision": payload},
+        {**EXEMPT, payload: 1},
+    ]
     for case in cases:
         body = problem(client.post("/v1/evaluate", json=case), 422, "invalid-case")
         assert body["detail"].startswith("case: ")
@@ -474,6 +562,7 @@ def test_no_payload_ran():
 
 
 # -- the page ---------------------------------------------------------------------------------------
+
 
 def page_query(case: dict, **options) -> dict:
     params = {"id": case["id"], **options}
@@ -493,7 +582,7 @@ def test_the_empty_page_shows_every_group_with_its_clauses(client):
         assert f'name="{fact}" value="unknown"' in html
     assert measure.cite("a11.p1.i6") in html and measure.text("a11.p1.i6") in html
     assert 'id="disposition"' not in html
-    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html   # no outside assets
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # no outside assets
 
 
 def test_the_page_answers_a_case_from_its_address(client):
@@ -519,31 +608,52 @@ def test_what_if_is_one_click_away(client):
 
 
 def test_unknown_facts_on_the_page(client):
-    params = page_query({"id": "U", "facts": {"enforcement_personnel": True, "inspection_target_concealed": True,
-                                              "not_prohibited_by_law": True, "remedied_actively": True,
-                                              "major_loss": "unknown"}})
+    params = page_query(
+        {
+            "id": "U",
+            "facts": {
+                "enforcement_personnel": True,
+                "inspection_target_concealed": True,
+                "not_prohibited_by_law": True,
+                "remedied_actively": True,
+                "major_loss": "unknown",
+            },
+        }
+    )
     html = client.get("/", params=params).text
     assert 'id="open-world"' in html and "可能成立" in html and 'value="unknown" checked' in html
 
 
 def test_pasting_a_case_file_redirects_to_its_address(client):
     text = (GOLDEN / "g-a11-p1-i6.yaml").read_text()
-    response = client.post("/", data={"case_text": text, "lang": "en", "profile": "", "as_of": DAY},
-                           follow_redirects=False)
+    response = client.post(
+        "/", data={"case_text": text, "lang": "en", "profile": "", "as_of": DAY}, follow_redirects=False
+    )
     assert response.status_code == 303
     query = dict(parse_qsl(urlsplit(response.headers["location"]).query))
-    assert query == {"lang": "en", "as_of": DAY, "id": "G-A11-P1-I6", "enforcement_personnel": "true",
-                     "inspection_target_concealed": "true", "not_prohibited_by_law": "true",
-                     "remedied_actively": "true", "conduct": "2024-03-01", "decision": "2024-03-20",
-                     "notified": "2024-03-25"}
+    assert query == {
+        "lang": "en",
+        "as_of": DAY,
+        "id": "G-A11-P1-I6",
+        "enforcement_personnel": "true",
+        "inspection_target_concealed": "true",
+        "not_prohibited_by_law": "true",
+        "remedied_actively": "true",
+        "conduct": "2024-03-01",
+        "decision": "2024-03-20",
+        "notified": "2024-03-25",
+    }
     json_text = json.dumps(EXEMPT)
     assert client.post("/", data={"case_text": json_text}, follow_redirects=False).status_code == 303
 
 
-@pytest.mark.parametrize("text, message", [
-    ("id: A\nfacts: {major_los: true}", "case: facts.major_los: unknown fact id — did you mean major_loss?"),
-    ("id: [unclosed", "pasted case: line 1: not well-formed YAML or JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("id: A\nfacts: {major_los: true}", "case: facts.major_los: unknown fact id — did you mean major_loss?"),
+        ("id: [unclosed", "pasted case: line 1: not well-formed YAML or JSON"),
+    ],
+)
 def test_pasting_a_bad_case_shows_the_message(client, text, message):
     response = client.post("/", data={"case_text": text})
     assert response.status_code in (400, 422) and message in response.text
@@ -553,8 +663,9 @@ def test_pasting_a_bad_case_shows_the_message(client, text, message):
 def test_page_errors_are_shown_not_raised(client):
     html = client.get("/", params={"id": "A", "major_los": "true"}).text
     assert "major_los: not a fact id, date key or option of the page — did you mean major_loss?" in html
-    response = client.get("/", params={"id": "A", "performed_per_statutory_duty": "true",
-                                       "violated_statutory_procedure": "true"})
+    response = client.get(
+        "/", params={"id": "A", "performed_per_statutory_duty": "true", "violated_statutory_procedure": "true"}
+    )
     assert response.status_code == 422 and "contradict each other" in response.text
     maybe = client.get("/", params={"id": "A", "major_loss": "maybe"}).text
     assert "&#39;maybe&#39; is not true, false or unknown" in maybe
@@ -562,7 +673,7 @@ def test_page_errors_are_shown_not_raised(client):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_page_escapes_every_string(client, payload):
-    raw = ["<script>window.pwned", "<img src=x", "onerror=\"window"]
+    raw = ["<script>window.pwned", "<img src=x", 'onerror="window']
     pages = [
         client.get("/", params={"id": payload, "enforcement_personnel": "true"}),
         client.get("/", params={"id": "A", "major_loss": payload}),
@@ -577,5 +688,5 @@ def test_the_page_escapes_every_string(client, payload):
         assert response.status_code in (200, 303, 400, 422)
         html = response.text
         assert not any(r in html for r in raw), html
-    if "{{" in payload:   # shown as written, never evaluated
+    if "{{" in payload:  # shown as written, never evaluated
         assert "{{ 7 * 7 }}" in pages[0].text

@@ -71,7 +71,7 @@ class Case(BaseModel):
     dates: dict[str, dt.date] = {}
     recorded_decision: str | None = None
     narrative: str | None = None
-    open_world: bool = False                 # unlisted facts are unknown, not false
+    open_world: bool = False  # unlisted facts are unknown, not false
     # After `narrative`: their validators check the offsets against it.
     evidence: dict[str, Evidence] = Field(default_factory=dict)  # a factory: pydantic deep-copies a {} default
     extraction: Extraction | None = None

@@ -63,8 +63,10 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
                 by_date.setdefault(g.as_of, []).append(g)
         for as_of, group in by_date.items():
             results = rules.evaluate([g.case for g in group], as_of=as_of)
-            checks += [Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), r)))
-                       for g, r in zip(group, results, strict=True)]
+            checks += [
+                Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), r)))
+                for g, r in zip(group, results, strict=True)
+            ]
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
 
 

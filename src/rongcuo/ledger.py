@@ -13,9 +13,9 @@ from .engine import Citation, RuleSet
 @dataclass(frozen=True)
 class Entry:
     clause: str
-    status: str                      # encoded | partly | not_computable | missing
+    status: str  # encoded | partly | not_computable | missing
     rules: tuple[Citation, ...]
-    reason: str | None               # key into vocabulary.yaml not_computable
+    reason: str | None  # key into vocabulary.yaml not_computable
 
 
 def ledger(rulesets: list[RuleSet]) -> list[Entry]:

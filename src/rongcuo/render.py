@@ -23,12 +23,13 @@ def _messages() -> dict[str, dict[str, str]]:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("rongcuo", "templates"),
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
     )
-    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label,
-                       iso=iso, term=term)
+    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term)
     env.filters["cites"] = cites
     return env
 
@@ -44,8 +45,9 @@ def term(value, lang: str = "zh") -> str:
     if isinstance(value, tuple):
         name, *args = value
         inner = ", ".join(dict.fromkeys(term(a, lang) for a in args if a != "any"))
-        return vocab.label("predicates", name, lang) + (f"（{inner}）" if inner and lang == "zh" else
-                                                        f" ({inner})" if inner else "")
+        return vocab.label("predicates", name, lang) + (
+            f"（{inner}）" if inner and lang == "zh" else f" ({inner})" if inner else ""
+        )
     for kind in ("outcomes", "facts", "consequences", "modalities", "dates", "predicates"):
         if value in vocab.vocabulary()[kind]:
             return vocab.label(kind, value, lang)
@@ -61,5 +63,4 @@ def cites(clause_ids, lang: str = "zh") -> str:
 
 def render(template: str, lang: str = "zh", **context) -> str:
     messages = _messages()
-    return environment().get_template(template).render(
-        lang=lang, t=lambda key: messages[key][lang], **context)
+    return environment().get_template(template).render(lang=lang, t=lambda key: messages[key][lang], **context)

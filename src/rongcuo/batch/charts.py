@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 COLORS = {
-    "out_of_scope": "#9e9e9e", "duty_fulfilled": "#2e7d32", "exempt": "#1565c0", "excluded": "#c62828",
-    "mitigated": "#ef6c00", "none": "#6d4c41", "undetermined": "#8e24aa",
-    "agree": "#2e7d32", "disagree": "#c62828", "no_record": "#9e9e9e",
+    "out_of_scope": "#9e9e9e",
+    "duty_fulfilled": "#2e7d32",
+    "exempt": "#1565c0",
+    "excluded": "#c62828",
+    "mitigated": "#ef6c00",
+    "none": "#6d4c41",
+    "undetermined": "#8e24aa",
+    "agree": "#2e7d32",
+    "disagree": "#c62828",
+    "no_record": "#9e9e9e",
 }
 LABEL_WIDTH = 190
 BAR_SPACE = 360
@@ -18,9 +25,19 @@ def bars(items: list[tuple[str, str, int]]) -> dict:
     """Horizontal bars: (key, label, value) each, the key choosing the colour."""
     top = max((value for _, _, value in items), default=0) or 1
     return {
-        "width": LABEL_WIDTH + BAR_SPACE + 80, "height": ROW * len(items) + 8, "label_width": LABEL_WIDTH,
-        "bars": [{"label": label, "value": value, "y": 4 + ROW * i, "length": round(BAR_SPACE * value / top, 1),
-                  "color": COLORS.get(key, "#546e7a")} for i, (key, label, value) in enumerate(items)],
+        "width": LABEL_WIDTH + BAR_SPACE + 80,
+        "height": ROW * len(items) + 8,
+        "label_width": LABEL_WIDTH,
+        "bars": [
+            {
+                "label": label,
+                "value": value,
+                "y": 4 + ROW * i,
+                "length": round(BAR_SPACE * value / top, 1),
+                "color": COLORS.get(key, "#546e7a"),
+            }
+            for i, (key, label, value) in enumerate(items)
+        ],
     }
 
 
@@ -33,10 +50,25 @@ def matrix(rows: list[str], columns: list[str], counts: dict[tuple[int, int], in
         for j in range(len(columns)):
             n = counts.get((i, j), 0)
             base = (46, 125, 50) if i == j else (198, 40, 40)
-            cells.append({"x": left + j * cell, "y": top + i * cell, "count": n,
-                          "fill": _shade(base, n / peak if n else 0), "dark": n / peak > 0.55})
-    return {"width": left + cell * len(columns) + 10, "height": top + cell * len(rows) + 10, "cell": cell,
-            "left": left, "top": top, "rows": rows, "columns": columns, "cells": cells}
+            cells.append(
+                {
+                    "x": left + j * cell,
+                    "y": top + i * cell,
+                    "count": n,
+                    "fill": _shade(base, n / peak if n else 0),
+                    "dark": n / peak > 0.55,
+                }
+            )
+    return {
+        "width": left + cell * len(columns) + 10,
+        "height": top + cell * len(rows) + 10,
+        "cell": cell,
+        "left": left,
+        "top": top,
+        "rows": rows,
+        "columns": columns,
+        "cells": cells,
+    }
 
 
 def timeline(items: list[tuple[str, dt.date, dt.date, int]]) -> dict:
@@ -50,11 +82,24 @@ def timeline(items: list[tuple[str, dt.date, dt.date, int]]) -> dict:
     def x(day: dt.date) -> float:
         return round(LABEL_WIDTH + BAR_SPACE * (day - start).days / days, 1)
 
-    spans = [{"label": label, "cases": cases, "y": 4 + ROW * i, "x": x(first),
-              "length": max(round(x(last) - x(first), 1), 3)} for i, (label, first, last, cases) in enumerate(items)]
+    spans = [
+        {
+            "label": label,
+            "cases": cases,
+            "y": 4 + ROW * i,
+            "x": x(first),
+            "length": max(round(x(last) - x(first), 1), 3),
+        }
+        for i, (label, first, last, cases) in enumerate(items)
+    ]
     ticks = [{"x": x(dt.date(year, 1, 1)), "year": year} for year in range(start.year, end.year + 1)]
-    return {"width": LABEL_WIDTH + BAR_SPACE + 80, "height": ROW * len(items) + 28, "spans": spans, "ticks": ticks,
-            "axis": ROW * len(items) + 8}
+    return {
+        "width": LABEL_WIDTH + BAR_SPACE + 80,
+        "height": ROW * len(items) + 28,
+        "spans": spans,
+        "ticks": ticks,
+        "axis": ROW * len(items) + 8,
+    }
 
 
 def _shade(rgb: tuple[int, int, int], strength: float) -> str:

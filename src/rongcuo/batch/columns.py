@@ -71,8 +71,9 @@ class Layout(BaseModel):
             elif name in targets():
                 resolved.append(targets()[name])
             else:
-                hint = vocab.did_you_mean(name, [*targets(), *self.columns],
-                                          "map it in a mapping file (--mapping), or list it under `ignore`")
+                hint = vocab.did_you_mean(
+                    name, [*targets(), *self.columns], "map it in a mapping file (--mapping), or list it under `ignore`"
+                )
                 raise CaseError(source, f"column {name!r}", f"not a case field, date key or fact id — {hint}")
         taken = [t for t in resolved if t]
         if "id" not in taken:
@@ -120,13 +121,15 @@ def load_layout(path: Path | None) -> Layout:
     names = vocab.outcome_names()
     for label, outcome in mapping.decisions.items():
         if outcome not in names:
-            raise CaseError(str(path), f"decisions.{label}",
-                            f"{outcome!r} is not an outcome — use one of {', '.join(names)}")
+            raise CaseError(
+                str(path), f"decisions.{label}", f"{outcome!r} is not an outcome — use one of {', '.join(names)}"
+            )
     spellings = dict(Layout().spellings)
     for value, words in ((True, mapping.true), (False, mapping.false), ("unknown", mapping.unknown)):
         spellings.update({word.strip().lower(): value for word in words})
-    return Layout(columns=mapping.columns, ignore=tuple(sorted(mapping.ignore)), spellings=spellings,
-                  decisions=mapping.decisions)
+    return Layout(
+        columns=mapping.columns, ignore=tuple(sorted(mapping.ignore)), spellings=spellings, decisions=mapping.decisions
+    )
 
 
 def _plain(data: Any, source: str) -> dict:

@@ -25,10 +25,10 @@ EXTRA_CELLS = "(extra cells)"  # a row longer than its header: how many cells to
 
 
 class Record(NamedTuple):
-    source: str                 # the file, as given
-    unit: str                   # "line" (JSONL), "row" (CSV) or "" (a case file)
-    at: int                     # line or row number, 1-based; 0 for a case file
-    data: bytes | dict | None   # the JSONL line; the CSV cells by target; None: read the case file
+    source: str  # the file, as given
+    unit: str  # "line" (JSONL), "row" (CSV) or "" (a case file)
+    at: int  # line or row number, 1-based; 0 for a case file
+    data: bytes | dict | None  # the JSONL line; the CSV cells by target; None: read the case file
 
     @property
     def where(self) -> str:

@@ -127,8 +127,9 @@ def _json(record: Record):
 def _cells(record: Record, layout: Layout) -> dict:
     cells = dict(record.data)
     if extra := cells.pop(EXTRA_CELLS, None):
-        raise CaseError(record.where, "(row)", f"{extra} cell(s) more than the header names — "
-                        "quote cells that contain commas")
+        raise CaseError(
+            record.where, "(row)", f"{extra} cell(s) more than the header names — quote cells that contain commas"
+        )
     try:
         "".join(cells.values()).encode("utf-8")
     except UnicodeEncodeError:
@@ -148,18 +149,28 @@ def _evaluated(record: Record, case: Case, result: Result, other: Result | None)
     return Row(case.id, orjson.dumps(line), _tally(case, result, other))
 
 
-def _uncertain(record: Record, case: Case, result: Result, other: Result | None, as_of: dt.date,
-               rules: RuleSet, compare: RuleSet | None) -> Row:
+def _uncertain(
+    record: Record,
+    case: Case,
+    result: Result,
+    other: Result | None,
+    as_of: dt.date,
+    rules: RuleSet,
+    compare: RuleSet | None,
+) -> Row:
     """A case with unknown facts: the closed reading's result, as `evaluate` gives it, and the open world."""
     world = open_world(rules, case, case.unknown_facts(), as_of)
     other_world = open_world(compare, case, case.unknown_facts(), as_of) if compare else None
     line = _line(record, case, (result, world), other and (other, other_world))
     needs = tuple((name, tuple(sorted(a.true)), tuple(sorted(a.false))) for name, a in world.dispositions.items())
     tally = Uncertain(
-        disposition=_settled(world), outcomes=tuple(sorted(world.certain)), recorded=case.recorded_decision,
+        disposition=_settled(world),
+        outcomes=tuple(sorted(world.certain)),
+        recorded=case.recorded_decision,
         agreement=line["agreement"],
         item=(case.id, tuple(case.unknown_facts()), case.recorded_decision, line["agreement"], needs),
-        compared=other_world and (_settled(other_world) or UNDETERMINED), changed=line.get("changed", False),
+        compared=other_world and (_settled(other_world) or UNDETERMINED),
+        changed=line.get("changed", False),
         labels=_labels(case),
     )
     return Row(case.id, orjson.dumps(line), tally)
@@ -220,11 +231,16 @@ def _tally(case: Case, result: Result, other: Result | None) -> Evaluated:
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
         why=_why(case, result) if case.recorded_decision not in (None, result.disposition) else None,
-        late_notice=(case.id, date("decision"), due, date("notified"))
-        if "notification_late" in keys else None,
-        overdue=(case.id, date("correction_deadline"), date("extended_deadline"),
-                 "extension_permissible" in keys, date("correction_completed"))
-        if "correction_overdue" in keys else None,
+        late_notice=(case.id, date("decision"), due, date("notified")) if "notification_late" in keys else None,
+        overdue=(
+            case.id,
+            date("correction_deadline"),
+            date("extended_deadline"),
+            "extension_permissible" in keys,
+            date("correction_completed"),
+        )
+        if "correction_overdue" in keys
+        else None,
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
         labels=_labels(case),
@@ -240,8 +256,7 @@ def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]
     ``recorded`` to a disagreeing case, found by clingo (what-if); ``example`` is what _example wrote."""
     settings, rules, _ = _loaded
     data = json.loads(example)
-    case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]},
-                      "results")
+    case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]}, "results")
     found = whatif(rules, case, to=recorded, max_changes=WHATIF_CHANGES, as_of=settings.as_of, limit=3)
     return [(sorted(a.changes.true), sorted(a.changes.false)) for a in found]
 
@@ -259,8 +274,12 @@ def _labels(case: Case) -> tuple | None:
 
 def _why(case: Case, result: Result) -> str:
     """A disagreement as the rules explain it — the same key for every case the same reasons cover."""
-    return json.dumps([
-        case.recorded_decision, result.disposition,
-        [[o.outcome, o.modality, list(o.grounds), o.catch_all] for o in result.outcomes],
-        [[d.outcome, list(d.grounds), d.blocked_by] for d in result.defeated],
-    ], ensure_ascii=False)
+    return json.dumps(
+        [
+            case.recorded_decision,
+            result.disposition,
+            [[o.outcome, o.modality, list(o.grounds), o.catch_all] for o in result.outcomes],
+            [[d.outcome, list(d.grounds), d.blocked_by] for d in result.defeated],
+        ],
+        ensure_ascii=False,
+    )

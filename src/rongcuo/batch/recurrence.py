@@ -31,8 +31,13 @@ class Occurrences(Counter):
             self.update([(kind, row[column], row[3]) for row in rows if row[column]])
 
 
-def alerts(occurrences: Occurrences, labels: Callable[[], Iterator[list[list]]], rule_sets: Iterable[RuleSet],
-           threshold: int, window: int) -> list[list[Alert]]:
+def alerts(
+    occurrences: Occurrences,
+    labels: Callable[[], Iterator[list[list]]],
+    rule_sets: Iterable[RuleSet],
+    threshold: int,
+    window: int,
+) -> list[list[Alert]]:
     """The warnings under each rule set (loaded with corpus=True), each with its first cases in input order.
 
     ``labels`` streams the chunks' lists of [case, field, error_type, conduct] rows

@@ -31,23 +31,31 @@ if TYPE_CHECKING:
     from .inputs import Reader
     from .run import Batch
 
+
 @dataclass(frozen=True)
 class Disagreement:
     """Cases whose recorded decision the rules do not give, for the same reasons."""
 
     recorded: str
     disposition: str
-    outcomes: list[dict]     # outcome, modality, grounds, catch_all — the disposition's first
-    defeated: list[dict]     # outcome, grounds, blocked_by
-    recorded_is: str         # holds (but the disposition precedes it) | blocked | not_given
-    clauses: list[str]       # every clause cited, for quoting
+    outcomes: list[dict]  # outcome, modality, grounds, catch_all — the disposition's first
+    defeated: list[dict]  # outcome, grounds, blocked_by
+    recorded_is: str  # holds (but the disposition precedes it) | blocked | not_given
+    clauses: list[str]  # every clause cited, for quoting
     cases: Listing
     changes: list[tuple[list[str], list[str]]] | None  # the smallest fact changes (true, false) that give the
     #                                                    recorded decision for the group's first case; None: not asked
 
 
-def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, compare: RuleSet | None,
-                  occurrences: Occurrences, pool: Pool) -> Summary:
+def write_outputs(
+    work: WorkDir,
+    batch: Batch,
+    reader: Reader,
+    rules: RuleSet,
+    compare: RuleSet | None,
+    occurrences: Occurrences,
+    pool: Pool,
+) -> Summary:
     """Render the report from the work folder and move every output into place. The what-ifs of the
     disagreements run in the workers (``pool``) while this process finds the a18 warnings."""
     summary = Summary()
@@ -62,13 +70,24 @@ def write_outputs(work: WorkDir, batch: Batch, reader: Reader, rules: RuleSet, c
     for (i, _), found_changes in zip(asked, changes.get(), strict=True):
         disagreements[i] = replace(disagreements[i], changes=found_changes)
     context = _context(summary, found, disagreements, batch, reader, rules, compare)
-    work.finish({name: render(f"batch_report.{kind}.j2", batch.lang, **context)
-                 for name, kind in (("report.md", "md"), ("report.html", "html"))})
+    work.finish(
+        {
+            name: render(f"batch_report.{kind}.j2", batch.lang, **context)
+            for name, kind in (("report.md", "md"), ("report.html", "html"))
+        }
+    )
     return summary
 
 
-def _context(summary: Summary, found: list[list[Alert]], disagreements: list[Disagreement], batch: Batch,
-             reader: Reader, rules: RuleSet, compare: RuleSet | None) -> dict:
+def _context(
+    summary: Summary,
+    found: list[list[Alert]],
+    disagreements: list[Disagreement],
+    batch: Batch,
+    reader: Reader,
+    rules: RuleSet,
+    compare: RuleSet | None,
+) -> dict:
     settings = batch.settings
     names = vocab.outcome_names()
     shown = [*names, UNDETERMINED] if summary.dispositions[UNDETERMINED] or summary.compared[UNDETERMINED] else names
@@ -78,10 +97,15 @@ def _context(summary: Summary, found: list[list[Alert]], disagreements: list[Dis
         "say": lambda key: _messages()[key][lang],
         "name": lambda outcome: _name(outcome, lang),
         "meta": {
-            "as_of": settings.as_of.isoformat(), "rules": rules.digest, "profile": rules.profile,
+            "as_of": settings.as_of.isoformat(),
+            "rules": rules.digest,
+            "profile": rules.profile,
             "compare": compare and {"rules": compare.digest, "profile": compare.profile},
-            "inputs": [str(p) for p in batch.inputs], "files": len(reader.files), "blank": reader.blank,
-            "threshold": batch.threshold, "window": batch.window,
+            "inputs": [str(p) for p in batch.inputs],
+            "files": len(reader.files),
+            "blank": reader.blank,
+            "threshold": batch.threshold,
+            "window": batch.window,
         },
         "summary": summary,
         "dispositions": [(n, summary.dispositions[n]) for n in shown],
@@ -93,8 +117,10 @@ def _context(summary: Summary, found: list[list[Alert]], disagreements: list[Dis
         "alerts": found[0],
         "alert_changes": _alert_changes(*found) if compare else None,
         "compared": [(n, summary.dispositions[n], summary.compared[n]) for n in shown] if compare else None,
-        "changes": sorted(((a, b, listing) for (a, b), listing in summary.changes.items()),
-                          key=lambda c: (-c[2].count, _order(c[0]), _order(c[1]))),
+        "changes": sorted(
+            ((a, b, listing) for (a, b), listing in summary.changes.items()),
+            key=lambda c: (-c[2].count, _order(c[0]), _order(c[1])),
+        ),
         "changed": sum(listing.count for listing in summary.changes.values()),
         "rejected_fields": sorted(summary.rejected_fields.items(), key=lambda f: (-f[1], f[0])),
         "quote": measure.text,
@@ -126,16 +152,19 @@ def _order(outcome: str) -> int:
 def _agreement(summary: Summary) -> dict:
     with_record = sum(summary.confusion.values()) + summary.uncertain_recorded
     agreed = summary.agreed
-    return {"recorded": with_record, "agreed": agreed,
-            "disagreed": with_record - agreed - summary.undetermined_agreement,
-            "undetermined": summary.undetermined_agreement, "unrecorded": summary.evaluated - with_record,
-            "rate": f"{agreed / with_record:.1%}" if with_record else "—"}
+    return {
+        "recorded": with_record,
+        "agreed": agreed,
+        "disagreed": with_record - agreed - summary.undetermined_agreement,
+        "undetermined": summary.undetermined_agreement,
+        "unrecorded": summary.evaluated - with_record,
+        "rate": f"{agreed / with_record:.1%}" if with_record else "—",
+    }
 
 
 def _confusion(summary: Summary, names: list[str]) -> dict:
     rows = [r for r in names if any(summary.confusion[(r, c)] for c in names)]
-    return {"rows": rows, "columns": names,
-            "counts": {(r, c): summary.confusion[(r, c)] for r in rows for c in names}}
+    return {"rows": rows, "columns": names, "counts": {(r, c): summary.confusion[(r, c)] for r in rows for c in names}}
 
 
 def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
@@ -147,28 +176,57 @@ def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
         defeated = [dict(zip(("outcome", "grounds", "blocked_by"), d, strict=True)) for d in defeated]
         outcomes.sort(key=lambda o: o["outcome"] != disposition)
         held = {o["outcome"] for o in outcomes}
-        recorded_is = "holds" if recorded in held else \
-            "blocked" if any(d["outcome"] == recorded for d in defeated) else "not_given"
-        cited = [c for o in outcomes for c in o["grounds"]] + \
-                [c for d in defeated for c in (*d["grounds"], d["blocked_by"])]
-        groups.append((key, Disagreement(recorded, disposition, outcomes, defeated, recorded_is,
-                                         sorted(set(cited), key=measure.order), cases, None)))
-    groups.sort(key=lambda kg: (-kg[1].cases.count, _order(kg[1].recorded), _order(kg[1].disposition),
-                                kg[1].cases.items))
+        recorded_is = (
+            "holds"
+            if recorded in held
+            else "blocked"
+            if any(d["outcome"] == recorded for d in defeated)
+            else "not_given"
+        )
+        cited = [c for o in outcomes for c in o["grounds"]] + [
+            c for d in defeated for c in (*d["grounds"], d["blocked_by"])
+        ]
+        groups.append(
+            (
+                key,
+                Disagreement(
+                    recorded,
+                    disposition,
+                    outcomes,
+                    defeated,
+                    recorded_is,
+                    sorted(set(cited), key=measure.order),
+                    cases,
+                    None,
+                ),
+            )
+        )
+    groups.sort(
+        key=lambda kg: (-kg[1].cases.count, _order(kg[1].recorded), _order(kg[1].disposition), kg[1].cases.items)
+    )
     return groups
 
 
-WHATIF_GROUPS = 50   # what-if for the largest groups only: each is an optimisation
+WHATIF_GROUPS = 50  # what-if for the largest groups only: each is an optimisation
 
 
 def _alert_changes(mine: list[Alert], theirs: list[Alert]) -> dict:
     ours, others = {a.recurrence for a in mine}, {a.recurrence for a in theirs}
-    return {"gone": [a for a in mine if a.recurrence not in others],
-            "new": [a for a in theirs if a.recurrence not in ours]}
+    return {
+        "gone": [a for a in mine if a.recurrence not in others],
+        "new": [a for a in theirs if a.recurrence not in ours],
+    }
 
 
-def _charts(summary: Summary, shown: list[str], names: list[str], agreement: dict, confusion: dict,
-            found: list[Alert], lang: str) -> dict:
+def _charts(
+    summary: Summary,
+    shown: list[str],
+    names: list[str],
+    agreement: dict,
+    confusion: dict,
+    found: list[Alert],
+    lang: str,
+) -> dict:
     words = {key: text[lang] for key, text in _messages().items()}
 
     def name(n: str) -> str:
@@ -178,13 +236,28 @@ def _charts(summary: Summary, shown: list[str], names: list[str], agreement: dic
     return {
         "dispositions": charts.bars([(n, name(n), summary.dispositions[n]) for n in shown]),
         "outcomes": charts.bars([(n, name(n), summary.outcomes[n]) for n in names]),
-        "agreement": charts.bars([("agree", words["agree"], agreement["agreed"]),
-                                  ("disagree", words["disagree"], agreement["disagreed"]),
-                                  (UNDETERMINED, words["agreement_undetermined"], agreement["undetermined"]),
-                                  ("no_record", words["no_record"], agreement["unrecorded"])]),
-        "confusion": charts.matrix([name(r) for r in rows], [name(c) for c in columns],
-                                   {(i, j): confusion["counts"][(r, c)]
-                                    for i, r in enumerate(rows) for j, c in enumerate(columns)}),
-        "alerts": charts.timeline([(f"{words['kind_' + a.recurrence.kind]} {a.recurrence.key}", a.recurrence.first,
-                                    a.recurrence.last, a.recurrence.cases) for a in found]),
+        "agreement": charts.bars(
+            [
+                ("agree", words["agree"], agreement["agreed"]),
+                ("disagree", words["disagree"], agreement["disagreed"]),
+                (UNDETERMINED, words["agreement_undetermined"], agreement["undetermined"]),
+                ("no_record", words["no_record"], agreement["unrecorded"]),
+            ]
+        ),
+        "confusion": charts.matrix(
+            [name(r) for r in rows],
+            [name(c) for c in columns],
+            {(i, j): confusion["counts"][(r, c)] for i, r in enumerate(rows) for j, c in enumerate(columns)},
+        ),
+        "alerts": charts.timeline(
+            [
+                (
+                    f"{words['kind_' + a.recurrence.kind]} {a.recurrence.key}",
+                    a.recurrence.first,
+                    a.recurrence.last,
+                    a.recurrence.cases,
+                )
+                for a in found
+            ]
+        ),
     }

@@ -13,25 +13,25 @@ class Evaluated(NamedTuple):
     disposition: str
     outcomes: tuple[str, ...]
     recorded: str | None
-    why: str | None               # a disagreement: recorded, disposition, outcomes, defeated (a JSON key)
-    late_notice: tuple | None     # (case, decision, due, notified or None)
-    overdue: tuple | None         # (case, deadline, extended deadline, extension permissible, completed)
-    untransferred: bool           # a9: suspected detention or crime, not transferred
-    compared: str | None          # the disposition under the comparison rules
-    labels: tuple | None          # (field, error_type, conduct) for a18
-    example: str | None = None    # a disagreement: the case's true facts and dates (JSON), for what-if
+    why: str | None  # a disagreement: recorded, disposition, outcomes, defeated (a JSON key)
+    late_notice: tuple | None  # (case, decision, due, notified or None)
+    overdue: tuple | None  # (case, deadline, extended deadline, extension permissible, completed)
+    untransferred: bool  # a9: suspected detention or crime, not transferred
+    compared: str | None  # the disposition under the comparison rules
+    labels: tuple | None  # (field, error_type, conduct) for a18
+    example: str | None = None  # a disagreement: the case's true facts and dates (JSON), for what-if
 
 
 class Uncertain(NamedTuple):
     """What the report needs of a case with unknown facts: what the engine's open world says."""
 
-    disposition: str | None       # the disposition every reading of the unknowns gives, if there is one
-    outcomes: tuple[str, ...]     # the outcomes certain in every reading
+    disposition: str | None  # the disposition every reading of the unknowns gives, if there is one
+    outcomes: tuple[str, ...]  # the outcomes certain in every reading
     recorded: str | None
     agreement: str | None
-    item: tuple                   # (case, unknown facts, recorded, agreement, ((disposition, true, false), …))
-    compared: str | None          # under the comparison rules: the settled disposition, or "undetermined"
-    changed: bool                 # whether the comparison rules give other possible dispositions
+    item: tuple  # (case, unknown facts, recorded, agreement, ((disposition, true, false), …))
+    compared: str | None  # under the comparison rules: the settled disposition, or "undetermined"
+    changed: bool  # whether the comparison rules give other possible dispositions
     labels: tuple | None
 
 
@@ -41,6 +41,6 @@ class Rejected(NamedTuple):
 
 
 class Row(NamedTuple):
-    case: str | None              # the id, when the record got far enough to have one that counts
-    line: bytes                   # its results.jsonl line (UTF-8 JSON, orjson's: results lines are many)
+    case: str | None  # the id, when the record got far enough to have one that counts
+    line: bytes  # its results.jsonl line (UTF-8 JSON, orjson's: results lines are many)
     tally: Evaluated | Uncertain | Rejected

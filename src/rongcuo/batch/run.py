@@ -53,10 +53,13 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     reader = Reader(batch.inputs, batch.settings.layout)
     rules, compare = batch.settings.load()  # in this process too: a bad rule set stops the run before it starts
     manifest = {
-        "inputs": [str(p) for p in batch.inputs], "files": reader.fingerprint(),
-        "rules": rules.digest, "profile": rules.profile,
+        "inputs": [str(p) for p in batch.inputs],
+        "files": reader.fingerprint(),
+        "rules": rules.digest,
+        "profile": rules.profile,
         "compare": compare and [compare.digest, compare.profile],
-        "as_of": batch.settings.as_of.isoformat(), "layout": batch.settings.layout.model_dump_json(),
+        "as_of": batch.settings.as_of.isoformat(),
+        "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
     }
     pool = _pool(batch)
@@ -78,8 +81,15 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     return summary, reader
 
 
-def _evaluate(reader: Reader, batch: Batch, work: WorkDir, pool: Pool, done: int,
-              advance: Callable[[int, int], None], occurrences: Occurrences) -> None:
+def _evaluate(
+    reader: Reader,
+    batch: Batch,
+    work: WorkDir,
+    pool: Pool,
+    done: int,
+    advance: Callable[[int, int], None],
+    occurrences: Occurrences,
+) -> None:
     depth = 2 * batch.workers  # chunks in flight: enough to keep every worker busy, few enough to bound memory
     pending: deque[tuple[int, Chunk, AsyncResult]] = deque()
     for number, chunk in enumerate(reader.chunks(batch.chunk_size)):
@@ -93,13 +103,20 @@ def _evaluate(reader: Reader, batch: Batch, work: WorkDir, pool: Pool, done: int
         _settle(work, *pending.popleft(), advance, occurrences)
 
 
-def _settle(work: WorkDir, number: int, chunk: Chunk, evaluated: AsyncResult,
-            advance: Callable[[int, int], None], occurrences: Occurrences) -> None:
+def _settle(
+    work: WorkDir,
+    number: int,
+    chunk: Chunk,
+    evaluated: AsyncResult,
+    advance: Callable[[int, int], None],
+    occurrences: Occurrences,
+) -> None:
     settled = evaluated.get()
     duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
     if duplicates:
-        settled = _without_duplicates(settled, chunk.records(),
-                                      {settled.claims[k][0]: first for k, first in duplicates.items()})
+        settled = _without_duplicates(
+            settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}
+        )
     work.append(number, settled.text, settled.labels, settled.summary)
     occurrences.add(settled.labels)
     advance(chunk.count, chunk.size)
@@ -121,8 +138,12 @@ def _pool(batch: Batch) -> Pool:
     input. Workers fork from a fresh server process, not from this one with its threads and open files."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["rongcuo.batch.records"])
-    return context.Pool(batch.workers, initializer=_start_worker, initargs=(batch.settings,),
-                        maxtasksperchild=max(1, RECYCLE // batch.chunk_size))
+    return context.Pool(
+        batch.workers,
+        initializer=_start_worker,
+        initargs=(batch.settings,),
+        maxtasksperchild=max(1, RECYCLE // batch.chunk_size),
+    )
 
 
 def _start_worker(settings: Settings) -> None:

@@ -29,7 +29,7 @@ class Listing:
 
     def merge(self, other: Listing) -> None:
         self.count += other.count
-        self.items.extend(other.items[:CAP - len(self.items)])
+        self.items.extend(other.items[: CAP - len(self.items)])
 
     @property
     def more(self) -> int:
@@ -47,18 +47,18 @@ class Summary:
     evaluated: int = 0
     dispositions: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
-    confusion: Counter = field(default_factory=Counter)        # (recorded, disposition) → cases
-    disagreements: dict[str, Listing] = field(default_factory=dict)   # reasons (records.Evaluated.why) → cases
-    examples: dict[str, str] = field(default_factory=dict)            # reasons → the first such case's facts
+    confusion: Counter = field(default_factory=Counter)  # (recorded, disposition) → cases
+    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (records.Evaluated.why) → cases
+    examples: dict[str, str] = field(default_factory=dict)  # reasons → the first such case's facts
     late_notices: Listing = field(default_factory=Listing)
     overdue: Listing = field(default_factory=Listing)
     untransferred: Listing = field(default_factory=Listing)
-    compared: Counter = field(default_factory=Counter)         # dispositions under the comparison rules
+    compared: Counter = field(default_factory=Counter)  # dispositions under the comparison rules
     changes: dict[tuple[str, str], Listing] = field(default_factory=dict)  # (disposition, compared) → cases
-    uncertain: Listing = field(default_factory=Listing)        # cases with unknown facts (records.Uncertain.item)
-    uncertain_recorded: int = 0     # … with a recorded decision and no disposition settled
+    uncertain: Listing = field(default_factory=Listing)  # cases with unknown facts (records.Uncertain.item)
+    uncertain_recorded: int = 0  # … with a recorded decision and no disposition settled
     undetermined_agreement: int = 0  # … whose recorded decision is one the unknown facts could give
-    rejections: Listing = field(default_factory=Listing)       # the rejected records' messages
+    rejections: Listing = field(default_factory=Listing)  # the rejected records' messages
     rejected_fields: Counter = field(default_factory=Counter)
 
     @property
@@ -122,13 +122,21 @@ class Summary:
         self.evaluated += other.evaluated
         self.uncertain_recorded += other.uncertain_recorded
         self.undetermined_agreement += other.undetermined_agreement
-        for mine, theirs in ((self.dispositions, other.dispositions), (self.outcomes, other.outcomes),
-                             (self.confusion, other.confusion), (self.compared, other.compared),
-                             (self.rejected_fields, other.rejected_fields)):
+        for mine, theirs in (
+            (self.dispositions, other.dispositions),
+            (self.outcomes, other.outcomes),
+            (self.confusion, other.confusion),
+            (self.compared, other.compared),
+            (self.rejected_fields, other.rejected_fields),
+        ):
             mine.update(theirs)
-        for mine, theirs in ((self.late_notices, other.late_notices), (self.overdue, other.overdue),
-                             (self.untransferred, other.untransferred), (self.uncertain, other.uncertain),
-                             (self.rejections, other.rejections)):
+        for mine, theirs in (
+            (self.late_notices, other.late_notices),
+            (self.overdue, other.overdue),
+            (self.untransferred, other.untransferred),
+            (self.uncertain, other.uncertain),
+            (self.rejections, other.rejections),
+        ):
             mine.merge(theirs)
         for key, example in other.examples.items():
             self.examples.setdefault(key, example)
@@ -138,35 +146,45 @@ class Summary:
 
     def to_json(self) -> dict:
         return {
-            "records": self.records, "evaluated": self.evaluated,
-            "dispositions": dict(self.dispositions), "outcomes": dict(self.outcomes),
+            "records": self.records,
+            "evaluated": self.evaluated,
+            "dispositions": dict(self.dispositions),
+            "outcomes": dict(self.outcomes),
             "confusion": [[*key, n] for key, n in self.confusion.items()],
             "disagreements": [[key, _listing(v)] for key, v in self.disagreements.items()],
             "examples": self.examples,
-            "late_notices": _listing(self.late_notices), "overdue": _listing(self.overdue),
+            "late_notices": _listing(self.late_notices),
+            "overdue": _listing(self.overdue),
             "untransferred": _listing(self.untransferred),
             "compared": dict(self.compared),
             "changes": [[*key, _listing(v)] for key, v in self.changes.items()],
-            "uncertain": _listing(self.uncertain), "uncertain_recorded": self.uncertain_recorded,
+            "uncertain": _listing(self.uncertain),
+            "uncertain_recorded": self.uncertain_recorded,
             "undetermined_agreement": self.undetermined_agreement,
-            "rejections": _listing(self.rejections), "rejected_fields": dict(self.rejected_fields),
+            "rejections": _listing(self.rejections),
+            "rejected_fields": dict(self.rejected_fields),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Summary:
         return cls(
-            records=data["records"], evaluated=data["evaluated"],
-            dispositions=Counter(data["dispositions"]), outcomes=Counter(data["outcomes"]),
+            records=data["records"],
+            evaluated=data["evaluated"],
+            dispositions=Counter(data["dispositions"]),
+            outcomes=Counter(data["outcomes"]),
             confusion=Counter({(r, d): n for r, d, n in data["confusion"]}),
             disagreements={key: Listing(**v) for key, v in data["disagreements"]},
             examples=data["examples"],
-            late_notices=Listing(**data["late_notices"]), overdue=Listing(**data["overdue"]),
+            late_notices=Listing(**data["late_notices"]),
+            overdue=Listing(**data["overdue"]),
             untransferred=Listing(**data["untransferred"]),
             compared=Counter(data["compared"]),
             changes={(a, b): Listing(**v) for a, b, v in data["changes"]},
-            uncertain=Listing(**data["uncertain"]), uncertain_recorded=data["uncertain_recorded"],
+            uncertain=Listing(**data["uncertain"]),
+            uncertain_recorded=data["uncertain_recorded"],
             undetermined_agreement=data["undetermined_agreement"],
-            rejections=Listing(**data["rejections"]), rejected_fields=Counter(data["rejected_fields"]),
+            rejections=Listing(**data["rejections"]),
+            rejected_fields=Counter(data["rejected_fields"]),
         )
 
 
@@ -177,11 +195,11 @@ def _listing(listing: Listing) -> dict:
 class Settled(NamedTuple):
     """A chunk ready to be written: its results lines, the ids its rows claim, its summary and a18 labels."""
 
-    text: bytes             # the results lines, UTF-8, each ending in a newline: written as they are
+    text: bytes  # the results lines, UTF-8, each ending in a newline: written as they are
     claims: list[tuple[int, str, str]]  # (row, id, record) of each row that claims an id (evaluated rows)
     summary: Summary
-    labels: list[list]      # [case, field, error_type, conduct] of the cases with a label and a conduct date
-    tallies: bytes          # (case, tally) per row, pickled: unpacked only to turn a duplicate into a rejection
+    labels: list[list]  # [case, field, error_type, conduct] of the cases with a label and a conduct date
+    tallies: bytes  # (case, tally) per row, pickled: unpacked only to turn a duplicate into a rejection
 
     def rows(self) -> list[Row]:
         lines = self.text.split(b"\n")[:-1]  # JSON lines hold no raw newline

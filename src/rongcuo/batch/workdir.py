@@ -68,16 +68,20 @@ class WorkDir:
         before = json.loads(self.manifest.read_text(encoding="utf-8"))
         changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
         if changed:
-            raise ResumeError(f"the unfinished run in {self.out} differs in {', '.join(changed)} — "
-                              "run without --resume to start over")
+            raise ResumeError(
+                f"the unfinished run in {self.out} differs in {', '.join(changed)} — run without --resume to start over"
+            )
         done, ends, journal_end = 0, (0, 0), 0
         with self.journal.open("rb") as f:
             for line in f:
                 if not line.endswith(b"\n"):
                     break  # the chunk being written when the run stopped
                 entry = json.loads(line)
-                done, ends, journal_end = entry["chunk"] + 1, (entry["results"], entry["labels"]), \
-                    journal_end + len(line)
+                done, ends, journal_end = (
+                    entry["chunk"] + 1,
+                    (entry["results"], entry["labels"]),
+                    journal_end + len(line),
+                )
         self._restore_results(ends[0])
         ends = (*ends, journal_end)
         for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
@@ -97,8 +101,7 @@ class WorkDir:
         label_file.write(json.dumps(labels, ensure_ascii=False).encode("utf-8") + b"\n")
         results.flush()
         label_file.flush()
-        entry = {"chunk": chunk, "results": results.tell(), "labels": label_file.tell(),
-                 "summary": summary.to_json()}
+        entry = {"chunk": chunk, "results": results.tell(), "labels": label_file.tell(), "summary": summary.to_json()}
         journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
         journal.flush()
 
@@ -151,8 +154,9 @@ class Ids:
                 first[case] = place
         self.db.execute("BEGIN")
         before = self.db.total_changes
-        self.db.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
-                            ((case, place, chunk) for case, place in first.items()))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", ((case, place, chunk) for case, place in first.items())
+        )
         if self.db.total_changes - before < len(first):  # some were taken by earlier chunks: which, and where
             taken = dict(self._taken_before(chunk, list(first)))
             duplicates.update({i: taken[case] for i, (case, _) in enumerate(claims) if case in taken})
@@ -161,9 +165,10 @@ class Ids:
 
     def _taken_before(self, chunk: int, ids: list[str]) -> Iterator[tuple[str, str]]:
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
+            part = ids[start : start + 500]
             yield from self.db.execute(
-                f"SELECT id, place FROM ids WHERE chunk < ? AND id IN ({','.join('?' * len(part))})", [chunk, *part])
+                f"SELECT id, place FROM ids WHERE chunk < ? AND id IN ({','.join('?' * len(part))})", [chunk, *part]
+            )
 
     def close(self) -> None:
         self.db.close()

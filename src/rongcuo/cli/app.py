@@ -12,8 +12,12 @@ import typer
 from ..cases import Case, CaseError, case_files, load_case
 from ..engine import Result, RuleError, RuleSet
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.",
+)
 
 CHUNK = 10_000  # cases per grounding
 
@@ -36,8 +40,12 @@ RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base d
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
-EffectiveDateOpt = Annotated[Optional[str], typer.Option(
-    "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged.")]
+EffectiveDateOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged."
+    ),
+]
 
 
 def fail(message: str) -> None:
@@ -81,12 +89,17 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     return cases, errors
 
 
-def evaluate_all(rules: RuleSet, cases: list[tuple[str, Case]], as_of: dt.date | None,
-                 errors: list[str], effective_date: dt.date | None = None) -> list[tuple[Case, Result]]:
+def evaluate_all(
+    rules: RuleSet,
+    cases: list[tuple[str, Case]],
+    as_of: dt.date | None,
+    errors: list[str],
+    effective_date: dt.date | None = None,
+) -> list[tuple[Case, Result]]:
     """Evaluate in chunks; contradictory cases join the errors."""
     out = []
     for start in range(0, len(cases), CHUNK):
-        chunk = cases[start:start + CHUNK]
+        chunk = cases[start : start + CHUNK]
         results = rules.evaluate([c for _, c in chunk], as_of=as_of, effective_date=effective_date)
         for (source, case), result in zip(chunk, results, strict=True):
             if result.contradictions:

@@ -40,24 +40,37 @@ def batch(
     inputs: Annotated[list[Path], typer.Argument(help="Folders of case files (YAML/JSON), JSONL files, CSV files.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for results.jsonl, report.md and report.html.")],
     profile: ProfileOpt = "default",
-    compare_profile: Annotated[Optional[str], typer.Option(
-        "--compare-profile", help="Also evaluate under this profile and report what changes.")] = None,
-    compare_rules: Annotated[Optional[Path], typer.Option(
-        "--compare-rules", help="Also evaluate under this rule base (a proposed one) and report what changes.")] = None,
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", min=1, help="Worker processes; default: one per CPU.")] = None,
+    compare_profile: Annotated[
+        Optional[str],
+        typer.Option("--compare-profile", help="Also evaluate under this profile and report what changes."),
+    ] = None,
+    compare_rules: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--compare-rules", help="Also evaluate under this rule base (a proposed one) and report what changes."
+        ),
+    ] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="Worker processes; default: one per CPU.")
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted run in --out.")] = False,
     as_of: AsOfOpt = None,
-    recurrence_threshold: Annotated[int, typer.Option(
-        "--recurrence-threshold", min=1, help="a18: cases of one field or error type that make a warning.")] = 3,
-    recurrence_window: Annotated[int, typer.Option(
-        "--recurrence-window", min=1, help="a18: … within this many days.")] = 365,
+    recurrence_threshold: Annotated[
+        int,
+        typer.Option(
+            "--recurrence-threshold", min=1, help="a18: cases of one field or error type that make a warning."
+        ),
+    ] = 3,
+    recurrence_window: Annotated[
+        int, typer.Option("--recurrence-window", min=1, help="a18: … within this many days.")
+    ] = 365,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help="CSV column mapping (see the README).")] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1,
-                                            help="Records per worker task and grounding (JSONL: lines).")] = CHUNK_SIZE,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Records per worker task and grounding (JSONL: lines).")
+    ] = CHUNK_SIZE,
 ) -> None:
     """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML)."""
     if compare_profile and compare_rules:
@@ -67,8 +80,17 @@ def batch(
     started = time.perf_counter()
     try:
         settings = Settings(profile, rules, trust, compare, day, load_layout(mapping))
-        job = Batch(inputs, out, settings, workers or _cpus(), chunk_size, resume,
-                    recurrence_threshold, recurrence_window, lang.value)
+        job = Batch(
+            inputs,
+            out,
+            settings,
+            workers or _cpus(),
+            chunk_size,
+            resume,
+            recurrence_threshold,
+            recurrence_window,
+            lang.value,
+        )
         summary, reader = run(job, _progress)
     except (CaseError, RuleError, ResumeError) as e:
         fail(str(e))
@@ -77,8 +99,10 @@ def batch(
         raise typer.Exit(130) from None
     seconds = time.perf_counter() - started
     blank = f" ({reader.blank} blank lines skipped)" if reader.blank else ""
-    typer.echo(f"{summary.records} records: {summary.evaluated} evaluated, {summary.rejected} rejected{blank} "
-               f"→ {out} ({summary.records / seconds:,.0f} cases/s)")
+    typer.echo(
+        f"{summary.records} records: {summary.evaluated} evaluated, {summary.rejected} rejected{blank} "
+        f"→ {out} ({summary.records / seconds:,.0f} cases/s)"
+    )
 
 
 def _cpus() -> int:
@@ -95,9 +119,15 @@ class _CasesPerSecond(ProgressColumn):
 def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress bar over the input's bytes, counting records and cases per second (on a terminal only)."""
     console = Console(stderr=True)
-    columns = (TextColumn("[bold]batch"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[records]:,} records"), _CasesPerSecond(), TimeElapsedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]batch"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        _CasesPerSecond(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("batch", total=total or 1, records=0)
 

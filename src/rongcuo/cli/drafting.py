@@ -20,8 +20,12 @@ from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt,
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 WitnessOpt = Annotated[Optional[Path], typer.Option("--witnesses", help="Write each witness here as a case file.")]
-OutOpt = Annotated[Optional[Path], typer.Option(
-    "--out", help="Write report.md, report.html and report.json here (and the witnesses, under witnesses/).")]
+OutOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--out", help="Write report.md, report.html and report.json here (and the witnesses, under witnesses/)."
+    ),
+]
 CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
 DaysOpt = Annotated[int, typer.Option("--days", min=0, help="Dates range over this many days (0: no dates).")]
 
@@ -41,8 +45,9 @@ def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path 
         out.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.md", "md"), ("report.html", "html")):
             (out / name).write_text(rendered(report, fmt, lang.value, files), encoding="utf-8")
-        (out / "report.json").write_text(json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n",
-                                         encoding="utf-8")
+        (out / "report.json").write_text(
+            json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     if format == Format.json:
         typer.echo(json.dumps(to_json(report, files), ensure_ascii=False))
     else:
@@ -64,8 +69,14 @@ def check(
     redundant rules and inert facts. Exit code 1 when a conflict is found."""
     version = _load(str(rules) if rules else f"profile:{profile}", profile, trust)
     report = check_rules(version, days)
-    _emit(report, format, lang, witnesses, out,
-          f"rongcuo check: {version.name} ({version.rules.profile}), rule set {version.rules.digest}")
+    _emit(
+        report,
+        format,
+        lang,
+        witnesses,
+        out,
+        f"rongcuo check: {version.name} ({version.rules.profile}), rule set {version.rules.digest}",
+    )
     if report.conflicts:
         raise typer.Exit(1)
 
@@ -93,7 +104,13 @@ def diff(
         for line in errors:
             typer.echo(f"rongcuo: {line}", err=True)
         corpus(report, [c for _, c in found], parse_day(as_of, "--as-of"))
-    _emit(report, format, lang, witnesses, out,
-          f"rongcuo diff: {before.name} ({before.rules.digest}) → {after.name} ({after.rules.digest})")
+    _emit(
+        report,
+        format,
+        lang,
+        witnesses,
+        out,
+        f"rongcuo diff: {before.name} ({before.rules.digest}) → {after.name} ({after.rules.digest})",
+    )
     if not report.same or report.cases:
         raise typer.Exit(1)

@@ -57,8 +57,16 @@ def evaluate(
                 out["open_world"] = open_world_json(case, worlds[case.id])
             typer.echo(json.dumps(out, ensure_ascii=False))
     else:
-        typer.echo(render("evaluate.txt.j2", lang.value, results=[r for _, r in evaluated],
-                          cases={c.id: c for c, _ in evaluated}, worlds=worlds,
-                          outcome_names=vocab.outcome_names()), nl=False)
+        typer.echo(
+            render(
+                "evaluate.txt.j2",
+                lang.value,
+                results=[r for _, r in evaluated],
+                cases={c.id: c for c, _ in evaluated},
+                worlds=worlds,
+                outcome_names=vocab.outcome_names(),
+            ),
+            nl=False,
+        )
     if errors:
         raise typer.Exit(2)

@@ -53,8 +53,17 @@ def _emit(explanations, format: Format, lang: Lang, rules) -> None:
             typer.echo(json.dumps(explanation_json(e, rules), ensure_ascii=False))
         return
     template = "explain.html.j2" if format == Format.html else "explain.txt.j2"
-    typer.echo(render(template, lang.value, explanations=explanations, md=format == Format.md,
-                      derivers=derivers(rules), outcome_names=vocab.outcome_names()), nl=False)
+    typer.echo(
+        render(
+            template,
+            lang.value,
+            explanations=explanations,
+            md=format == Format.md,
+            derivers=derivers(rules),
+            outcome_names=vocab.outcome_names(),
+        ),
+        nl=False,
+    )
 
 
 @app.command()
@@ -71,8 +80,13 @@ def explain(
 ) -> None:
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
     ruleset = load_rules(profile, rules, trust)
-    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), _outcome(outcome, "--outcome"),
-                                 effective_date=parse_day(effective_date, "--effective-date"))
+    explanations = explain_cases(
+        ruleset,
+        [_case(case)],
+        parse_day(as_of, "--as-of"),
+        _outcome(outcome, "--outcome"),
+        effective_date=parse_day(effective_date, "--effective-date"),
+    )
     _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
@@ -91,9 +105,14 @@ def whynot(
 ) -> None:
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
     ruleset = load_rules(profile, rules, trust)
-    explanations = explain_cases(ruleset, [_case(case)], parse_day(as_of, "--as-of"), outcome="",
-                                 why_not_of=(_outcome(outcome, "OUTCOME"),),
-                                 effective_date=parse_day(effective_date, "--effective-date"))
+    explanations = explain_cases(
+        ruleset,
+        [_case(case)],
+        parse_day(as_of, "--as-of"),
+        outcome="",
+        why_not_of=(_outcome(outcome, "OUTCOME"),),
+        effective_date=parse_day(effective_date, "--effective-date"),
+    )
     _check(e.result for e in explanations)
     _emit(explanations, format, lang, ruleset)
 
@@ -126,17 +145,45 @@ def whatif(
     day, effective = parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
     _check(ruleset.evaluate([the_case], as_of=day, effective_date=effective))
-    alternatives = whatif_case(ruleset, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()),
-                               max_changes=max_changes, as_of=day, limit=limit, effective_date=effective)
+    alternatives = whatif_case(
+        ruleset,
+        the_case,
+        to=to,
+        avoid=avoid,
+        fixed=tuple(fixed or ()),
+        max_changes=max_changes,
+        as_of=day,
+        limit=limit,
+        effective_date=effective,
+    )
     if format == Format.json:
-        typer.echo(json.dumps({"case": the_case.id, "to": to, "avoid": avoid,
-                               "alternatives": [alternative_json(a, ruleset) for a in alternatives]},
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {
+                    "case": the_case.id,
+                    "to": to,
+                    "avoid": avoid,
+                    "alternatives": [alternative_json(a, ruleset) for a in alternatives],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     template = "whatif.html.j2" if format == Format.html else "whatif.txt.j2"
-    typer.echo(render(template, lang.value, case=the_case, to=to, avoid=avoid, alternatives=alternatives,
-                      md=format == Format.md, derivers=derivers(ruleset), outcome_names=vocab.outcome_names()),
-               nl=False)
+    typer.echo(
+        render(
+            template,
+            lang.value,
+            case=the_case,
+            to=to,
+            avoid=avoid,
+            alternatives=alternatives,
+            md=format == Format.md,
+            derivers=derivers(ruleset),
+            outcome_names=vocab.outcome_names(),
+        ),
+        nl=False,
+    )
 
 
 def _check(results) -> None:

@@ -41,13 +41,22 @@ def _render(template: str, lang: str, **context) -> str:
 
 @app.command()
 def extract(
-    narratives: Annotated[Optional[list[Path]], typer.Argument(
-        help="Narratives (.txt, UTF-8 or GB18030) or folders of them.", show_default=False)] = None,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write NAME.yaml per narrative here (default: the cases to standard output); "
-                      "with --evaluate, where the report goes (default reports/extraction).")] = None,
-    evaluate: Annotated[Optional[Path], typer.Option(
-        "--evaluate", help="Score a labelled folder (NAME.txt beside its true case NAME.yaml).")] = None,
+    narratives: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Narratives (.txt, UTF-8 or GB18030) or folders of them.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out",
+            help="Write NAME.yaml per narrative here (default: the cases to standard output); "
+            "with --evaluate, where the report goes (default reports/extraction).",
+        ),
+    ] = None,
+    evaluate: Annotated[
+        Optional[Path],
+        typer.Option("--evaluate", help="Score a labelled folder (NAME.txt beside its true case NAME.yaml)."),
+    ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Another lexicon file (YAML).")] = None,
     profile: ProfileOpt = "default",
     lang: LangOpt = Lang.zh,

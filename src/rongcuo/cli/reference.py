@@ -24,8 +24,17 @@ def clauses(
     entries = ledger_mod.ledger(rulesets)
     if format == Format.json:
         for e in entries:
-            typer.echo(json.dumps({"clause": e.clause, "status": e.status, "reason": e.reason,
-                                   "rules": [f"{r.file}:{r.line}" for r in e.rules]}, ensure_ascii=False))
+            typer.echo(
+                json.dumps(
+                    {
+                        "clause": e.clause,
+                        "status": e.status,
+                        "reason": e.reason,
+                        "rules": [f"{r.file}:{r.line}" for r in e.rules],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     template = "clauses.md.j2" if format == Format.md else "clauses.txt.j2"
     typer.echo(render(template, lang.value, entries=entries), nl=False)

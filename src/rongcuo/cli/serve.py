@@ -16,9 +16,14 @@ from .app import TrustOpt, app, fail, load_rules
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    rules: Annotated[Optional[list[Path]], typer.Option(
-        "--rules", help="A rule base to serve besides the bundled profiles (repeatable); "
-                        "its profiles are served as DIRNAME/PROFILE.")] = None,
+    rules: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--rules",
+            help="A rule base to serve besides the bundled profiles (repeatable); "
+            "its profiles are served as DIRNAME/PROFILE.",
+        ),
+    ] = None,
     profile: Annotated[str, typer.Option("--profile", help="The profile of requests that name none.")] = "default",
     trust: TrustOpt = False,
     max_body: Annotated[int, typer.Option("--max-body", help="Bytes of one request body.")] = 1_000_000,

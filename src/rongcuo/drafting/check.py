@@ -26,16 +26,16 @@ class Check:
 
     name: str
     file: str
-    status: str                   # proved | conflict | not_applicable
+    status: str  # proved | conflict | not_applicable
     witness: Witness | None = None
 
 
 @dataclass(frozen=True)
 class RuleFinding:
     rule: RuleRef
-    kind: str                     # dead | rejected_only | redundant | grounds_only
+    kind: str  # dead | rejected_only | redundant | grounds_only
     witness: Witness | None = None
-    facts: tuple[str, ...] = ()   # rejected_only: a contradictory input that fires it
+    facts: tuple[str, ...] = ()  # rejected_only: a contradictory input that fires it
 
 
 @dataclass
@@ -44,11 +44,11 @@ class Report:
     size: Size
     checks: list[Check]
     rules: list[RuleFinding]
-    inert: list[str]              # facts that never change anything shown
-    never_decisive: list[str]     # facts that never change the disposition
-    examined: int                 # rules searched
-    outside: list[RuleRef]        # rules that read input the space does not produce
-    unread: list[RuleRef]         # rules no shown atom depends on
+    inert: list[str]  # facts that never change anything shown
+    never_decisive: list[str]  # facts that never change the disposition
+    examined: int  # rules searched
+    outside: list[RuleRef]  # rules that read input the space does not produce
+    unread: list[RuleRef]  # rules no shown atom depends on
     seconds: float = 0.0
     witnesses: list[Witness] = field(default_factory=list)
 
@@ -66,9 +66,17 @@ def check(version: Version, days: int = DAYS) -> Report:
     refs = numbered(statements, version.rules.root)
     outside, unread = static(refs, shown(statements))
     conditional = [name for name, _ in declared(version.checks, "condition")]
-    space = Space([*versioned(statements, "full", fires=True), *versioned(statements, "cut", guard=True),
-                   *versioned(version.checks, "full"), *questions("observe.lp", "check.lp")],
-                  days=days, twin=True, facts=[f"_conditional({n})" for n in conditional])
+    space = Space(
+        [
+            *versioned(statements, "full", fires=True),
+            *versioned(statements, "cut", guard=True),
+            *versioned(version.checks, "full"),
+            *questions("observe.lp", "check.lp"),
+        ],
+        days=days,
+        twin=True,
+        facts=[f"_conditional({n})" for n in conditional],
+    )
     checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
     refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]
@@ -76,8 +84,17 @@ def check(version: Version, days: int = DAYS) -> Report:
     findings = [f for r in examined if (f := _rule(space, r, r.is_fact or r.number in fire))]
     inert, never_decisive = _facts(space)
     pairs = [(f, g) for v, c, f, g in space.possible("contradiction", 4) if (v, c) == ("full", 0)]
-    report = Report(version, size(days, pairs), checks, findings, inert, never_decisive, len(examined),
-                    [r for r in refs if r.number in outside], [r for r in refs if r.number in unread])
+    report = Report(
+        version,
+        size(days, pairs),
+        checks,
+        findings,
+        inert,
+        never_decisive,
+        len(examined),
+        [r for r in refs if r.number in outside],
+        [r for r in refs if r.number in unread],
+    )
     report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
     evaluate(report.witnesses, {version.name: version.rules})
     report.seconds = time.perf_counter() - start

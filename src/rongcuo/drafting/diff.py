@@ -26,14 +26,14 @@ LIMIT = 200  # classes listed at most; the search says when there are more
 
 @dataclass(frozen=True, order=True)
 class Change:
-    sign: str        # gained | lost | changed
-    kind: str        # outcome | modality | catch_all | consequence | predicate
-    name: str        # the outcome, consequence or predicate ("exempt: shall" for a modality)
+    sign: str  # gained | lost | changed
+    kind: str  # outcome | modality | catch_all | consequence | predicate
+    name: str  # the outcome, consequence or predicate ("exempt: shall" for a modality)
 
 
 @dataclass(frozen=True)
 class Class:
-    old: str         # disposition under the old version ("rejected": contradictory input)
+    old: str  # disposition under the old version ("rejected": contradictory input)
     new: str
     changes: tuple[Change, ...]
     witness: Witness
@@ -42,7 +42,7 @@ class Class:
 @dataclass(frozen=True)
 class CaseChange:
     case: str
-    old: str         # disposition, or "rejected"
+    old: str  # disposition, or "rejected"
     new: str
 
 
@@ -52,9 +52,9 @@ class DiffReport:
     new: Version
     size: Size
     classes: list[Class]
-    complete: bool                        # False: stopped at LIMIT classes
+    complete: bool  # False: stopped at LIMIT classes
     cases: list[CaseChange] | None = None
-    corpus: int = 0                       # cases compared
+    corpus: int = 0  # cases compared
     seconds: float = 0.0
     witnesses: list[Witness] = field(default_factory=list)
 
@@ -65,8 +65,14 @@ class DiffReport:
 
 def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> DiffReport:
     start = time.perf_counter()
-    space = Space([*versioned(old.rules.statements, "old"), *versioned(new.rules.statements, "new"),
-                   *questions("observe.lp", "diff.lp")], days=days)
+    space = Space(
+        [
+            *versioned(old.rules.statements, "old"),
+            *versioned(new.rules.statements, "new"),
+            *questions("observe.lp", "diff.lp"),
+        ],
+        days=days,
+    )
     classes: list[Class] = []
     while len(classes) < limit and (found := space.find("differs")):
         classes.append(_class(found, len(classes) + 1))
@@ -84,8 +90,11 @@ def corpus(report: DiffReport, cases: Sequence[Case], as_of: dt.date | None = No
     old = report.old.rules.evaluate(cases, as_of=as_of)
     new = report.new.rules.evaluate(cases, as_of=as_of)
     report.corpus = len(cases)
-    report.cases = [CaseChange(a.case, _disposition(a), _disposition(b))
-                     for a, b in zip(old, new, strict=True) if _disposition(a) != _disposition(b)]
+    report.cases = [
+        CaseChange(a.case, _disposition(a), _disposition(b))
+        for a, b in zip(old, new, strict=True)
+        if _disposition(a) != _disposition(b)
+    ]
 
 
 def _disposition(result) -> str:

@@ -33,8 +33,16 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
     if format in ("md", "html"):
         explain_all(report.witnesses, versions)
     template = f"{name}.html.j2" if format == "html" else f"{name}.txt.j2"
-    return render(template, lang, r=report, m=messages(lang), md=format == "md", files=files,
-                  date_keys=vocab.date_keys(), derivers={n: derivers(rules) for n, rules in versions.items()})
+    return render(
+        template,
+        lang,
+        r=report,
+        m=messages(lang),
+        md=format == "md",
+        files=files,
+        date_keys=vocab.date_keys(),
+        derivers={n: derivers(rules) for n, rules in versions.items()},
+    )
 
 
 def _versions(report: Report | DiffReport) -> list:
@@ -49,28 +57,55 @@ def to_json(report: Report | DiffReport, files: dict[str, str]) -> dict:
 
 def _check_json(r: Report, files: dict[str, str]) -> dict:
     return {
-        "command": "check", "source": r.version.name, "draft": r.version.draft, "profile": r.version.rules.profile,
-        "rules": r.version.rules.digest, "checks": r.version.checks_digest, "space": _space(r.size),
-        "conflicts": [{"name": c.name, "file": c.file, "status": c.status,
-                       "witness": c.witness and _witness(c.witness, files)} for c in r.checks],
+        "command": "check",
+        "source": r.version.name,
+        "draft": r.version.draft,
+        "profile": r.version.rules.profile,
+        "rules": r.version.rules.digest,
+        "checks": r.version.checks_digest,
+        "space": _space(r.size),
+        "conflicts": [
+            {"name": c.name, "file": c.file, "status": c.status, "witness": c.witness and _witness(c.witness, files)}
+            for c in r.checks
+        ],
         "rules_examined": r.examined,
-        "findings": [{"kind": f.kind, **_rule(f.rule), "facts": list(f.facts),
-                      "witness": f.witness and _witness(f.witness, files)} for f in r.rules],
-        "outside": [_rule(x) for x in r.outside], "unread": [_rule(x) for x in r.unread],
-        "inert_facts": r.inert, "never_decisive_facts": r.never_decisive, "seconds": round(r.seconds, 3),
+        "findings": [
+            {
+                "kind": f.kind,
+                **_rule(f.rule),
+                "facts": list(f.facts),
+                "witness": f.witness and _witness(f.witness, files),
+            }
+            for f in r.rules
+        ],
+        "outside": [_rule(x) for x in r.outside],
+        "unread": [_rule(x) for x in r.unread],
+        "inert_facts": r.inert,
+        "never_decisive_facts": r.never_decisive,
+        "seconds": round(r.seconds, 3),
     }
 
 
 def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
     return {
         "command": "diff",
-        "old": _version(r.old), "new": _version(r.new),
-        "space": _space(r.size), "same": r.same, "complete": r.complete,
-        "classes": [{"old": c.old, "new": c.new,
-                     "changes": [{"sign": x.sign, "kind": x.kind, "name": x.name} for x in c.changes],
-                     "witness": _witness(c.witness, files)} for c in r.classes],
-        "cases": None if r.cases is None else {
-            "compared": r.corpus, "changed": [{"case": x.case, "old": x.old, "new": x.new} for x in r.cases]},
+        "old": _version(r.old),
+        "new": _version(r.new),
+        "space": _space(r.size),
+        "same": r.same,
+        "complete": r.complete,
+        "classes": [
+            {
+                "old": c.old,
+                "new": c.new,
+                "changes": [{"sign": x.sign, "kind": x.kind, "name": x.name} for x in c.changes],
+                "witness": _witness(c.witness, files),
+            }
+            for c in r.classes
+        ],
+        "cases": None
+        if r.cases is None
+        else {"compared": r.corpus, "changed": [{"case": x.case, "old": x.old, "new": x.new} for x in r.cases]},
         "seconds": round(r.seconds, 3),
     }
 
@@ -80,8 +115,14 @@ def _version(v) -> dict:
 
 
 def _space(size) -> dict:
-    return {"facts": size.facts, "combinations": size.combinations, "valid": size.valid, "days": size.days,
-            "date_settings": size.day_choices, "total": size.total}
+    return {
+        "facts": size.facts,
+        "combinations": size.combinations,
+        "valid": size.valid,
+        "days": size.days,
+        "date_settings": size.day_choices,
+        "total": size.total,
+    }
 
 
 def _rule(rule) -> dict:
@@ -89,7 +130,12 @@ def _rule(rule) -> dict:
 
 
 def _witness(w: Witness, files: dict[str, str]) -> dict:
-    return {"case": w.case.id, "file": files.get(w.key), "facts": w.case.true_facts(),
-            "dates": {k: v.isoformat() for k, v in w.case.dates.items()}, "as_of": w.as_of.isoformat(),
-            "effective_date": w.effective_date and w.effective_date.isoformat(),
-            "results": {name: result.to_json() for name, result in w.results.items()}}
+    return {
+        "case": w.case.id,
+        "file": files.get(w.key),
+        "facts": w.case.true_facts(),
+        "dates": {k: v.isoformat() for k, v in w.case.dates.items()},
+        "as_of": w.as_of.isoformat(),
+        "effective_date": w.effective_date and w.effective_date.isoformat(),
+        "results": {name: result.to_json() for name, result in w.results.items()},
+    }

@@ -29,11 +29,11 @@ DRAFT_FILE = "DRAFT.md"
 class Version:
     """A rule set under a name, with the conflict checks that go with it."""
 
-    name: str                    # as the drafter wrote it: profile:default, asp/drafts/x
+    name: str  # as the drafter wrote it: profile:default, asp/drafts/x
     rules: RuleSet
-    checks: tuple                # statements of the checks (clingo AST)
+    checks: tuple  # statements of the checks (clingo AST)
     checks_digest: str
-    draft: str | None = None     # a draft's title: the first line of its DRAFT.md
+    draft: str | None = None  # a draft's title: the first line of its DRAFT.md
 
 
 def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Version:

@@ -24,13 +24,13 @@ class Size:
     """The scenario space: fact combinations (with or without contradictory ones) × days."""
 
     facts: int
-    valid: int | None          # combinations free of contradictions (None: all of them count)
+    valid: int | None  # combinations free of contradictions (None: all of them count)
     days: int
     date_keys: int
 
     @property
     def combinations(self) -> int:
-        return 2 ** self.facts
+        return 2**self.facts
 
     @property
     def day_choices(self) -> int:
@@ -49,6 +49,7 @@ def size(days: int, contradictions: Sequence[tuple[str, str]] | None) -> Size:
         return Size(n, None, days, len(vocab.date_keys()))
     involved = sorted({f for pair in contradictions for f in pair})
     bit = {f: 1 << i for i, f in enumerate(involved)}
-    free = sum(1 for mask in range(1 << len(involved))
-               if not any(mask & bit[f] and mask & bit[g] for f, g in contradictions))
+    free = sum(
+        1 for mask in range(1 << len(involved)) if not any(mask & bit[f] and mask & bit[g] for f, g in contradictions)
+    )
     return Size(n, free << (n - len(involved)), days, len(vocab.date_keys()))

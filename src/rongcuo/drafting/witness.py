@@ -20,13 +20,13 @@ ANCHOR = dt.date(2024, 1, 1)  # day 0 of the scenario space
 
 @dataclass
 class Witness:
-    key: str                     # the file name, without .yaml
+    key: str  # the file name, without .yaml
     title: str
     case: Case
     as_of: dt.date
     effective_date: dt.date | None
-    results: dict[str, Result] = field(default_factory=dict)   # version name → its answer
-    explanations: dict[str, Explanation] = field(default_factory=dict)   # … and why (rongcuo.explain)
+    results: dict[str, Result] = field(default_factory=dict)  # version name → its answer
+    explanations: dict[str, Explanation] = field(default_factory=dict)  # … and why (rongcuo.explain)
 
     @property
     def size(self) -> int:
@@ -45,8 +45,13 @@ def witness(scenario: Scenario, key: str, title: str) -> Witness:
         "dates": {k: _date(d).isoformat() for k, d in sorted(scenario.dates.items())},
     }
     effective = scenario.params.get("effective_date")
-    return Witness(key, title, parse_case(data, key), _date(scenario.params.get("as_of", 0)),
-                   None if effective is None else _date(effective))
+    return Witness(
+        key,
+        title,
+        parse_case(data, key),
+        _date(scenario.params.get("as_of", 0)),
+        None if effective is None else _date(effective),
+    )
 
 
 def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
@@ -82,10 +87,16 @@ def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]
         path = folder / f"{w.key}.yaml"
         lines = [f"# {w.title}", f"# {header}", f"# {w.command(str(path))}"]
         if w.effective_date:
-            lines.append(f"# effective_date (a20) {w.effective_date.isoformat()}: "
-                         "RuleSet.evaluate(effective_date=…); the CLI has no option for it")
-        data = {"id": w.case.id, "title": w.title, "facts": w.case.facts,
-                "dates": {k: v.isoformat() for k, v in w.case.dates.items()}}
+            lines.append(
+                f"# effective_date (a20) {w.effective_date.isoformat()}: "
+                "RuleSet.evaluate(effective_date=…); the CLI has no option for it"
+            )
+        data = {
+            "id": w.case.id,
+            "title": w.title,
+            "facts": w.case.facts,
+            "dates": {k: v.isoformat() for k, v in w.case.dates.items()},
+        }
         body = yaml.safe_dump({k: v for k, v in data.items() if v}, allow_unicode=True, sort_keys=False)
         path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
         paths.append(path)

@@ -15,5 +15,20 @@ from .ruleset import Citation, RuleError, RuleSet, bundled_root, profiles
 from .symbols import day
 from .trace import Literal, RuleInfo, Trace
 
-__all__ = ["Citation", "Consequence", "Defeat", "Literal", "Outcome", "Result", "RuleError", "RuleInfo",
-           "RuleSet", "TimeLimit", "Trace", "bundled_root", "day", "profiles", "time_limit"]
+__all__ = [
+    "Citation",
+    "Consequence",
+    "Defeat",
+    "Literal",
+    "Outcome",
+    "Result",
+    "RuleError",
+    "RuleInfo",
+    "RuleSet",
+    "TimeLimit",
+    "Trace",
+    "bundled_root",
+    "day",
+    "profiles",
+    "time_limit",
+]

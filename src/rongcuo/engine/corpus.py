@@ -22,15 +22,16 @@ from .symbols import EPOCH, add_fact, day
 class Recurrence:
     """A recurrence warning (a18): cases of one label within recurrent windows, first to last."""
 
-    kind: str        # field | error_type
-    key: str         # the label
-    first: dt.date   # the first and last conduct dates of the period's cases
+    kind: str  # field | error_type
+    key: str  # the label
+    first: dt.date  # the first and last conduct dates of the period's cases
     last: dt.date
     cases: int
 
 
-def recurrences(rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], int],
-                threshold: int, window: int) -> list[Recurrence]:
+def recurrences(
+    rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], int], threshold: int, window: int
+) -> list[Recurrence]:
     """The a18 warnings over a batch, given how many cases carry each (kind, label) on each conduct day.
 
     ``rules`` must be loaded with ``corpus=True``.
@@ -43,13 +44,20 @@ def recurrences(rules: RuleSet, occurrences: Mapping[tuple[str, str, dt.date], i
         for name, value in (("recurrence_threshold", threshold), ("recurrence_window", window)):
             add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
         for (kind, key, conduct), count in occurrences.items():
-            add_fact(backend, clingo.Function("occurrences", [*label(kind, key), clingo.Number(day(conduct)),
-                                                              clingo.Number(count)]))
+            add_fact(
+                backend,
+                clingo.Function("occurrences", [*label(kind, key), clingo.Number(day(conduct)), clingo.Number(count)]),
+            )
     ctl.ground([("base", [])])
     return sorted(_recurrence(atom.symbol) for atom in ctl.symbolic_atoms.by_signature("recurrence", 5))
 
 
 def _recurrence(symbol: clingo.Symbol) -> Recurrence:
     kind, key, first, last, cases = symbol.arguments
-    return Recurrence(kind.name, key.string, EPOCH + dt.timedelta(days=first.number),
-                      EPOCH + dt.timedelta(days=last.number), cases.number)
+    return Recurrence(
+        kind.name,
+        key.string,
+        EPOCH + dt.timedelta(days=first.number),
+        EPOCH + dt.timedelta(days=last.number),
+        cases.number,
+    )

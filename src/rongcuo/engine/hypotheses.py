@@ -59,26 +59,40 @@ class Assignment:
     false: frozenset[str]
 
 
-def _control(rules, case: Case, free: Iterable[str], as_of: dt.date, inputs: list[clingo.Symbol],
-             arguments: list[str]) -> clingo.Control:
+def _control(
+    rules, case: Case, free: Iterable[str], as_of: dt.date, inputs: list[clingo.Symbol], arguments: list[str]
+) -> clingo.Control:
     ctl = rules.control(arguments, _EXTRA)
     with ctl.backend() as backend:
-        symbols = [clingo.Function("case", [clingo.Number(0)]),
-                   clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]),
-                   *(clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()),
-                   *(clingo.Function("free", [clingo.Function(f)]) for f in free),
-                   *(clingo.Function("date", [clingo.Number(0), clingo.Function(k), clingo.Number(day(d))])
-                     for k, d in case.dates.items()),
-                   *inputs]
+        symbols = [
+            clingo.Function("case", [clingo.Number(0)]),
+            clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]),
+            *(clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()),
+            *(clingo.Function("free", [clingo.Function(f)]) for f in free),
+            *(
+                clingo.Function("date", [clingo.Number(0), clingo.Function(k), clingo.Number(day(d))])
+                for k, d in case.dates.items()
+            ),
+            *inputs,
+        ]
         for symbol in symbols:
             add_fact(backend, symbol)
     ctl.ground([("base", [])])
     return ctl
 
 
-def minimal_changes(rules, case: Case, free: Iterable[str], as_of: dt.date, *, to: str | None = None,
-                    avoid: str | None = None, max_changes: int | None = None, limit: int = 10,
-                    effective_date: dt.date | None = None) -> list[Assignment]:
+def minimal_changes(
+    rules,
+    case: Case,
+    free: Iterable[str],
+    as_of: dt.date,
+    *,
+    to: str | None = None,
+    avoid: str | None = None,
+    max_changes: int | None = None,
+    limit: int = 10,
+    effective_date: dt.date | None = None,
+) -> list[Assignment]:
     """All smallest sets of fact flips that make ``to`` the disposition (or avoid ``avoid``)."""
     inputs = [clingo.Function("optimise_changes")]
     if effective_date:
@@ -107,10 +121,10 @@ def minimal_changes(rules, case: Case, free: Iterable[str], as_of: dt.date, *, t
 
 @dataclass(frozen=True)
 class OpenWorld:
-    possible: frozenset[str]                       # outcomes in some completion
-    certain: frozenset[str]                        # outcomes in every completion
-    dispositions: dict[str, Assignment]            # per possible disposition: values it needs
-    settles: dict[str, bool]                       # … and whether those values settle it
+    possible: frozenset[str]  # outcomes in some completion
+    certain: frozenset[str]  # outcomes in every completion
+    dispositions: dict[str, Assignment]  # per possible disposition: values it needs
+    settles: dict[str, bool]  # … and whether those values settle it
 
 
 def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> OpenWorld:
@@ -127,8 +141,10 @@ def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> Ope
     for name in sorted(d for kind, d in possible if kind == "disposition"):
         target = [clingo.Function("target", [clingo.Function(name)])]
         needed = _ask(_control(rules, case, unknown, as_of, target, ["--models=0"]), "cautious")
-        assignment = Assignment(frozenset(f for kind, f in needed if kind == "fact" and f in unknown),
-                                frozenset(f for kind, f in needed if kind == "unknown_false"))
+        assignment = Assignment(
+            frozenset(f for kind, f in needed if kind == "fact" and f in unknown),
+            frozenset(f for kind, f in needed if kind == "unknown_false"),
+        )
         dispositions[name] = assignment
         fixed = [(_fact(f), True) for f in assignment.true] + [(_fact(f), False) for f in assignment.false]
         settles[name] = {d for kind, d in _ask(ctl, "brave", fixed) if kind == "disposition"} == {name}
@@ -137,8 +153,11 @@ def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> Ope
 
 def _ask(ctl: clingo.Control, mode: str, assumptions=()) -> list[tuple[str, str]]:
     ctl.configuration.solve.enum_mode = mode
-    return [(s.name, s.arguments[-1].name) for s in _last(ctl, assumptions)
-            if s.name in ("outcome", "disposition", "fact", "unknown_false")]
+    return [
+        (s.name, s.arguments[-1].name)
+        for s in _last(ctl, assumptions)
+        if s.name in ("outcome", "disposition", "fact", "unknown_false")
+    ]
 
 
 def _fact(name: str) -> clingo.Symbol:

@@ -67,8 +67,7 @@ class Result:
             "as_of": self.as_of,
             "disposition": self.disposition,
             "outcomes": [
-                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds),
-                 "catch_all": o.catch_all}
+                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
                 for o in self.outcomes
             ],
             "consequences": [
@@ -76,8 +75,7 @@ class Result:
                 for c in self.consequences
             ],
             "defeated": [
-                {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by}
-                for d in self.defeated
+                {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in self.defeated
             ],
         }
 
@@ -87,7 +85,7 @@ class Shared:
     """The shown atoms that every case with the same facts has (from the bottom of
     engine.split), as read_results reads them: without the case index, dated apart."""
 
-    plain: tuple[str, ...] = ()    # sorted
+    plain: tuple[str, ...] = ()  # sorted
     dated: tuple[str, ...] = ()
 
     @classmethod
@@ -108,8 +106,14 @@ def by_case(atoms: Sequence[str]) -> dict[int, list[str]]:
     return grouped
 
 
-def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, digest: str,
-                 as_of: dt.date, shared: Sequence[Shared] | None = None) -> list[Result]:
+def read_results(
+    atoms: Sequence[str],
+    cases: Sequence[Case],
+    profile: str,
+    digest: str,
+    as_of: dt.date,
+    shared: Sequence[Shared] | None = None,
+) -> list[Result]:
     """The shown atoms of one answer set (as clingo prints them), one Result per case,
     with what each case shares with others of the same facts."""
     # One str() per symbol is the cheapest way out of clingo. What follows the
@@ -128,8 +132,9 @@ def read_results(atoms: Sequence[str], cases: Sequence[Case], profile: str, dige
         dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
         if dated:
             consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
-        results.append(Result(case.id, profile, digest, day, disposition, outcomes,
-                              consequences, defeated, contradictions))
+        results.append(
+            Result(case.id, profile, digest, day, disposition, outcomes, consequences, defeated, contradictions)
+        )
     return results
 
 
@@ -151,14 +156,17 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     catch_all = {o for (o,) in by_name["rests_on_catch_all"]}
     outcomes = tuple(
         Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
-        for name in vocab.outcome_names() if name in grounds
+        for name in vocab.outcome_names()
+        if name in grounds
     )
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item, by in by_name["blocked"]:
         defeats[(outcome, by)].add((source, item))
     if len(by_name["disposition"]) != 1:
-        raise RuleError(f"the rules give {len(by_name['disposition'])} dispositions for a case, not one: "
-                        f"{sorted(by_name['disposition'])}")
+        raise RuleError(
+            f"the rules give {len(by_name['disposition'])} dispositions for a case, not one: "
+            f"{sorted(by_name['disposition'])}"
+        )
     (disposition,) = by_name["disposition"][0]
     return (
         disposition,
@@ -177,8 +185,9 @@ def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
         term, source = parse_atom(atom.partition("(")[2])
         name, *args = term if isinstance(term, tuple) else (term,)
         cites[(name, tuple(args))].add(source)
-    return tuple(sorted((Consequence(name, args, _in_order(c)) for (name, args), c in cites.items()),
-                        key=_consequence_order))
+    return tuple(
+        sorted((Consequence(name, args, _in_order(c)) for (name, args), c in cites.items()), key=_consequence_order)
+    )
 
 
 def _consequence_order(c: Consequence) -> tuple[int, tuple[str, ...]]:

@@ -69,8 +69,9 @@ class RuleSet:
     _shared: dict[frozenset, _FactReading] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def load(cls, profile: str = "default", root: Path | None = None, *,
-             trusted: bool = False, corpus: bool = False) -> RuleSet:
+    def load(
+        cls, profile: str = "default", root: Path | None = None, *, trusted: bool = False, corpus: bool = False
+    ) -> RuleSet:
         root = (root or bundled_root()).resolve()
         profile_file = root / "profiles" / f"{profile}.lp"
         if not profile_file.is_file():
@@ -117,12 +118,17 @@ class RuleSet:
         """Atoms the rules derive without any case (tables such as not_computable/2)."""
         ctl = self.control()
         ctl.ground([("base", [])])
-        return sorted(tuple(value(a) for a in atom.symbol.arguments)
-                      for atom in ctl.symbolic_atoms.by_signature(name, arity))
+        return sorted(
+            tuple(value(a) for a in atom.symbol.arguments) for atom in ctl.symbolic_atoms.by_signature(name, arity)
+        )
 
-    def evaluate(self, cases: Sequence[Case], as_of: dt.date | None = None,
-                 effective_date: dt.date | None = None,
-                 recurrence: tuple[int, int] | None = None) -> list[Result]:
+    def evaluate(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date | None = None,
+        effective_date: dt.date | None = None,
+        recurrence: tuple[int, int] | None = None,
+    ) -> list[Result]:
         """Evaluate many cases in one grounding; results in input order.
 
         The rules are split at the dates (engine.split): the part that reads
@@ -180,10 +186,12 @@ class RuleSet:
             for symbol in kept:
                 if symbol not in static and symbol.arguments[0].type == clingo.SymbolType.Number:
                     interface.setdefault(symbol.arguments[0].number, []).append(
-                        (symbol.name, tuple(symbol.arguments[1:])))
+                        (symbol.name, tuple(symbol.arguments[1:]))
+                    )
             for index, key in enumerate(new):
-                found[key] = self._shared[key] = _FactReading(Shared.of(own.get(index, ())),
-                                                              tuple(interface.get(index, ())))
+                found[key] = self._shared[key] = _FactReading(
+                    Shared.of(own.get(index, ())), tuple(interface.get(index, ()))
+                )
         return [found[k] for k in keys]
 
     @cached_property
@@ -196,13 +204,21 @@ class RuleSet:
         return self._tracer(False)
 
     def _tracer(self, why_not: bool) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
-        extra, infos = instrument(self.statements, lambda f: _relative(self.root, Path(f)),
-                                  lambda rule: tuple(clause_id(c) for c in sorted(_clause_constants(rule))),
-                                  why_not)
+        extra, infos = instrument(
+            self.statements,
+            lambda f: _relative(self.root, Path(f)),
+            lambda rule: tuple(clause_id(c) for c in sorted(_clause_constants(rule))),
+            why_not,
+        )
         return tuple(extra), infos
 
-    def trace(self, cases: Sequence[Case], as_of: dt.date | None = None,
-              effective_date: dt.date | None = None, why_not: bool = True) -> tuple[list[tuple[Result, Trace]], dict]:
+    def trace(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date | None = None,
+        effective_date: dt.date | None = None,
+        why_not: bool = True,
+    ) -> tuple[list[tuple[Result, Trace]], dict]:
         """Evaluate with the derivations recorded: each result with its trace, and the
         derivations of the case-free atoms (tables such as modality/2, blocks/2).
         Without ``why_not`` only the rules that fired are recorded (cheaper for many cases)."""
@@ -214,8 +230,9 @@ class RuleSet:
         results = read_results([a for a in atoms if a[0] != "_"], cases, self.profile, self.digest, as_of)
         return list(zip(results, traces, strict=True)), shared
 
-    def _grounded(self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None,
-                  extra: Sequence[ast.AST] = ()) -> clingo.Control:
+    def _grounded(
+        self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None, extra: Sequence[ast.AST] = ()
+    ) -> clingo.Control:
         """The whole program (not split) over the cases: what the trace records."""
         ctl = self.control(["--models=2"], extra)
         with ctl.backend() as backend:
@@ -226,20 +243,27 @@ class RuleSet:
         ctl.ground([("base", [])])
         return ctl
 
-    def _solve(self, ctl: clingo.Control, keep: frozenset[Signature] = frozenset()
-               ) -> tuple[Sequence[clingo.Symbol], list[clingo.Symbol]]:
+    def _solve(
+        self, ctl: clingo.Control, keep: frozenset[Signature] = frozenset()
+    ) -> tuple[Sequence[clingo.Symbol], list[clingo.Symbol]]:
         """The shown atoms of the one answer set, and its atoms of the signatures in ``keep``."""
         models = []
         with ctl.solve(yield_=True, async_=True) as handle:
             for model in limited(handle):
-                kept = [a.symbol for name, arity in sorted(keep) for positive in (True, False)
-                        for a in ctl.symbolic_atoms.by_signature(name, arity, positive) if model.is_true(a.literal)]
+                kept = [
+                    a.symbol
+                    for name, arity in sorted(keep)
+                    for positive in (True, False)
+                    for a in ctl.symbolic_atoms.by_signature(name, arity, positive)
+                    if model.is_true(a.literal)
+                ]
                 models.append((model.symbols(shown=True), kept))
         if not models:
             raise RuleError(f"rule set {self.digest} ({self.profile}) has no answer set for these cases")
         if len(models) > 1:
-            raise RuleError(f"rule set {self.digest} ({self.profile}) is ambiguous: several answer sets "
-                            "(a cycle of defeats?)")
+            raise RuleError(
+                f"rule set {self.digest} ({self.profile}) is ambiguous: several answer sets (a cycle of defeats?)"
+            )
         return models[0]
 
 
@@ -255,8 +279,7 @@ class _FactReading:
     interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
 
 
-def _params(as_of: dt.date, effective_date: dt.date | None,
-            recurrence: tuple[int, int] | None) -> list[clingo.Symbol]:
+def _params(as_of: dt.date, effective_date: dt.date | None, recurrence: tuple[int, int] | None) -> list[clingo.Symbol]:
     params = {"as_of": day(as_of)}
     if effective_date:
         params["effective_date"] = day(effective_date)
@@ -271,8 +294,10 @@ def _refuse_untrusted(root: Path, statements: list[ast.AST], used: set[Path]) ->
             raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
     for s in statements:
         if s.ast_type == ast.ASTType.Script:
-            raise RuleError(f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
-                            "rules must stay declarative; pass --trust to allow it")
+            raise RuleError(
+                f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
+                "rules must stay declarative; pass --trust to allow it"
+            )
 
 
 def _digest(root: Path, used: set[Path]) -> str:
@@ -298,7 +323,10 @@ def _clause_constants(node: ast.AST) -> set[str]:
     for n in walk(node):
         if n.ast_type == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
             found.add(n.name)
-        if n.ast_type == ast.ASTType.SymbolicTerm and n.symbol.type == clingo.SymbolType.Function \
-                and CLAUSE_CONST.match(n.symbol.name):
+        if (
+            n.ast_type == ast.ASTType.SymbolicTerm
+            and n.symbol.type == clingo.SymbolType.Function
+            and CLAUSE_CONST.match(n.symbol.name)
+        ):
             found.add(n.symbol.name)
     return found

@@ -55,15 +55,14 @@ class Scenario:
     facts: tuple[str, ...]
     dates: dict[str, int]
     params: dict[str, int]
-    atoms: tuple[tuple, ...]                       # shown atoms beyond the input, as values
+    atoms: tuple[tuple, ...]  # shown atoms beyond the input, as values
     _symbols: tuple[clingo.Symbol, ...] = field(repr=False, compare=False)
 
 
 class Space:
     """The space of one case (and its twin), ground once with the caller's rules."""
 
-    def __init__(self, statements: Sequence[ast.AST], *, days: int, twin: bool = False,
-                 facts: Iterable[str] = ()):
+    def __init__(self, statements: Sequence[ast.AST], *, days: int, twin: bool = False, facts: Iterable[str] = ()):
         self._ctl = clingo.Control(["--warn=none", "--opt-mode=opt"])
         with ast.ProgramBuilder(self._ctl) as builder:
             ast.parse_string(_SPACE + (_TWIN if twin else ""), builder.add)
@@ -86,8 +85,13 @@ class Space:
 
     def possible(self, name: str, arity: int) -> list[tuple]:
         """The atoms of this signature the grounder kept: all that any scenario can make true."""
-        return sorted((tuple(value(a) for a in atom.symbol.arguments)
-                       for atom in self._ctl.symbolic_atoms.by_signature(name, arity)), key=str)
+        return sorted(
+            (
+                tuple(value(a) for a in atom.symbol.arguments)
+                for atom in self._ctl.symbolic_atoms.by_signature(name, arity)
+            ),
+            key=str,
+        )
 
     def find(self, *assume: str) -> Scenario | None:
         """A minimal scenario where the atoms ``assume`` hold (and no other switch is on), or None."""

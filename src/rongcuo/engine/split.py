@@ -29,15 +29,16 @@ from .syntax import Signature, signatures
 
 TOP_INPUT: frozenset[Signature] = frozenset({("date", 3), DATES, ("param", 2), ("label", 3)})
 # Statements without atoms, which both parts keep: #show p/n, #defined, #program, #const, #script.
-SHARED = frozenset({ast.ASTType.ShowSignature, ast.ASTType.Defined, ast.ASTType.Program, ast.ASTType.Definition,
-                    ast.ASTType.Script})
+SHARED = frozenset(
+    {ast.ASTType.ShowSignature, ast.ASTType.Defined, ast.ASTType.Program, ast.ASTType.Definition, ast.ASTType.Script}
+)
 
 
 @dataclass(frozen=True)
 class Split:
-    bottom: tuple[ast.AST, ...]        # rules that read facts only (and the SHARED statements)
-    top: tuple[ast.AST, ...]           # rules that read dates, parameters, labels, or what such rules define
-    interface: frozenset[Signature]    # what top rules read of the bottom
+    bottom: tuple[ast.AST, ...]  # rules that read facts only (and the SHARED statements)
+    top: tuple[ast.AST, ...]  # rules that read dates, parameters, labels, or what such rules define
+    interface: frozenset[Signature]  # what top rules read of the bottom
 
 
 def split(statements: Iterable[ast.AST]) -> Split:
@@ -47,8 +48,7 @@ def split(statements: Iterable[ast.AST]) -> Split:
     top_defined: set[Signature] = set()
     top: set[int] = set()
     while True:  # a rule is top when it reads a top input or what a top rule defines
-        more = {i for i, (_, _, reads) in enumerate(rules)
-                if i not in top and reads & (TOP_INPUT | top_defined)}
+        more = {i for i, (_, _, reads) in enumerate(rules) if i not in top and reads & (TOP_INPUT | top_defined)}
         if not more:
             break
         top |= more

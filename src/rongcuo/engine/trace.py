@@ -38,9 +38,9 @@ class Literal:
     """One body literal of a rule, as written."""
 
     text: str
-    kind: str               # atom | neg | cmp | agg
-    predicate: str          # name of the atom ('' for cmp/agg)
-    args: tuple[str, ...]   # its arguments as written
+    kind: str  # atom | neg | cmp | agg
+    predicate: str  # name of the atom ('' for cmp/agg)
+    args: tuple[str, ...]  # its arguments as written
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,11 @@ class RuleInfo:
     file: str
     line: int
     text: str
-    head: str                      # predicate name of the head
-    head_args: tuple[str, ...]     # head arguments as written
-    clauses: tuple[str, ...]       # clause ids named in the rule
+    head: str  # predicate name of the head
+    head_args: tuple[str, ...]  # head arguments as written
+    clauses: tuple[str, ...]  # clause ids named in the rule
     body: tuple[Literal, ...]
-    case_level: bool               # first head argument is the case variable
+    case_level: bool  # first head argument is the case variable
 
 
 def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
@@ -67,12 +67,21 @@ def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[
         loc = rule.location
         case_level = rule.head.atom.symbol.name in per_case
         infos[number] = RuleInfo(
-            number, relative(loc.begin.filename), loc.begin.line, str(rule),
-            rule.head.atom.symbol.name, tuple(str(a) for a in rule.head.atom.symbol.arguments), clauses_of(rule),
-            tuple(_describe(b) for b in rule.body), case_level)
+            number,
+            relative(loc.begin.filename),
+            loc.begin.line,
+            str(rule),
+            rule.head.atom.symbol.name,
+            tuple(str(a) for a in rule.head.atom.symbol.arguments),
+            clauses_of(rule),
+            tuple(_describe(b) for b in rule.body),
+            case_level,
+        )
         extra += list(_recorders(number, rule, case_level and why_not))
-    ast.parse_string("#show _why/3. #show _some/3. #show _joint/2. #show _fails/3.",
-                     lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None)
+    ast.parse_string(
+        "#show _why/3. #show _some/3. #show _joint/2. #show _fails/3.",
+        lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None,
+    )
     return extra, infos
 
 
@@ -81,11 +90,18 @@ def _case_predicates(rules: list[ast.AST]) -> set[str]:
     from them with the case variable passed on (a fixpoint over the rules)."""
     found = {"case", "word", "fact", "date", DATES[0], "label"}
     while True:
-        more = {r.head.atom.symbol.name for r in rules
-                if (v := _case_variable(r)) is not None and any(
-                    _is_positive_atom(b) and _name(b.atom.symbol) in found
-                    and b.atom.symbol.arguments and str(b.atom.symbol.arguments[0]) == v.name
-                    for b in r.body)} - found
+        more = {
+            r.head.atom.symbol.name
+            for r in rules
+            if (v := _case_variable(r)) is not None
+            and any(
+                _is_positive_atom(b)
+                and _name(b.atom.symbol) in found
+                and b.atom.symbol.arguments
+                and str(b.atom.symbol.arguments[0]) == v.name
+                for b in r.body
+            )
+        } - found
         if not more:
             return found
         found |= more
@@ -94,11 +110,13 @@ def _case_predicates(rules: list[ast.AST]) -> set[str]:
 def _traceable(statements) -> Iterator[ast.AST]:
     """Rules and facts with a plain atom head, except those that unpack the input."""
     for s in statements:
-        if (s.ast_type == ast.ASTType.Rule
-                and s.head.ast_type == ast.ASTType.Literal
-                and s.head.atom.ast_type == ast.ASTType.SymbolicAtom
-                and s.head.atom.symbol.ast_type == ast.ASTType.Function
-                and s.head.atom.symbol.name not in INPUT):
+        if (
+            s.ast_type == ast.ASTType.Rule
+            and s.head.ast_type == ast.ASTType.Literal
+            and s.head.atom.ast_type == ast.ASTType.SymbolicAtom
+            and s.head.atom.symbol.ast_type == ast.ASTType.Function
+            and s.head.atom.symbol.name not in INPUT
+        ):
             yield s
 
 
@@ -152,8 +170,11 @@ def _case_variable(rule: ast.AST) -> ast.AST | None:
 
 
 def _is_positive_atom(lit: ast.AST) -> bool:
-    return (lit.ast_type == ast.ASTType.Literal and lit.sign == ast.Sign.NoSign
-            and lit.atom.ast_type == ast.ASTType.SymbolicAtom)
+    return (
+        lit.ast_type == ast.ASTType.Literal
+        and lit.sign == ast.Sign.NoSign
+        and lit.atom.ast_type == ast.ASTType.SymbolicAtom
+    )
 
 
 def _safe_alone(lit: ast.AST, case: str) -> bool:
@@ -223,8 +244,8 @@ class Trace:
     some: set[tuple[int, int]]
     joint: set[int]
     fails: set[tuple[int, int]]
-    why_not: bool = True            # were the why-not records asked for?
-    index: int = 0                  # the case's index, which CASE stands for
+    why_not: bool = True  # were the why-not records asked for?
+    index: int = 0  # the case's index, which CASE stands for
 
 
 # In a case's trace the case index is written as this constant: the same
@@ -232,8 +253,9 @@ class Trace:
 CASE = "c__"
 
 
-def read_traces(atoms: list[str], count: int, infos: dict[int, RuleInfo],
-                why_not: bool = True) -> tuple[list[Trace], dict]:
+def read_traces(
+    atoms: list[str], count: int, infos: dict[int, RuleInfo], why_not: bool = True
+) -> tuple[list[Trace], dict]:
     """Per-case traces (by case index) and the derivations of case-free atoms,
     from the recording atoms as clingo prints them."""
     traces = [Trace({}, set(), set(), set(), why_not, i) for i in range(count)]
@@ -274,5 +296,3 @@ def _why(text: str) -> tuple:
     """_why(N, Head, (L1, …, Ln)) → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
     _, number, head, body = value(clingo.parse_term(text))
     return number, head, body[1:] if isinstance(body, tuple) else ()
-
-

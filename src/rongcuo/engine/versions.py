@@ -30,8 +30,9 @@ from .symbols import DATES
 from .syntax import Signature, atoms, signatures
 
 # What a case brings (asp/rules/input.lp): shared by every version.
-INPUT = frozenset({("case", 1), ("word", 3), ("fact", 2), ("fact_number", 2), ("date", 3), DATES,
-                   ("param", 2), ("label", 3)})
+INPUT = frozenset(
+    {("case", 1), ("word", 3), ("fact", 2), ("fact_number", 2), ("date", 3), DATES, ("param", 2), ("label", 3)}
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class RuleRef:
     """One rule of a rule base: its number in the program, a stable id, where it is."""
 
     number: int
-    id: str                      # sha1 of file and text: stable when other rules move
+    id: str  # sha1 of file and text: stable when other rules move
     file: str
     line: int
     text: str
@@ -73,10 +74,18 @@ def numbered(statements: Sequence[ast.AST], root: Path) -> list[RuleRef]:
         loc = rule.location.begin
         file = _relative(root, loc.filename)
         text = str(rule)
-        refs.append(RuleRef(number, hashlib.sha1(f"{file}\0{text}".encode()).hexdigest()[:10], file, loc.line,
-                            text, frozenset(signatures(rule.head)),
-                            frozenset(s for lit in rule.body if _positive(lit) for s in signatures(lit)),
-                            frozenset(s for lit in rule.body for s in signatures(lit))))
+        refs.append(
+            RuleRef(
+                number,
+                hashlib.sha1(f"{file}\0{text}".encode()).hexdigest()[:10],
+                file,
+                loc.line,
+                text,
+                frozenset(signatures(rule.head)),
+                frozenset(s for lit in rule.body if _positive(lit) for s in signatures(lit)),
+                frozenset(s for lit in rule.body for s in signatures(lit)),
+            )
+        )
     return refs
 
 
@@ -96,8 +105,9 @@ def declared(statements: Sequence[ast.AST], predicate: str) -> list[tuple[str, s
     return list(found.items())
 
 
-def versioned(statements: Sequence[ast.AST], version: str, *, fires: bool = False,
-              guard: bool = False) -> list[ast.AST]:
+def versioned(
+    statements: Sequence[ast.AST], version: str, *, fires: bool = False, guard: bool = False
+) -> list[ast.AST]:
     """The statements of one version, its derived predicates tagged with ``version``."""
     tag = _Tag(version)
     out: list[ast.AST] = []
@@ -108,8 +118,10 @@ def versioned(statements: Sequence[ast.AST], version: str, *, fires: bool = Fals
             if s.positive:
                 out.extend(_observer(version, s.name, s.arity))
         elif kind == ast.ASTType.ShowTerm:
-            raise RuleError(f"{s.location.begin.filename}:{s.location.begin.line}: "
-                             "only `#show p/n.` can be compared between versions")
+            raise RuleError(
+                f"{s.location.begin.filename}:{s.location.begin.line}: "
+                "only `#show p/n.` can be compared between versions"
+            )
         elif kind == ast.ASTType.Defined:
             out.append(s if (s.name, s.arity) in INPUT else s.update(arity=s.arity + 1))
         elif kind == ast.ASTType.Rule and not _is_constraint(s):
@@ -124,8 +136,9 @@ def _instrumented(rule: ast.AST, number: int, fires: bool, guard: bool) -> Itera
     loc = rule.location
     n = ast.SymbolicTerm(loc, clingo.Number(number))
     if fires:
-        yield ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(
-            ast.Function(loc, "_fires", [n], 0))), rule.body)
+        yield ast.Rule(
+            loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, "_fires", [n], 0))), rule.body
+        )
     if guard:
         off = ast.SymbolicAtom(ast.Function(loc, "_off", [n], 0))
         yield ast.External(loc, off, [], ast.SymbolicTerm(loc, clingo.Function("false")))
@@ -146,7 +159,7 @@ class _Tag(ast.Transformer):
         if term.ast_type == ast.ASTType.UnaryOperation:  # classical negation -p(X)
             return term.update(argument=self._term(term.argument))
         loc = term.location
-        if term.ast_type == ast.ASTType.SymbolicTerm:    # a constant atom: p
+        if term.ast_type == ast.ASTType.SymbolicTerm:  # a constant atom: p
             term = ast.Function(loc, term.symbol.name, [ast.SymbolicTerm(loc, a) for a in term.symbol.arguments], 0)
         if (term.name, len(term.arguments)) in INPUT:
             return term
@@ -177,8 +190,11 @@ def _is_constraint(rule: ast.AST) -> bool:
 
 
 def _positive(lit: ast.AST) -> bool:
-    return lit.ast_type == ast.ASTType.Literal and lit.sign == ast.Sign.NoSign \
+    return (
+        lit.ast_type == ast.ASTType.Literal
+        and lit.sign == ast.Sign.NoSign
         and lit.atom.ast_type == ast.ASTType.SymbolicAtom
+    )
 
 
 def _relative(root: Path, filename: str) -> str:

@@ -23,8 +23,8 @@ FIXED_BY_DEFAULT = ("enforcement_personnel",)
 class Explanation:
     case: Case
     result: Result
-    trees: dict[str, list[Node]]          # outcome → its grounds as trees
-    why_not: dict[str, list[Candidate]]   # outcome that does not hold → candidate rules
+    trees: dict[str, list[Node]]  # outcome → its grounds as trees
+    why_not: dict[str, list[Candidate]]  # outcome that does not hold → candidate rules
     open_world: OpenWorld | None = None
 
 
@@ -34,9 +34,14 @@ class Alternative:
     explanation: Explanation
 
 
-def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
-            outcome: str | None = None, why_not_of: tuple[str, ...] = (),
-            effective_date: dt.date | None = None) -> list[Explanation]:
+def explain(
+    rules: RuleSet,
+    cases: list[Case],
+    as_of: dt.date | None = None,
+    outcome: str | None = None,
+    why_not_of: tuple[str, ...] = (),
+    effective_date: dt.date | None = None,
+) -> list[Explanation]:
     """Trees for the outcomes that hold (or only ``outcome``); why-not for those named."""
     as_of = as_of or dt.date.today()
     traced, shared = rules.trace([_closed(c) for c in cases], as_of=as_of, effective_date=effective_date)
@@ -44,8 +49,7 @@ def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
     out = []
     for case, (result, trace) in zip(cases, traced, strict=True):
         builder = TreeBuilder(case, trace, infos, shared)
-        trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes
-                 if outcome in (None, o.outcome)}
+        trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes if outcome in (None, o.outcome)}
         missing = {n: why_not(n, result, trace, infos) for n in why_not_of}
         unknown = case.unknown_facts() or None
         world = open_world(rules, case, unknown, as_of) if unknown else None
@@ -53,17 +57,43 @@ def explain(rules: RuleSet, cases: list[Case], as_of: dt.date | None = None,
     return out
 
 
-def whatif(rules: RuleSet, case: Case, *, to: str | None = None, avoid: str | None = None,
-           fixed: tuple[str, ...] = (), max_changes: int | None = None, as_of: dt.date | None = None,
-           limit: int = 10, effective_date: dt.date | None = None) -> list[Alternative]:
+def whatif(
+    rules: RuleSet,
+    case: Case,
+    *,
+    to: str | None = None,
+    avoid: str | None = None,
+    fixed: tuple[str, ...] = (),
+    max_changes: int | None = None,
+    as_of: dt.date | None = None,
+    limit: int = 10,
+    effective_date: dt.date | None = None,
+) -> list[Alternative]:
     """All smallest sets of fact changes that reach the target, each verified by evaluation."""
     as_of = as_of or dt.date.today()
     keep = set(FIXED_BY_DEFAULT) | set(fixed)
     free = [f for f in vocab.fact_ids() if f not in keep]
-    changes = minimal_changes(rules, _closed(case), free, as_of, to=to, avoid=avoid,
-                              max_changes=max_changes, limit=limit, effective_date=effective_date)
-    explanations = explain(rules, [apply(case, c) for c in changes], as_of,  # one grounding
-                           effective_date=effective_date) if changes else []
+    changes = minimal_changes(
+        rules,
+        _closed(case),
+        free,
+        as_of,
+        to=to,
+        avoid=avoid,
+        max_changes=max_changes,
+        limit=limit,
+        effective_date=effective_date,
+    )
+    explanations = (
+        explain(
+            rules,
+            [apply(case, c) for c in changes],
+            as_of,  # one grounding
+            effective_date=effective_date,
+        )
+        if changes
+        else []
+    )
     alternatives = []
     for change, explanation in zip(changes, explanations, strict=True):
         disposition = explanation.result.disposition

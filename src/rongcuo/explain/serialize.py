@@ -27,9 +27,12 @@ def open_world_json(case, w: OpenWorld) -> dict:
     """Certain and possible outcomes over the unknown facts, and what each disposition needs."""
     return {
         "unknown": case.unknown_facts(),
-        "certain": sorted(w.certain), "possible": sorted(w.possible),
-        "dispositions": {d: {"true": sorted(a.true), "false": sorted(a.false), "settles": w.settles[d]}
-                         for d, a in w.dispositions.items()},
+        "certain": sorted(w.certain),
+        "possible": sorted(w.possible),
+        "dispositions": {
+            d: {"true": sorted(a.true), "false": sorted(a.false), "settles": w.settles[d]}
+            for d, a in w.dispositions.items()
+        },
     }
 
 
@@ -42,23 +45,31 @@ def node_json(n: Node) -> dict:
     if n.evidence:
         out["evidence"] = n.evidence
     if n.checked:
-        out["checked"] = [{"rule": f"{i.file}:{i.line}", "clauses": list(i.clauses),
-                           "conditions": [{"literal": c.literal.text, "status": c.status} for c in conds]}
-                          for i, conds in n.checked]
+        out["checked"] = [
+            {
+                "rule": f"{i.file}:{i.line}",
+                "clauses": list(i.clauses),
+                "conditions": [{"literal": c.literal.text, "status": c.status} for c in conds],
+            }
+            for i, conds in n.checked
+        ]
     if n.children:
         out["children"] = [node_json(c) for c in n.children]
     return out
 
 
 def candidate_json(c: Candidate) -> dict:
-    return {"rule": f"{c.rule.file}:{c.rule.line}", "clauses": list(c.rule.clauses),
-            "conditions": [{"literal": x.literal.text, "status": x.status} for x in c.conditions],
-            "blocked_by": list(c.blocked_by)}
+    return {
+        "rule": f"{c.rule.file}:{c.rule.line}",
+        "clauses": list(c.rule.clauses),
+        "conditions": [{"literal": x.literal.text, "status": x.status} for x in c.conditions],
+        "blocked_by": list(c.blocked_by),
+    }
 
 
 def alternative_json(a: Alternative, rules: RuleSet) -> dict:
-    return {"set_true": sorted(a.changes.true), "set_false": sorted(a.changes.false),
-            "result": explanation_json(a.explanation, rules)}
-
-
-
+    return {
+        "set_true": sorted(a.changes.true),
+        "set_false": sorted(a.changes.false),
+        "result": explanation_json(a.explanation, rules),
+    }

@@ -19,14 +19,14 @@ HIDDEN = {"case", "fact_number", "bit", "word"}
 
 @dataclass
 class Node:
-    kind: str                           # rule | fact | date | negation | comparison | input
-    atom: tuple = ()                    # the atom, without the case index
+    kind: str  # rule | fact | date | negation | comparison | input
+    atom: tuple = ()  # the atom, without the case index
     rule: RuleInfo | None = None
     clauses: tuple[str, ...] = ()
-    modality: str | None = None         # as the cited clause words it (modality/2 of the rules)
-    text: str | None = None             # comparison: the literal as written
+    modality: str | None = None  # as the cited clause words it (modality/2 of the rules)
+    text: str | None = None  # comparison: the literal as written
     evidence: str | None = None
-    checked: list = field(default_factory=list)   # negation: the rules that could derive it
+    checked: list = field(default_factory=list)  # negation: the rules that could derive it
     children: list[Node] = field(default_factory=list)
 
     def leaves(self) -> list[Node]:
@@ -62,8 +62,11 @@ class TreeBuilder:
         out = []
         for number, body in derivations:
             info = self.infos[number]
-            children = [n for i, b in enumerate(body)
-                        for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None)]
+            children = [
+                n
+                for i, b in enumerate(body)
+                for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None)
+            ]
             if info.clauses:
                 out.append(Node("rule", _strip(atom), info, info.clauses, self._modality(atom), children=children))
             else:
@@ -73,9 +76,15 @@ class TreeBuilder:
     def negation(self, atom) -> Node:
         """not A: A has no derivation; the rules that could derive A, with why each does not."""
         predicate = atom[0]
-        checked = [(info, conditions(info, self.trace))
-                   for info in self.infos.values() if info.head == predicate and info.case_level
-                   ] if self.trace.why_not else []
+        checked = (
+            [
+                (info, conditions(info, self.trace))
+                for info in self.infos.values()
+                if info.head == predicate and info.case_level
+            ]
+            if self.trace.why_not
+            else []
+        )
         return Node("negation", _strip(atom), checked=checked)
 
     def _modality(self, atom) -> str | None:

@@ -15,14 +15,14 @@ OUTCOME_HEADS = ("grant", "ground")
 @dataclass(frozen=True)
 class Condition:
     literal: Literal
-    status: str      # missing (no instance) | blocking (a negation violated) | apart (no joint instance)
+    status: str  # missing (no instance) | blocking (a negation violated) | apart (no joint instance)
 
 
 @dataclass(frozen=True)
 class Candidate:
     rule: RuleInfo
     conditions: tuple[Condition, ...]
-    blocked_by: tuple[str, ...]       # clauses whose defeat blocks this rule's grant
+    blocked_by: tuple[str, ...]  # clauses whose defeat blocks this rule's grant
 
 
 def conditions(info: RuleInfo, trace: Trace) -> tuple[Condition, ...]:
@@ -49,10 +49,14 @@ def why_not(outcome: str, result: Result, trace: Trace, infos: dict[int, RuleInf
             continue
         if info.head_args[1] not in (outcome,) and not info.head_args[1][:1].isupper():
             continue
-        fired = [h for h, ds in trace.derivations.items() if h[0] == info.head and h[2] == outcome
-                 and any(n == info.number for n, _ in ds)]
-        blocked = tuple(sorted({b[-1] for b in trace.derivations if b[0] == "blocked"
-                                for h in fired if b[1:5] == h[1:5]}))
+        fired = [
+            h
+            for h, ds in trace.derivations.items()
+            if h[0] == info.head and h[2] == outcome and any(n == info.number for n, _ in ds)
+        ]
+        blocked = tuple(
+            sorted({b[-1] for b in trace.derivations if b[0] == "blocked" for h in fired if b[1:5] == h[1:5]})
+        )
         out.append(Candidate(info, () if fired else conditions(info, trace), blocked))
     return out
 

@@ -19,7 +19,7 @@ from .segment import Span
 
 
 def _evidence(narrative: str, span: Span) -> dict[str, Any]:
-    return {"text": narrative[span.start:span.end], "start": span.start, "end": span.end, "needs_confirmation": True}
+    return {"text": narrative[span.start : span.end], "start": span.start, "end": span.end, "needs_confirmation": True}
 
 
 def case_record(case_id: str, proposal: Proposal, source: Path, encoding: str, lexicon: Lexicon) -> dict[str, Any]:
@@ -33,7 +33,9 @@ def case_record(case_id: str, proposal: Proposal, source: Path, encoding: str, l
     record["narrative"] = text
     record["evidence"] = {f: _evidence(text, m.sentence) for f, m in proposal.facts.items()}
     record["extraction"] = {
-        "source": str(source), "encoding": encoding, "lexicon": lexicon.digest,
+        "source": str(source),
+        "encoding": encoding,
+        "lexicon": lexicon.digest,
         "dates": {k: _evidence(text, s) for k, s in _in_key_order(proposal.date_evidence).items()},
     }
     return record

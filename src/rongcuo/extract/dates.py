@@ -106,11 +106,11 @@ def _claims(text: str, sentence: Span, inside: list[FoundDate], lexicon: Lexicon
         return {}
     masked, slots, cursor = [], [], sentence.start
     for day in inside:
-        masked.append(text[cursor:day.start])
+        masked.append(text[cursor : day.start])
         slots.append(sum(map(len, masked)))
         masked.append(DATE_SLOT)
         cursor = day.end
-    masked.append(text[cursor:sentence.end])
+    masked.append(text[cursor : sentence.end])
     line = "".join(masked)
     claimed: dict[int, str] = {}
     for key, patterns in lexicon.dates:

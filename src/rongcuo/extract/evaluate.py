@@ -93,32 +93,49 @@ def load_labelled(folder: Path, lexicon: Lexicon) -> list[Labelled]:
     return items
 
 
-def evaluate(folder: Path, items: Sequence[Labelled], rules: RuleSet, lexicon: Lexicon,
-             as_of: dt.date | None = None) -> Evaluation:
-    facts = [_score(f, [(i.truth.facts.get(f) is True, i.extracted.facts.get(f) is True) for i in items])
-             for f in vocab.fact_ids()]
+def evaluate(
+    folder: Path, items: Sequence[Labelled], rules: RuleSet, lexicon: Lexicon, as_of: dt.date | None = None
+) -> Evaluation:
+    facts = [
+        _score(f, [(i.truth.facts.get(f) is True, i.extracted.facts.get(f) is True) for i in items])
+        for f in vocab.fact_ids()
+    ]
     micro = Score("micro", *(sum(getattr(s, k) for s in facts) for k in ("tp", "fp", "fn")))
     results = rules.evaluate([i.truth for i in items] + [i.extracted for i in items], as_of=as_of)
-    truth, got = results[:len(items)], results[len(items):]
-    disagreements = [_disagreement(i, t, g) for i, t, g in zip(items, truth, got, strict=True)
-                     if _disposition(t) != _disposition(g)]
+    truth, got = results[: len(items)], results[len(items) :]
+    disagreements = [
+        _disagreement(i, t, g) for i, t, g in zip(items, truth, got, strict=True) if _disposition(t) != _disposition(g)
+    ]
     return Evaluation(
-        folder=str(folder), lexicon=lexicon.digest, profile=rules.profile, rules=rules.digest, cases=len(items),
-        facts=facts, micro=micro, dates=[_date_score(k, items) for k in vocab.date_keys()],
-        negations=_negations(items), unknown=sum(len(i.extracted.unknown_facts()) for i in items),
-        agreed=len(items) - len(disagreements), disagreements=disagreements,
+        folder=str(folder),
+        lexicon=lexicon.digest,
+        profile=rules.profile,
+        rules=rules.digest,
+        cases=len(items),
+        facts=facts,
+        micro=micro,
+        dates=[_date_score(k, items) for k in vocab.date_keys()],
+        negations=_negations(items),
+        unknown=sum(len(i.extracted.unknown_facts()) for i in items),
+        agreed=len(items) - len(disagreements),
+        disagreements=disagreements,
     )
 
 
 def _score(name: str, pairs: list[tuple[bool, bool]]) -> Score:
-    return Score(name, sum(t and g for t, g in pairs), sum(g and not t for t, g in pairs),
-                 sum(t and not g for t, g in pairs))
+    return Score(
+        name, sum(t and g for t, g in pairs), sum(g and not t for t, g in pairs), sum(t and not g for t, g in pairs)
+    )
 
 
 def _date_score(key: str, items: Sequence[Labelled]) -> Score:
     pairs = [(i.truth.dates.get(key), i.extracted.dates.get(key)) for i in items]
-    return Score(key, sum(t is not None and t == g for t, g in pairs),
-                 sum(g is not None and t != g for t, g in pairs), sum(t is not None and t != g for t, g in pairs))
+    return Score(
+        key,
+        sum(t is not None and t == g for t, g in pairs),
+        sum(g is not None and t != g for t, g in pairs),
+        sum(t is not None and t != g for t, g in pairs),
+    )
 
 
 def _negations(items: Sequence[Labelled]) -> dict[str, int]:
@@ -137,5 +154,6 @@ def _disposition(result: Result) -> str:
 
 def _disagreement(item: Labelled, truth: Result, got: Result) -> Disagreement:
     true, extracted = set(item.truth.true_facts()), set(item.extracted.true_facts())
-    return Disagreement(item.truth.id, _disposition(truth), _disposition(got),
-                        sorted(true - extracted), sorted(extracted - true))
+    return Disagreement(
+        item.truth.id, _disposition(truth), _disposition(got), sorted(true - extracted), sorted(extracted - true)
+    )

@@ -69,9 +69,12 @@ def _build(source: str, digest: str, data: Any) -> Lexicon:
     negation = _Reader(source, section.mapping("negation"), "negation")
     reach = negation.number("reach")
     return Lexicon(
-        source=source, digest=digest,
-        cues=negation.words("cues"), breaks=negation.words("breaks"),
-        hedges=section.words("hedges"), block=section.words("block"),
+        source=source,
+        digest=digest,
+        cues=negation.words("cues"),
+        breaks=negation.words("breaks"),
+        hedges=section.words("hedges"),
+        block=section.words("block"),
         facts=_facts(source, section.mapping("facts"), section.number("gap"), reach),
         dates=_dates(source, section.mapping("dates"), section.number("date_gap")),
     )

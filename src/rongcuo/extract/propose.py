@@ -56,7 +56,7 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         for fact, patterns in lexicon.facts.items():
             for m, polarity in _matches(text, sentence, patterns):
                 clause = clause_at(text, sentence, m.start)
-                value = _value(text[clause.start:clause.end], clause, m, polarity, tokens, lexicon, patterns)
+                value = _value(text[clause.start : clause.end], clause, m, polarity, tokens, lexicon, patterns)
                 if value is None:
                     continue
                 if any(w in lexicon.hedges for w, start, end in tokens if clause.start <= start and end <= clause.end):
@@ -67,9 +67,12 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
 
 def _matches(text: str, sentence: Span, patterns: FactPatterns) -> list[tuple[Span, str]]:
     """Matches of one fact's phrasings in a sentence; a match inside a longer one is dropped."""
-    found = [(Span(m.start(), m.end()), polarity)
-             for polarity, group in (("establish", patterns.establish), ("deny", patterns.deny))
-             for pattern in group for m in pattern.finditer(text, sentence.start, sentence.end)]
+    found = [
+        (Span(m.start(), m.end()), polarity)
+        for polarity, group in (("establish", patterns.establish), ("deny", patterns.deny))
+        for pattern in group
+        for m in pattern.finditer(text, sentence.start, sentence.end)
+    ]
     return [(s, p) for s, p in found if not any(_inside(s, o) for o, _ in found)]
 
 
@@ -78,8 +81,15 @@ def _inside(span: Span, other: Span) -> bool:
     return other.start <= span.start and span.end <= other.end and other.end - other.start > span.end - span.start
 
 
-def _value(clause_text: str, clause: Span, match: Span, polarity: str, tokens: list[tuple[str, int, int]],
-           lexicon: Lexicon, patterns: FactPatterns) -> tuple[bool, str] | None:
+def _value(
+    clause_text: str,
+    clause: Span,
+    match: Span,
+    polarity: str,
+    tokens: list[tuple[str, int, int]],
+    lexicon: Lexicon,
+    patterns: FactPatterns,
+) -> tuple[bool, str] | None:
     """(value, reason) of one match, or None when a blocking word in its clause says it is not about the fact."""
     if any(word in clause_text for word in lexicon.block + patterns.block):
         return None
@@ -90,8 +100,14 @@ def _value(clause_text: str, clause: Span, match: Span, polarity: str, tokens: l
     return (False, "negated") if negated else (True, "establish")
 
 
-def _negated(clause: Span, match: Span, tokens: list[tuple[str, int, int]],
-             cues: tuple[str, ...], breaks: tuple[str, ...], reach: int) -> bool:
+def _negated(
+    clause: Span,
+    match: Span,
+    tokens: list[tuple[str, int, int]],
+    cues: tuple[str, ...],
+    breaks: tuple[str, ...],
+    reach: int,
+) -> bool:
     """A cue word in the clause shortly before the match, with no contrast word between them."""
     scope = max(clause.start, match.start - reach)
     for word, start, end in reversed(tokens):

@@ -58,4 +58,4 @@ def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
 def words(text: str, span: Span, known: Iterable[str]) -> list[tuple[str, int, int]]:
     """The words of ``text[span]`` with offsets into ``text``; ``known`` words are kept whole."""
     tokenizer = _tokenizer(tuple(sorted(known)))
-    return [(w, span.start + s, span.start + e) for w, s, e in tokenizer.tokenize(text[span.start:span.end])]
+    return [(w, span.start + s, span.start + e) for w, s, e in tokenizer.tokenize(text[span.start : span.end])]

@@ -22,8 +22,8 @@ from .problems import Problem, invalid
 
 @dataclass
 class Service:
-    rulesets: dict[str, RuleSet]          # served name → rule set, fixed at start
-    default: str                          # the profile a request gets when it names none
+    rulesets: dict[str, RuleSet]  # served name → rule set, fixed at start
+    default: str  # the profile a request gets when it names none
     limits: Limits = field(default_factory=Limits)
     gate: Gate = field(init=False)
     coalescer: Coalescer = field(init=False)
@@ -57,21 +57,33 @@ class Service:
             out.append(line)
         return out
 
-    async def explain(self, rules: RuleSet, case: Case, as_of: dt.date, outcome: str | None = None,
-                      why_not_of: tuple[str, ...] = ()) -> Explanation:
+    async def explain(
+        self, rules: RuleSet, case: Case, as_of: dt.date, outcome: str | None = None, why_not_of: tuple[str, ...] = ()
+    ) -> Explanation:
         (found,) = await solving(self.limits.time_limit, explain, rules, [case], as_of, outcome, why_not_of)
         _reject_contradictions([case], [found.result])
         return found
 
-    async def whatif(self, rules: RuleSet, case: Case, as_of: dt.date, *, to: str | None, avoid: str | None,
-                     fixed: tuple[str, ...] = (), max_changes: int | None = None,
-                     limit: int = 10) -> list[Alternative]:
+    async def whatif(
+        self,
+        rules: RuleSet,
+        case: Case,
+        as_of: dt.date,
+        *,
+        to: str | None,
+        avoid: str | None,
+        fixed: tuple[str, ...] = (),
+        max_changes: int | None = None,
+        limit: int = 10,
+    ) -> list[Alternative]:
         if not (to or avoid):
             raise Problem("invalid-parameter", "whatif: give to=OUTCOME or avoid=OUTCOME")
 
         def ask() -> list[Alternative]:
-            return whatif(rules, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, as_of=as_of,
-                          limit=limit)
+            return whatif(
+                rules, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, as_of=as_of, limit=limit
+            )
+
         return await solving(self.limits.time_limit, ask)
 
 

@@ -30,8 +30,12 @@ def _ask(request: Request, profile: str | None, as_of: str | None) -> tuple[Serv
     return service, service.rules(profile), inputs.day(as_of) or dt.date.today()
 
 
-@router.post("/evaluate", summary="Evaluate one case or a list of cases",
-             openapi_extra=schema.body(schema.CASE_OR_LIST), responses=schema.answers(schema.RESULT_OR_LIST))
+@router.post(
+    "/evaluate",
+    summary="Evaluate one case or a list of cases",
+    openapi_extra=schema.body(schema.CASE_OR_LIST),
+    responses=schema.answers(schema.RESULT_OR_LIST),
+)
 async def evaluate(request: Request, profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
     """One result per case, as `rongcuo evaluate --format json` prints it; a list in, a list out."""
     service, rules, day = _ask(request, profile, as_of)
@@ -41,10 +45,15 @@ async def evaluate(request: Request, profile: Profile = None, as_of: AsOf = None
     return JSONResponse(out if isinstance(data, list) else out[0])
 
 
-@router.post("/explain", summary="Why each outcome holds", openapi_extra=schema.body(schema.CASE),
-             responses=schema.answers({"type": "object"}))
-async def explain(request: Request, outcome: Outcome = None, profile: Profile = None,
-                  as_of: AsOf = None) -> JSONResponse:
+@router.post(
+    "/explain",
+    summary="Why each outcome holds",
+    openapi_extra=schema.body(schema.CASE),
+    responses=schema.answers({"type": "object"}),
+)
+async def explain(
+    request: Request, outcome: Outcome = None, profile: Profile = None, as_of: AsOf = None
+) -> JSONResponse:
     """The result with a derivation tree per outcome (``why``), as `rongcuo explain --format json`."""
     service, rules, day = _ask(request, profile, as_of)
     case = inputs.one_case(inputs.decode(await request.body()))
@@ -53,10 +62,18 @@ async def explain(request: Request, outcome: Outcome = None, profile: Profile = 
     return JSONResponse(explanation_json(found, rules))
 
 
-@router.post("/whynot", summary="Why outcomes do not hold", openapi_extra=schema.body(schema.CASE),
-             responses=schema.answers({"type": "object"}))
-async def whynot(request: Request, outcome: Annotated[list[str], Query(description="One or more outcomes.")],
-                 profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+@router.post(
+    "/whynot",
+    summary="Why outcomes do not hold",
+    openapi_extra=schema.body(schema.CASE),
+    responses=schema.answers({"type": "object"}),
+)
+async def whynot(
+    request: Request,
+    outcome: Annotated[list[str], Query(description="One or more outcomes.")],
+    profile: Profile = None,
+    as_of: AsOf = None,
+) -> JSONResponse:
     """Every rule that could derive each OUTCOME, with what stops it (``why_not``), as `rongcuo whynot`."""
     service, rules, day = _ask(request, profile, as_of)
     case = inputs.one_case(inputs.decode(await request.body()))
@@ -66,27 +83,49 @@ async def whynot(request: Request, outcome: Annotated[list[str], Query(descripti
     return JSONResponse(explanation_json(found, rules))
 
 
-@router.post("/whatif", summary="The smallest changes that reach a disposition",
-             openapi_extra=schema.body(schema.CASE), responses=schema.answers({"type": "object"}))
-async def whatif(request: Request, to: Outcome = None, avoid: Outcome = None,
-                 fixed: Annotated[list[str], Query(description="Facts that may not change.")] = (),
-                 max_changes: Annotated[int | None, Query(ge=0, le=len(schema.FACTS))] = None,
-                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
-                 profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+@router.post(
+    "/whatif",
+    summary="The smallest changes that reach a disposition",
+    openapi_extra=schema.body(schema.CASE),
+    responses=schema.answers({"type": "object"}),
+)
+async def whatif(
+    request: Request,
+    to: Outcome = None,
+    avoid: Outcome = None,
+    fixed: Annotated[list[str], Query(description="Facts that may not change.")] = (),
+    max_changes: Annotated[int | None, Query(ge=0, le=len(schema.FACTS))] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    profile: Profile = None,
+    as_of: AsOf = None,
+) -> JSONResponse:
     """Each smallest set of fact changes making TO the disposition (or avoiding AVOID), verified by evaluation."""
     service, rules, day = _ask(request, profile, as_of)
     case = inputs.one_case(inputs.decode(await request.body()))
     to, avoid = inputs.outcome(to, "to"), inputs.outcome(avoid, "avoid")
     async with service.gate.slot():
-        found = await service.whatif(rules, case, day, to=to, avoid=avoid, fixed=inputs.facts(list(fixed), "fixed"),
-                                     max_changes=max_changes, limit=limit)
-    return JSONResponse({"case": case.id, "to": to, "avoid": avoid,
-                         "alternatives": [alternative_json(a, rules) for a in found]})
+        found = await service.whatif(
+            rules,
+            case,
+            day,
+            to=to,
+            avoid=avoid,
+            fixed=inputs.facts(list(fixed), "fixed"),
+            max_changes=max_changes,
+            limit=limit,
+        )
+    return JSONResponse(
+        {"case": case.id, "to": to, "avoid": avoid, "alternatives": [alternative_json(a, rules) for a in found]}
+    )
 
 
-@router.post("/batch", summary="Evaluate a JSONL body, streaming JSONL back", response_class=StreamingResponse,
-             openapi_extra=schema.body({"type": "string"}, "application/x-ndjson"),
-             responses=schema.answers({"type": "string"}, "application/x-ndjson"))
+@router.post(
+    "/batch",
+    summary="Evaluate a JSONL body, streaming JSONL back",
+    response_class=StreamingResponse,
+    openapi_extra=schema.body({"type": "string"}, "application/x-ndjson"),
+    responses=schema.answers({"type": "string"}, "application/x-ndjson"),
+)
 async def batch(request: Request, profile: Profile = None, as_of: AsOf = None) -> StreamingResponse:
     """One case per line in; one line per case out, in order: its result, or why it was rejected."""
     service, rules, day = _ask(request, profile, as_of)
@@ -108,14 +147,26 @@ async def vocabulary() -> JSONResponse:
 @router.get("/profiles", summary="The rule sets this server answers with")
 async def profiles(request: Request) -> JSONResponse:
     service: Service = request.app.state.service
-    return JSONResponse([{"name": name, "profile": rules.profile, "rules": rules.digest,
-                          "default": name == service.default} for name, rules in service.rulesets.items()])
+    return JSONResponse(
+        [
+            {"name": name, "profile": rules.profile, "rules": rules.digest, "default": name == service.default}
+            for name, rules in service.rulesets.items()
+        ]
+    )
 
 
 @cache
 def _ledger() -> list[dict]:
     """`rongcuo clauses --format json`, with each clause's citation and text."""
     entries = ledger([RuleSet.load(p, corpus=True) for p in bundled_profiles()])
-    return [{"clause": e.clause, "citation": {"zh": measure.cite(e.clause), "en": measure.cite(e.clause, "en")},
-             "text": measure.text(e.clause), "status": e.status, "reason": e.reason,
-             "rules": [f"{r.file}:{r.line}" for r in e.rules]} for e in entries]
+    return [
+        {
+            "clause": e.clause,
+            "citation": {"zh": measure.cite(e.clause), "en": measure.cite(e.clause, "en")},
+            "text": measure.text(e.clause),
+            "status": e.status,
+            "reason": e.reason,
+            "rules": [f"{r.file}:{r.line}" for r in e.rules],
+        }
+        for e in entries
+    ]

@@ -17,7 +17,7 @@ from ..cases import Case
 from ..engine import Result, RuleError, RuleSet
 from .limits import solving
 
-LINGER = 0.002   # seconds a batch that waited for its turn stays open
+LINGER = 0.002  # seconds a batch that waited for its turn stays open
 
 
 @dataclass
@@ -25,7 +25,7 @@ class _Batch:
     rules: RuleSet
     as_of: dt.date
     cases: list[Case] = field(default_factory=list)
-    parts: list[tuple[int, int]] = field(default_factory=list)   # each request's (start, count)
+    parts: list[tuple[int, int]] = field(default_factory=list)  # each request's (start, count)
     done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -35,7 +35,7 @@ class Coalescer:
     def __init__(self, max_cases: int, seconds: float):
         self.max_cases, self.seconds = max_cases, seconds
         self._open: dict[tuple[int, dt.date], _Batch] = {}
-        self._lane = asyncio.Lock()          # one grounding at a time; the next batch fills meanwhile
+        self._lane = asyncio.Lock()  # one grounding at a time; the next batch fills meanwhile
         self._running: set[asyncio.Task] = set()
 
     async def evaluate(self, rules: RuleSet, cases: list[Case], as_of: dt.date) -> list[Result]:
@@ -70,7 +70,7 @@ class Coalescer:
     async def _answers(self, batch: _Batch) -> list[list[Result] | Exception]:
         try:
             results = await solving(self.seconds, batch.rules.evaluate, batch.cases, batch.as_of)
-            return [results[start:start + count] for start, count in batch.parts]
+            return [results[start : start + count] for start, count in batch.parts]
         except RuleError:
             if len(batch.parts) == 1:
                 raise
@@ -79,6 +79,6 @@ class Coalescer:
 
     async def _alone(self, batch: _Batch, start: int, count: int) -> list[Result] | Exception:
         try:
-            return await solving(self.seconds, batch.rules.evaluate, batch.cases[start:start + count], batch.as_of)
+            return await solving(self.seconds, batch.rules.evaluate, batch.cases[start : start + count], batch.as_of)
         except RuleError as e:
             return e

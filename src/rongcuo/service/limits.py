@@ -25,12 +25,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Limits:
-    max_body: int = 1_000_000          # bytes of one request body
-    max_batch_body: int = 16_000_000   # bytes of a /v1/batch body
-    max_cases: int = 100               # cases in one /v1/evaluate request
-    max_batch_cases: int = 20_000      # lines of one /v1/batch request
-    time_limit: float = 10.0           # seconds of solving per request (per chunk in a batch)
-    concurrency: int = 32              # requests at work at once; more get 503
+    max_body: int = 1_000_000  # bytes of one request body
+    max_batch_body: int = 16_000_000  # bytes of a /v1/batch body
+    max_cases: int = 100  # cases in one /v1/evaluate request
+    max_batch_cases: int = 20_000  # lines of one /v1/batch request
+    time_limit: float = 10.0  # seconds of solving per request (per chunk in a batch)
+    concurrency: int = 32  # requests at work at once; more get 503
 
 
 class BodyLimit:
@@ -65,9 +65,17 @@ def _too_large_detail(cap: int) -> str:
 
 async def _too_large(scope, send, cap: int) -> None:
     body = json.dumps(Problem("body-too-large", _too_large_detail(cap)).body(scope["path"])).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -85,8 +93,11 @@ class Gate:
 
     def check(self) -> None:
         if self.full:
-            raise Problem("busy", f"{self.limit} requests are being answered — try again in a moment",
-                          headers={"Retry-After": "1"})
+            raise Problem(
+                "busy",
+                f"{self.limit} requests are being answered — try again in a moment",
+                headers={"Retry-After": "1"},
+            )
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -102,18 +113,23 @@ class Gate:
 
 async def solving(seconds: float, work: Callable[..., T], *args) -> T:
     """Run ``work`` in a worker thread with the solving time limit; TimeLimit becomes a problem."""
+
     def limited() -> T:
         with time_limit(seconds):
             return work(*args)
+
     try:
         return await to_thread.run_sync(limited)
     except TimeLimit:
-        raise Problem("time-limit", f"solving took longer than {seconds:g} s and was interrupted — ask for less "
-                      "(fewer cases, a smaller max_changes, more fixed facts)") from None
+        raise Problem(
+            "time-limit",
+            f"solving took longer than {seconds:g} s and was interrupted — ask for less "
+            "(fewer cases, a smaller max_changes, more fixed facts)",
+        ) from None
 
 
 def check_count(count: int, cap: int) -> None:
     if count > cap:
-        raise Problem("too-many-cases", f"{count} cases in one request, at most {cap} — split them "
-                      "(or send them to /v1/batch)")
-
+        raise Problem(
+            "too-many-cases", f"{count} cases in one request, at most {cap} — split them (or send them to /v1/batch)"
+        )

@@ -45,36 +45,55 @@ class Form:
     profile: str = ""
     as_of: str = ""
     case_id: str | None = None
-    facts: dict[str, str] = field(default_factory=dict)   # fact → "true" | "unknown" (false is left out)
+    facts: dict[str, str] = field(default_factory=dict)  # fact → "true" | "unknown" (false is left out)
     dates: dict[str, str] = field(default_factory=dict)
     to: str = ""
     avoid: str = ""
-    stray: tuple[str, ...] = ()                           # parameters the page does not know
+    stray: tuple[str, ...] = ()  # parameters the page does not know
 
     @classmethod
     def read(cls, params) -> Form:
         get = params.get
         return cls(
-            lang="en" if get("lang") == "en" else "zh", profile=get("profile") or "", as_of=get("as_of") or "",
-            case_id=get("id"), facts={f: get(f) for f in FACTS if get(f) not in (None, "false")},
-            dates={d: get(d) for d in DATES if get(d)}, to=get("to") or "", avoid=get("avoid") or "",
-            stray=tuple(k for k in params if k not in OPTIONS and k not in FACTS and k not in DATES))
+            lang="en" if get("lang") == "en" else "zh",
+            profile=get("profile") or "",
+            as_of=get("as_of") or "",
+            case_id=get("id"),
+            facts={f: get(f) for f in FACTS if get(f) not in (None, "false")},
+            dates={d: get(d) for d in DATES if get(d)},
+            to=get("to") or "",
+            avoid=get("avoid") or "",
+            stray=tuple(k for k in params if k not in OPTIONS and k not in FACTS and k not in DATES),
+        )
 
     @classmethod
     def of_case(cls, case: Case, lang: str, profile: str, as_of: str) -> Form:
         facts = {f: "true" for f in case.true_facts()} | {f: "unknown" for f in case.unknown_facts()}
-        return cls(lang, profile, as_of, case.id, {f: facts[f] for f in FACTS if f in facts},
-                   {d: v.isoformat() for d, v in case.dates.items()})
+        return cls(
+            lang,
+            profile,
+            as_of,
+            case.id,
+            {f: facts[f] for f in FACTS if f in facts},
+            {d: v.isoformat() for d, v in case.dates.items()},
+        )
 
     def case_data(self) -> dict:
         values = {"true": True, "unknown": "unknown"}
-        return {"id": self.case_id, "facts": {f: values.get(v, v) for f, v in self.facts.items()},
-                "dates": self.dates}
+        return {"id": self.case_id, "facts": {f: values.get(v, v) for f, v in self.facts.items()}, "dates": self.dates}
 
     def url(self, **change) -> str:
         form = replace(self, **change)
-        pairs = [("lang", form.lang), ("profile", form.profile), ("as_of", form.as_of), ("id", form.case_id),
-                 *form.facts.items(), *form.dates.items(), ("to", form.to), ("avoid", form.avoid)]
+        pairs = [
+            ("lang", form.lang),
+            ("profile", form.profile),
+            ("as_of", form.as_of),
+            ("id", form.case_id),
+            *form.facts.items(),
+            *form.dates.items(),
+            ("to", form.to),
+            ("avoid", form.avoid),
+        ]
         return "/?" + urlencode([(k, v) for k, v in pairs if v])
 
     def applied(self, alternative) -> str:
@@ -127,8 +146,9 @@ async def _answer(service: Service, form: Form) -> dict:
         to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
         async with service.gate.slot():
             explanation = await service.explain(rules, case, day, why_not_of=tuple(vocab.outcome_names()))
-            alternatives = await service.whatif(rules, case, day, to=to, avoid=avoid, limit=WHATIF_LIMIT) \
-                if to or avoid else None
+            alternatives = (
+                await service.whatif(rules, case, day, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
+            )
     except Problem as p:
         return {"error": p.detail, "status": p.status}
     except RuleError as e:
@@ -137,11 +157,21 @@ async def _answer(service: Service, form: Form) -> dict:
 
 
 def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:
-    html = render("page.html", form.lang, form=form, groups=groups(), dates=DATES, profiles=list(service.rulesets),
-                  default_profile=service.default, outcome_names=vocab.outcome_names(),
-                  error=answer.get("error"), explanation=answer.get("explanation"),
-                  alternatives=answer.get("alternatives"), derivers=answer.get("derivers", {}),
-                  pasted=answer.get("pasted", ""))
+    html = render(
+        "page.html",
+        form.lang,
+        form=form,
+        groups=groups(),
+        dates=DATES,
+        profiles=list(service.rulesets),
+        default_profile=service.default,
+        outcome_names=vocab.outcome_names(),
+        error=answer.get("error"),
+        explanation=answer.get("explanation"),
+        alternatives=answer.get("alternatives"),
+        derivers=answer.get("derivers", {}),
+        pasted=answer.get("pasted", ""),
+    )
     return HTMLResponse(html, status_code=status)
 
 

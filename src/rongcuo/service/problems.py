@@ -49,8 +49,14 @@ class Problem(Exception):
 
     def body(self, instance: str) -> dict:
         status, title = KINDS[self.kind]
-        return {"type": f"urn:rongcuo:problem:{self.kind}", "title": title, "status": status,
-                "detail": self.detail, "instance": instance, **self.extra}
+        return {
+            "type": f"urn:rongcuo:problem:{self.kind}",
+            "title": title,
+            "status": status,
+            "detail": self.detail,
+            "instance": instance,
+            **self.extra,
+        }
 
 
 def invalid(errors: list[CaseError]) -> Problem:
@@ -61,8 +67,9 @@ def invalid(errors: list[CaseError]) -> Problem:
 
 
 def response(problem: Problem, request: Request) -> JSONResponse:
-    return JSONResponse(problem.body(request.url.path), status_code=problem.status,
-                        media_type=MEDIA_TYPE, headers=problem.headers)
+    return JSONResponse(
+        problem.body(request.url.path), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers
+    )
 
 
 async def _problem(request: Request, exc: Problem) -> JSONResponse:

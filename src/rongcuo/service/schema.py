@@ -39,13 +39,26 @@ _RESULT = {
         "rules": {"type": "string", "description": "hash of the rule files loaded"},
         "as_of": {"type": "string", "format": "date"},
         "disposition": {"enum": OUTCOMES},
-        "outcomes": _list({"type": "object", "properties": {
-            "outcome": {"enum": OUTCOMES}, "modality": {"enum": [*vocab.vocabulary()["modalities"], None]},
-            "grounds": _STRINGS, "catch_all": {"type": "boolean"}}}),
-        "consequences": _list({"type": "object", "properties": {
-            "consequence": {"type": "string"}, "args": _STRINGS, "grounds": _STRINGS}}),
-        "defeated": _list({"type": "object", "properties": {
-            "outcome": {"enum": OUTCOMES}, "grounds": _STRINGS, "blocked_by": {"type": "string"}}}),
+        "outcomes": _list(
+            {
+                "type": "object",
+                "properties": {
+                    "outcome": {"enum": OUTCOMES},
+                    "modality": {"enum": [*vocab.vocabulary()["modalities"], None]},
+                    "grounds": _STRINGS,
+                    "catch_all": {"type": "boolean"},
+                },
+            }
+        ),
+        "consequences": _list(
+            {"type": "object", "properties": {"consequence": {"type": "string"}, "args": _STRINGS, "grounds": _STRINGS}}
+        ),
+        "defeated": _list(
+            {
+                "type": "object",
+                "properties": {"outcome": {"enum": OUTCOMES}, "grounds": _STRINGS, "blocked_by": {"type": "string"}},
+            }
+        ),
         "open_world": {"type": "object", "description": "with unknown facts: certain and possible outcomes"},
     },
 }
@@ -55,10 +68,16 @@ _PROBLEM = {
     "description": "RFC 9457 problem details; `detail` is the CLI's message.",
     "properties": {
         "type": {"type": "string", "enum": [f"urn:rongcuo:problem:{k}" for k in KINDS]},
-        "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
         "instance": {"type": "string"},
-        "errors": _list({"type": "object", "properties": {
-            "source": {"type": "string"}, "field": {"type": "string"}, "detail": {"type": "string"}}}),
+        "errors": _list(
+            {
+                "type": "object",
+                "properties": {"source": {"type": "string"}, "field": {"type": "string"}, "detail": {"type": "string"}},
+            }
+        ),
     },
 }
 
@@ -74,16 +93,28 @@ def body(schema: dict, media: str = "application/json") -> dict:
 
 
 def answers(schema: dict, media: str = "application/json") -> dict:
-    problems = {status: {"description": ", ".join(t for s, t in KINDS.values() if s == status),
-                         "content": {"application/problem+json": {"schema": _ref("Problem")}}}
-                for status in (400, 413, 422, 503)}
+    problems = {
+        status: {
+            "description": ", ".join(t for s, t in KINDS.values() if s == status),
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+        }
+        for status in (400, 413, 422, 503)
+    }
     return {200: {"description": "The answer", "content": {media: {"schema": schema}}}, **problems}
 
 
 def vocabulary_json() -> dict:
     """The input contract: groups, facts (with their clause's citation), dates, and the derived names."""
     v = vocab.vocabulary()
-    facts = {fid: {**f, "citation": {"zh": measure.cite(f["clause"]), "en": measure.cite(f["clause"], "en")}}
-             for fid, f in v["facts"].items()}
-    return {"groups": v["groups"], "facts": facts, "dates": v["dates"], "outcomes": v["outcomes"],
-            "modalities": v["modalities"], "consequences": v["consequences"]}
+    facts = {
+        fid: {**f, "citation": {"zh": measure.cite(f["clause"]), "en": measure.cite(f["clause"], "en")}}
+        for fid, f in v["facts"].items()
+    }
+    return {
+        "groups": v["groups"],
+        "facts": facts,
+        "dates": v["dates"],
+        "outcomes": v["outcomes"],
+        "modalities": v["modalities"],
+        "consequences": v["consequences"],
+    }

@@ -26,7 +26,7 @@ from .inputs import case_of
 from .limits import check_count, solving
 from .problems import Problem
 
-CHUNK = 500   # cases per grounding
+CHUNK = 500  # cases per grounding
 
 
 def numbered(body: bytes, cap: int) -> list[tuple[int, bytes]]:
@@ -36,11 +36,12 @@ def numbered(body: bytes, cap: int) -> list[tuple[int, bytes]]:
     return lines
 
 
-async def batch_lines(service: Service, rules: RuleSet, as_of: dt.date,
-                      lines: list[tuple[int, bytes]]) -> AsyncIterator[bytes]:
+async def batch_lines(
+    service: Service, rules: RuleSet, as_of: dt.date, lines: list[tuple[int, bytes]]
+) -> AsyncIterator[bytes]:
     seen: dict[str, int] = {}
     for start in range(0, len(lines), CHUNK):
-        chunk = lines[start:start + CHUNK]
+        chunk = lines[start : start + CHUNK]
         read = [_read(n, line, seen) for n, line in chunk]
         cases = [c for c in read if isinstance(c, Case)]
         try:
@@ -87,8 +88,10 @@ def _answer(number: int, item: Case | CaseError, results, worlds: dict[str, Open
     result: Result = next(results)
     if result.contradictions:
         f, g = result.contradictions[0]
-        return _rejected(number, CaseError(f"line {number}", "facts",
-                                           f"{f} and {g} contradict each other — set one of them to false"))
+        return _rejected(
+            number,
+            CaseError(f"line {number}", "facts", f"{f} and {g} contradict each other — set one of them to false"),
+        )
     out = result.to_json()
     world = worlds.get(item.id)
     if world:
