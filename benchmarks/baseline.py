@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import clingo
-
-from rongcuo.cases import Case
-from rongcuo.engine import Result, RuleSet, day
-from rongcuo.engine.results import read_results
-from rongcuo.engine.symbols import add_case, add_fact
+from rongcuo.engine import Result, RuleSet
+from rongcuo.engine.inputs import add_all, add_case, params
+from rongcuo.engine.read import read_results
+from rongcuo.model.case import Case
 
 
 def one_control_per_case(rules: RuleSet, cases: list[Case], as_of: dt.date) -> list[Result]:
@@ -22,7 +20,7 @@ def one_control_per_case(rules: RuleSet, cases: list[Case], as_of: dt.date) -> l
     for case in cases:
         ctl = rules.control(["--models=2"])
         with ctl.backend() as backend:
-            add_fact(backend, clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]))
+            add_all(backend, params(as_of))
             add_case(backend, 0, case)
         ctl.ground([("base", [])])
         with ctl.solve(yield_=True) as handle:

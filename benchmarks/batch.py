@@ -32,8 +32,8 @@ sys.path.insert(0, str(HERE))
 
 import baseline  # noqa: E402
 import generate_cases  # noqa: E402
-from rongcuo.cases import parse_case  # noqa: E402
 from rongcuo.engine import RuleSet  # noqa: E402
+from rongcuo.model.case import parse_case  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -7,7 +7,7 @@ Times (median of --runs, rule loading included)
 
   (a) check of the bundled default rule base           target ≤ 5 s
   (b) diff profile:default profile:literal             target ≤ 5 s
-  (c) check of asp/drafts/a12-exemption-ignores-a13    finds its four-fact conflict, with a minimal witness
+  (c) check of measure/drafts/a12-exemption-ignores-a13    finds its four-fact conflict, with a minimal witness
 
 and, beside (c), how many random cases a sampler draws on average before it
 hits that conflict (exempt with excluded) — --samples runs of each sampler:
@@ -31,10 +31,10 @@ import time
 from pathlib import Path
 
 from rongcuo import drafting
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import parse_case
 from rongcuo.drafting.check import check
 from rongcuo.drafting.diff import diff
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import parse_case
 
 DRAFT = str(Path(__file__).resolve().parents[1] / "asp" / "drafts" / "a12-exemption-ignores-a13")
 TARGET = 5.0

@@ -33,9 +33,9 @@ from concurrent.futures import ProcessPoolExecutor
 import clingo
 
 import baseline
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import Case, parse_case
 from rongcuo.engine import RuleSet
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import Case, parse_case
 
 AS_OF = dt.date(2026, 6, 30)
 CHUNK = 10_000

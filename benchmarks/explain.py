@@ -30,12 +30,13 @@ from pathlib import Path
 
 import clingo
 
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import Case, case_files, load_case, parse_case
 from rongcuo.engine import RuleSet
 from rongcuo.engine.hypotheses import open_world
 from rongcuo.explain import explain, whatif
 from rongcuo.explain.tree import TreeBuilder
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import Case, parse_case
+from rongcuo.model.files import case_files, load_case
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2024, 12, 31)
@@ -117,8 +118,8 @@ def main() -> int:
 
     load = time.perf_counter()
     rules = RuleSet.load()
-    golden = [load_case(p) for p in case_files([ROOT / "cases" / "golden"])]
-    _ = rules.tracer
+    golden = [load_case(p) for p in case_files([ROOT / "measure" / "golden"])]
+    _ = rules.tracer.infos
     results = rules.evaluate(golden, as_of=AS_OF)
     for case in golden[:5]:  # warm-up: grounding, templates of the instrumentation, caches
         explain(rules, [case], AS_OF, why_not_of=("exempt",))
@@ -161,10 +162,10 @@ def main() -> int:
     many = random_cases(args.cases, args.seed, rules.static_atoms("incompatible", 2))
     chunks = [many[i : i + args.chunk] for i in range(0, len(many), args.chunk)]
     trees, tracing, building = 0, 0.0, 0.0
-    _, infos = rules.tracer
+    infos = rules.tracer.infos
     for chunk in chunks:  # what explain() does for many cases (trees only), timed in its two parts
         start = time.perf_counter()
-        traced, shared = rules.trace(chunk, as_of=AS_OF, why_not=False)
+        traced, shared = rules.tracer.trace(chunk, as_of=AS_OF, why_not=False)
         middle = time.perf_counter()
         for case, (result, trace) in zip(chunk, traced, strict=True):
             builder = TreeBuilder(case, trace, infos, shared)

@@ -179,7 +179,7 @@ def write_csv(records, out, columns: list[str]) -> None:
 
 
 def csv_columns() -> list[str]:
-    from rongcuo import vocabulary as vocab  # only the CSV header needs the vocabulary
+    from rongcuo.model import vocabulary as vocab  # only the CSV header needs the vocabulary
 
     return [
         "id",

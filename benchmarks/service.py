@@ -36,7 +36,7 @@ TIME_LIMIT = 600  # seconds for the whole run
 def bodies() -> list[bytes]:
     """The golden cases as request bodies (the contradictory ones left out: they are answered 422)."""
     out = []
-    for path in sorted((ROOT / "cases" / "golden").glob("*.yaml")):
+    for path in sorted((ROOT / "measure" / "golden").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.name.startswith("g-contra"):
             continue

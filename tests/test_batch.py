@@ -16,13 +16,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from rongcuo import vocabulary as vocab
 from rongcuo.batch.recurrence import Occurrences, alerts
 from rongcuo.batch.summary import CAP
-from rongcuo.cases import load_case
 from rongcuo.cli import app
 from rongcuo.engine import RuleSet
 from rongcuo.engine.corpus import recurrences
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.files import load_case
 
 from .conftest import ROOT
 

@@ -26,7 +26,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-GOLDEN = ROOT / "cases" / "golden" / "g-a11-p1-i6.yaml"
+GOLDEN = ROOT / "measure" / "golden" / "g-a11-p1-i6.yaml"
 CASE = yaml.safe_load(GOLDEN.read_text())
 
 

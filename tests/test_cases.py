@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from rongcuo.cases import CaseError, case_files, load_case, parse_case
+from rongcuo.model.case import CaseError, parse_case
+from rongcuo.model.files import case_files, load_case
 
 
 def error(data) -> str:

@@ -9,7 +9,7 @@ import yaml
 
 from .conftest import ROOT
 
-GOLDEN = ROOT / "cases" / "golden"
+GOLDEN = ROOT / "measure" / "golden"
 
 
 def rongcuo(*args, cwd=ROOT):

@@ -8,20 +8,21 @@ import pytest
 import yaml
 
 from rongcuo import drafting
-from rongcuo.cases import load_case
 from rongcuo.drafting.check import check
 from rongcuo.drafting.diff import corpus, diff
 from rongcuo.engine import RuleError, RuleSet, bundled_root
+from rongcuo.model.files import load_case
 
 from .conftest import ROOT
 from .test_cli import rongcuo
 
-DRAFTS = ROOT / "asp" / "drafts"
+DRAFTS = ROOT / "measure" / "drafts"
 A13 = {"exceeded_statutory_scope", "violated_statutory_procedure"}
 
-# A small rule base: the shared mechanism of asp/rules plus a handful of rules,
+# A small rule base: the shared mechanism of measure/rules plus a handful of rules,
 # each planted for one kind of finding.
 TINY = """
+in_scope(C) :- case(C), fact(C, enforcement_personnel).
 grant(C, out_of_scope, a2, a2) :- case(C), not fact(C, enforcement_personnel).
 ground(C, none, a3, a3) :- in_scope(C), not stands(C, _, _, _).
 modality(a11_p2, may). modality(a12_p1, may). modality(a13, shall_not).
@@ -34,7 +35,7 @@ grant(C, excluded, a13, a13) :- in_scope(C), fact(C, exceeded_statutory_scope).
 % dead: in_scope needs enforcement_personnel
 grant(C, mitigated, a12_p1, a12_p1_i3) :- in_scope(C), not fact(C, enforcement_personnel).
 
-% fires only on contradictory input (ANALYSIS.md §5)
+% fires only on contradictory input (measure/analysis.md §5)
 grant(C, duty_fulfilled, a10_p1, a10_p1_i1) :-
     in_scope(C), fact(C, performed_per_statutory_duty), fact(C, exceeded_statutory_scope).
 
@@ -49,10 +50,11 @@ def tiny(tmp_path, extra: str = ""):
     root = tmp_path / "tiny"
     (root / "rules").mkdir(parents=True)
     (root / "profiles").mkdir()
-    for name in ("input.lp", "outcomes.lp", "contradictions.lp", "show.lp"):
-        shutil.copy(bundled_root() / "rules" / name, root / "rules" / name)
+    shutil.copytree(bundled_root() / "rules" / "_mechanism", root / "rules" / "_mechanism")
     (root / "rules" / "tiny.lp").write_text(TINY + extra)
-    (root / "profiles" / "default.lp").write_text("% no interpretation questions\n")
+    (root / "readings").mkdir()
+    shutil.copy(bundled_root() / "readings" / "q07_catch_all.lp", root / "readings")
+    (root / "profiles" / "default.lp").write_text('#include "../readings/q07_catch_all.lp".  % Q7 only\n')
     return root
 
 
@@ -147,7 +149,7 @@ def test_the_bundled_rules_are_free_of_conflicts(bundled, profile):
     assert q3.status == ("not_applicable" if profile == "literal" else "proved")
     assert not report.of_kind("dead")
     assert "applied_by_individual" in report.inert  # no rule reads a14's application fact
-    assert [f.rule.file for f in report.of_kind("rejected_only")] == ["rules/contradictions.lp"]
+    assert [f.rule.file for f in report.of_kind("rejected_only")] == ["rules/_mechanism/contradictions.lp"]
     # a11 mitigation after a blocked exemption is itself blocked under every profile's Q2
     assert any("blocked(C,exempt,a11_p2,I,_)" in f.rule.text for f in report.of_kind("grounds_only"))
     assert {x.text.split("(")[0] for x in report.outside} == {"fact", "date"}  # input.lp unpacking word/3, dates/7
@@ -235,7 +237,7 @@ def test_diff_cli_reports_and_cases(tmp_path):
         "profile:default",
         "profile:literal",
         "--cases",
-        ROOT / "cases" / "golden",
+        ROOT / "measure" / "golden",
         "--out",
         tmp_path,
         "--lang",

@@ -6,11 +6,11 @@ import shutil
 import pytest
 from clingo import ast
 
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import parse_case
 from rongcuo.engine import RuleError, RuleSet, bundled_root, day
+from rongcuo.engine.inputs import add_dates
 from rongcuo.engine.split import split
-from rongcuo.engine.symbols import add_dates
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import parse_case
 
 
 def copy_rules(tmp_path):
@@ -32,7 +32,7 @@ def test_hash_is_stable_and_names_the_profile(tmp_path):
 
 def test_hash_changes_with_any_rule_text(tmp_path):
     root = copy_rules(tmp_path)
-    with open(root / "questions" / "q1_either.lp", "a") as f:
+    with open(root / "readings" / "q01_either.lp", "a") as f:
         f.write("% an edit\n")
     assert RuleSet.load("default", root).digest != RuleSet.load("default").digest
     assert RuleSet.load("literal", root).digest == RuleSet.load("literal").digest  # literal uses q1_both
@@ -49,7 +49,7 @@ def test_script_is_refused_unless_trusted(tmp_path):
 def test_include_outside_the_rule_base_is_refused_unless_trusted(tmp_path):
     root = copy_rules(tmp_path)
     (tmp_path / "outside.lp").write_text("extra(1).\n")
-    (root / "profiles" / "mine.lp").write_text('#include "../../outside.lp".\n#include "../questions/q1_either.lp".\n')
+    (root / "profiles" / "mine.lp").write_text('#include "../../outside.lp".\n#include "../readings/q01_either.lp".\n')
     with pytest.raises(RuleError, match="included from outside the rule base"):
         RuleSet.load("mine", root)
     assert RuleSet.load("mine", root, trusted=True).digest
@@ -178,7 +178,7 @@ def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_
     ]
     results = rules.evaluate(cases)
     assert [r.disposition for r in results] == ["exempt", "none", "excluded"]
-    assert results == [r for r, _ in rules.trace(cases, why_not=False)[0]]
+    assert results == [r for r, _ in rules.tracer.trace(cases, why_not=False)[0]]
 
 
 def test_dates_travel_packed_and_are_unpacked_in_the_vocabulary_order(default_rules):

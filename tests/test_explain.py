@@ -1,7 +1,7 @@
 """Explanations checked against what they explain (issue 3, "Checks").
 
 Each property compares an answer of rongcuo.explain with something it does not
-compute itself: the case's own facts, the clause list of measure.zh.md, or
+compute itself: the case's own facts, the clause list of text.zh.md, or
 plain evaluation (RuleSet.evaluate) of the changed or completed case.
 """
 
@@ -21,16 +21,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rongcuo import measure
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import Case, load_case, parse_case
 from rongcuo.engine import RuleSet, day, profiles
 from rongcuo.engine.hypotheses import Assignment
 from rongcuo.explain import FIXED_BY_DEFAULT, apply, explain, whatif
+from rongcuo.model import measure
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import Case, parse_case
+from rongcuo.model.files import load_case
 
 from .conftest import AS_OF, ROOT
 
-GOLDEN = ROOT / "cases" / "golden"
+GOLDEN = ROOT / "measure" / "golden"
 PROFILES = profiles()
 FACTS = vocab.fact_ids()
 OUTCOMES = vocab.outcome_names()

@@ -12,12 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import CaseError, load_case, parse_case
 from rongcuo.extract import Lexicon, case_record, propose, to_case
 from rongcuo.extract.dates import find_dates
 from rongcuo.extract.evaluate import evaluate, load_labelled
 from rongcuo.extract.lexicon import GAP_MARK
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import CaseError, parse_case
+from rongcuo.model.files import load_case
 
 from .conftest import AS_OF, ROOT
 
@@ -185,7 +186,7 @@ def test_no_input_and_bad_lexicon_are_one_line_errors(tmp_path):
     bad.write_text(
         yaml.safe_dump(
             {
-                **yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text()),
+                **yaml.safe_load((ROOT / "src/rongcuo/extract/lexicon.yaml").read_text()),
                 "facts": {"major_los": {"establish": ["x"]}},
             },
             allow_unicode=True,
@@ -214,7 +215,7 @@ def test_every_fact_has_at_least_one_pattern():
 def test_adding_a_phrasing_is_a_data_change(tmp_path):
     text = "经查，该店主对执法人员阳奉阴违。"
     assert "inspection_target_concealed" not in facts(text)
-    data = yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "src/rongcuo/extract/lexicon.yaml").read_text(encoding="utf-8"))
     data["facts"]["inspection_target_concealed"]["establish"].append("阳奉阴违")
     path = tmp_path / "lexicon.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -247,7 +248,7 @@ def test_evidence_offsets_are_checked(span, message):
 
 def _pieces() -> list[str]:
     """Text that the lexicon reacts to: its phrasings (gaps filled), cues, hedges, and dates."""
-    raw = yaml.safe_load((ROOT / "src/rongcuo/data/lexicon.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / "src/rongcuo/extract/lexicon.yaml").read_text(encoding="utf-8"))
     phrases = [
         p.replace(GAP_MARK, "某")
         for entry in raw["facts"].values()

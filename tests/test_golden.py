@@ -1,13 +1,13 @@
-"""The golden cases: ANALYSIS.md's answer for every case under every profile."""
+"""The golden cases: measure/analysis.md's answer for every case under every profile."""
 
 import pytest
 
 from rongcuo import golden
-from rongcuo.cases import case_files
+from rongcuo.model.files import case_files
 
 from .conftest import ROOT
 
-GOLDEN = sorted(case_files([ROOT / "cases" / "golden"]))
+GOLDEN = sorted(case_files([ROOT / "measure" / "golden"]))
 
 
 def test_every_bundled_profile_is_covered(rulesets):
@@ -28,7 +28,7 @@ def test_golden(checks, path, profile):
 
 
 def test_compare_reports_each_kind_of_difference(default_rules):
-    case = golden.load_golden(ROOT / "cases/golden/g-a11-p1-i6.yaml")
+    case = golden.load_golden(ROOT / "measure/golden/g-a11-p1-i6.yaml")
     result = default_rules.evaluate([case.case], as_of=case.as_of)[0]
     wrong = {
         "disposition": "mitigated",
@@ -50,7 +50,7 @@ def test_compare_reports_each_kind_of_difference(default_rules):
 
 def test_golden_coverage_of_the_items():
     """Every item of a10.p1, a11.p1 and a12.p1 is cited by some golden case."""
-    from rongcuo import measure
+    from rongcuo.model import measure
 
     cited = set()
     for path in GOLDEN:

@@ -1,7 +1,8 @@
 """The clause ledger covers the measure; rules cite only clauses that exist."""
 
-from rongcuo import ledger, measure
+from rongcuo import ledger
 from rongcuo.engine import RuleSet, profiles
+from rongcuo.model import measure
 
 
 def all_rules():
@@ -51,7 +52,7 @@ def test_citation_in_the_measures_numbering():
 
 def test_every_label_has_both_languages_and_nothing_else():
     """A comma in an unquoted flow-mapping value splits it into a stray key."""
-    from rongcuo import vocabulary
+    from rongcuo.model import vocabulary
 
     for section, entries in vocabulary.vocabulary().items():
         for name, entry in entries.items():

@@ -1,8 +1,8 @@
-"""Property tests: random valid cases against the invariants of ANALYSIS.md §1, §5, §6.
+"""Property tests: random valid cases against the invariants of measure/analysis.md §1, §5, §6.
 
 Each property compares the engine with something it does not compute itself:
 the conflict table of §6, the priority order of the vocabulary, the modality
-table of §1, the clause list of measure.zh.md, or the engine's own answer for
+table of §1, the clause list of text.zh.md, or the engine's own answer for
 an equivalent input (reordered, batched, with other free text).
 """
 
@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rongcuo import measure
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import Case, parse_case
 from rongcuo.engine import RuleSet, day, profiles
+from rongcuo.model import measure
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import Case, parse_case
 
 try:  # the backend helpers that turn a case into input atoms (read the raw answer set with them)
-    from rongcuo.engine.symbols import add_case, add_fact
+    from rongcuo.engine.inputs import add_case, add_fact
 except ImportError:  # engine as a single module
     from rongcuo.engine import add_case, add_fact
 
@@ -38,7 +38,7 @@ OUTCOMES = vocab.outcome_names()  # priority order
 MODALITIES = {"shall", "may", "shall_not"}
 CLAUSES = set(measure.clauses())
 
-# ANALYSIS.md §1 (and cases/golden/README.md): the modality each granting clause words.
+# measure/analysis.md §1 (and measure/golden/README.md): the modality each granting clause words.
 CLAUSE_MODALITY = {
     "a10.p1": "shall",
     "a4": "shall",
@@ -49,7 +49,7 @@ CLAUSE_MODALITY = {
 }
 RANK = {"shall_not": 0, "may": 1, "shall": 2}  # only shall/may ever meet in one outcome
 
-# Profiles whose answer to Q3 is "a13 defeats duty_fulfilled" (ANALYSIS.md §4).
+# Profiles whose answer to Q3 is "a13 defeats duty_fulfilled" (measure/analysis.md §4).
 Q3_DEFEATS = {"default", "strict"}
 
 START, END = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
@@ -65,7 +65,7 @@ def rules(profile: str) -> RuleSet:
 
 @cache
 def incompatible() -> tuple[tuple[str, str], ...]:
-    """The contradictory pairs, read from asp/rules/contradictions.lp through the engine."""
+    """The contradictory pairs, read from measure/rules/_mechanism/contradictions.lp through the engine."""
     pairs = tuple(RuleSet.load().static_atoms("incompatible", 2))
     assert pairs and all(f in FACTS and g in FACTS for f, g in pairs)
     return pairs
@@ -230,7 +230,7 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Heal
 @settings(max_examples=200, **SETTINGS)
 @given(case=valid_cases(), as_of=as_of_dates, effective_date=effective_dates)
 def test_no_forbidden_co_occurrence(profile, case, as_of, effective_date):
-    """ANALYSIS.md §6: the outcome combinations a drafter calls a conflict never occur."""
+    """measure/analysis.md §6: the outcome combinations a drafter calls a conflict never occur."""
     # The same facts for someone who is not enforcement personnel (a2): only out_of_scope.
     outside = case.model_copy(update={"facts": {**case.facts, "enforcement_personnel": False}})
     result, out = rules(profile).evaluate([case, outside], as_of=as_of, effective_date=effective_date)
@@ -309,7 +309,7 @@ def test_order_of_facts_and_dates_does_not_matter(profile, data, as_of):
 @settings(max_examples=60, **SETTINGS)
 @given(case=valid_cases(), as_of=as_of_dates)
 def test_false_and_absent_facts_are_the_same(profile, case, as_of):
-    """Closed world (ANALYSIS.md §5): unlisted facts are false."""
+    """Closed world (measure/analysis.md §5): unlisted facts are false."""
     only_true = case.model_copy(update={"facts": {f: True for f in case.true_facts()}})
     all_stated = case.model_copy(update={"facts": {f: case.facts.get(f, False) for f in FACTS}})
     results = [evaluate_one(profile, c, as_of) for c in (case, only_true, all_stated)]
@@ -337,7 +337,7 @@ def test_split_evaluation_equals_the_whole_program(profile, cases, as_of, effect
     """engine.split: the facts-only rules once per fact set (remembered across calls) and the dated
     rules per case give what the whole program, grounded at once, gives."""
     split = rules(profile).evaluate(cases, as_of=as_of, effective_date=effective_date)
-    whole, _ = rules(profile).trace(cases, as_of=as_of, effective_date=effective_date, why_not=False)
+    whole, _ = rules(profile).tracer.trace(cases, as_of=as_of, effective_date=effective_date, why_not=False)
     assert [full(r) for r in split] == [full(r) for r, _ in whole]
 
 

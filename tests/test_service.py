@@ -15,15 +15,15 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from rongcuo import measure
-from rongcuo import vocabulary as vocab
-from rongcuo.cases import parse_case
 from rongcuo.engine import RuleSet
+from rongcuo.model import measure
+from rongcuo.model import vocabulary as vocab
+from rongcuo.model.case import parse_case
 from rongcuo.service import Limits, Service, create_app
 
 from .conftest import AS_OF, ROOT
 
-GOLDEN = ROOT / "cases" / "golden"
+GOLDEN = ROOT / "measure" / "golden"
 DAY = AS_OF.isoformat()
 PROBLEM = "application/problem+json"
 

@@ -10,12 +10,12 @@ seed, no dependence on hash order) and rewrites cases/historical/ from scratch:
 
 Besides the case files and cases/historical/README.md it writes
 benchmarks/corpus_source/manifest.csv: for every id the archetype, the
-intended disposition under the three profiles of ANALYSIS.md §4, the recorded
+intended disposition under the three profiles of measure/analysis.md §4, the recorded
 decision and the deliberate flaws of the record.  The manifest is the answer
 key; the case files themselves carry only the schema's keys.
 
 The disposition computed here (``evaluate``) is a plain-Python reading of
-ANALYSIS.md used only to check that every generated record is what its
+measure/analysis.md used only to check that every generated record is what its
 archetype says it is.  It is not the rule base.
 """
 
@@ -42,7 +42,7 @@ FIRST_DAY = dt.date(2021, 1, 4)
 LAST_DAY = dt.date(2025, 11, 28)
 
 # ---------------------------------------------------------------------------
-# Fact vocabulary (ANALYSIS.md §5) -- ids used exactly
+# Fact vocabulary (measure/analysis.md §5) -- ids used exactly
 # ---------------------------------------------------------------------------
 VOCAB = """
 enforcement_personnel acted_within_duty cause_no_applicable_rule cause_objective_factors

@@ -2,7 +2,7 @@
 
 The expectation language is small: the disposition, the exact set of
 outcomes, grounds that must be cited, modalities, consequences present and
-absent, or a rejection for contradictory facts. See cases/golden/README.md.
+absent, or a rejection for contradictory facts. See measure/golden/README.md.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cases import GOLDEN_KEYS, Case, CaseError, case_files, parse_case, read_file
 from .engine import Result, RuleSet
+from .model.case import Case, CaseError, parse_case
+from .model.files import GOLDEN_KEYS, case_files, read_file
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import measure
 from .engine import Citation, RuleSet
+from .model import measure
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .. import vocabulary as vocab
-from ..cases import CaseError, read_file
+from ..model import vocabulary as vocab
+from ..model.case import CaseError
+from ..model.files import read_file
 
 TOP_LEVEL = ("id", "title", "field", "error_type", "recorded_decision", "narrative")
 SUBJECT = ("subject.name", "subject.unit")

@@ -15,7 +15,8 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cases import CaseError, case_files
+from ..model.case import CaseError
+from ..model.files import case_files
 from .columns import Layout
 from .workdir import WORK
 

@@ -7,8 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..engine import RuleSet
-from ..engine.corpus import Recurrence, recurrences
+from ..engine import Recurrence, RuleSet, recurrences
 from .summary import Listing
 
 KINDS = ("field", "error_type")

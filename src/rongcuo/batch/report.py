@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
-import yaml
-
-from .. import measure
-from .. import vocabulary as vocab
 from ..engine import RuleSet
-from ..render import render
-from . import charts, records
-from .records import WHATIF_CHANGES
+from ..model import measure
+from ..model import vocabulary as vocab
+from ..present.render import message, render
+from . import charts, worker
 from .recurrence import Alert, Occurrences, alerts
 from .summary import UNDETERMINED, Listing, Summary
 from .workdir import WorkDir
+from .worker import WHATIF_CHANGES
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -63,7 +59,7 @@ def write_outputs(
         summary.merge(part)
     groups = _disagreements(summary)
     asked = [(i, summary.examples[key]) for i, (key, _) in enumerate(groups[:WHATIF_GROUPS]) if key in summary.examples]
-    changes = pool.starmap_async(records.changes_to, [(example, groups[i][1].recorded) for i, example in asked])
+    changes = pool.starmap_async(worker.changes_to, [(example, groups[i][1].recorded) for i, example in asked])
     corpus = [r for r in batch.settings.load(corpus=True) if r]
     found = alerts(occurrences, work.label_chunks, corpus, batch.threshold, batch.window)
     disagreements = [group for _, group in groups]
@@ -72,7 +68,7 @@ def write_outputs(
     context = _context(summary, found, disagreements, batch, reader, rules, compare)
     work.finish(
         {
-            name: render(f"batch_report.{kind}.j2", batch.lang, **context)
+            name: render(f"batch/report.{kind}.j2", batch.lang, **context)
             for name, kind in (("report.md", "md"), ("report.html", "html"))
         }
     )
@@ -94,7 +90,6 @@ def _context(
     lang = batch.lang
     agreement, confusion = _agreement(summary), _confusion(summary, names)
     return {
-        "say": lambda key: _messages()[key][lang],
         "name": lambda outcome: _name(outcome, lang),
         "meta": {
             "as_of": settings.as_of.isoformat(),
@@ -135,13 +130,8 @@ def _markdown_cell(text) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(files("rongcuo").joinpath("batch/messages.yaml").read_text(encoding="utf-8"))
-
-
 def _name(outcome: str, lang: str) -> str:
-    return _messages()[UNDETERMINED][lang] if outcome == UNDETERMINED else vocab.label("outcomes", outcome, lang)
+    return message(f"batch.{UNDETERMINED}", lang) if outcome == UNDETERMINED else vocab.label("outcomes", outcome, lang)
 
 
 def _order(outcome: str) -> int:
@@ -227,7 +217,9 @@ def _charts(
     found: list[Alert],
     lang: str,
 ) -> dict:
-    words = {key: text[lang] for key, text in _messages().items()}
+
+    def words(key: str) -> str:
+        return message(f"batch.{key}", lang)
 
     def name(n: str) -> str:
         return _name(n, lang)
@@ -238,10 +230,10 @@ def _charts(
         "outcomes": charts.bars([(n, name(n), summary.outcomes[n]) for n in names]),
         "agreement": charts.bars(
             [
-                ("agree", words["agree"], agreement["agreed"]),
-                ("disagree", words["disagree"], agreement["disagreed"]),
-                (UNDETERMINED, words["agreement_undetermined"], agreement["undetermined"]),
-                ("no_record", words["no_record"], agreement["unrecorded"]),
+                ("agree", words("agree"), agreement["agreed"]),
+                ("disagree", words("disagree"), agreement["disagreed"]),
+                (UNDETERMINED, words("agreement_undetermined"), agreement["undetermined"]),
+                ("no_record", words("no_record"), agreement["unrecorded"]),
             ]
         ),
         "confusion": charts.matrix(
@@ -252,7 +244,7 @@ def _charts(
         "alerts": charts.timeline(
             [
                 (
-                    f"{words['kind_' + a.recurrence.kind]} {a.recurrence.key}",
+                    f"{words('kind_' + a.recurrence.kind)} {a.recurrence.key}",
                     a.recurrence.first,
                     a.recurrence.last,
                     a.recurrence.cases,

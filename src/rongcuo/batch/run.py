@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
-from ..cases import CaseError
-from . import records
+from ..model.case import CaseError
+from . import worker
 from .inputs import Chunk, Reader, Record
-from .records import Settings, rejected
 from .recurrence import Occurrences
 from .report import write_outputs
 from .summary import Settled, Summary, settle
 from .workdir import WorkDir
+from .worker import Settings, rejected
 
 RECYCLE = 250_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
 
@@ -96,7 +96,7 @@ def _evaluate(
         if number < done:
             advance(chunk.count, chunk.size)
             continue
-        pending.append((number, chunk, pool.apply_async(records.evaluate_chunk, (chunk,))))
+        pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk,))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
             _settle(work, *pending.popleft(), advance, occurrences)
     while pending:
@@ -137,7 +137,7 @@ def _pool(batch: Batch) -> Pool:
     made (a case's index with its dates, its fact words), so a long-lived worker would grow with the
     input. Workers fork from a fresh server process, not from this one with its threads and open files."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rongcuo.batch.records"])
+    context.set_forkserver_preload(["rongcuo.batch.worker"])
     return context.Pool(
         batch.workers,
         initializer=_start_worker,
@@ -148,4 +148,4 @@ def _pool(batch: Batch) -> Pool:
 
 def _start_worker(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    records.start(settings)
+    worker.start(settings)

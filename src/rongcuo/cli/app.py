@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..cases import Case, CaseError, case_files, load_case
 from ..engine import Result, RuleError, RuleSet
+from ..model.case import Case, CaseError
+from ..model.files import case_files, load_case
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +36,7 @@ class Format(StrEnum):
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
-ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (asp/profiles/NAME.lp).")]
+ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (measure/profiles/NAME.lp).")]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base directory instead of the bundled one.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]

@@ -25,11 +25,11 @@ from rich.progress import (
 from rich.text import Text
 
 from ..batch.columns import load_layout
-from ..batch.records import Settings
 from ..batch.run import Batch, run
 from ..batch.workdir import ResumeError, WorkDir
-from ..cases import CaseError
+from ..batch.worker import Settings
 from ..engine import RuleError
+from ..model.case import CaseError
 from .app import AsOfOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
 
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even

@@ -13,7 +13,7 @@ from ..drafting.check import check as check_rules
 from ..drafting.diff import corpus
 from ..drafting.diff import diff as diff_rules
 from ..drafting.report import rendered, to_json
-from ..drafting.space import DAYS
+from ..drafting.size import DAYS
 from ..drafting.witness import write
 from ..engine import RuleError
 from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, read_cases

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from .. import vocabulary as vocab
-from ..engine.hypotheses import open_world
+from ..engine import open_world
 from ..explain.serialize import open_world_json
-from ..render import render
+from ..model import vocabulary as vocab
+from ..present.render import render
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
@@ -59,7 +59,7 @@ def evaluate(
     else:
         typer.echo(
             render(
-                "evaluate.txt.j2",
+                "explain/evaluate.txt.j2",
                 lang.value,
                 results=[r for _, r in evaluated],
                 cases={c.id: c for c, _ in evaluated},

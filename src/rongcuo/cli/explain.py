@@ -8,12 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import vocabulary as vocab
-from ..cases import Case, CaseError, load_case
 from ..explain import explain as explain_cases
 from ..explain import whatif as whatif_case
 from ..explain.serialize import alternative_json, derivers, explanation_json
-from ..render import render
+from ..model import vocabulary as vocab
+from ..model.case import Case, CaseError
+from ..model.files import load_case
+from ..present.render import render
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
@@ -52,7 +53,7 @@ def _emit(explanations, format: Format, lang: Lang, rules) -> None:
         for e in explanations:
             typer.echo(json.dumps(explanation_json(e, rules), ensure_ascii=False))
         return
-    template = "explain.html.j2" if format == Format.html else "explain.txt.j2"
+    template = "explain/explain.html.j2" if format == Format.html else "explain/explain.txt.j2"
     typer.echo(
         render(
             template,
@@ -169,7 +170,7 @@ def whatif(
             )
         )
         return
-    template = "whatif.html.j2" if format == Format.html else "whatif.txt.j2"
+    template = "explain/whatif.html.j2" if format == Format.html else "explain/whatif.txt.j2"
     typer.echo(
         render(
             template,

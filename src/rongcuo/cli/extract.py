@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-import yaml
 
-from ..cases import CaseError
 from ..extract import Lexicon, Proposal, case_record, dump, propose, to_case
 from ..extract.evaluate import evaluate as score
 from ..extract.evaluate import load_labelled
 from ..extract.source import narrative_files, read_narrative
-from ..render import render
+from ..model.case import CaseError
+from ..present.render import render
 from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules
 
 REPORT_DIR = Path("reports/extraction")
@@ -28,15 +25,6 @@ class Extracted:
     encoding: str
     proposal: Proposal
     target: Path | None
-
-
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(files("rongcuo").joinpath("extract/messages.yaml").read_text(encoding="utf-8"))
-
-
-def _render(template: str, lang: str, **context) -> str:
-    return render(template, lang, say=lambda key: _messages()[key][lang], **context)
 
 
 @app.command()
@@ -95,7 +83,7 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> No
         out.mkdir(parents=True, exist_ok=True)
         for target, text in documents:
             target.write_text(text, encoding="utf-8")
-        typer.echo(_render("extract.txt.j2", lang, items=done, rejected=errors), nl=False)
+        typer.echo(render("extract/proposals.txt.j2", lang, items=done, rejected=errors), nl=False)
     else:
         typer.echo("---\n".join(text for _, text in documents), nl=False)
     for line in errors:
@@ -113,5 +101,5 @@ def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: 
     evaluation = score(folder, items, load_rules(profile, None, False), lex)
     report_dir.mkdir(parents=True, exist_ok=True)
     report = report_dir / "report.md"
-    report.write_text(_render("extract_report.md.j2", lang, ev=evaluation), encoding="utf-8")
-    typer.echo(_render("extract_evaluation.txt.j2", lang, ev=evaluation, report=report), nl=False)
+    report.write_text(render("extract/report.md.j2", lang, ev=evaluation), encoding="utf-8")
+    typer.echo(render("extract/evaluation.txt.j2", lang, ev=evaluation, report=report), nl=False)

@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from .. import golden
-from ..cases import CaseError
 from ..engine import profiles
-from ..render import render
+from ..model import measure
+from ..model.case import CaseError
+from ..present.render import render
 from .app import Lang, LangOpt, app, fail, load_rules
 
 
@@ -23,9 +24,9 @@ def test(
     """Run the golden cases under every profile they state expectations for."""
     rulesets = [load_rules(p, None, False) for p in (profile or profiles())]
     try:
-        checks = golden.run(paths or [Path("cases/golden")], rulesets)
+        checks = golden.run(paths or [measure.root() / "golden"], rulesets)
     except CaseError as e:
         fail(str(e))
-    typer.echo(render("golden.txt.j2", lang.value, checks=checks), nl=False)
+    typer.echo(render("reference/golden.txt.j2", lang.value, checks=checks), nl=False)
     if not checks or not all(c.passed for c in checks):
         raise typer.Exit(1)

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from .. import ledger as ledger_mod
-from .. import vocabulary as vocab
 from ..engine import RuleSet, profiles
-from ..render import render
+from ..model import vocabulary as vocab
+from ..present.render import render
 from .app import Format, Lang, LangOpt, app
 
 
@@ -36,7 +36,7 @@ def clauses(
                 )
             )
         return
-    template = "clauses.md.j2" if format == Format.md else "clauses.txt.j2"
+    template = "reference/clauses.md.j2" if format == Format.md else "reference/clauses.txt.j2"
     typer.echo(render(template, lang.value, entries=entries), nl=False)
 
 
@@ -45,4 +45,4 @@ def vocabulary(lang: LangOpt = Lang.zh) -> None:
     """The fact ids a case file may use, grouped by article, with their labels."""
     facts = vocab.vocabulary()["facts"]
     groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
-    typer.echo(render("vocabulary.txt.j2", lang.value, groups=groups), nl=False)
+    typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .. import vocabulary as vocab
-from ..engine.scenarios import PRODUCED, Space
-from ..engine.versions import INPUT, RuleRef, declared, numbered, shown, versioned
+from ..engine.inputs import INPUT
+from ..engine.space import PRODUCED, RuleRef, Space, declared, numbered, programs, shown, versioned
+from ..model import vocabulary as vocab
+from .size import DAYS, Size, size
 from .sources import Version
-from .space import DAYS, Size, questions, size
 from .witness import Witness, evaluate, witness
 
 
 @dataclass(frozen=True)
 class Check:
-    """A conflict check of asp/checks/: proved, refuted (with a witness), or not applicable."""
+    """A conflict check of measure/checks/: proved, refuted (with a witness), or not applicable."""
 
     name: str
     file: str
@@ -71,7 +71,7 @@ def check(version: Version, days: int = DAYS) -> Report:
             *versioned(statements, "full", fires=True),
             *versioned(statements, "cut", guard=True),
             *versioned(version.checks, "full"),
-            *questions("observe.lp", "check.lp"),
+            *programs("observe.lp", "check.lp"),
         ],
         days=days,
         twin=True,

@@ -14,11 +14,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..cases import Case
-from ..engine.scenarios import Space
-from ..engine.versions import versioned
+from ..engine.space import Space, programs, versioned
+from ..model.case import Case
+from .size import DAYS, Size, size
 from .sources import Version
-from .space import DAYS, Size, questions, size
 from .witness import Witness, evaluate, witness
 
 LIMIT = 200  # classes listed at most; the search says when there are more
@@ -69,7 +68,7 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
         [
             *versioned(old.rules.statements, "old"),
             *versioned(new.rules.statements, "new"),
-            *questions("observe.lp", "diff.lp"),
+            *programs("observe.lp", "diff.lp"),
         ],
         days=days,
     )

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-import yaml
-
-from .. import vocabulary as vocab
 from ..explain.serialize import derivers
-from ..render import render
+from ..model import vocabulary as vocab
+from ..present.render import render
 from .check import Report
 from .diff import DiffReport
 from .witness import Witness, explain_all
-
-
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text(encoding="utf-8"))
-
-
-def messages(lang: str):
-    """m('key', name=value): the report's wording in ``lang``."""
-    return lambda key, **values: _messages()[key][lang].format(**values)
 
 
 def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str]) -> str:
@@ -32,12 +17,11 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
     versions = {v.name: v.rules for v in _versions(report)}
     if format in ("md", "html"):
         explain_all(report.witnesses, versions)
-    template = f"{name}.html.j2" if format == "html" else f"{name}.txt.j2"
+    template = f"drafting/{name}.html.j2" if format == "html" else f"drafting/{name}.txt.j2"
     return render(
         template,
         lang,
         r=report,
-        m=messages(lang),
         md=format == "md",
         files=files,
         date_keys=vocab.date_keys(),

@@ -2,7 +2,7 @@
 directory, or a draft.
 
 A *draft* is a directory holding a ``DRAFT.md`` (what it changes and why) and,
-laid out as ``asp/`` is, only the files it changes: each replaces the bundled
+laid out as ``measure/`` is, only the files it changes: each replaces the bundled
 file of the same path, a new file is added, an empty file takes one out. It is
 merged into a temporary copy of the bundled rule base and loaded from there,
 so RuleSet.load refuses ``#script`` and any ``#include`` that leaves the
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import RuleError, RuleSet, bundled_root
-from ..engine.versions import parse
+from ..engine.program import parse
 
 PROFILE_PREFIX = "profile:"
 DRAFT_FILE = "DRAFT.md"
@@ -29,7 +29,7 @@ DRAFT_FILE = "DRAFT.md"
 class Version:
     """A rule set under a name, with the conflict checks that go with it."""
 
-    name: str  # as the drafter wrote it: profile:default, asp/drafts/x
+    name: str  # as the drafter wrote it: profile:default, measure/drafts/x
     rules: RuleSet
     checks: tuple  # statements of the checks (clingo AST)
     checks_digest: str
@@ -55,7 +55,7 @@ def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Versi
 
 def _version(name: str, profile: str, root: Path, trusted: bool, draft: str | None = None) -> Version:
     rules = RuleSet.load(profile, root, trusted=trusted)
-    # A rule directory without checks of its own is held to the bundled ones (ANALYSIS.md §6).
+    # A rule directory without checks of its own is held to the bundled ones (measure/analysis.md §6).
     checks_root = root if (root / "checks").is_dir() else bundled_root()
     files = sorted((checks_root / "checks").glob("*.lp"))
     digest = hashlib.sha256(b"".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)).hexdigest()[:16]

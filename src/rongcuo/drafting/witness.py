@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from ..cases import Case, parse_case
 from ..engine import Result, RuleSet
-from ..engine.scenarios import Scenario
+from ..engine.space import Scenario
 from ..explain import Explanation, explain
+from ..model.case import Case, parse_case
 
 ANCHOR = dt.date(2024, 1, 1)  # day 0 of the scenario space
 

@@ -1,26 +1,39 @@
 """The one place that talks to clingo.
 
-A :class:`RuleSet` is the rule base of one profile, parsed once and checked;
-:meth:`RuleSet.evaluate` grounds many cases in one program (the case index is
-an argument of every atom), solves once, and reads the answer set into
-:class:`Result` objects. The rules are split at the dates (:mod:`.split`): the
-part that reads only facts is grounded once per distinct fact set and
-remembered. Case facts reach clingo as symbols through the backend, never as
-program text.
+- ``program``: a :class:`RuleSet` is the rule base of one profile, parsed once,
+  refused when unsafe, hashed;
+- ``inputs``: the input contract (declared once, in ``rules/_mechanism/input.lp``)
+  and the one encoding of a case as symbols — never as program text;
+- ``evaluate``: the fast path — many cases in one grounding, the rules split at
+  the dates (``split``) so the facts-only part is grounded once per fact set;
+  ``read`` turns the answer back into :class:`~rongcuo.model.result.Result`;
+- ``trace``: derivations recorded by an AST pass, for explanations;
+- ``hypotheses``: what-if and open world over one case (``hypotheses.lp``);
+- ``corpus``: the a18 rules over a whole batch;
+- ``space``: the drafters' scenario space and rule versions.
+
+Others import from this package only (``from rongcuo.engine import …``).
 """
 
+from ..model.days import day
+from ..model.result import Consequence, Defeat, Outcome, Result
+from .corpus import Recurrence, recurrences
 from .deadline import TimeLimit, time_limit
-from .results import Consequence, Defeat, Outcome, Result
-from .ruleset import Citation, RuleError, RuleSet, bundled_root, profiles
-from .symbols import day
-from .trace import Literal, RuleInfo, Trace
+from .errors import RuleError
+from .hypotheses import Assignment, OpenWorld, minimal_changes, open_world
+from .program import Citation, RuleSet, bundled_root, profiles
+from .trace import CASE, Literal, RuleInfo, Trace
 
 __all__ = [
+    "CASE",
+    "Assignment",
     "Citation",
     "Consequence",
     "Defeat",
     "Literal",
+    "OpenWorld",
     "Outcome",
+    "Recurrence",
     "Result",
     "RuleError",
     "RuleInfo",
@@ -29,6 +42,9 @@ __all__ = [
     "Trace",
     "bundled_root",
     "day",
+    "minimal_changes",
+    "open_world",
     "profiles",
+    "recurrences",
     "time_limit",
 ]

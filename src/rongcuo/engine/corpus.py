@@ -1,4 +1,4 @@
-"""Rules over a whole batch of cases (asp/corpus/): a18 recurrence.
+"""Rules over a whole batch of cases (measure/corpus/): a18 recurrence.
 
 A batch too large for one grounding is evaluated chunk by chunk; what a18
 needs of it is small — how many cases carry each label on each day — and the
@@ -14,8 +14,10 @@ from functools import cache
 
 import clingo
 
-from .ruleset import RuleError, RuleSet
-from .symbols import EPOCH, add_fact, day
+from ..model.days import date_of, day
+from .errors import RuleError
+from .inputs import add_all, add_fact, params
+from .program import RuleSet
 
 
 @dataclass(frozen=True, order=True)
@@ -41,8 +43,7 @@ def recurrences(
     ctl = rules.control()
     label = cache(lambda kind, key: (clingo.Function(kind), clingo.String(key)))  # a few labels, on every day
     with ctl.backend() as backend:
-        for name, value in (("recurrence_threshold", threshold), ("recurrence_window", window)):
-            add_fact(backend, clingo.Function("param", [clingo.Function(name), clingo.Number(value)]))
+        add_all(backend, params(recurrence=(threshold, window)))
         for (kind, key, conduct), count in occurrences.items():
             add_fact(
                 backend,
@@ -54,10 +55,4 @@ def recurrences(
 
 def _recurrence(symbol: clingo.Symbol) -> Recurrence:
     kind, key, first, last, cases = symbol.arguments
-    return Recurrence(
-        kind.name,
-        key.string,
-        EPOCH + dt.timedelta(days=first.number),
-        EPOCH + dt.timedelta(days=last.number),
-        cases.number,
-    )
+    return Recurrence(kind.name, key.string, date_of(first.number), date_of(last.number), cases.number)

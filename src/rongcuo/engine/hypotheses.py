@@ -16,36 +16,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import clingo
 from clingo import ast
 
-from ..cases import Case
+from ..model.case import Case
 from .deadline import models
-from .symbols import add_fact, day
-
-_PROGRAM = """
-{ fact(0, F) } :- fact_number(F, _), free(F).
-fact(0, F) :- given(F), not free(F).
-changed(F) :- fact(0, F), not given(F).
-changed(F) :- given(F), free(F), not fact(0, F).
-:- contradiction(0, _, _).
-:- target(O), not disposition(0, O).
-:- avoid(O), disposition(0, O).
-:- max_changes(K), #count { F : changed(F) } > K.
-#minimize { 1, F : changed(F), optimise_changes }.
-unknown_false(F) :- free(F), not fact(0, F).
-#show changed/1.
-#show outcome/2.
-#show fact/2.
-#show unknown_false/1.
-"""
+from .inputs import add_all, add_dates, params
 
 
-def _statements() -> list[ast.AST]:
+def _statements() -> tuple[ast.AST, ...]:
     out: list[ast.AST] = []
-    ast.parse_string(_PROGRAM, out.append)
-    return out
+    ast.parse_files([str(Path(__file__).with_name("hypotheses.lp"))], out.append)
+    return tuple(out)
 
 
 _EXTRA = _statements()
@@ -60,23 +44,22 @@ class Assignment:
 
 
 def _control(
-    rules, case: Case, free: Iterable[str], as_of: dt.date, inputs: list[clingo.Symbol], arguments: list[str]
+    rules,
+    case: Case,
+    free: Iterable[str],
+    as_of: dt.date,
+    effective_date: dt.date | None,
+    questions: list[clingo.Symbol],
+    arguments: list[str],
 ) -> clingo.Control:
+    """Case 0 with its true facts given, the ``free`` ones open, and the question's atoms."""
     ctl = rules.control(arguments, _EXTRA)
     with ctl.backend() as backend:
-        symbols = [
-            clingo.Function("case", [clingo.Number(0)]),
-            clingo.Function("param", [clingo.Function("as_of"), clingo.Number(day(as_of))]),
-            *(clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()),
-            *(clingo.Function("free", [clingo.Function(f)]) for f in free),
-            *(
-                clingo.Function("date", [clingo.Number(0), clingo.Function(k), clingo.Number(day(d))])
-                for k, d in case.dates.items()
-            ),
-            *inputs,
-        ]
-        for symbol in symbols:
-            add_fact(backend, symbol)
+        add_all(backend, [clingo.Function("case", [clingo.Number(0)]), *params(as_of, effective_date)])
+        add_dates(backend, 0, case)
+        add_all(backend, [clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()])
+        add_all(backend, [clingo.Function("free", [clingo.Function(f)]) for f in free])
+        add_all(backend, questions)
     ctl.ground([("base", [])])
     return ctl
 
@@ -95,15 +78,13 @@ def minimal_changes(
 ) -> list[Assignment]:
     """All smallest sets of fact flips that make ``to`` the disposition (or avoid ``avoid``)."""
     inputs = [clingo.Function("optimise_changes")]
-    if effective_date:
-        inputs.append(clingo.Function("param", [clingo.Function("effective_date"), clingo.Number(day(effective_date))]))
     if to:
         inputs.append(clingo.Function("target", [clingo.Function(to)]))
     if avoid:
         inputs.append(clingo.Function("avoid", [clingo.Function(avoid)]))
     if max_changes is not None:
         inputs.append(clingo.Function("max_changes", [clingo.Number(max_changes)]))
-    ctl = _control(rules, case, free, as_of, inputs, ["--opt-mode=optN", "--models=0"])
+    ctl = _control(rules, case, free, as_of, effective_date, inputs, ["--opt-mode=optN", "--models=0"])
     given = set(case.true_facts())
     found: list[Assignment] = []
     with ctl.solve(yield_=True, async_=True) as handle:
@@ -127,7 +108,9 @@ class OpenWorld:
     settles: dict[str, bool]  # … and whether those values settle it
 
 
-def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> OpenWorld:
+def open_world(
+    rules, case: Case, unknown: Iterable[str], as_of: dt.date, effective_date: dt.date | None = None
+) -> OpenWorld:
     """Possible and certain outcomes over every completion of the unknown facts.
 
     One grounding answers most questions (the enumeration mode and assumed
@@ -135,12 +118,12 @@ def open_world(rules, case: Case, unknown: Iterable[str], as_of: dt.date) -> Ope
     a grounding with that disposition as target.
     """
     unknown = sorted(unknown)
-    ctl = _control(rules, case, unknown, as_of, [], ["--models=0"])
+    ctl = _control(rules, case, unknown, as_of, effective_date, [], ["--models=0"])
     possible, certain = _ask(ctl, "brave"), _ask(ctl, "cautious")
     dispositions, settles = {}, {}
     for name in sorted(d for kind, d in possible if kind == "disposition"):
         target = [clingo.Function("target", [clingo.Function(name)])]
-        needed = _ask(_control(rules, case, unknown, as_of, target, ["--models=0"]), "cautious")
+        needed = _ask(_control(rules, case, unknown, as_of, effective_date, target, ["--models=0"]), "cautious")
         assignment = Assignment(
             frozenset(f for kind, f in needed if kind == "fact" and f in unknown),
             frozenset(f for kind, f in needed if kind == "unknown_false"),

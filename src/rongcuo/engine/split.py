@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from clingo import ast
 
-from .symbols import DATES
+from .inputs import DATED_INPUT
 from .syntax import Signature, signatures
 
-TOP_INPUT: frozenset[Signature] = frozenset({("date", 3), DATES, ("param", 2), ("label", 3)})
+TOP_INPUT: frozenset[Signature] = DATED_INPUT  # the input the facts do not carry: dates, parameters, labels
 # Statements without atoms, which both parts keep: #show p/n, #defined, #program, #const, #script.
 SHARED = frozenset(
     {ast.ASTType.ShowSignature, ast.ASTType.Defined, ast.ASTType.Program, ast.ASTType.Definition, ast.ASTType.Script}

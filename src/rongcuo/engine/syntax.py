@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+import clingo
 from clingo import ast
 
 Signature = tuple[str, int]
+CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")  # a11_p1_i6: how the rules name a clause
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
@@ -35,3 +38,18 @@ def atoms(node: ast.AST) -> Iterator[tuple[str, list]]:
 def signatures(node: ast.AST) -> Iterator[Signature]:
     for name, args in atoms(node):
         yield name, len(args)
+
+
+def clause_constants(node: ast.AST) -> set[str]:
+    """The clause constants (a11_p1_i6) a statement names."""
+    found = set()
+    for n in walk(node):
+        if n.ast_type == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
+            found.add(n.name)
+        if (
+            n.ast_type == ast.ASTType.SymbolicTerm
+            and n.symbol.type == clingo.SymbolType.Function
+            and CLAUSE_CONST.match(n.symbol.name)
+        ):
+            found.add(n.symbol.name)
+    return found

@@ -19,18 +19,27 @@ drafter adds is traced like every other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 import clingo
 from clingo import ast
 
-from .symbols import DATES, value
-from .syntax import walk
+from ..model.case import Case
+from ..model.result import Result
+from .control import one_answer
+from .inputs import INPUT, add_all, add_case, clause_id, params, value
+from .read import read_results
+from .syntax import clause_constants, walk
 
-# Predicates that carry the case in (never traced, they are the leaves).
-INPUT = {"case", "word", "fact", "date", DATES[0], "param", "fact_number", "bit", "label"}
+if TYPE_CHECKING:
+    from .program import RuleSet
+
+_INPUT_NAMES = {name for name, _ in INPUT}  # the leaves: never traced
+_CASE_INPUT = _INPUT_NAMES - {"bit", "fact_number", "param"}  # the input whose first argument is the case
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[
 def _case_predicates(rules: list[ast.AST]) -> set[str]:
     """Predicates whose first argument is a case: the input's, and those derived
     from them with the case variable passed on (a fixpoint over the rules)."""
-    found = {"case", "word", "fact", "date", DATES[0], "label"}
+    found = set(_CASE_INPUT)
     while True:
         more = {
             r.head.atom.symbol.name
@@ -115,7 +124,7 @@ def _traceable(statements) -> Iterator[ast.AST]:
             and s.head.ast_type == ast.ASTType.Literal
             and s.head.atom.ast_type == ast.ASTType.SymbolicAtom
             and s.head.atom.symbol.ast_type == ast.ASTType.Function
-            and s.head.atom.symbol.name not in INPUT
+            and s.head.atom.symbol.name not in _INPUT_NAMES
         ):
             yield s
 
@@ -296,3 +305,53 @@ def _why(text: str) -> tuple:
     """_why(N, Head, (L1, …, Ln)) → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
     _, number, head, body = value(clingo.parse_term(text))
     return number, head, body[1:] if isinstance(body, tuple) else ()
+
+
+class Tracer:
+    """The recording rules of one rule set (with and without why-not), and runs that read them."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+
+    @cached_property
+    def _full(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+        return self._instrumented(True)
+
+    @cached_property
+    def _fired_only(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+        return self._instrumented(False)
+
+    @property
+    def infos(self) -> dict[int, RuleInfo]:
+        """What each numbered rule is (the same numbering with or without why-not)."""
+        return self._full[1]
+
+    def _instrumented(self, why_not: bool) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+        def clauses_of(rule: ast.AST) -> tuple[str, ...]:
+            return tuple(clause_id(c) for c in sorted(clause_constants(rule)))
+
+        extra, infos = instrument(self.rules.statements, self.rules.relative, clauses_of, why_not)
+        return tuple(extra), infos
+
+    def trace(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date | None = None,
+        effective_date: dt.date | None = None,
+        why_not: bool = True,
+    ) -> tuple[list[tuple[Result, Trace]], dict]:
+        """Evaluate the whole program (not split) with the derivations recorded: each result with its
+        trace, and the derivations of the case-free atoms (tables such as modality/2, blocks/2).
+        Without ``why_not`` only the rules that fired are recorded (cheaper for many cases)."""
+        as_of = as_of or dt.date.today()
+        extra, infos = self._full if why_not else self._fired_only
+        ctl = self.rules.control((), extra)
+        with ctl.backend() as backend:
+            add_all(backend, params(as_of, effective_date))
+            for index, case in enumerate(cases):
+                add_case(backend, index, case)
+        ctl.ground([("base", [])])
+        atoms = [str(s) for s in one_answer(ctl, self.rules.name)[0]]
+        traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos, why_not)
+        results = read_results([a for a in atoms if a[0] != "_"], cases, self.rules.profile, self.rules.digest, as_of)
+        return list(zip(results, traces, strict=True)), shared

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import vocabulary as vocab
-from ..cases import Case
-from ..engine import Result, RuleSet
-from ..engine.hypotheses import Assignment, OpenWorld, minimal_changes, open_world
+from ..engine import Assignment, OpenWorld, Result, RuleSet, minimal_changes, open_world
+from ..model import vocabulary as vocab
+from ..model.case import Case
 from .tree import Node, TreeBuilder
 from .whynot import Candidate, why_not
 
@@ -44,8 +43,8 @@ def explain(
 ) -> list[Explanation]:
     """Trees for the outcomes that hold (or only ``outcome``); why-not for those named."""
     as_of = as_of or dt.date.today()
-    traced, shared = rules.trace([_closed(c) for c in cases], as_of=as_of, effective_date=effective_date)
-    _, infos = rules.tracer
+    traced, shared = rules.tracer.trace([_closed(c) for c in cases], as_of, effective_date)
+    infos = rules.tracer.infos
     out = []
     for case, (result, trace) in zip(cases, traced, strict=True):
         builder = TreeBuilder(case, trace, infos, shared)

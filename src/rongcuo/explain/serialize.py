@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import RuleSet
-from ..engine.hypotheses import OpenWorld
+from ..engine import OpenWorld, RuleSet
 from . import Alternative, Explanation
 from .tree import Node
 from .whynot import Candidate
@@ -11,7 +10,7 @@ from .whynot import derivers as _derivers
 
 
 def derivers(rules: RuleSet) -> dict[str, tuple[str, ...]]:
-    return _derivers(rules.tracer[1])
+    return _derivers(rules.tracer.infos)
 
 
 def explanation_json(e: Explanation, rules: RuleSet) -> dict:

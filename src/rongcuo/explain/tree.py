@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cases import Case
-from ..engine import RuleInfo, Trace
-from ..engine.trace import CASE
+from ..engine import CASE, RuleInfo, Trace
+from ..model.case import Case
 from .whynot import conditions
 
 HIDDEN = {"case", "fact_number", "bit", "word"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import measure
 from ..engine import Literal, Result, RuleInfo, Trace
+from ..model import measure
 
-# The contract of asp/rules/outcomes.lp: outcomes are derived as grant/4 and ground/4.
+# The contract of measure/rules/_mechanism/outcomes.lp: outcomes are derived as grant/4 and ground/4.
 OUTCOME_HEADS = ("grant", "ground")
 
 

@@ -2,7 +2,7 @@
 
 ``source`` reads a narrative (UTF-8 or GB18030), ``segment`` cuts it into
 sentences, clauses and words, ``lexicon`` holds the phrasings (data, in
-data/lexicon.yaml), ``dates`` finds and keys the dates, ``propose`` turns
+extract/lexicon.yaml), ``dates`` finds and keys the dates, ``propose`` turns
 mentions into facts with their evidence, ``evaluate`` scores a labelled set.
 Nothing here talks to clingo: an extracted case is an ordinary case record.
 """

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from .. import vocabulary as vocab
-from ..cases import Case, parse_case
+from ..model import vocabulary as vocab
+from ..model.case import Case, parse_case
 from .lexicon import Lexicon
 from .propose import Proposal
 from .segment import Span

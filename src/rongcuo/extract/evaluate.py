@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import vocabulary as vocab
-from ..cases import Case, CaseError, load_case
 from ..engine import Result, RuleSet
+from ..model import vocabulary as vocab
+from ..model.case import Case, CaseError
+from ..model.files import load_case
 from .casefile import case_record, to_case
 from .lexicon import Lexicon
 from .propose import propose

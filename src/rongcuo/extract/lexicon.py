@@ -1,6 +1,6 @@
 """The lexicon: phrasings, negation cues, hedges and blocking words, as data.
 
-The bundled lexicon is data/lexicon.yaml; ``Lexicon.load(path)`` reads another.
+The bundled lexicon is extract/lexicon.yaml; ``Lexicon.load(path)`` reads another.
 Phrasings are literal text where "…" is a bounded gap inside one sentence; they
 are compiled here once, so adding a phrasing never needs a code change.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .. import vocabulary as vocab
-from ..cases import CaseError
+from ..model import vocabulary as vocab
+from ..model.case import CaseError
 
 GAP_MARK = "…"
 DATE_MARK = "{date}"
@@ -49,7 +49,7 @@ class Lexicon:
         """The bundled lexicon, or the one at ``path``; a CaseError names what is wrong."""
         source = str(path) if path else "lexicon.yaml (bundled)"
         try:
-            raw = path.read_bytes() if path else files("rongcuo").joinpath("data/lexicon.yaml").read_bytes()
+            raw = path.read_bytes() if path else files("rongcuo").joinpath("extract/lexicon.yaml").read_bytes()
             data = yaml.safe_load(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as e:
             raise CaseError(source, "(file)", f"cannot read: {e}") from None
@@ -137,7 +137,7 @@ class _Reader:
     def mapping(self, key: str) -> dict:
         value = self.data.get(key)
         if not isinstance(value, dict):
-            raise CaseError(self.source, self._at(key), "required mapping — see the bundled data/lexicon.yaml")
+            raise CaseError(self.source, self._at(key), "required mapping — see the bundled extract/lexicon.yaml")
         return value
 
     def number(self, key: str) -> int:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import vocabulary as vocab
-from ..cases import FactValue
+from ..model import vocabulary as vocab
+from ..model.case import FactValue
 from .dates import FoundDate, key_dates
 from .lexicon import FactPatterns, Lexicon
 from .segment import Span, clause_at, sentences, words

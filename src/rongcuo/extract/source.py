@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cases import CaseError
+from ..model.case import CaseError
 
 ENCODINGS = ("utf-8", "gb18030")
 NARRATIVE_SUFFIX = ".txt"

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .. import vocabulary as vocab
-from ..cases import Case, CaseError
-from ..engine import Result, RuleSet
-from ..engine.hypotheses import open_world
+from ..engine import Result, RuleSet, open_world
 from ..explain import Alternative, Explanation, explain, whatif
 from ..explain.serialize import open_world_json
+from ..model import vocabulary as vocab
+from ..model.case import Case, CaseError
 from .coalesce import Coalescer
 from .limits import Gate, Limits, solving
 from .problems import Problem, invalid

@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from .. import measure
 from ..engine import RuleSet
 from ..engine import profiles as bundled_profiles
 from ..explain.serialize import alternative_json, explanation_json
 from ..ledger import ledger
+from ..model import measure
 from . import inputs, schema
 from .answers import Service
 from .stream import batch_lines, numbered

@@ -13,8 +13,8 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..cases import Case
 from ..engine import Result, RuleError, RuleSet
+from ..model.case import Case
 from .limits import solving
 
 LINGER = 0.002  # seconds a batch that waited for its turn stays open

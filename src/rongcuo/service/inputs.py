@@ -10,8 +10,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from .. import vocabulary as vocab
-from ..cases import GOLDEN_KEYS, Case, CaseError, parse_case
+from ..model import vocabulary as vocab
+from ..model.case import Case, CaseError, parse_case
+from ..model.files import GOLDEN_KEYS
 from .limits import check_count
 from .problems import Problem, invalid
 

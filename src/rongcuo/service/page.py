@@ -19,12 +19,12 @@ import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .. import measure
-from .. import vocabulary as vocab
-from ..cases import Case, CaseError
 from ..engine import RuleError
 from ..explain.serialize import derivers
-from ..render import render
+from ..model import measure
+from ..model import vocabulary as vocab
+from ..model.case import Case, CaseError
+from ..present.render import render
 from . import inputs
 from .answers import Service
 from .problems import Problem, invalid
@@ -158,7 +158,7 @@ async def _answer(service: Service, form: Form) -> dict:
 
 def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:
     html = render(
-        "page.html",
+        "page/page.html",
         form.lang,
         form=form,
         groups=groups(),

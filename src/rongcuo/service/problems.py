@@ -13,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..cases import CaseError
 from ..engine import RuleError
+from ..model.case import CaseError
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("rongcuo.service")

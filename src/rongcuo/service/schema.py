@@ -6,9 +6,9 @@ CLI's messages); the document describes them with the case model's own schema.
 
 from __future__ import annotations
 
-from .. import measure
-from .. import vocabulary as vocab
-from ..cases import Case
+from ..model import measure
+from ..model import vocabulary as vocab
+from ..model.case import Case
 from .problems import KINDS
 
 OUTCOMES = vocab.outcome_names()

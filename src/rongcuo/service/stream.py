@@ -16,11 +16,10 @@ import datetime as dt
 import json
 from collections.abc import AsyncIterator
 
-from ..batch.records import agreement
-from ..cases import Case, CaseError
-from ..engine import Result, RuleError, RuleSet
-from ..engine.hypotheses import OpenWorld, open_world
+from ..batch.worker import agreement
+from ..engine import OpenWorld, Result, RuleError, RuleSet, open_world
 from ..explain.serialize import open_world_json
+from ..model.case import Case, CaseError
 from .answers import Service
 from .inputs import case_of
 from .limits import check_count, solving

@@ -1,0 +1,188 @@
+"""Rule sets: the rule base of one profile, parsed once, checked, hashed.
+
+A :class:`RuleSet` is the statements (clingo AST) of the measure's rules under
+one profile — the mechanism files, the articles, the readings the profile
+includes — refused when unsafe, with a digest over the files loaded. It is
+evaluated through engine.evaluate and traced through engine.trace; both are
+built on first use and kept with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import clingo
+from clingo import ast
+
+from ..model import measure
+from ..model.case import Case
+from ..model.result import Result
+from .control import control
+from .errors import RuleError
+from .evaluate import Evaluator
+from .inputs import clause_id, value
+from .read import SHOWN
+from .syntax import clause_constants
+from .trace import Tracer
+
+
+def bundled_root() -> Path:
+    """The bundled rule base: the measure folder (measure/ of a checkout, or inside the installed package)."""
+    return measure.root()
+
+
+def profiles(root: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in ((root or bundled_root()) / "profiles").glob("*.lp"))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A rule statement that names a clause id."""
+
+    clause: str
+    file: str
+    line: int
+    head: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rule base of one profile, parsed and checked once, evaluated many times."""
+
+    root: Path
+    profile: str
+    statements: tuple[ast.AST, ...] = field(repr=False)
+    files: tuple[Path, ...]
+    digest: str
+
+    @classmethod
+    def load(
+        cls, profile: str = "default", root: Path | None = None, *, trusted: bool = False, corpus: bool = False
+    ) -> RuleSet:
+        root = (root or bundled_root()).resolve()
+        profile_file = root / "profiles" / f"{profile}.lp"
+        if not profile_file.is_file():
+            raise RuleError(f"{root}: no profile {profile!r} — available: {', '.join(profiles(root)) or 'none'}")
+        parts = sorted((root / "rules").rglob("*.lp"))
+        if corpus:
+            parts += sorted((root / "corpus").glob("*.lp"))
+        statements = parse([*parts, profile_file], root, trusted=trusted)
+        _check_shown(root, statements)
+        used = {Path(s.location.begin.filename).resolve() for s in statements}
+        return cls(root, profile, statements, tuple(sorted(used)), _digest(root, used))
+
+    @property
+    def name(self) -> str:
+        return f"{self.digest} ({self.profile})"
+
+    def control(self, arguments: Sequence[str] = (), extra: Sequence[ast.AST] = ()) -> clingo.Control:
+        """A fresh Control holding the rules and the vocabulary (cases are added by the caller)."""
+        return control((*self.statements, *extra), arguments)
+
+    def evaluate(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date | None = None,
+        effective_date: dt.date | None = None,
+        recurrence: tuple[int, int] | None = None,
+    ) -> list[Result]:
+        """Evaluate many cases in one grounding; results in input order (engine.evaluate).
+
+        ``recurrence`` = (threshold, window days) adds the cases' labels for the a18
+        rules over the whole set (a rule set loaded with ``corpus=True``).
+        """
+        return self._evaluator.evaluate(cases, as_of or dt.date.today(), effective_date, recurrence)
+
+    @cached_property
+    def _evaluator(self) -> Evaluator:
+        return Evaluator(self.statements, self.profile, self.digest)
+
+    @cached_property
+    def tracer(self) -> Tracer:
+        """The recording rules of engine.trace for this rule set, built once."""
+        return Tracer(self)
+
+    def citations(self) -> Iterator[Citation]:
+        """Every statement that names a clause id, with its file and line."""
+        for statement in self.statements:
+            if statement.ast_type != ast.ASTType.Rule:
+                continue
+            head = _head_name(statement.head)
+            loc = statement.location.begin
+            rel = self.relative(loc.filename)
+            for const in sorted(clause_constants(statement)):
+                yield Citation(clause_id(const), rel, loc.line, head)
+
+    def static_atoms(self, name: str, arity: int) -> list[tuple]:
+        """Atoms the rules derive without any case (tables such as not_computable/2)."""
+        ctl = self.control()
+        ctl.ground([("base", [])])
+        return sorted(
+            tuple(value(a) for a in atom.symbol.arguments) for atom in ctl.symbolic_atoms.by_signature(name, arity)
+        )
+
+    def relative(self, filename: str) -> str:
+        """A rule file's path as messages name it: relative to the rule base when inside it."""
+        return relative(self.root, Path(filename))
+
+
+def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[ast.AST, ...]:
+    """Rule files as clingo AST statements, refused when untrusted and unsafe (#script, #include from outside)."""
+    if not files:
+        return ()
+    statements: list[ast.AST] = []
+    try:
+        ast.parse_files([str(f) for f in files], statements.append)
+    except RuntimeError as e:
+        raise RuleError(f"{root}: the rules do not parse: {e}") from None
+    if not trusted:
+        _refuse_untrusted(root.resolve(), statements)
+    return tuple(statements)
+
+
+def _refuse_untrusted(root: Path, statements: list[ast.AST]) -> None:
+    for path in sorted({Path(s.location.begin.filename).resolve() for s in statements}):
+        if not path.is_relative_to(root):
+            raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
+    for s in statements:
+        if s.ast_type == ast.ASTType.Script:
+            raise RuleError(
+                f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
+                "rules must stay declarative; pass --trust to allow it"
+            )
+
+
+def _check_shown(root: Path, statements: Sequence[ast.AST]) -> None:
+    """The rules show only what engine.read reads (SHOWN, with those arities): anything else shown
+    would be read as a case's atom. (A rule base may show less: what it does not show reads as absent.)"""
+    shown = {(s.name, s.arity) for s in statements if s.ast_type == ast.ASTType.ShowSignature and s.positive}
+    if extra := shown - set(SHOWN.items()):
+        listed = ", ".join(f"{n}/{a}" for n, a in sorted(extra))
+        expected = ", ".join(f"{n}/{a}" for n, a in SHOWN.items())
+        raise RuleError(
+            f"{root}: the rules show {listed}, which rongcuo does not read — show only {expected} "
+            "(rules/_mechanism/show.lp)"
+        )
+
+
+def _digest(root: Path, used: set[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(used, key=lambda p: relative(root, p)):
+        h.update(relative(root, path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def relative(root: Path, path: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _head_name(head: ast.AST) -> str:
+    atom = getattr(head, "atom", None)
+    symbol = getattr(atom, "symbol", None)
+    return getattr(symbol, "name", "") or str(head).split("(")[0]

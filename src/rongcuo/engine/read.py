@@ -1,0 +1,165 @@
+"""Reading an answer set back: the shown atoms of each case into a Result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import measure
+from ..model import vocabulary as vocab
+from ..model.case import Case
+from ..model.result import Consequence, Defeat, Outcome, Result
+from .errors import RuleError
+from .inputs import parse_atom
+
+# The shown atoms and their arities: what rules/_mechanism/show.lp shows and this module reads.
+# RuleSet.load refuses a rule base that shows anything else.
+SHOWN = {
+    "ground": 4,
+    "blocked": 5,
+    "outcome_modality": 3,
+    "rests_on_catch_all": 2,
+    "disposition": 2,
+    "disposition_modality": 2,
+    "consequence": 3,
+    "contradiction": 3,
+}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The shown atoms that every case with the same facts has (from the bottom of
+    engine.split), as read_results reads them: without the case index, dated apart."""
+
+    plain: tuple[str, ...] = ()  # sorted
+    dated: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, atoms: Sequence[str]) -> Shared:
+        return cls(tuple(sorted(a for a in atoms if not _dated(a))), tuple(a for a in atoms if _dated(a)))
+
+
+NOTHING_SHARED = Shared()
+
+
+def by_case(atoms: Sequence[str]) -> dict[int, list[str]]:
+    """Shown atoms as clingo prints them, grouped by case index: "name(index,rest" → "name(rest"."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for atom in atoms:
+        name, _, rest = atom.partition("(")
+        index, _, tail = rest.partition(",")
+        grouped[int(index)].append(f"{name}({tail}")
+    return grouped
+
+
+def read_results(
+    atoms: Sequence[str],
+    cases: Sequence[Case],
+    profile: str,
+    digest: str,
+    as_of: dt.date,
+    shared: Sequence[Shared] | None = None,
+) -> list[Result]:
+    """The shown atoms of one answer set (as clingo prints them), one Result per case,
+    with what each case shares with others of the same facts."""
+    # One str() per symbol is the cheapest way out of clingo. What follows the
+    # case index repeats across cases: each distinct set of atoms is read once.
+    own = by_case(atoms)
+    day = as_of.isoformat()
+    results = []
+    for i, case in enumerate(cases):
+        base = shared[i] if shared else NOTHING_SHARED
+        atoms = own.get(i, ())
+        # Consequences that carry a date (day(N)) are read apart, so that cases with
+        # the same facts but other dates still share the rest.
+        plain = [a for a in atoms if not _dated(a)]
+        key = tuple(sorted({*base.plain, *plain})) if plain else base.plain
+        disposition, modality, outcomes, consequences, defeated, contradictions = _content(key)
+        dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
+        if dated:
+            consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
+        results.append(
+            Result(case.id, profile, digest, day, disposition, modality, outcomes, consequences, defeated,
+                   contradictions)
+        )
+    return results
+
+
+def _dated(atom: str) -> bool:
+    return atom.startswith("consequence(") and "day(" in atom
+
+
+@lru_cache(maxsize=1 << 14)
+def _content(atoms: tuple[str, ...]) -> tuple:
+    """disposition, its modality, outcomes, consequences, defeated, contradictions of one case's atoms."""
+    by_name: dict[str, list] = defaultdict(list)
+    for atom in atoms:
+        name, _, tail = atom.partition("(")
+        by_name[name].append(parse_atom(tail))
+    grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for outcome, source, item in by_name["ground"]:
+        grounds[outcome].add((source, item))
+    modality = dict(by_name["outcome_modality"])
+    catch_all = {o for (o,) in by_name["rests_on_catch_all"]}
+    outcomes = tuple(
+        Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
+        for name in vocab.outcome_names()
+        if name in grounds
+    )
+    defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for outcome, source, item, by in by_name["blocked"]:
+        defeats[(outcome, by)].add((source, item))
+    if len(by_name["disposition"]) != 1:
+        raise RuleError(
+            f"the rules give {len(by_name['disposition'])} dispositions for a case, not one: "
+            f"{sorted(by_name['disposition'])}"
+        )
+    (disposition,) = by_name["disposition"][0]
+    return (
+        disposition,
+        next((m for (m,) in by_name["disposition_modality"]), None),
+        outcomes,
+        _consequences(frozenset(a for a in atoms if a.startswith("consequence("))),
+        tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
+        tuple(sorted(by_name["contradiction"])),
+    )
+
+
+@lru_cache(maxsize=1 << 14)  # dated ones recur with their dates
+def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
+    """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
+    cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+    for atom in atoms:
+        term, source = parse_atom(atom.partition("(")[2])
+        name, *args = term if isinstance(term, tuple) else (term,)
+        cites[(name, tuple(args))].add(source)
+    return tuple(
+        sorted((Consequence(name, args, _in_order(c)) for (name, args), c in cites.items()), key=_consequence_order)
+    )
+
+
+def _consequence_order(c: Consequence) -> tuple[int, tuple[str, ...]]:
+    return _CONSEQUENCES[c.consequence], c.args
+
+
+_CONSEQUENCES = {name: rank for rank, name in enumerate(vocab.vocabulary()["consequences"])}
+
+
+def _order(clause_id: str) -> int:
+    if clause_id not in measure.clauses():
+        raise RuleError(f"the rules cite {clause_id!r}, which is not a clause of the measure")
+    return measure.order(clause_id)
+
+
+def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(clause_ids, key=_order))
+
+
+def _cited(pairs: set[tuple[str, str]]) -> tuple[str, ...]:
+    """Grounds as cited: each item before the clause that gives it effect
+    (a10.p1.i2, a10.p1), in the measure's order of the items."""
+    ordered = sorted(pairs, key=lambda p: (_order(p[1]), _order(p[0])))
+    return tuple(dict.fromkeys(c for source, item in ordered for c in (item, source)))

@@ -1,0 +1,75 @@
+"""What an evaluation returns: a case's disposition, outcomes, consequences and defeated grounds.
+
+Pure data, read by the engine from the solver's answer (engine.read); no clingo here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str
+    modality: str | None
+    grounds: tuple[str, ...]
+    catch_all: bool = False
+
+
+@dataclass(frozen=True)
+class Defeat:
+    """A ground that would give ``outcome`` but is blocked by clause ``blocked_by``."""
+
+    outcome: str
+    grounds: tuple[str, ...]
+    blocked_by: str
+
+
+@dataclass(frozen=True)
+class Consequence:
+    consequence: str
+    args: tuple[str, ...]
+    grounds: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """name, or name(arg,…) — how golden files and reports name it."""
+        return f"{self.consequence}({','.join(self.args)})" if self.args else self.consequence
+
+
+@dataclass(frozen=True)
+class Result:
+    case: str
+    profile: str
+    rules: str
+    as_of: str
+    disposition: str | None
+    disposition_modality: str | None = None  # the modality the rules give the disposition
+    outcomes: tuple[Outcome, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+    defeated: tuple[Defeat, ...] = ()
+    contradictions: tuple[tuple[str, str], ...] = ()
+
+    def outcome(self, name: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.outcome == name), None)
+
+    def to_json(self) -> dict:
+        return {
+            "case": self.case,
+            "profile": self.profile,
+            "rules": self.rules,
+            "as_of": self.as_of,
+            "disposition": self.disposition,
+            "disposition_modality": self.disposition_modality,
+            "outcomes": [
+                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
+                for o in self.outcomes
+            ],
+            "consequences": [
+                {"consequence": c.consequence, "args": list(c.args), "grounds": list(c.grounds)}
+                for c in self.consequences
+            ],
+            "defeated": [
+                {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in self.defeated
+            ],
+        }

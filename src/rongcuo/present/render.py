@@ -1,0 +1,88 @@
+"""Every rendered text goes through a jinja2 template in templates/, its words through one accessor.
+
+Templates live in folders by owner (explain/, drafting/, batch/, extract/,
+reference/, page/); a template whose name ends in ``.html`` or ``.html.j2`` is
+autoescaped, macros included. Their words come from ``messages/*.yaml`` through
+one function, ``t(key, **values)``: ``common.yaml``'s keys as they are, each
+other file's under its name (``t('batch.records')``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from ..model import measure
+from ..model import vocabulary as vocab
+from ..model.days import date_of
+
+_MESSAGES = Path(__file__).with_name("messages")
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    """Every message by key: common.yaml's as they are, the others' prefixed with their file's name."""
+    found: dict[str, dict[str, str]] = {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in sorted(_MESSAGES.glob("*.yaml")):
+        prefix = "" if path.stem == "common" else f"{path.stem}."
+        found.update({prefix + key: text for key, text in yaml.load(path.read_text("utf-8"), Loader=loader).items()})
+    return found
+
+
+def message(key: str, lang: str, **values) -> str:
+    """One message in ``lang``, with ``{name}`` fields filled from ``values``."""
+    text = messages()[key][lang]
+    return text.format(**values) if values else text
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+    )
+    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term)
+    env.filters["cites"] = cites
+    return env
+
+
+def iso(days: int) -> str:
+    return date_of(days).isoformat()
+
+
+def term(value, lang: str = "zh") -> str:
+    """A value from a derived atom in words: outcome, clause, fact, date (days), or as written."""
+    if isinstance(value, int):
+        return iso(value) if value > 3650 else str(value)
+    if isinstance(value, tuple):
+        name, *args = value
+        inner = ", ".join(dict.fromkeys(term(a, lang) for a in args if a != "any"))
+        return vocab.label("predicates", name, lang) + (
+            f"（{inner}）" if inner and lang == "zh" else f" ({inner})" if inner else ""
+        )
+    for kind in ("outcomes", "facts", "consequences", "modalities", "dates", "predicates"):
+        if value in vocab.vocabulary()[kind]:
+            return vocab.label(kind, value, lang)
+    if value in measure.clauses():
+        return measure.cite(value, lang)
+    return str(value)
+
+
+def cites(clause_ids, lang: str = "zh") -> str:
+    """Several citations in the language's list style: 第四条、第十一条第二款."""
+    return ("、" if lang == "zh" else "; ").join(measure.cite(c, lang) for c in clause_ids)
+
+
+def render(template: str, lang: str = "zh", **context) -> str:
+    def t(key: str, **values) -> str:
+        return message(key, lang, **values)
+
+    return environment().get_template(template).render(lang=lang, t=t, **context)
