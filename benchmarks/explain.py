@@ -30,6 +30,7 @@ from pathlib import Path
 
 import clingo
 
+from rongcuo.ask import Ask
 from rongcuo.engine import RuleSet
 from rongcuo.engine.hypotheses import open_world
 from rongcuo.explain import explain, whatif
@@ -122,8 +123,8 @@ def main() -> int:
     _ = rules.tracer.infos
     results = rules.evaluate(golden, as_of=AS_OF)
     for case in golden[:5]:  # warm-up: grounding, templates of the instrumentation, caches
-        explain(rules, [case], AS_OF, why_not_of=("exempt",))
-        whatif(rules, case, to="exempt", as_of=AS_OF)
+        explain(Ask(rules, AS_OF), [case], why_not_of=("exempt",))
+        whatif(Ask(rules, AS_OF), case, to="exempt")
     load = time.perf_counter() - load
     print(
         f"rongcuo explanation benchmark — profile {rules.profile}, rule set {rules.digest}, "
@@ -132,12 +133,12 @@ def main() -> int:
     )
     print(f"load and warm-up: {load:.2f} s; {len(golden)} golden cases")
 
-    per_case("explain, per golden case", [timed(lambda c=c: explain(rules, [c], AS_OF)) for c in golden], 0.050)
+    per_case("explain, per golden case", [timed(lambda c=c: explain(Ask(rules, AS_OF), [c])) for c in golden], 0.050)
     missing = [next(o for o in OUTCOMES if not r.outcome(o)) for r in results]
     per_case(
         "whynot, per golden case",
         [
-            timed(lambda c=c, o=o: explain(rules, [c], AS_OF, outcome="", why_not_of=(o,)))
+            timed(lambda c=c, o=o: explain(Ask(rules, AS_OF), [c], outcome="", why_not_of=(o,)))
             for c, o in zip(golden, missing, strict=True)
         ],
         0.050,
@@ -145,7 +146,7 @@ def main() -> int:
     targets = ["exempt" if r.disposition != "exempt" else "mitigated" for r in results]
     per_case(
         "whatif, per golden case",
-        [timed(lambda c=c, t=t: whatif(rules, c, to=t, as_of=AS_OF)) for c, t in zip(golden, targets, strict=True)],
+        [timed(lambda c=c, t=t: whatif(Ask(rules, AS_OF), c, to=t)) for c, t in zip(golden, targets, strict=True)],
         0.200,
     )
 

@@ -21,6 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rongcuo.ask import Ask
 from rongcuo.engine import RuleSet, day, profiles
 from rongcuo.engine.hypotheses import Assignment
 from rongcuo.explain import FIXED_BY_DEFAULT, apply, explain, whatif
@@ -170,7 +171,7 @@ def completions(case: Case, unknown: list[str], values) -> list[tuple[dict, obje
 @settings(max_examples=30, **SETTINGS)
 @given(case=cases(), as_of=dates)
 def test_trees_end_in_the_case_facts_and_cite_the_measure(profile, case, as_of):
-    (e,) = explain(rules(profile), [case], as_of)
+    (e,) = explain(Ask(rules(profile), as_of), [case])
     assert set(e.trees) == {o.outcome for o in e.result.outcomes}
     for outcome in e.result.outcomes:
         trees = e.trees[outcome.outcome]
@@ -193,7 +194,7 @@ def test_trees_end_in_the_case_facts_and_cite_the_measure(profile, case, as_of):
 @settings(max_examples=30, **SETTINGS)
 @given(case=cases(), as_of=dates)
 def test_why_not_is_empty_exactly_when_the_outcome_holds(profile, case, as_of):
-    (e,) = explain(rules(profile), [case], as_of, outcome="", why_not_of=tuple(OUTCOMES))
+    (e,) = explain(Ask(rules(profile), as_of), [case], outcome="", why_not_of=tuple(OUTCOMES))
     assert e.trees == {}
     for name in OUTCOMES:
         candidates = e.why_not[name]
@@ -214,7 +215,7 @@ def test_whatif_alternatives_reach_the_target_and_are_minimal(case, target, avoi
         return not result.contradictions and (result.disposition != target if avoid else result.disposition == target)
 
     kw = {"avoid": target} if avoid else {"to": target}
-    alternatives = whatif(rules(), case, as_of=AS_OF, limit=4, **kw)
+    alternatives = whatif(Ask(rules(), AS_OF), case, limit=4, **kw)
     assert len({len(a.changes.true | a.changes.false) for a in alternatives}) <= 1, "not all of the smallest size"
     if reaches(evaluate([case])[0]):
         assert [a.changes for a in alternatives] == [NOTHING]
@@ -236,7 +237,7 @@ def test_whatif_alternatives_reach_the_target_and_are_minimal(case, target, avoi
 @settings(max_examples=40, **SETTINGS)
 @given(case=cases(unknown=(1, 8)), as_of=dates)
 def test_certain_and_possible_outcomes_over_every_completion(case, as_of):
-    (e,) = explain(rules(), [case], as_of)
+    (e,) = explain(Ask(rules(), as_of), [case])
     w, unknown = e.open_world, case.unknown_facts()
     assert w is not None
     values = [dict(zip(unknown, bits, strict=True)) for bits in itertools.product([False, True], repeat=len(unknown))]
@@ -259,7 +260,7 @@ def test_certain_and_possible_outcomes_over_every_completion(case, as_of):
 @settings(max_examples=15, **SETTINGS)
 @given(case=cases(unknown=(0, 4), open_world=True), seed=st.integers(0, 2**32 - 1))
 def test_certain_outcomes_hold_in_sampled_completions_of_an_open_world(case, seed):
-    (e,) = explain(rules(), [case], AS_OF)
+    (e,) = explain(Ask(rules(), AS_OF), [case])
     w, unknown = e.open_world, case.unknown_facts()
     assert len(unknown) > 8 and w.certain <= w.possible
     rng = random.Random(seed)
@@ -277,7 +278,7 @@ def test_certain_outcomes_hold_in_sampled_completions_of_an_open_world(case, see
 
 
 def golden(name: str, profile: str = "default", **kw):
-    (e,) = explain(rules(profile), [load_case(GOLDEN / f"{name}.yaml")], AS_OF, **kw)
+    (e,) = explain(Ask(rules(profile), AS_OF), [load_case(GOLDEN / f"{name}.yaml")], **kw)
     return e
 
 
@@ -346,7 +347,7 @@ def test_golden_q3_why_not_duty_fulfilled_names_the_blocked_a10_rule():
 
 def test_golden_whatif_from_major_loss_to_exempt_drops_major_loss():
     case = load_case(GOLDEN / "g-a11-p2-i2-major-loss.yaml")
-    (only,) = whatif(rules(), case, to="exempt", as_of=AS_OF)
+    (only,) = whatif(Ask(rules(), AS_OF), case, to="exempt")
     assert only.changes == Assignment(frozenset(), frozenset({"major_loss"}))
     assert rule_trees(only.explanation, "exempt") == [
         (
@@ -357,7 +358,7 @@ def test_golden_whatif_from_major_loss_to_exempt_drops_major_loss():
         )
     ]
     # Avoiding mitigated: dropping major_loss is one of several single changes.
-    avoiding = [a.changes for a in whatif(rules(), case, avoid="mitigated", as_of=AS_OF, limit=100)]
+    avoiding = [a.changes for a in whatif(Ask(rules(), AS_OF), case, avoid="mitigated", limit=100)]
     assert only.changes in avoiding and {len(a.true | a.false) for a in avoiding} == {1}
     assert Assignment(frozenset(), frozenset({"intentional_violation_despite_measures"})) in avoiding
 
@@ -368,7 +369,7 @@ def unknown_major_loss() -> Case:
 
 
 def test_golden_open_world_depends_on_major_loss():
-    (e,) = explain(rules(), [unknown_major_loss()], AS_OF)
+    (e,) = explain(Ask(rules(), AS_OF), [unknown_major_loss()])
     w = e.open_world
     assert e.result.disposition == "exempt"  # the closed reading
     assert (w.possible, w.certain) == ({"exempt", "mitigated"}, set())

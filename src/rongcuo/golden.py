@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .ask import Ask, evaluate
 from .engine import Result, RuleSet
 from .model.case import Case, CaseError, parse_case
 from .model.files import GOLDEN_KEYS, case_files, read_file
@@ -63,10 +64,10 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
             if g.expectation(rules.profile) is not None:
                 by_date.setdefault(g.as_of, []).append(g)
         for as_of, group in by_date.items():
-            results = rules.evaluate([g.case for g in group], as_of=as_of)
+            found = evaluate(Ask(rules, as_of, open_world=False), [g.case for g in group], [g.source for g in group])
             checks += [
-                Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), r)))
-                for g, r in zip(group, results, strict=True)
+                Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), a.result)))
+                for g, a in zip(group, found, strict=True)
             ]
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
 

@@ -93,6 +93,7 @@ def _context(
         "name": lambda outcome: _name(outcome, lang),
         "meta": {
             "as_of": settings.as_of.isoformat(),
+            "effective_date": settings.effective_date and settings.effective_date.isoformat(),
             "rules": rules.digest,
             "profile": rules.profile,
             "compare": compare and {"rules": compare.digest, "profile": compare.profile},

@@ -7,7 +7,7 @@ from typing import NamedTuple
 UNDETERMINED = "undetermined"  # the disposition of a case whose unknown facts could change it
 
 
-class Evaluated(NamedTuple):
+class Known(NamedTuple):
     """What the report needs of an evaluated case whose facts are all known."""
 
     disposition: str
@@ -35,7 +35,9 @@ class Uncertain(NamedTuple):
     labels: tuple | None
 
 
-class Rejected(NamedTuple):
+class Refused(NamedTuple):
+    """What the report needs of a rejected record: the field at fault and the message."""
+
     field: str
     message: str
 
@@ -43,4 +45,4 @@ class Rejected(NamedTuple):
 class Row(NamedTuple):
     case: str | None  # the id, when the record got far enough to have one that counts
     line: bytes  # its results.jsonl line (UTF-8 JSON, orjson's: results lines are many)
-    tally: Evaluated | Uncertain | Rejected
+    tally: Known | Uncertain | Refused

@@ -59,6 +59,7 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "profile": rules.profile,
         "compare": compare and [compare.digest, compare.profile],
         "as_of": batch.settings.as_of.isoformat(),
+        "effective_date": batch.settings.effective_date and batch.settings.effective_date.isoformat(),
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
     }

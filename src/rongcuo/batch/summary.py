@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .rows import UNDETERMINED, Evaluated, Rejected, Row, Uncertain
+from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 
 CAP = 100  # items a list keeps; the report says how many more there are
 
@@ -48,7 +48,7 @@ class Summary:
     dispositions: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)  # (recorded, disposition) → cases
-    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (records.Evaluated.why) → cases
+    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (records.Known.why) → cases
     examples: dict[str, str] = field(default_factory=dict)  # reasons → the first such case's facts
     late_notices: Listing = field(default_factory=Listing)
     overdue: Listing = field(default_factory=Listing)
@@ -72,7 +72,7 @@ class Summary:
     def add(self, row: Row) -> None:
         self.records += 1
         tally = row.tally
-        if isinstance(tally, Rejected):
+        if isinstance(tally, Refused):
             self.rejections.add(tally.message)
             self.rejected_fields[tally.field] += 1
         elif isinstance(tally, Uncertain):
@@ -80,7 +80,7 @@ class Summary:
         else:
             self._add_evaluated(row.case, tally)
 
-    def _add_evaluated(self, case: str, tally: Evaluated) -> None:
+    def _add_evaluated(self, case: str, tally: Known) -> None:
         self.evaluated += 1
         self.dispositions[tally.disposition] += 1
         self.outcomes.update(tally.outcomes)

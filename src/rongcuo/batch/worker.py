@@ -16,14 +16,14 @@ from pathlib import Path
 
 import orjson
 
-from ..engine import OpenWorld, Result, RuleSet, open_world
+from ..ask import Answer, Ask, Evaluated, Rejected, answers, contradiction, evaluate, results, results_line
+from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
-from ..explain.serialize import open_world_json
 from ..model.case import Case, CaseError, parse_case
 from ..model.files import load_case
 from .columns import Layout
 from .inputs import EXTRA_CELLS, Chunk, Record
-from .rows import UNDETERMINED, Evaluated, Rejected, Row, Uncertain
+from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 from .summary import Settled, settle
 
 
@@ -37,6 +37,12 @@ class Settings:
     compare: tuple[str, Path | None] | None  # profile and rule base of the comparison
     as_of: dt.date
     layout: Layout
+    effective_date: dt.date | None = None  # a20: the measure's commencement
+
+    def asks(self) -> tuple[Ask, Ask | None]:
+        """The question and the comparison's, as every worker asks them."""
+        rules, compare = self.load()
+        return Ask(rules, self.as_of, self.effective_date), compare and Ask(compare, self.as_of, self.effective_date)
 
     def load(self, corpus: bool = False) -> tuple[RuleSet, RuleSet | None]:
         """The rule set and the comparison's; with ``corpus``, with the rules over many cases (a18)."""
@@ -47,13 +53,13 @@ class Settings:
         return rules, RuleSet.load(profile, root, trusted=self.trusted, corpus=corpus)
 
 
-_loaded: tuple[Settings, RuleSet, RuleSet | None] | None = None
+_loaded: tuple[Settings, Ask, Ask | None] | None = None
 
 
 def start(settings: Settings) -> None:
     """Load the rule sets, once per worker process."""
     global _loaded
-    _loaded = (settings, *settings.load())
+    _loaded = (settings, *settings.asks())
 
 
 def evaluate_chunk(chunk: Chunk) -> Settled:
@@ -72,32 +78,43 @@ def evaluate_chunk(chunk: Chunk) -> Settled:
 
 def evaluate_rows(records: list[Record]) -> list[Row]:
     """The rows of a chunk, in record order: all valid cases in one grounding per rule set."""
-    settings, rules, compare = _loaded
+    settings, ask, compare = _loaded
     read = [_read(record, settings.layout) for record in records]
     cases = [c for c in read if isinstance(c, Case)]
-    results = iter(rules.evaluate(cases, as_of=settings.as_of)) if cases else iter(())
-    compared = iter(compare.evaluate(cases, as_of=settings.as_of)) if compare and cases else None
+    sources = [record.where for record, c in zip(records, read, strict=True) if isinstance(c, Case)]
+    found = iter(evaluate(ask, cases, sources) if cases else ())
+    compared = iter(_compared(compare, cases, sources)) if compare and cases else None
     rows = []
     for record, case in zip(records, read, strict=True):
         if isinstance(case, CaseError):
             rows.append(rejected(record, case))
             continue
-        result = next(results)
-        other = next(compared) if compared else None
-        problem = _contradiction(record, result, "") or (other and _contradiction(record, other, " (comparison rules)"))
-        if problem:
-            rows.append(rejected(record, problem))
-        elif case.unknown_facts():
-            rows.append(_uncertain(record, case, result, other, settings.as_of, rules, compare))
+        answer, other = next(found), next(compared) if compared else None
+        if isinstance(answer, Rejected) or isinstance(other, Rejected):
+            rows.append(rejected(record, answer.error if isinstance(answer, Rejected) else other.error))
+        elif answer.world:
+            rows.append(_uncertain(record, answer, other))
         else:
-            rows.append(_evaluated(record, case, result, other))
+            rows.append(_evaluated(record, answer, other))
     return rows
+
+
+def _compared(compare: Ask, cases: list[Case], sources: list[str]) -> list[Answer]:
+    """The comparison's answers; its rejections say that they are the comparison rules'."""
+    found = results(compare, cases)
+    problems = {
+        i: p
+        for i, (s, r) in enumerate(zip(sources, found, strict=True))
+        if (p := contradiction(s, r, " (comparison rules)"))
+    }
+    own = answers(compare, cases, found, sources)
+    return [Rejected(problems[i], cases[i].id) if i in problems else a for i, a in enumerate(own)]
 
 
 def rejected(record: Record, error: CaseError, case: str | None = None) -> Row:
     """A rejected record's row; ``case`` names the id it had, when it does not claim it (a duplicate)."""
-    line = {"case": case, "status": "rejected", "field": error.field, "reason": str(error), **record.position()}
-    return Row(None, orjson.dumps(line), Rejected(error.field, str(error)))
+    line = results_line(Rejected(error, case), record.position())
+    return Row(None, orjson.dumps(line), Refused(error.field, str(error)))
 
 
 def _read(record: Record, layout: Layout) -> Case | CaseError:
@@ -137,31 +154,15 @@ def _cells(record: Record, layout: Layout) -> dict:
     return layout.case_data(cells)
 
 
-def _contradiction(record: Record, result: Result, which: str) -> CaseError | None:
-    if not result.contradictions:
-        return None
-    f, g = result.contradictions[0]
-    return CaseError(record.where, "facts", f"{f} and {g} contradict each other{which} — set one of them to false")
+def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
+    line = results_line(answer, record.position(), other)
+    return Row(answer.case.id, orjson.dumps(line), _tally(answer.case, answer.result, other and other.result))
 
 
-def _evaluated(record: Record, case: Case, result: Result, other: Result | None) -> Row:
-    line = _line(record, case, (result, None), other and (other, None))
-    return Row(case.id, orjson.dumps(line), _tally(case, result, other))
-
-
-def _uncertain(
-    record: Record,
-    case: Case,
-    result: Result,
-    other: Result | None,
-    as_of: dt.date,
-    rules: RuleSet,
-    compare: RuleSet | None,
-) -> Row:
+def _uncertain(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
     """A case with unknown facts: the closed reading's result, as `evaluate` gives it, and the open world."""
-    world = open_world(rules, case, case.unknown_facts(), as_of)
-    other_world = open_world(compare, case, case.unknown_facts(), as_of) if compare else None
-    line = _line(record, case, (result, world), other and (other, other_world))
+    case, world = answer.case, answer.world
+    line = results_line(answer, record.position(), other)
     needs = tuple((name, tuple(sorted(a.true)), tuple(sorted(a.false))) for name, a in world.dispositions.items())
     tally = Uncertain(
         disposition=_settled(world),
@@ -169,7 +170,7 @@ def _uncertain(
         recorded=case.recorded_decision,
         agreement=line["agreement"],
         item=(case.id, tuple(case.unknown_facts()), case.recorded_decision, line["agreement"], needs),
-        compared=other_world and (_settled(other_world) or UNDETERMINED),
+        compared=other and (_settled(other.world) or UNDETERMINED),
         changed=line.get("changed", False),
         labels=_labels(case),
     )
@@ -181,52 +182,14 @@ def _settled(world: OpenWorld) -> str | None:
     return next(iter(world.dispositions)) if len(world.dispositions) == 1 else None
 
 
-Reading = tuple[Result, OpenWorld | None]  # a result, and the open world when the case has unknown facts
-
-
-def _line(record: Record, case: Case, reading: Reading, compared: Reading | None) -> dict:
-    """The results.jsonl line: `evaluate`'s JSON, the recorded decision and the agreement, the comparison."""
-    line = _evaluate_json(case, reading)
-    line["recorded_decision"] = case.recorded_decision
-    line["agreement"] = agreement(case.recorded_decision, _possible(reading))
-    if compared:
-        line["compared"] = _evaluate_json(case, compared)
-        line["changed"] = _possible(compared) != _possible(reading)
-    line["status"] = "evaluated"
-    line.update(record.position())
-    return line
-
-
-def _evaluate_json(case: Case, reading: Reading) -> dict:
-    result, world = reading
-    out = result.to_json()
-    if world:
-        out["open_world"] = open_world_json(case, world)
-    return out
-
-
-def _possible(reading: Reading) -> set[str]:
-    result, world = reading
-    return set(world.dispositions) if world else {result.disposition}
-
-
-def agreement(recorded: str | None, possible: set[str]) -> str | None:
-    """The recorded decision against the disposition(s) the rules give: with unknown facts, it may depend on them."""
-    if recorded is None:
-        return None
-    if recorded not in possible:
-        return "disagree"
-    return "agree" if len(possible) == 1 else "undetermined"
-
-
-def _tally(case: Case, result: Result, other: Result | None) -> Evaluated:
+def _tally(case: Case, result: Result, other: Result | None) -> Known:
     keys = {c.key: c for c in result.consequences}
 
     def date(key: str) -> str | None:
         return (d := case.dates.get(key)) and d.isoformat()
 
     due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
-    return Evaluated(
+    return Known(
         disposition=result.disposition,
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
@@ -254,10 +217,10 @@ WHATIF_CHANGES = 4  # the report's what-if: at most this many fact changes
 def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]:
     """For the report, in a worker: the smallest fact changes (true, false) under which the rules give
     ``recorded`` to a disagreeing case, found by clingo (what-if); ``example`` is what _example wrote."""
-    settings, rules, _ = _loaded
+    _, ask, _ = _loaded
     data = json.loads(example)
     case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]}, "results")
-    found = whatif(rules, case, to=recorded, max_changes=WHATIF_CHANGES, as_of=settings.as_of, limit=3)
+    found = whatif(ask, case, to=recorded, max_changes=WHATIF_CHANGES, limit=3)
     return [(sorted(a.changes.true), sorted(a.changes.false)) for a in found]
 
 

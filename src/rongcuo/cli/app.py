@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..engine import Result, RuleError, RuleSet
+from ..ask import Ask
+from ..engine import RuleError, RuleSet
 from ..model.case import Case, CaseError
 from ..model.files import case_files, load_case
 
@@ -19,8 +20,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.",
 )
-
-CHUNK = 10_000  # cases per grounding
 
 
 class Lang(StrEnum):
@@ -90,23 +89,8 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     return cases, errors
 
 
-def evaluate_all(
-    rules: RuleSet,
-    cases: list[tuple[str, Case]],
-    as_of: dt.date | None,
-    errors: list[str],
-    effective_date: dt.date | None = None,
-) -> list[tuple[Case, Result]]:
-    """Evaluate in chunks; contradictory cases join the errors."""
-    out = []
-    for start in range(0, len(cases), CHUNK):
-        chunk = cases[start : start + CHUNK]
-        results = rules.evaluate([c for _, c in chunk], as_of=as_of, effective_date=effective_date)
-        for (source, case), result in zip(chunk, results, strict=True):
-            if result.contradictions:
-                f, g = result.contradictions[0]
-                fix = f"{f} and {g} contradict each other — set one of them to false"
-                errors.append(str(CaseError(source, "facts", fix)))
-            else:
-                out.append((case, result))
-    return out
+def ask_of(profile: str, rules: Path | None, trust: bool, as_of: str | None, effective_date: str | None) -> Ask:
+    """The application layer's question from the options every evaluating command shares."""
+    return Ask(
+        load_rules(profile, rules, trust), parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
+    )

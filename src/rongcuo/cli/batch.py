@@ -30,7 +30,7 @@ from ..batch.workdir import ResumeError, WorkDir
 from ..batch.worker import Settings
 from ..engine import RuleError
 from ..model.case import CaseError
-from .app import AsOfOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
+from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
 
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
 
@@ -55,6 +55,7 @@ def batch(
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted run in --out.")] = False,
     as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
     recurrence_threshold: Annotated[
         int,
         typer.Option(
@@ -79,7 +80,8 @@ def batch(
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
     try:
-        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping))
+        effective = parse_day(effective_date, "--effective-date")
+        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective)
         job = Batch(
             inputs,
             out,

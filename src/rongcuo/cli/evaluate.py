@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..engine import open_world
-from ..explain.serialize import open_world_json
+from ..ask import Evaluated, Rejected
+from ..ask import evaluate as evaluate_cases
 from ..model import vocabulary as vocab
 from ..present.render import render
 from .app import (
@@ -24,9 +23,7 @@ from .app import (
     RulesOpt,
     TrustOpt,
     app,
-    evaluate_all,
-    load_rules,
-    parse_day,
+    ask_of,
     read_cases,
 )
 
@@ -43,27 +40,24 @@ def evaluate(
     trust: TrustOpt = False,
 ) -> None:
     """Evaluate cases: the disposition and each outcome with its modality and grounds."""
-    ruleset = load_rules(profile, rules, trust)
-    day = parse_day(as_of, "--as-of") or dt.date.today()
+    question = ask_of(profile, rules, trust, as_of, effective_date)
     found, errors = read_cases(cases)
-    evaluated = evaluate_all(ruleset, found, day, errors, parse_day(effective_date, "--effective-date"))
+    answers = evaluate_cases(question, [case for _, case in found], [source for source, _ in found])
+    errors += [str(a.error) for a in answers if isinstance(a, Rejected)]
     for line in errors:
         typer.echo(f"rongcuo: {line}", err=True)
-    worlds = {c.id: open_world(ruleset, c, c.unknown_facts(), day) for c, _ in evaluated if c.unknown_facts()}
+    evaluated = [a for a in answers if isinstance(a, Evaluated)]
     if format == Format.json:
-        for case, result in evaluated:
-            out = result.to_json()
-            if case.id in worlds:
-                out["open_world"] = open_world_json(case, worlds[case.id])
-            typer.echo(json.dumps(out, ensure_ascii=False))
+        for answer in evaluated:
+            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         typer.echo(
             render(
                 "explain/evaluate.txt.j2",
                 lang.value,
-                results=[r for _, r in evaluated],
-                cases={c.id: c for c, _ in evaluated},
-                worlds=worlds,
+                results=[a.result for a in evaluated],
+                cases={a.case.id: a.case for a in evaluated},
+                worlds={a.case.id: a.world for a in evaluated if a.world},
                 outcome_names=vocab.outcome_names(),
             ),
             nl=False,

@@ -8,6 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..ask import Rejected, contradiction
+from ..ask import evaluate as evaluate_cases
+from ..engine import Result
 from ..explain import explain as explain_cases
 from ..explain import whatif as whatif_case
 from ..explain.serialize import alternative_json, derivers, explanation_json
@@ -25,9 +28,8 @@ from .app import (
     RulesOpt,
     TrustOpt,
     app,
+    ask_of,
     fail,
-    load_rules,
-    parse_day,
 )
 
 OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
@@ -80,16 +82,10 @@ def explain(
     trust: TrustOpt = False,
 ) -> None:
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
-    ruleset = load_rules(profile, rules, trust)
-    explanations = explain_cases(
-        ruleset,
-        [_case(case)],
-        parse_day(as_of, "--as-of"),
-        _outcome(outcome, "--outcome"),
-        effective_date=parse_day(effective_date, "--effective-date"),
-    )
-    _check(e.result for e in explanations)
-    _emit(explanations, format, lang, ruleset)
+    question = ask_of(profile, rules, trust, as_of, effective_date)
+    explanations = explain_cases(question, [_case(case)], _outcome(outcome, "--outcome"))
+    _check(case, explanations[0].result)
+    _emit(explanations, format, lang, question.rules)
 
 
 @app.command()
@@ -105,17 +101,10 @@ def whynot(
     trust: TrustOpt = False,
 ) -> None:
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
-    ruleset = load_rules(profile, rules, trust)
-    explanations = explain_cases(
-        ruleset,
-        [_case(case)],
-        parse_day(as_of, "--as-of"),
-        outcome="",
-        why_not_of=(_outcome(outcome, "OUTCOME"),),
-        effective_date=parse_day(effective_date, "--effective-date"),
-    )
-    _check(e.result for e in explanations)
-    _emit(explanations, format, lang, ruleset)
+    question = ask_of(profile, rules, trust, as_of, effective_date)
+    explanations = explain_cases(question, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME"),))
+    _check(case, explanations[0].result)
+    _emit(explanations, format, lang, question.rules)
 
 
 @app.command()
@@ -137,25 +126,18 @@ def whatif(
     """The smallest sets of fact changes that make TO the disposition (or avoid AVOID), each verified."""
     if not (to or avoid):
         fail("whatif: give --to OUTCOME or --avoid OUTCOME")
-    ruleset = load_rules(profile, rules, trust)
+    question = ask_of(profile, rules, trust, as_of, effective_date)
     for name in fixed or []:
         if name not in vocab.fact_ids():
             hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
             fail(f"--fixed: {name}: unknown fact id — {hint}")
     the_case = _case(case)
-    day, effective = parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
-    _check(ruleset.evaluate([the_case], as_of=day, effective_date=effective))
+    (answer,) = evaluate_cases(question, [the_case], [str(case)])
+    if isinstance(answer, Rejected):
+        fail(str(answer.error))
     alternatives = whatif_case(
-        ruleset,
-        the_case,
-        to=to,
-        avoid=avoid,
-        fixed=tuple(fixed or ()),
-        max_changes=max_changes,
-        as_of=day,
-        limit=limit,
-        effective_date=effective,
+        question, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
     )
     if format == Format.json:
         typer.echo(
@@ -164,7 +146,7 @@ def whatif(
                     "case": the_case.id,
                     "to": to,
                     "avoid": avoid,
-                    "alternatives": [alternative_json(a, ruleset) for a in alternatives],
+                    "alternatives": [alternative_json(a, question.rules) for a in alternatives],
                 },
                 ensure_ascii=False,
             )
@@ -180,15 +162,14 @@ def whatif(
             avoid=avoid,
             alternatives=alternatives,
             md=format == Format.md,
-            derivers=derivers(ruleset),
+            derivers=derivers(question.rules),
             outcome_names=vocab.outcome_names(),
         ),
         nl=False,
     )
 
 
-def _check(results) -> None:
-    for r in results:
-        if r.contradictions:
-            f, g = r.contradictions[0]
-            fail(f"{r.case}: facts: {f} and {g} contradict each other — set one of them to false")
+def _check(path: Path, result: Result) -> None:
+    """A contradictory case is refused, as `evaluate` refuses it."""
+    if problem := contradiction(str(path), result):
+        fail(str(problem))

@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .. import ask as asking
+from ..ask import Answer, Ask, Rejected
 from ..engine.space import Space, programs, versioned
 from ..model.case import Case
 from .size import DAYS, Size, size
@@ -86,18 +88,18 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
 
 def corpus(report: DiffReport, cases: Sequence[Case], as_of: dt.date | None = None) -> None:
     """Which cases of a corpus change disposition (each version evaluates them all at once)."""
-    old = report.old.rules.evaluate(cases, as_of=as_of)
-    new = report.new.rules.evaluate(cases, as_of=as_of)
+    old = asking.evaluate(Ask(report.old.rules, as_of, open_world=False), cases)
+    new = asking.evaluate(Ask(report.new.rules, as_of, open_world=False), cases)
     report.corpus = len(cases)
     report.cases = [
-        CaseChange(a.case, _disposition(a), _disposition(b))
-        for a, b in zip(old, new, strict=True)
+        CaseChange(case.id, _disposition(a), _disposition(b))
+        for case, a, b in zip(cases, old, new, strict=True)
         if _disposition(a) != _disposition(b)
     ]
 
 
-def _disposition(result) -> str:
-    return "rejected" if result.contradictions else result.disposition
+def _disposition(answer: Answer) -> str:
+    return "rejected" if isinstance(answer, Rejected) else answer.result.disposition or "none"
 
 
 def _class(found, number: int) -> Class:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from ..ask import Ask, results
 from ..engine import Result, RuleSet
 from ..engine.space import Scenario
 from ..explain import Explanation, explain
@@ -33,8 +34,9 @@ class Witness:
         return len(self.case.true_facts())
 
     def command(self, path: str) -> str:
-        """How to run it: ``rongcuo evaluate PATH --as-of …``."""
-        return f"rongcuo evaluate {path} --as-of {self.as_of.isoformat()}"
+        """How to run it: ``rongcuo evaluate PATH --as-of …`` (and ``--effective-date …`` when the scenario sets it)."""
+        effective = f" --effective-date {self.effective_date.isoformat()}" if self.effective_date else ""
+        return f"rongcuo evaluate {path} --as-of {self.as_of.isoformat()}{effective}"
 
 
 def witness(scenario: Scenario, key: str, title: str) -> Witness:
@@ -58,8 +60,8 @@ def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None
     """Each witness's answer under each version: one grounding per version and evaluation date."""
     for (as_of, effective), group in _by_day(witnesses).items():
         for name, rules in versions.items():
-            results = rules.evaluate([w.case for w in group], as_of=as_of, effective_date=effective)
-            for w, result in zip(group, results, strict=True):
+            found = results(Ask(rules, as_of, effective), [w.case for w in group])  # contradictory inputs too
+            for w, result in zip(group, found, strict=True):
                 w.results[name] = result
 
 
@@ -68,7 +70,7 @@ def explain_all(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> N
     Outcomes never read the commencement date, so the trees do without it."""
     for (as_of, _), group in _by_day([w for w in witnesses if not w.explanations]).items():
         for name, rules in versions.items():
-            for w, e in zip(group, explain(rules, [w.case for w in group], as_of), strict=True):
+            for w, e in zip(group, explain(Ask(rules, as_of), [w.case for w in group]), strict=True):
                 w.explanations[name] = e
 
 
@@ -86,11 +88,6 @@ def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]
     for w in witnesses:
         path = folder / f"{w.key}.yaml"
         lines = [f"# {w.title}", f"# {header}", f"# {w.command(str(path))}"]
-        if w.effective_date:
-            lines.append(
-                f"# effective_date (a20) {w.effective_date.isoformat()}: "
-                "RuleSet.evaluate(effective_date=…); the CLI has no option for it"
-            )
         data = {
             "id": w.case.id,
             "title": w.title,

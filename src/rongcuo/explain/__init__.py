@@ -6,10 +6,10 @@ package only arranges it for the templates.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from ..engine import Assignment, OpenWorld, Result, RuleSet, minimal_changes, open_world
+from ..ask import Ask
+from ..engine import Assignment, OpenWorld, Result, minimal_changes, open_world
 from ..model import vocabulary as vocab
 from ..model.case import Case
 from .tree import Node, TreeBuilder
@@ -34,65 +34,48 @@ class Alternative:
 
 
 def explain(
-    rules: RuleSet,
-    cases: list[Case],
-    as_of: dt.date | None = None,
-    outcome: str | None = None,
-    why_not_of: tuple[str, ...] = (),
-    effective_date: dt.date | None = None,
+    ask: Ask, cases: list[Case], outcome: str | None = None, why_not_of: tuple[str, ...] = ()
 ) -> list[Explanation]:
     """Trees for the outcomes that hold (or only ``outcome``); why-not for those named."""
-    as_of = as_of or dt.date.today()
-    traced, shared = rules.tracer.trace([_closed(c) for c in cases], as_of, effective_date)
+    rules = ask.rules
+    traced, shared = rules.tracer.trace([_closed(c) for c in cases], ask.day, ask.effective_date)
     infos = rules.tracer.infos
     out = []
     for case, (result, trace) in zip(cases, traced, strict=True):
         builder = TreeBuilder(case, trace, infos, shared)
         trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes if outcome in (None, o.outcome)}
         missing = {n: why_not(n, result, trace, infos) for n in why_not_of}
-        unknown = case.unknown_facts() or None
-        world = open_world(rules, case, unknown, as_of) if unknown else None
+        unknown = case.unknown_facts() if ask.open_world else []
+        world = open_world(rules, case, unknown, ask.day, ask.effective_date) if unknown else None
         out.append(Explanation(case, result, trees, missing, world))
     return out
 
 
 def whatif(
-    rules: RuleSet,
+    ask: Ask,
     case: Case,
     *,
     to: str | None = None,
     avoid: str | None = None,
     fixed: tuple[str, ...] = (),
     max_changes: int | None = None,
-    as_of: dt.date | None = None,
     limit: int = 10,
-    effective_date: dt.date | None = None,
 ) -> list[Alternative]:
     """All smallest sets of fact changes that reach the target, each verified by evaluation."""
-    as_of = as_of or dt.date.today()
     keep = set(FIXED_BY_DEFAULT) | set(fixed)
     free = [f for f in vocab.fact_ids() if f not in keep]
     changes = minimal_changes(
-        rules,
+        ask.rules,
         _closed(case),
         free,
-        as_of,
+        ask.day,
         to=to,
         avoid=avoid,
         max_changes=max_changes,
         limit=limit,
-        effective_date=effective_date,
+        effective_date=ask.effective_date,
     )
-    explanations = (
-        explain(
-            rules,
-            [apply(case, c) for c in changes],
-            as_of,  # one grounding
-            effective_date=effective_date,
-        )
-        if changes
-        else []
-    )
+    explanations = explain(ask, [apply(case, c) for c in changes]) if changes else []  # one grounding
     alternatives = []
     for change, explanation in zip(changes, explanations, strict=True):
         disposition = explanation.result.disposition

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine import OpenWorld, RuleSet
+from ..ask import open_world_json
+from ..engine import RuleSet
 from . import Alternative, Explanation
 from .tree import Node
 from .whynot import Candidate
@@ -20,19 +21,6 @@ def explanation_json(e: Explanation, rules: RuleSet) -> dict:
     if e.open_world:
         out["open_world"] = open_world_json(e.case, e.open_world)
     return out
-
-
-def open_world_json(case, w: OpenWorld) -> dict:
-    """Certain and possible outcomes over the unknown facts, and what each disposition needs."""
-    return {
-        "unknown": case.unknown_facts(),
-        "certain": sorted(w.certain),
-        "possible": sorted(w.possible),
-        "dispositions": {
-            d: {"true": sorted(a.true), "false": sorted(a.false), "settles": w.settles[d]}
-            for d, a in w.dispositions.items()
-        },
-    }
 
 
 def node_json(n: Node) -> dict:

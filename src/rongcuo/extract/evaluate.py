@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine import Result, RuleSet
+from .. import ask as asking
+from ..ask import Answer, Ask, Rejected
+from ..engine import RuleSet
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError
 from ..model.files import load_case
@@ -22,7 +24,7 @@ from .lexicon import Lexicon
 from .propose import propose
 from .source import narrative_files, read_narrative
 
-CONTRADICTORY = "contradictory"  # the disposition slot of a case the engine rejects as contradictory
+REJECTED = "rejected"  # the disposition slot of a case the rules reject (contradictory facts), as diff names it
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ def evaluate(
         for f in vocab.fact_ids()
     ]
     micro = Score("micro", *(sum(getattr(s, k) for s in facts) for k in ("tp", "fp", "fn")))
-    results = rules.evaluate([i.truth for i in items] + [i.extracted for i in items], as_of=as_of)
+    results = asking.evaluate(
+        Ask(rules, as_of, open_world=False), [i.truth for i in items] + [i.extracted for i in items]
+    )
     truth, got = results[: len(items)], results[len(items) :]
     disagreements = [
         _disagreement(i, t, g) for i, t, g in zip(items, truth, got, strict=True) if _disposition(t) != _disposition(g)
@@ -149,11 +153,11 @@ def _negations(items: Sequence[Labelled]) -> dict[str, int]:
     return counts
 
 
-def _disposition(result: Result) -> str:
-    return CONTRADICTORY if result.contradictions else result.disposition
+def _disposition(answer: Answer) -> str:
+    return REJECTED if isinstance(answer, Rejected) else answer.result.disposition or "none"
 
 
-def _disagreement(item: Labelled, truth: Result, got: Result) -> Disagreement:
+def _disagreement(item: Labelled, truth: Answer, got: Answer) -> Disagreement:
     true, extracted = set(item.truth.true_facts()), set(item.extracted.true_facts())
     return Disagreement(
         item.truth.id, _disposition(truth), _disposition(got), sorted(true - extracted), sorted(extracted - true)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..engine import Result, RuleSet, open_world
+from .. import ask as asking
+from ..ask import Ask, Rejected, contradiction
+from ..engine import RuleSet
 from ..explain import Alternative, Explanation, explain, whatif
-from ..explain.serialize import open_world_json
 from ..model import vocabulary as vocab
-from ..model.case import Case, CaseError
+from ..model.case import Case
 from .coalesce import Coalescer
 from .limits import Gate, Limits, solving
 from .problems import Problem, invalid
@@ -42,32 +43,33 @@ class Service:
             raise Problem("invalid-parameter", f"profile: {name!r} is not served — {hint}")
         return self.rulesets[name]
 
-    async def evaluate(self, rules: RuleSet, cases: list[Case], as_of: dt.date) -> list[dict]:
-        """Each case's result as `rongcuo evaluate --format json` prints it (with open_world for unknowns)."""
-        results = await self.coalescer.evaluate(rules, cases, as_of)
-        _reject_contradictions(cases, results)
-        open_cases = [c for c in cases if c.unknown_facts()]
-        worlds = await solving(self.limits.time_limit, _worlds, rules, open_cases, as_of) if open_cases else {}
-        out = []
-        for case, result in zip(cases, results, strict=True):
-            line = result.to_json()
-            if case.id in worlds:
-                line["open_world"] = open_world_json(case, worlds[case.id])
-            out.append(line)
-        return out
+    def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
+        """A request's question: the served rule set it names, its evaluation date and the commencement (a20)."""
+        return Ask(self.rules(profile), as_of or dt.date.today(), effective_date)
+
+    async def evaluate(self, ask: Ask, cases: list[Case]) -> list[dict]:
+        """Each case's result as `rongcuo evaluate --format json` prints it (with open_world for unknowns);
+        a contradictory case makes the request a problem listing every rejected case."""
+        found = await self.coalescer.results(ask, cases)
+        sources = ["case"] if len(cases) == 1 else [f"cases[{i}]" for i in range(len(cases))]
+        answers = await solving(self.limits.time_limit, asking.answers, ask, cases, found, sources)
+        rejected = [a.error for a in answers if isinstance(a, Rejected)]
+        if rejected:
+            raise invalid(rejected)
+        return [a.to_json() for a in answers]
 
     async def explain(
-        self, rules: RuleSet, case: Case, as_of: dt.date, outcome: str | None = None, why_not_of: tuple[str, ...] = ()
+        self, ask: Ask, case: Case, outcome: str | None = None, why_not_of: tuple[str, ...] = ()
     ) -> Explanation:
-        (found,) = await solving(self.limits.time_limit, explain, rules, [case], as_of, outcome, why_not_of)
-        _reject_contradictions([case], [found.result])
+        (found,) = await solving(self.limits.time_limit, explain, ask, [case], outcome, why_not_of)
+        if problem := contradiction("case", found.result):
+            raise invalid([problem])
         return found
 
     async def whatif(
         self,
-        rules: RuleSet,
+        ask: Ask,
         case: Case,
-        as_of: dt.date,
         *,
         to: str | None,
         avoid: str | None,
@@ -78,25 +80,7 @@ class Service:
         if not (to or avoid):
             raise Problem("invalid-parameter", "whatif: give to=OUTCOME or avoid=OUTCOME")
 
-        def ask() -> list[Alternative]:
-            return whatif(
-                rules, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, as_of=as_of, limit=limit
-            )
+        def alternatives() -> list[Alternative]:
+            return whatif(ask, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, limit=limit)
 
-        return await solving(self.limits.time_limit, ask)
-
-
-def _worlds(rules: RuleSet, cases: list[Case], as_of: dt.date) -> dict:
-    return {c.id: open_world(rules, c, c.unknown_facts(), as_of) for c in cases}
-
-
-def _reject_contradictions(cases: list[Case], results: list[Result]) -> None:
-    """A contradictory case is rejected, with the CLI's message."""
-    errors = []
-    for index, result in enumerate(results):
-        if result.contradictions:
-            f, g = result.contradictions[0]
-            source = "case" if len(cases) == 1 else f"cases[{index}]"
-            errors.append(CaseError(source, "facts", f"{f} and {g} contradict each other — set one of them to false"))
-    if errors:
-        raise invalid(errors)
+        return await solving(self.limits.time_limit, alternatives)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from ..ask import Ask
 from ..engine import RuleSet
 from ..engine import profiles as bundled_profiles
 from ..explain.serialize import alternative_json, explanation_json
@@ -22,12 +22,16 @@ router = APIRouter(prefix="/v1")
 
 Profile = Annotated[str | None, Query(description="A served profile (see /v1/profiles); default: the server's.")]
 AsOf = Annotated[str | None, Query(description="Evaluation date, YYYY-MM-DD; default: today.")]
+EffectiveDate = Annotated[
+    str | None,
+    Query(description="The measure's commencement (a20; the text gives none), YYYY-MM-DD: earlier conduct is flagged."),
+]
 Outcome = Annotated[str | None, Query(description="An outcome: " + ", ".join(schema.OUTCOMES))]
 
 
-def _ask(request: Request, profile: str | None, as_of: str | None) -> tuple[Service, RuleSet, dt.date]:
+def _ask(request: Request, profile: str | None, as_of: str | None, effective_date: str | None) -> tuple[Service, Ask]:
     service: Service = request.app.state.service
-    return service, service.rules(profile), inputs.day(as_of) or dt.date.today()
+    return service, service.ask(profile, inputs.day(as_of), inputs.day(effective_date, "effective_date"))
 
 
 @router.post(
@@ -36,12 +40,14 @@ def _ask(request: Request, profile: str | None, as_of: str | None) -> tuple[Serv
     openapi_extra=schema.body(schema.CASE_OR_LIST),
     responses=schema.answers(schema.RESULT_OR_LIST),
 )
-async def evaluate(request: Request, profile: Profile = None, as_of: AsOf = None) -> JSONResponse:
+async def evaluate(
+    request: Request, profile: Profile = None, as_of: AsOf = None, effective_date: EffectiveDate = None
+) -> JSONResponse:
     """One result per case, as `rongcuo evaluate --format json` prints it; a list in, a list out."""
-    service, rules, day = _ask(request, profile, as_of)
+    service, ask = _ask(request, profile, as_of, effective_date)
     data = inputs.decode(await request.body())
     async with service.gate.slot():
-        out = await service.evaluate(rules, inputs.cases_of(data, service.limits.max_cases), day)
+        out = await service.evaluate(ask, inputs.cases_of(data, service.limits.max_cases))
     return JSONResponse(out if isinstance(data, list) else out[0])
 
 
@@ -52,14 +58,18 @@ async def evaluate(request: Request, profile: Profile = None, as_of: AsOf = None
     responses=schema.answers({"type": "object"}),
 )
 async def explain(
-    request: Request, outcome: Outcome = None, profile: Profile = None, as_of: AsOf = None
+    request: Request,
+    outcome: Outcome = None,
+    profile: Profile = None,
+    as_of: AsOf = None,
+    effective_date: EffectiveDate = None,
 ) -> JSONResponse:
     """The result with a derivation tree per outcome (``why``), as `rongcuo explain --format json`."""
-    service, rules, day = _ask(request, profile, as_of)
+    service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
     async with service.gate.slot():
-        found = await service.explain(rules, case, day, inputs.outcome(outcome, "outcome"))
-    return JSONResponse(explanation_json(found, rules))
+        found = await service.explain(ask, case, inputs.outcome(outcome, "outcome"))
+    return JSONResponse(explanation_json(found, ask.rules))
 
 
 @router.post(
@@ -73,14 +83,15 @@ async def whynot(
     outcome: Annotated[list[str], Query(description="One or more outcomes.")],
     profile: Profile = None,
     as_of: AsOf = None,
+    effective_date: EffectiveDate = None,
 ) -> JSONResponse:
     """Every rule that could derive each OUTCOME, with what stops it (``why_not``), as `rongcuo whynot`."""
-    service, rules, day = _ask(request, profile, as_of)
+    service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
     names = tuple(inputs.outcome(name, "outcome") for name in outcome)
     async with service.gate.slot():
-        found = await service.explain(rules, case, day, outcome="", why_not_of=names)
-    return JSONResponse(explanation_json(found, rules))
+        found = await service.explain(ask, case, outcome="", why_not_of=names)
+    return JSONResponse(explanation_json(found, ask.rules))
 
 
 @router.post(
@@ -98,16 +109,16 @@ async def whatif(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     profile: Profile = None,
     as_of: AsOf = None,
+    effective_date: EffectiveDate = None,
 ) -> JSONResponse:
     """Each smallest set of fact changes making TO the disposition (or avoiding AVOID), verified by evaluation."""
-    service, rules, day = _ask(request, profile, as_of)
+    service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
     to, avoid = inputs.outcome(to, "to"), inputs.outcome(avoid, "avoid")
     async with service.gate.slot():
         found = await service.whatif(
-            rules,
+            ask,
             case,
-            day,
             to=to,
             avoid=avoid,
             fixed=inputs.facts(list(fixed), "fixed"),
@@ -115,7 +126,7 @@ async def whatif(
             limit=limit,
         )
     return JSONResponse(
-        {"case": case.id, "to": to, "avoid": avoid, "alternatives": [alternative_json(a, rules) for a in found]}
+        {"case": case.id, "to": to, "avoid": avoid, "alternatives": [alternative_json(a, ask.rules) for a in found]}
     )
 
 
@@ -126,12 +137,14 @@ async def whatif(
     openapi_extra=schema.body({"type": "string"}, "application/x-ndjson"),
     responses=schema.answers({"type": "string"}, "application/x-ndjson"),
 )
-async def batch(request: Request, profile: Profile = None, as_of: AsOf = None) -> StreamingResponse:
+async def batch(
+    request: Request, profile: Profile = None, as_of: AsOf = None, effective_date: EffectiveDate = None
+) -> StreamingResponse:
     """One case per line in; one line per case out, in order: its result, or why it was rejected."""
-    service, rules, day = _ask(request, profile, as_of)
+    service, ask = _ask(request, profile, as_of, effective_date)
     lines = numbered(await request.body(), service.limits.max_batch_cases)
     service.gate.check()
-    return StreamingResponse(batch_lines(service, rules, day, lines), media_type="application/x-ndjson")
+    return StreamingResponse(batch_lines(service, ask, lines), media_type="application/x-ndjson")
 
 
 @router.get("/clauses", summary="The clause ledger, with the measure's text")

@@ -10,10 +10,11 @@ request gets back its own slice of the results.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from dataclasses import dataclass, field
 
-from ..engine import Result, RuleError, RuleSet
+from .. import ask as asking
+from ..ask import Ask
+from ..engine import Result, RuleError
 from ..model.case import Case
 from .limits import solving
 
@@ -22,8 +23,7 @@ LINGER = 0.002  # seconds a batch that waited for its turn stays open
 
 @dataclass
 class _Batch:
-    rules: RuleSet
-    as_of: dt.date
+    ask: Ask
     cases: list[Case] = field(default_factory=list)
     parts: list[tuple[int, int]] = field(default_factory=list)  # each request's (start, count)
     done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
@@ -34,15 +34,16 @@ class Coalescer:
 
     def __init__(self, max_cases: int, seconds: float):
         self.max_cases, self.seconds = max_cases, seconds
-        self._open: dict[tuple[int, dt.date], _Batch] = {}
+        self._open: dict[tuple, _Batch] = {}
         self._lane = asyncio.Lock()  # one grounding at a time; the next batch fills meanwhile
         self._running: set[asyncio.Task] = set()
 
-    async def evaluate(self, rules: RuleSet, cases: list[Case], as_of: dt.date) -> list[Result]:
-        key = (id(rules), as_of)
+    async def results(self, ask: Ask, cases: list[Case]) -> list[Result]:
+        """The rules' results for these cases, grounded with those of other requests asking the same."""
+        key = (id(ask.rules), ask.day, ask.effective_date)
         batch = self._open.get(key)
         if batch is None or len(batch.cases) + len(cases) > self.max_cases:
-            batch = self._open[key] = _Batch(rules, as_of)
+            batch = self._open[key] = _Batch(Ask(ask.rules, ask.day, ask.effective_date))
             task = asyncio.create_task(self._run(key, batch))
             self._running.add(task)
             task.add_done_callback(self._running.discard)
@@ -54,7 +55,7 @@ class Coalescer:
             raise answers[part]
         return answers[part]
 
-    async def _run(self, key: tuple[int, dt.date], batch: _Batch) -> None:
+    async def _run(self, key: tuple, batch: _Batch) -> None:
         waited = self._lane.locked()
         async with self._lane:
             if waited:  # under load: the requests just answered come back and join this batch
@@ -69,7 +70,7 @@ class Coalescer:
 
     async def _answers(self, batch: _Batch) -> list[list[Result] | Exception]:
         try:
-            results = await solving(self.seconds, batch.rules.evaluate, batch.cases, batch.as_of)
+            results = await solving(self.seconds, asking.results, batch.ask, batch.cases)
             return [results[start : start + count] for start, count in batch.parts]
         except RuleError:
             if len(batch.parts) == 1:
@@ -79,6 +80,6 @@ class Coalescer:
 
     async def _alone(self, batch: _Batch, start: int, count: int) -> list[Result] | Exception:
         try:
-            return await solving(self.seconds, batch.rules.evaluate, batch.cases[start : start + count], batch.as_of)
+            return await solving(self.seconds, asking.results, batch.ask, batch.cases[start : start + count])
         except RuleError as e:
             return e

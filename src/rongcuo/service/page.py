@@ -10,7 +10,6 @@ needed beyond one line that leaves the false facts out of the address.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
@@ -140,20 +139,19 @@ async def _answer(service: Service, form: Form) -> dict:
             name = form.stray[0]
             hint = vocab.did_you_mean(name, [*FACTS, *DATES, *OPTIONS], "see /v1/vocabulary")
             raise Problem("invalid-parameter", f"{name}: not a fact id, date key or option of the page — {hint}")
-        rules = service.rules(form.profile or None)
-        day = inputs.day(form.as_of or None) or dt.date.today()
+        ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
         case = inputs.one_case(form.case_data())
         to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
         async with service.gate.slot():
-            explanation = await service.explain(rules, case, day, why_not_of=tuple(vocab.outcome_names()))
+            explanation = await service.explain(ask, case, why_not_of=tuple(vocab.outcome_names()))
             alternatives = (
-                await service.whatif(rules, case, day, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
+                await service.whatif(ask, case, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
             )
     except Problem as p:
         return {"error": p.detail, "status": p.status}
     except RuleError as e:
         return {"error": str(e), "status": 500}
-    return {"explanation": explanation, "alternatives": alternatives, "derivers": derivers(rules)}
+    return {"explanation": explanation, "alternatives": alternatives, "derivers": derivers(ask.rules)}
 
 
 def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:

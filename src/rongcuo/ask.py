@@ -1,0 +1,151 @@
+"""One way to ask: the application layer every entry point calls.
+
+The CLI, the batch workers, the service and its ``/v1/batch`` stream, the
+golden runner, ``diff --cases`` and extraction scoring all evaluate cases the
+same way, here:
+
+- an :class:`Ask` names the rule set and the dates (evaluation date, the
+  measure's commencement for a20) and whether unknown facts get their open
+  world;
+- :func:`evaluate` grounds the cases in chunks (many cases per grounding),
+  rejects a contradictory case with the one wording of :func:`contradiction`,
+  and adds, for a case with unknown facts, which outcomes are certain and
+  possible (engine.hypotheses);
+- an :data:`Answer` is an :class:`Evaluated` case or a :class:`Rejected` one;
+- :func:`results_line` is the results.jsonl line of ``rongcuo batch`` and of
+  ``/v1/batch``, with :func:`agreement` against the recorded decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .engine import OpenWorld, Result, RuleSet, open_world
+from .model.case import Case, CaseError
+
+CHUNK = 10_000  # cases per grounding
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What every question names: the rule set, the evaluation date, the measure's commencement (a20)."""
+
+    rules: RuleSet
+    as_of: dt.date | None = None  # None: today
+    effective_date: dt.date | None = None
+    open_world: bool = True  # cases with unknown facts: certain and possible outcomes too
+
+    @property
+    def day(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """A case the rules answered: its result (unknown facts read as false) and, with unknown facts, the open world."""
+
+    case: Case
+    result: Result
+    world: OpenWorld | None = None
+
+    def dispositions(self) -> set[str]:
+        """The dispositions the rules can give this case: one, or with unknown facts each possible one."""
+        return set(self.world.dispositions) if self.world else {self.result.disposition or "none"}
+
+    def to_json(self) -> dict:
+        """`rongcuo evaluate --format json`: the result, with ``open_world`` when facts are unknown."""
+        out = self.result.to_json()
+        if self.world:
+            out["open_world"] = open_world_json(self.case, self.world)
+        return out
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A case the rules do not answer: why (one line naming the source, the field and the fix)."""
+
+    error: CaseError
+    case: str | None = None  # the id it had, when known
+    result: Result | None = None  # for a contradiction: the result that found it
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "status": "rejected", "field": self.error.field, "reason": str(self.error)}
+
+
+Answer = Evaluated | Rejected
+
+
+def results(ask: Ask, cases: Sequence[Case]) -> list[Result]:
+    """The rules' results, many cases per grounding (what evaluate builds its answers on)."""
+    out: list[Result] = []
+    for start in range(0, len(cases), CHUNK):
+        out += ask.rules.evaluate(cases[start : start + CHUNK], ask.day, ask.effective_date)
+    return out
+
+
+def answers(ask: Ask, cases: Sequence[Case], found: Sequence[Result], sources: Sequence[str]) -> list[Answer]:
+    """Each case's answer from its result: rejected when its facts contradict each other, else evaluated."""
+    out: list[Answer] = []
+    for case, result, source in zip(cases, found, sources, strict=True):
+        if problem := contradiction(source, result):
+            out.append(Rejected(problem, case.id, result))
+        elif ask.open_world and (unknown := case.unknown_facts()):
+            out.append(Evaluated(case, result, open_world(ask.rules, case, unknown, ask.day, ask.effective_date)))
+        else:
+            out.append(Evaluated(case, result))
+    return out
+
+
+def evaluate(ask: Ask, cases: Sequence[Case], sources: Sequence[str] | None = None) -> list[Answer]:
+    """Every case's answer, in order; ``sources`` name them in messages (a file, ``line 7``), by default their ids."""
+    return answers(ask, cases, results(ask, cases), sources or [case.id for case in cases])
+
+
+def contradiction(source: str, result: Result, which: str = "") -> CaseError | None:
+    """The one wording of a contradictory case's rejection (``which`` names a second rule set)."""
+    if not result.contradictions:
+        return None
+    f, g = result.contradictions[0]
+    return CaseError(source, "facts", f"{f} and {g} contradict each other{which} — set one of them to false")
+
+
+def agreement(recorded: str | None, possible: set[str]) -> str | None:
+    """The recorded decision against the disposition(s) the rules give: with unknown facts, it may depend on them."""
+    if recorded is None:
+        return None
+    if recorded not in possible:
+        return "disagree"
+    return "agree" if len(possible) == 1 else "undetermined"
+
+
+def results_line(answer: Answer, position: dict, compared: Answer | None = None) -> dict:
+    """The results.jsonl line of a record (``position`` names where it stood: source, line or row):
+    `evaluate`'s JSON with the recorded decision and the agreement, and the comparison's answer;
+    or the rejection with its reason."""
+    if isinstance(answer, Rejected):
+        return {**answer.to_json(), **position}
+    line = answer.to_json()
+    recorded = answer.case.recorded_decision
+    line["recorded_decision"] = recorded
+    line["agreement"] = agreement(recorded, answer.dispositions())
+    if isinstance(compared, Evaluated):
+        line["compared"] = compared.to_json()
+        line["changed"] = compared.dispositions() != answer.dispositions()
+    line["status"] = "evaluated"
+    line.update(position)
+    return line
+
+
+def open_world_json(case: Case, world: OpenWorld) -> dict:
+    """Certain and possible outcomes over the unknown facts, and what each disposition needs."""
+    return {
+        "unknown": case.unknown_facts(),
+        "certain": sorted(world.certain),
+        "possible": sorted(world.possible),
+        "dispositions": {
+            d: {"true": sorted(a.true), "false": sorted(a.false), "settles": world.settles[d]}
+            for d, a in world.dispositions.items()
+        },
+    }
