@@ -30,7 +30,7 @@ CHUNK = 10_000  # cases per grounding
 
 @dataclass(frozen=True)
 class Ask:
-    """What every question names: the rule set, the evaluation date, the measure's commencement (a20)."""
+    """What every evaluation names: the rule set, the evaluation date, the measure's commencement (a20)."""
 
     rules: RuleSet
     as_of: dt.date | None = None  # None: today

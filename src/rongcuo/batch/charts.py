@@ -1,4 +1,4 @@
-"""The geometry of the report's charts; templates/batch_charts.j2 draws them as inline SVG."""
+"""The geometry of the report's charts; templates/batch/report.html.j2 draws them as inline SVG."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class Settings:
     effective_date: dt.date | None = None  # a20: the measure's commencement
 
     def asks(self) -> tuple[Ask, Ask | None]:
-        """The question and the comparison's, as every worker asks them."""
+        """The Ask and the comparison's, as every worker asks them."""
         rules, compare = self.load()
         return Ask(rules, self.as_of, self.effective_date), compare and Ask(compare, self.as_of, self.effective_date)
 

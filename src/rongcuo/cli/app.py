@@ -90,7 +90,7 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
 
 
 def ask_of(profile: str, rules: Path | None, trust: bool, as_of: str | None, effective_date: str | None) -> Ask:
-    """The application layer's question from the options every evaluating command shares."""
+    """The application layer's Ask from the options every evaluating command shares."""
     return Ask(
         load_rules(profile, rules, trust), parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     )

@@ -40,9 +40,9 @@ def evaluate(
     trust: TrustOpt = False,
 ) -> None:
     """Evaluate cases: the disposition and each outcome with its modality and grounds."""
-    question = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date)
     found, errors = read_cases(cases)
-    answers = evaluate_cases(question, [case for _, case in found], [source for source, _ in found])
+    answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
     errors += [str(a.error) for a in answers if isinstance(a, Rejected)]
     for line in errors:
         typer.echo(f"rongcuo: {line}", err=True)

@@ -82,10 +82,10 @@ def explain(
     trust: TrustOpt = False,
 ) -> None:
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
-    question = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = explain_cases(question, [_case(case)], _outcome(outcome, "--outcome"))
+    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    explanations = explain_cases(asked, [_case(case)], _outcome(outcome, "--outcome"))
     _check(case, explanations[0].result)
-    _emit(explanations, format, lang, question.rules)
+    _emit(explanations, format, lang, asked.rules)
 
 
 @app.command()
@@ -101,10 +101,10 @@ def whynot(
     trust: TrustOpt = False,
 ) -> None:
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
-    question = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = explain_cases(question, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME"),))
+    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    explanations = explain_cases(asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME"),))
     _check(case, explanations[0].result)
-    _emit(explanations, format, lang, question.rules)
+    _emit(explanations, format, lang, asked.rules)
 
 
 @app.command()
@@ -126,18 +126,18 @@ def whatif(
     """The smallest sets of fact changes that make TO the disposition (or avoid AVOID), each verified."""
     if not (to or avoid):
         fail("whatif: give --to OUTCOME or --avoid OUTCOME")
-    question = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date)
     for name in fixed or []:
         if name not in vocab.fact_ids():
             hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
             fail(f"--fixed: {name}: unknown fact id — {hint}")
     the_case = _case(case)
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
-    (answer,) = evaluate_cases(question, [the_case], [str(case)])
+    (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
         fail(str(answer.error))
     alternatives = whatif_case(
-        question, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
+        asked, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
     )
     if format == Format.json:
         typer.echo(
@@ -146,7 +146,7 @@ def whatif(
                     "case": the_case.id,
                     "to": to,
                     "avoid": avoid,
-                    "alternatives": [alternative_json(a, question.rules) for a in alternatives],
+                    "alternatives": [alternative_json(a, asked.rules) for a in alternatives],
                 },
                 ensure_ascii=False,
             )
@@ -162,7 +162,7 @@ def whatif(
             avoid=avoid,
             alternatives=alternatives,
             md=format == Format.md,
-            derivers=derivers(question.rules),
+            derivers=derivers(asked.rules),
             outcome_names=vocab.outcome_names(),
         ),
         nl=False,

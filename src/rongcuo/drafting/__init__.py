@@ -2,7 +2,7 @@
 `diff` two versions of it (drafting.diff).
 
 Every answer is a search of the solver over the whole scenario space
-(engine.scenarios, engine.versions); this package asks the questions, turns
+(engine.space); this package makes the queries, turns
 the minimal scenarios into case files, and arranges the findings for the
 templates.
 """

@@ -3,7 +3,7 @@ search over the whole scenario space, so "none" is a proof, not a sample.
 
 One program holds the rule base twice (``full``, instrumented with
 ``_fires/1``; ``cut``, whose rules ``_off/1`` switches off one at a time), the
-drafters' checks and the questions of check.lp; every question is a solver
+drafters' checks and the queries of check.lp; every query is a solver
 call with assumptions on that single grounding.
 """
 
@@ -102,7 +102,7 @@ def check(version: Version, days: int = DAYS) -> Report:
 
 
 def static(refs: list[RuleRef], shown_signatures: set) -> tuple[set[int], set[int]]:
-    """Rules outside the question, read off the rules' text: those that need input the
+    """Rules outside the queries, read off the rules' text: those that need input the
     space does not produce (input.lp's unpacking of word/3 and dates/7), and those no shown atom
     depends on (tables for the clause ledger, such as not_computable/2)."""
     missing = INPUT - PRODUCED

@@ -1,6 +1,6 @@
 """One case with some facts left open: what could change it, what it depends on.
 
-Both questions are solver questions over the same case program, with the
+Both are solver searches over the same case program, with the
 case's facts turned into choices:
 
 - what-if: every fact not held fixed may flip; clingo minimises the number of
@@ -49,17 +49,17 @@ def _control(
     free: Iterable[str],
     as_of: dt.date,
     effective_date: dt.date | None,
-    questions: list[clingo.Symbol],
+    goals: list[clingo.Symbol],
     arguments: list[str],
 ) -> clingo.Control:
-    """Case 0 with its true facts given, the ``free`` ones open, and the question's atoms."""
+    """Case 0 with its true facts given, the ``free`` ones open, and the atoms of what is asked (target, avoid, …)."""
     ctl = rules.control(arguments, _EXTRA)
     with ctl.backend() as backend:
         add_all(backend, [clingo.Function("case", [clingo.Number(0)]), *params(as_of, effective_date)])
         add_dates(backend, 0, case)
         add_all(backend, [clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()])
         add_all(backend, [clingo.Function("free", [clingo.Function(f)]) for f in free])
-        add_all(backend, questions)
+        add_all(backend, goals)
     ctl.ground([("base", [])])
     return ctl
 
@@ -113,7 +113,7 @@ def open_world(
 ) -> OpenWorld:
     """Possible and certain outcomes over every completion of the unknown facts.
 
-    One grounding answers most questions (the enumeration mode and assumed
+    One grounding answers most searches (the enumeration mode and assumed
     values of unknowns change per solve); what a disposition needs is asked of
     a grounding with that disposition as target.
     """

@@ -1,4 +1,4 @@
-"""The service's questions, asked of the engine: the same answers as the CLI's.
+"""The service's requests, asked of the application layer (rongcuo.ask): the same answers as the CLI's.
 
 One :class:`Service` holds the rule sets fixed at start, the limits, the gate
 and the coalescer; the API and the page both ask it.
@@ -44,7 +44,7 @@ class Service:
         return self.rulesets[name]
 
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
-        """A request's question: the served rule set it names, its evaluation date and the commencement (a20)."""
+        """A request's Ask: the served rule set it names, its evaluation date and the commencement (a20)."""
         return Ask(self.rules(profile), as_of or dt.date.today(), effective_date)
 
     async def evaluate(self, ask: Ask, cases: list[Case]) -> list[dict]:

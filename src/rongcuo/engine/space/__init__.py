@@ -2,7 +2,7 @@
 
 ``scenarios`` grounds the space (space.lp, twin.lp) with the rules under test;
 ``versions`` tags a rule base's predicates with a version name and numbers its
-rules; check.lp, diff.lp and observe.lp are the questions drafting asks.
+rules; check.lp, diff.lp and observe.lp are the queries drafting makes.
 """
 
 from .scenarios import PRODUCED, Scenario, Space, programs

@@ -7,8 +7,8 @@ A *twin*, case 1, equals case 0 except for the facts ``_flip/1`` makes false,
 so "does this fact ever change anything?" is one search.
 
 The caller adds the rules under test (see :mod:`.versions`) and asks
-questions as assumptions on atoms; the program's ``#external`` atoms are
-switches, false unless a question assumes them. An answer is a minimal
+queries as assumptions on atoms; the program's ``#external`` atoms are
+switches, false unless a query assumes them. An answer is a minimal
 scenario — fewest true facts, then fewest dates, then the earliest days — or
 ``None`` when no scenario exists: the search was unsatisfiable, a proof over
 the whole space rather than a sample.
@@ -61,7 +61,7 @@ class Space:
             add_all(backend, [clingo.Function("_day", [clingo.Number(d)]) for d in range(days)])
             add_all(backend, [clingo.parse_term(text) for text in facts])
         self._ctl.ground([("base", [])])
-        # Externals are switches: false unless a question assumes them (see find).
+        # Externals are switches: false unless a query assumes them (see find).
         self._switches = {a.symbol: a.literal for a in self._ctl.symbolic_atoms if a.is_external}
         for symbol in self._switches:
             self._ctl.assign_external(symbol, None)
@@ -82,7 +82,7 @@ class Space:
         return None if symbols is None else _scenario(symbols)
 
     def holds(self, *assume: str) -> bool:
-        """Whether some scenario makes the atoms ``assume`` hold (no witness: the fastest question)."""
+        """Whether some scenario makes the atoms ``assume`` hold (no witness: the fastest query)."""
         return self._solve(assume, False) is not None
 
     def find_any(self, atoms: Iterable[str], *assume: str) -> Scenario | None:
