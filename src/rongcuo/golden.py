@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .ask import Ask, evaluate
+from .ask import Answer, Ask, evaluate
 from .engine import Result, RuleSet
 from .model.case import Case, CaseError, parse_case
 from .model.files import GOLDEN_KEYS, case_files, read_file
@@ -59,17 +59,25 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
     checks = []
     for rules in rulesets:
         # Cases sharing an evaluation date are evaluated in one grounding.
-        by_date: dict[dt.date | None, list[Golden]] = {}
+        by_date: dict[dt.date | None, list[tuple[Golden, dict[str, Any]]]] = {}
         for g in goldens:
-            if g.expectation(rules.profile) is not None:
-                by_date.setdefault(g.as_of, []).append(g)
+            if (expect := g.expectation(rules.profile)) is not None:
+                by_date.setdefault(g.as_of, []).append((g, expect))
         for as_of, group in by_date.items():
-            found = evaluate(Ask(rules, as_of, open_world=False), [g.case for g in group], [g.source for g in group])
+            cases = [g.case for g, _ in group]
+            found = evaluate(Ask(rules, as_of, open_world=False), cases, [g.source for g, _ in group])
             checks += [
-                Check(g, rules.profile, tuple(compare(g.expectation(rules.profile), a.result)))
-                for g, a in zip(group, found, strict=True)
+                Check(g, rules.profile, tuple(compare(expect, _result(a))))
+                for (g, expect), a in zip(group, found, strict=True)
             ]
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
+
+
+def _result(answer: Answer) -> Result:
+    """What the rules said of a golden case: a rejected one was rejected for a contradiction (its result)."""
+    if answer.result is None:  # golden cases are valid case files: a rejection is a contradiction
+        raise CaseError(str(answer.error.source), "facts", str(answer.error))
+    return answer.result
 
 
 def compare(expect: dict[str, Any], got: Result) -> list[str]:

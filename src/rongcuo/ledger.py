@@ -32,11 +32,11 @@ def ledger(rulesets: list[RuleSet]) -> list[Entry]:
                 reasons.setdefault(covered, reason)
     entries = []
     for clause in measure.clauses():
-        rules = tuple(sorted(cites.get(clause, ()), key=lambda c: (c.file, c.line)))
+        citing = tuple(sorted(cites.get(clause, ()), key=lambda c: (c.file, c.line)))
         encoded = any(c == clause or c.startswith(clause + ".") for c in cites)
         reason = reasons.get(clause)
         status = ("partly" if reason else "encoded") if encoded else ("not_computable" if reason else "missing")
-        entries.append(Entry(clause, status, rules, reason))
+        entries.append(Entry(clause, status, citing, reason))
     return entries
 
 

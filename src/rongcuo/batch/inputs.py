@@ -56,7 +56,7 @@ class Chunk(NamedTuple):
     """One worker's task: records, or a run of JSONL lines; how many records, and the bytes they took."""
 
     data: list[Record] | Lines
-    count: int
+    how_many: int  # records
     size: int
 
     def records(self) -> list[Record]:

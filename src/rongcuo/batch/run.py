@@ -95,7 +95,7 @@ def _evaluate(
     pending: deque[tuple[int, Chunk, AsyncResult]] = deque()
     for number, chunk in enumerate(reader.chunks(batch.chunk_size)):
         if number < done:
-            advance(chunk.count, chunk.size)
+            advance(chunk.how_many, chunk.size)
             continue
         pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk,))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
@@ -120,7 +120,7 @@ def _settle(
         )
     work.append(number, settled.text, settled.labels, settled.summary)
     occurrences.add(settled.labels)
-    advance(chunk.count, chunk.size)
+    advance(chunk.how_many, chunk.size)
 
 
 def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str]) -> Settled:

@@ -48,14 +48,14 @@ class Summary:
     dispositions: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)  # (recorded, disposition) → cases
-    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (records.Known.why) → cases
+    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (rows.Known.why) → cases
     examples: dict[str, str] = field(default_factory=dict)  # reasons → the first such case's facts
     late_notices: Listing = field(default_factory=Listing)
     overdue: Listing = field(default_factory=Listing)
     untransferred: Listing = field(default_factory=Listing)
     compared: Counter = field(default_factory=Counter)  # dispositions under the comparison rules
     changes: dict[tuple[str, str], Listing] = field(default_factory=dict)  # (disposition, compared) → cases
-    uncertain: Listing = field(default_factory=Listing)  # cases with unknown facts (records.Uncertain.item)
+    uncertain: Listing = field(default_factory=Listing)  # cases with unknown facts (rows.Uncertain.item)
     uncertain_recorded: int = 0  # … with a recorded decision and no disposition settled
     undetermined_agreement: int = 0  # … whose recorded decision is one the unknown facts could give
     rejections: Listing = field(default_factory=Listing)  # the rejected records' messages
@@ -78,7 +78,7 @@ class Summary:
         elif isinstance(tally, Uncertain):
             self._add_uncertain(tally)
         else:
-            self._add_evaluated(row.case, tally)
+            self._add_evaluated(row.case or "", tally)
 
     def _add_evaluated(self, case: str, tally: Known) -> None:
         self.evaluated += 1
@@ -88,7 +88,7 @@ class Summary:
             self.confusion[(tally.recorded, tally.disposition)] += 1
         if tally.why:
             self.disagreements.setdefault(tally.why, Listing()).add(case)
-            self.examples.setdefault(tally.why, tally.example)
+            self.examples.setdefault(tally.why, tally.example or "")
         for listing, item in ((self.late_notices, tally.late_notice), (self.overdue, tally.overdue)):
             if item:
                 listing.add(list(item))
@@ -122,27 +122,30 @@ class Summary:
         self.evaluated += other.evaluated
         self.uncertain_recorded += other.uncertain_recorded
         self.undetermined_agreement += other.undetermined_agreement
-        for mine, theirs in (
+        counters: tuple[tuple[Counter, Counter], ...] = (
             (self.dispositions, other.dispositions),
             (self.outcomes, other.outcomes),
             (self.confusion, other.confusion),
             (self.compared, other.compared),
             (self.rejected_fields, other.rejected_fields),
-        ):
+        )
+        for mine, theirs in counters:
             mine.update(theirs)
-        for mine, theirs in (
+        listings = (
             (self.late_notices, other.late_notices),
             (self.overdue, other.overdue),
             (self.untransferred, other.untransferred),
             (self.uncertain, other.uncertain),
             (self.rejections, other.rejections),
-        ):
-            mine.merge(theirs)
+        )
+        for listed, more in listings:
+            listed.merge(more)
         for key, example in other.examples.items():
             self.examples.setdefault(key, example)
-        for mine, theirs in ((self.disagreements, other.disagreements), (self.changes, other.changes)):
-            for key, listing in theirs.items():
-                mine.setdefault(key, Listing()).merge(listing)
+        for reason, listing in other.disagreements.items():
+            self.disagreements.setdefault(reason, Listing()).merge(listing)
+        for change, listing in other.changes.items():
+            self.changes.setdefault(change, Listing()).merge(listing)
 
     def to_json(self) -> dict:
         return {
@@ -212,7 +215,7 @@ def settle(rows: list[Row], places: list[str]) -> Settled:
     labels = []
     for row in rows:
         summary.add(row)
-        if row.case and row.tally.labels:
+        if row.case and not isinstance(row.tally, Refused) and row.tally.labels:
             labels.append([row.case, *row.tally.labels])
     text = b"".join(row.line + b"\n" for row in rows)
     tallies = pickle.dumps([(row.case, row.tally) for row in rows], pickle.HIGHEST_PROTOCOL)

@@ -43,14 +43,13 @@ class WorkDir:
 
     def open(self, manifest: dict, resume: bool) -> int:
         """Start afresh, or continue the unfinished run: the number of chunks already finished."""
-        done = self._resumable(manifest) if resume and self.manifest.exists() else None
-        if done is None:
+        found = self._resumable(manifest) if resume and self.manifest.exists() else None
+        if found is None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path.mkdir(parents=True)
             self.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            done, ends = 0, (0, 0, 0)
-        else:
-            done, ends = done
+            found = 0, (0, 0, 0)
+        done, ends = found
         for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
             with path.open("ab") as f:
                 f.truncate(end)  # drop what a chunk that did not finish left behind
@@ -83,11 +82,11 @@ class WorkDir:
                     journal_end + len(line),
                 )
         self._restore_results(ends[0])
-        ends = (*ends, journal_end)
-        for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
+        every = (*ends, journal_end)
+        for path, end in zip((self.results, self.labels, self.journal), every, strict=True):
             if not path.exists() or path.stat().st_size < end:
                 raise ResumeError(f"{path}: shorter than its journal says — run without --resume to start over")
-        return done, ends
+        return done, every
 
     def _restore_results(self, end: int) -> None:
         # A run stopped between moving the results out and removing this folder.

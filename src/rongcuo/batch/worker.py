@@ -42,7 +42,8 @@ class Settings:
     def asks(self) -> tuple[Ask, Ask | None]:
         """The Ask and the comparison's, as every worker asks them."""
         rules, compare = self.load()
-        return Ask(rules, self.as_of, self.effective_date), compare and Ask(compare, self.as_of, self.effective_date)
+        other = Ask(compare, self.as_of, self.effective_date) if compare else None
+        return Ask(rules, self.as_of, self.effective_date), other
 
     def load(self, corpus: bool = False) -> tuple[RuleSet, RuleSet | None]:
         """The rule set and the comparison's; with ``corpus``, with the rules over many cases (a18)."""
@@ -62,6 +63,12 @@ def start(settings: Settings) -> None:
     _loaded = (settings, *settings.asks())
 
 
+def _started() -> tuple[Settings, Ask, Ask | None]:
+    if _loaded is None:
+        raise RuntimeError("a batch worker evaluates only after start()")
+    return _loaded
+
+
 def evaluate_chunk(chunk: Chunk) -> Settled:
     """A chunk evaluated and settled, as if no id in it were taken before (run.py checks that)."""
     # A chunk makes many small objects and no cycles worth collecting midway: one
@@ -78,7 +85,7 @@ def evaluate_chunk(chunk: Chunk) -> Settled:
 
 def evaluate_rows(records: list[Record]) -> list[Row]:
     """The rows of a chunk, in record order: all valid cases in one grounding per rule set."""
-    settings, ask, compare = _loaded
+    settings, ask, compare = _started()
     read = [_read(record, settings.layout) for record in records]
     cases = [c for c in read if isinstance(c, Case)]
     sources = [record.where for record, c in zip(records, read, strict=True) if isinstance(c, Case)]
@@ -90,10 +97,12 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
             rows.append(rejected(record, case))
             continue
         answer, other = next(found), next(compared) if compared else None
-        if isinstance(answer, Rejected) or isinstance(other, Rejected):
-            rows.append(rejected(record, answer.error if isinstance(answer, Rejected) else other.error))
+        if isinstance(answer, Rejected):
+            rows.append(rejected(record, answer.error))
+        elif isinstance(other, Rejected):
+            rows.append(rejected(record, other.error))
         elif answer.world:
-            rows.append(_uncertain(record, answer, other))
+            rows.append(_uncertain(record, answer, answer.world, other))
         else:
             rows.append(_evaluated(record, answer, other))
     return rows
@@ -131,17 +140,20 @@ def _read(record: Record, layout: Layout) -> Case | CaseError:
 
 
 def _json(record: Record):
+    data = record.data
+    assert isinstance(data, bytes)  # a JSONL line
     try:
-        return orjson.loads(record.data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError as e:
         try:
-            record.data.decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError:
             raise CaseError(record.where, "(line)", "not UTF-8 text — save the file as UTF-8") from None
         raise CaseError(record.where, f"column {e.colno}", f"not well-formed JSON: {e.msg}") from None
 
 
 def _cells(record: Record, layout: Layout) -> dict:
+    assert isinstance(record.data, dict)  # a CSV row's cells by target
     cells = dict(record.data)
     if extra := cells.pop(EXTRA_CELLS, None):
         raise CaseError(
@@ -156,12 +168,12 @@ def _cells(record: Record, layout: Layout) -> dict:
 
 def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
     line = results_line(answer, record.position(), other)
-    return Row(answer.case.id, orjson.dumps(line), _tally(answer.case, answer.result, other and other.result))
+    return Row(answer.case.id, orjson.dumps(line), _tally(answer.case, answer.result, other.result if other else None))
 
 
-def _uncertain(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
+def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evaluated | None) -> Row:
     """A case with unknown facts: the closed reading's result, as `evaluate` gives it, and the open world."""
-    case, world = answer.case, answer.world
+    case = answer.case
     line = results_line(answer, record.position(), other)
     needs = tuple((name, tuple(sorted(a.true)), tuple(sorted(a.false))) for name, a in world.dispositions.items())
     tally = Uncertain(
@@ -170,7 +182,7 @@ def _uncertain(record: Record, answer: Evaluated, other: Evaluated | None) -> Ro
         recorded=case.recorded_decision,
         agreement=line["agreement"],
         item=(case.id, tuple(case.unknown_facts()), case.recorded_decision, line["agreement"], needs),
-        compared=other and (_settled(other.world) or UNDETERMINED),
+        compared=(_settled(other.world) if other.world else None) or UNDETERMINED if other else None,
         changed=line.get("changed", False),
         labels=_labels(case),
     )
@@ -186,11 +198,12 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
     keys = {c.key: c for c in result.consequences}
 
     def date(key: str) -> str | None:
-        return (d := case.dates.get(key)) and d.isoformat()
+        d = case.dates.get(key)
+        return d.isoformat() if d else None
 
     due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
     return Known(
-        disposition=result.disposition,
+        disposition=result.disposition or "none",
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
         why=_why(case, result) if case.recorded_decision not in (None, result.disposition) else None,
@@ -217,7 +230,7 @@ WHATIF_CHANGES = 4  # the report's what-if: at most this many fact changes
 def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]:
     """For the report, in a worker: the smallest fact changes (true, false) under which the rules give
     ``recorded`` to a disagreeing case, found by clingo (what-if); ``example`` is what _example wrote."""
-    _, ask, _ = _loaded
+    _, ask, _ = _started()
     data = json.loads(example)
     case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]}, "results")
     found = whatif(ask, case, to=recorded, max_changes=WHATIF_CHANGES, limit=3)

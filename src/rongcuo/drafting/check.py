@@ -115,8 +115,8 @@ def static(refs: list[RuleRef], shown_signatures: set) -> tuple[set[int], set[in
         derivable = {s for r in refs if r.number not in outside for s in r.heads}
         missing |= {s for r in refs for s in r.heads if s not in derivable and s not in INPUT}
     needed = set(shown_signatures)
-    while more := {s for r in refs if r.number not in outside and r.heads & needed for s in r.reads} - needed:
-        needed |= more
+    while reads := {s for r in refs if r.number not in outside and r.heads & needed for s in r.reads} - needed:
+        needed |= reads
     return outside, {r.number for r in refs if r.number not in outside and not r.heads & needed}
 
 

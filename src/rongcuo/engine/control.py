@@ -9,6 +9,7 @@ added through the backend (engine.inputs), never as program text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import clingo
 from clingo import ast
@@ -30,13 +31,18 @@ def control(statements: Sequence[ast.AST], arguments: Sequence[str] = ()) -> cli
     return ctl
 
 
+def solving(ctl: clingo.Control) -> clingo.Configuration:
+    """The solve options of a Control (clingo types the group loosely)."""
+    return cast(clingo.Configuration, ctl.configuration.solve)
+
+
 def one_answer(
     ctl: clingo.Control, name: str, keep: frozenset[Signature] = frozenset()
 ) -> tuple[Sequence[clingo.Symbol], list[clingo.Symbol]]:
     """The shown atoms of the one answer set, and its atoms of the signatures in ``keep``.
 
     The rules are stratified, so there is exactly one; none or several is the rule set's fault (``name``)."""
-    ctl.configuration.solve.models = "2"  # a second model, if there is one, is the fault to report
+    solving(ctl).models = "2"  # a second model, if there is one, is the fault to report
     found = []
     with ctl.solve(yield_=True, async_=True) as handle:
         for model in models(handle):

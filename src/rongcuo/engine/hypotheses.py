@@ -22,6 +22,7 @@ import clingo
 from clingo import ast
 
 from ..model.case import Case
+from .control import solving
 from .deadline import models
 from .inputs import add_all, add_dates, params
 
@@ -135,7 +136,7 @@ def open_world(
 
 
 def _ask(ctl: clingo.Control, mode: str, assumptions=()) -> list[tuple[str, str]]:
-    ctl.configuration.solve.enum_mode = mode
+    solving(ctl).enum_mode = mode
     return [
         (s.name, s.arguments[-1].name)
         for s in _last(ctl, assumptions)

@@ -145,9 +145,9 @@ def _recorders(number: int, rule: ast.AST, why_not: bool) -> Iterator[ast.AST]:
     n = _num(loc, number)
     head = rule.head.atom.symbol
     yield _rule(loc, _fn(loc, "_why", n, head, _fn(loc, "", *[_record(loc, b) for b in body])), body)
-    if not why_not:
-        return
     case = _case_variable(rule)
+    if not why_not or case is None:  # why-not records are per case: only case-level rules get them
+        return
     positive = [b for b in body if _is_positive_atom(b)]
     domain = _atom_literal(loc, _fn(loc, "case", case))
     for i, lit in enumerate(body):
@@ -280,14 +280,14 @@ def read_traces(
                 _, head, body = _why(text)
                 shared.setdefault(head, []).append((number, body))
         elif name in ("_some", "_joint", "_fails"):
-            *key, case = map(int, rest[:-1].split(","))
-            trace = traces[case]
+            numbers = [int(n) for n in rest[:-1].split(",")]
+            trace = traces[numbers[-1]]
             if name == "_some":
-                trace.some.add(tuple(key))
+                trace.some.add((numbers[0], numbers[1]))
             elif name == "_joint":
-                trace.joint.add(key[0])
+                trace.joint.add(numbers[0])
             else:
-                trace.fails.add(tuple(key))
+                trace.fails.add((numbers[0], numbers[1]))
     return traces, shared
 
 

@@ -24,7 +24,7 @@ def explanation_json(e: Explanation, rules: RuleSet) -> dict:
 
 
 def node_json(n: Node) -> dict:
-    out = {"kind": n.kind, "atom": list(n.atom)}
+    out: dict = {"kind": n.kind, "atom": list(n.atom)}
     if n.rule:
         out.update(clauses=list(n.clauses), modality=n.modality, rule=f"{n.rule.file}:{n.rule.line}")
     if n.text:

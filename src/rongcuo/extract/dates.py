@@ -92,8 +92,9 @@ def key_dates(text: str, lexicon: Lexicon) -> KeyedDates:
             claims[inside[index]] = (key, sentence)
     dates, evidence, unassigned = {}, {}, []
     for i, day in enumerate(found):
-        key, sentence = claims.get(i, (None, None))
-        if key and key not in dates:
+        claim = claims.get(i)
+        if claim and claim[0] not in dates:
+            key, sentence = claim
             dates[key], evidence[key] = day, sentence
         else:
             unassigned.append(day)

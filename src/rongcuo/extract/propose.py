@@ -56,7 +56,9 @@ def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         for fact, patterns in lexicon.facts.items():
             for m, polarity in _matches(text, sentence, patterns):
                 clause = clause_at(text, sentence, m.start)
-                value = _value(text[clause.start : clause.end], clause, m, polarity, tokens, lexicon, patterns)
+                value: tuple[FactValue, str] | None = _value(
+                    text[clause.start : clause.end], clause, m, polarity, tokens, lexicon, patterns
+                )
                 if value is None:
                     continue
                 if any(w in lexicon.hedges for w, start, end in tokens if clause.start <= start and end <= clause.end):

@@ -76,11 +76,13 @@ def cite(clause_id: str, lang: str = "zh") -> str:
     m = _ID.match(clause_id)
     if not m:
         raise ValueError(f"not a clause id: {clause_id}")
-    a, p, i = int(m["a"]), m["p"] and int(m["p"]), m["i"] and int(m["i"])
+    a = int(m["a"])
+    p = int(m["p"]) if m["p"] else None
+    i = int(m["i"]) if m["i"] else None
     several = p is not None and _paragraph_count(f"a{a}") > 1
     if lang == "zh":
         out = f"第{numeral(a)}条"
-        if several:
+        if several and p:
             out += f"第{numeral(p)}款"
         if i:
             out += f"第（{numeral(i)}）项"

@@ -88,7 +88,7 @@ async def whynot(
     """Every rule that could derive each OUTCOME, with what stops it (``why_not``), as `rongcuo whynot`."""
     service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
-    names = tuple(inputs.outcome(name, "outcome") for name in outcome)
+    names = tuple(inputs.outcome(name, "outcome") or name for name in outcome)
     async with service.gate.slot():
         found = await service.explain(ask, case, outcome="", why_not_of=names)
     return JSONResponse(explanation_json(found, ask.rules))
@@ -104,7 +104,7 @@ async def whatif(
     request: Request,
     to: Outcome = None,
     avoid: Outcome = None,
-    fixed: Annotated[list[str], Query(description="Facts that may not change.")] = (),
+    fixed: Annotated[list[str] | None, Query(description="Facts that may not change.")] = None,
     max_changes: Annotated[int | None, Query(ge=0, le=len(schema.FACTS))] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     profile: Profile = None,
@@ -121,7 +121,7 @@ async def whatif(
             case,
             to=to,
             avoid=avoid,
-            fixed=inputs.facts(list(fixed), "fixed"),
+            fixed=inputs.facts(fixed or [], "fixed"),
             max_changes=max_changes,
             limit=limit,
         )

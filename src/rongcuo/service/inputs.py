@@ -48,7 +48,9 @@ def cases_of(data: Any, cap: int) -> list[Case]:
     if not isinstance(data, list):
         return [one_case(data)]
     check_count(len(data), cap)
-    cases, errors, seen = [], [], {}
+    cases: list[Case] = []
+    errors: list[CaseError] = []
+    seen: dict[str, str] = {}
     for i, item in enumerate(data):
         source = f"cases[{i}]"
         try:

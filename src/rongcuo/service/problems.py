@@ -98,8 +98,9 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(Problem, _problem)
-    app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(RuleError, _rules)
+    # Starlette types a handler as taking any Exception; each of these takes the one it is registered for.
+    app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(RuleError, _rules)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)

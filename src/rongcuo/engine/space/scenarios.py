@@ -24,13 +24,13 @@ import clingo
 from clingo import ast
 
 from ...model import vocabulary as vocab
-from ..control import control
+from ..control import control, solving
 from ..inputs import FACT_NUMBER, INPUT, add_all, value
 from ..program import parse
 
 # The input predicates the space states: facts and dates are chosen directly (no
 # word/3, no dates/7), and labels need many cases.
-PRODUCED = INPUT - {("word", 3), ("dates", 7), ("bit", 3), ("label", 3)}
+PRODUCED = INPUT - {("word", 3), ("dates", 7), ("label", 3)}
 HERE = Path(__file__).parent
 
 
@@ -106,7 +106,7 @@ class Space:
             literals.append(literal)
         on = set(literals)
         literals += [-lit for lit in self._switches.values() if lit not in on]
-        solve = self._ctl.configuration.solve
+        solve = solving(self._ctl)
         solve.opt_mode, solve.models = ("opt", "0") if minimal else ("ignore", "1")
         best = None
         with self._ctl.solve(assumptions=literals, yield_=True) as handle:
