@@ -1,4 +1,8 @@
 import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,3 +21,41 @@ def rulesets() -> dict[str, RuleSet]:
 @pytest.fixture(scope="session")
 def default_rules(rulesets) -> RuleSet:
     return rulesets["default"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command gave, named as subprocess.run names it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def rongcuo(*args, cwd=ROOT, process=False) -> Run:
+    """`rongcuo ARGS` run in `cwd` (None: where the tests run), in this process (typer's CliRunner, stdout
+    and stderr apart) or, with process=True, as a user runs it: `python -m rongcuo` in a process of its own.
+
+    In-process is the default: a process costs a second of start-up. An exception the command does not turn
+    into a message is raised here (it would be a traceback on the real stderr), so the test fails on it. What
+    only a process shows — that `-m rongcuo` starts, its exit status, its real stderr (anything written past
+    click's streams), signals — the few tests that need it ask for process=True, and say why: in test_cli.py
+    the start-up (--help), one evaluate and one refused case; in test_extract.py the case piped to stdout; in
+    test_batch.py the run killed and resumed.
+    """
+    args = [str(a) for a in args]
+    if process:
+        run = subprocess.run([sys.executable, "-m", "rongcuo", *args], capture_output=True, text=True, cwd=cwd)
+        return Run(run.returncode, run.stdout, run.stderr)
+    from typer.testing import CliRunner
+
+    from rongcuo.cli import app
+
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, args, catch_exceptions=False, prog_name="rongcuo")
+    finally:
+        os.chdir(here)
+    return Run(result.exit_code, result.stdout, result.stderr)

@@ -24,7 +24,7 @@ from rongcuo.engine.corpus import recurrences
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.files import load_case
 
-from .conftest import ROOT
+from .conftest import ROOT, rongcuo
 
 HISTORICAL = ROOT / "cases" / "historical"
 AS_OF = "2026-06-30"
@@ -157,12 +157,7 @@ def test_every_disagreement_is_explained_with_the_clauses_quoted(historical):
 
 def test_batch_equals_evaluate_case_by_case(historical):
     out, _ = historical
-    evaluated = subprocess.run(
-        [sys.executable, "-m", "rongcuo", "evaluate", HISTORICAL, "--format", "json", "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    evaluated = rongcuo("evaluate", HISTORICAL, "--format", "json", "--as-of", AS_OF)
     by_evaluate = {json.loads(line)["case"]: json.loads(line) for line in evaluated.stdout.splitlines()}
     lines = results(out)
     assert len(by_evaluate) == len(lines)
@@ -299,6 +294,7 @@ def test_same_input_same_bytes_whatever_the_workers_and_chunks(tmp_path):
 
 
 def test_a_killed_run_resumed_equals_a_clean_run(tmp_path):
+    # A real process: it is killed (SIGKILL, its whole process group) half-way and resumed by another.
     known = [r for r in historical_records() if "unknown" not in r.get("facts", {}).values()]
     cases = write_jsonl(tmp_path / "cases.jsonl", known * 3)  # duplicate ids across chunks too
     clean, killed = tmp_path / "clean", tmp_path / "killed"
@@ -440,11 +436,6 @@ def test_bad_inputs_stop_before_the_run(tmp_path):
 
 
 def test_a_disagreement_shows_the_smallest_change_that_gives_the_recorded_decision(tmp_path):
-    import subprocess
-    import sys
-
-    import yaml
-
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.yaml").write_text(
@@ -463,11 +454,7 @@ def test_a_disagreement_shows_the_smallest_change_that_gives_the_recorded_decisi
         )
     )
     out = tmp_path / "out"
-    run = subprocess.run(
-        [sys.executable, "-m", "rongcuo", "batch", str(folder), "--out", str(out), "--as-of", "2025-01-01"],
-        capture_output=True,
-        text=True,
-    )
+    run = rongcuo("batch", folder, "--out", out, "--as-of", "2025-01-01", cwd=None)
     assert run.returncode == 0, run.stderr
     report = (out / "report.md").read_text()
     assert "最少需改变的事实" in report and "撤销「造成重大损失」(`major_loss`)" in report

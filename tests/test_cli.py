@@ -1,19 +1,13 @@
 """The command line as a user runs it: output, exit codes, no tracebacks."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, rongcuo
 
 GOLDEN = ROOT / "measure" / "golden"
-
-
-def rongcuo(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def write(tmp_path, name, data):
@@ -22,9 +16,22 @@ def write(tmp_path, name, data):
     return path
 
 
+# The real process. The other tests run the commands in-process (conftest.rongcuo); these few spawn
+# `python -m rongcuo`, for what only the real process shows: that `-m rongcuo` starts and helps, that a
+# real evaluate prints the contract on the real stdout and exits 0, and that a refused case gives exit
+# status 2 and one line on the real stderr, no traceback (written past click's streams, by a warning, a
+# logging handler or a crash outside the command, it would escape an in-process run).
+
+
+def test_the_real_process_starts_and_helps():
+    run = rongcuo("--help", process=True)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert "rongcuo" in run.stdout and all(c in run.stdout for c in ("evaluate", "batch", "explain", "extract"))
+
+
 def test_evaluate_json_has_the_contract_keys():
-    run = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml", "--format", "json", "--as-of", "2024-12-31")
-    assert run.returncode == 0, run.stderr
+    run = rongcuo("evaluate", GOLDEN / "g-a11-p1-i6.yaml", "--format", "json", "--as-of", "2024-12-31", process=True)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
     out = json.loads(run.stdout)
     assert list(out)[:5] == ["case", "profile", "rules", "as_of", "disposition"]
     assert out["disposition"] == "exempt"
@@ -35,6 +42,16 @@ def test_evaluate_json_has_the_contract_keys():
         "catch_all": False,
     }
     assert {"consequence": "correction_required", "args": [], "grounds": ["a16", "a17"]} in out["consequences"]
+
+
+def test_the_real_process_refuses_a_bad_case_in_one_line(tmp_path):
+    path = write(tmp_path, "bad.yaml", {"id": "A", "facts": {"major_los": True}})
+    run = rongcuo("evaluate", path, process=True)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == f"rongcuo: {path}: facts.major_los: unknown fact id — did you mean major_loss?\n"
+
+
+# In-process from here on.
 
 
 def test_evaluate_several_cases_one_line_each():

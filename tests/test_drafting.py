@@ -13,8 +13,7 @@ from rongcuo.drafting.diff import corpus, diff
 from rongcuo.engine import RuleError, RuleSet, bundled_root
 from rongcuo.model.files import load_case
 
-from .conftest import ROOT
-from .test_cli import rongcuo
+from .conftest import ROOT, rongcuo
 
 DRAFTS = ROOT / "measure" / "drafts"
 A13 = {"exceeded_statutory_scope", "violated_statutory_procedure"}

@@ -12,8 +12,6 @@ import itertools
 import json
 import random
 import re
-import subprocess
-import sys
 from functools import cache
 
 import pytest
@@ -30,7 +28,7 @@ from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import Case, parse_case
 from rongcuo.model.files import load_case
 
-from .conftest import AS_OF, ROOT
+from .conftest import AS_OF, ROOT, rongcuo
 
 GOLDEN = ROOT / "measure" / "golden"
 PROFILES = profiles()
@@ -388,10 +386,6 @@ I6 = GOLDEN / "g-a11-p1-i6.yaml"
 LOSS = GOLDEN / "g-a11-p2-i2-major-loss.yaml"
 Q3 = GOLDEN / "g-q3-duty-fulfilled-vs-exclusion.yaml"
 DAY = ("--as-of", AS_OF.isoformat())
-
-
-def rongcuo(*args):
-    return subprocess.run([sys.executable, "-m", "rongcuo", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
 
 
 def ok(*args) -> str:

@@ -3,8 +3,6 @@ injection attempts in every string field, and the page's escaping."""
 
 import json
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +19,7 @@ from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import parse_case
 from rongcuo.service import Limits, Service, create_app
 
-from .conftest import AS_OF, ROOT
+from .conftest import AS_OF, ROOT, rongcuo
 
 GOLDEN = ROOT / "measure" / "golden"
 DAY = AS_OF.isoformat()
@@ -80,12 +78,7 @@ def problem(response, status: int, kind: str) -> dict:
 def test_evaluate_gives_the_cli_json(client, tmp_path):
     path = tmp_path / "case.json"
     path.write_text(json.dumps(EXEMPT, ensure_ascii=False))
-    cli = subprocess.run(
-        [sys.executable, "-m", "rongcuo", "evaluate", path, "--format", "json", "--as-of", DAY],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    cli = rongcuo("evaluate", path, "--format", "json", "--as-of", DAY)
     response = client.post(f"/v1/evaluate?as_of={DAY}", json=EXEMPT)
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     assert response.json() == json.loads(cli.stdout)
