@@ -7,17 +7,15 @@ import shutil
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from rongcuo import ask
 from rongcuo.ask import Ask, Evaluated, Rejected
-from rongcuo.cli import app
 from rongcuo.engine import RuleSet, bundled_root
 from rongcuo.model.case import parse_case
 from rongcuo.model.files import load_case
 from rongcuo.service import Service, create_app
 
-from .conftest import AS_OF, ROOT
+from .conftest import AS_OF, ROOT, rongcuo
 
 GOLDEN = ROOT / "measure" / "golden"
 EFFECTIVE = dt.date(2022, 1, 1)
@@ -37,10 +35,6 @@ BAD = {
     "id": "BAD",
     "facts": {"enforcement_personnel": True, "performed_per_statutory_duty": True, "exceeded_statutory_scope": True},
 }
-
-
-def cli(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def predates(result: dict) -> bool:
@@ -68,13 +62,13 @@ def test_batch_honours_the_effective_date(tmp_path):
     folder.mkdir()
     (folder / "old.yaml").write_text(yaml.safe_dump(OLD))
     out = tmp_path / "out"
-    run = cli("batch", folder, "--out", out, "--workers", "1", "--as-of", AS_OF, "--effective-date", EFFECTIVE)
-    assert run.exit_code == 0, run.output
+    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", AS_OF, "--effective-date", EFFECTIVE)
+    assert run.returncode == 0, run.stderr
     (line,) = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert predates(line)
     assert EFFECTIVE.isoformat() in (out / "report.md").read_text()
-    again = cli("batch", folder, "--out", tmp_path / "plain", "--workers", "1", "--as-of", AS_OF)
-    assert again.exit_code == 0 and not predates(json.loads((tmp_path / "plain" / "results.jsonl").read_text()))
+    again = rongcuo("batch", folder, "--out", tmp_path / "plain", "--workers", "1", "--as-of", AS_OF)
+    assert again.returncode == 0 and not predates(json.loads((tmp_path / "plain" / "results.jsonl").read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +93,7 @@ def test_every_entry_point_gives_the_same_result(client, tmp_path, default_rules
     case = load_case(path)
     (direct,) = ask.evaluate(Ask(default_rules, AS_OF), [case])
     expected = direct.to_json()
-    run = cli("evaluate", path, "--format", "json", "--as-of", AS_OF)
+    run = rongcuo("evaluate", path, "--format", "json", "--as-of", AS_OF)
     assert json.loads(run.stdout) == expected
     assert (
         client.post("/v1/evaluate", params={"as_of": AS_OF.isoformat()}, json=case.model_dump(mode="json")).json()
@@ -110,7 +104,7 @@ def test_every_entry_point_gives_the_same_result(client, tmp_path, default_rules
     folder = tmp_path / "one"
     folder.mkdir()
     shutil.copy(path, folder)
-    assert cli("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF).exit_code == 0
+    assert rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF).returncode == 0
     batched = json.loads((tmp_path / "out" / "results.jsonl").read_text())
     for got in (line, batched):
         assert {k: got[k] for k in expected} == expected
@@ -121,8 +115,8 @@ def test_the_contradiction_is_worded_once(client, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(BAD))
     message = "facts: performed_per_statutory_duty and exceeded_statutory_scope contradict each other"
-    run = cli("evaluate", path)
-    assert run.exit_code == 2 and f"{path}: {message}" in run.output
+    run = rongcuo("evaluate", path)
+    assert run.returncode == 2 and f"{path}: {message}" in run.stderr
     problem = client.post("/v1/evaluate", json=BAD).json()
     assert problem["detail"] == f"case: {message} — set one of them to false"
     streamed = json.loads(client.post("/v1/batch", content=json.dumps(BAD)).text)
@@ -144,7 +138,7 @@ def test_the_disposition_modality_comes_from_the_rules(tmp_path):
     (result,) = RuleSet.load("default", root).evaluate([case], AS_OF)
     assert (result.disposition, result.disposition_modality) == ("mitigated", "may")
     assert result.outcomes[0].outcome == "excluded"  # what the templates used to read the modality from
-    run = cli("explain", GOLDEN / "g-q2-a12-after-exclusion.yaml", "--rules", root, "--as-of", AS_OF)
-    assert run.exit_code == 0, run.output
+    run = rongcuo("explain", GOLDEN / "g-q2-a12-after-exclusion.yaml", "--rules", root, "--as-of", AS_OF)
+    assert run.returncode == 0, run.stderr
     disposition_line = next(line for line in run.stdout.splitlines() if "从轻、减轻处理" in line)
     assert "可以" in disposition_line and "不予" not in disposition_line
