@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..engine import Result, RuleError, RuleSet
-from ..model.case import Case, CaseError
-from ..model.files import case_files, load_case
+if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model (pydantic) are slow to import
+    from ..engine import Result, RuleSet
+    from ..model.case import Case
 
 app = typer.Typer(
     add_completion=False,
@@ -55,6 +55,8 @@ def fail(message: str) -> None:
 
 
 def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
+    from ..engine import RuleError, RuleSet
+
     try:
         return RuleSet.load(profile, rules, trusted=trust)
     except RuleError as e:
@@ -72,6 +74,9 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
 
 def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     """The valid cases with their files, and one error line per rejected file."""
+    from ..model.case import CaseError
+    from ..model.files import case_files, load_case
+
     cases, errors, seen = [], [], {}
     try:
         found = list(case_files(paths))
@@ -98,6 +103,8 @@ def evaluate_all(
     effective_date: dt.date | None = None,
 ) -> list[tuple[Case, Result]]:
     """Evaluate in chunks; contradictory cases join the errors."""
+    from ..model.case import CaseError
+
     out = []
     for start in range(0, len(cases), CHUNK):
         chunk = cases[start : start + CHUNK]

@@ -9,10 +9,6 @@ from typing import Annotated
 
 import typer
 
-from ..engine import open_world
-from ..explain.serialize import open_world_json
-from ..model import vocabulary as vocab
-from ..present.render import render
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
@@ -43,6 +39,11 @@ def evaluate(
     trust: TrustOpt = False,
 ) -> None:
     """Evaluate cases: the disposition and each outcome with its modality and grounds."""
+    from ..engine import open_world
+    from ..explain.serialize import open_world_json
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
     ruleset = load_rules(profile, rules, trust)
     day = parse_day(as_of, "--as-of") or dt.date.today()
     found, errors = read_cases(cases)
