@@ -84,3 +84,13 @@ def test_the_days_default_is_the_drafting_one():
     from rongcuo.drafting import size
 
     assert cli.DAYS == size.DAYS
+
+
+def test_jieba_waits_for_the_first_segmentation():
+    code = (
+        "import sys; from rongcuo.extract.segment import Span, words; before = 'jieba' in sys.modules; "
+        "words('尚未发现', Span(0, 4), ['尚未']); print(before, 'jieba' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "True"]
