@@ -40,7 +40,6 @@ def evaluate(
 ) -> None:
     """Evaluate cases: the disposition and each outcome with its modality and grounds."""
     from ..engine import open_world
-    from ..explain.serialize import open_world_json
     from ..model import vocabulary as vocab
     from ..present.render import render
 
@@ -52,6 +51,8 @@ def evaluate(
         typer.echo(f"rongcuo: {line}", err=True)
     worlds = {c.id: open_world(ruleset, c, c.unknown_facts(), day) for c, _ in evaluated if c.unknown_facts()}
     if format == Format.json:
+        from ..explain.serialize import open_world_json  # the explanation stack: for JSON only
+
         for case, result in evaluated:
             out = result.to_json()
             if case.id in worlds:
