@@ -18,7 +18,8 @@ start-up under 0.3 s. The interpreter is this one (sys.executable); rongcuo
 comes from this checkout (its src/ first on PYTHONPATH); the working
 directory is the checkout. Bytecode caching is left on for the children
 (PYTHONDONTWRITEBYTECODE dropped) and each command runs once untimed first,
-so that compiling the sources is not counted — as for an installed program.
+so that compiling the sources and the templates (jinja2's bytecode cache,
+rongcuo.present.render) is not counted — as for an installed program.
 
 With --imports, also prints which of the heavy stacks each command imports
 and what they cost (cumulative microseconds of `python -X importtime`).

@@ -1,6 +1,7 @@
 """What the command line imports before it works: each command only its own stack (no timing here —
 the speed lives in benchmarks/startup.py)."""
 
+import os
 import subprocess
 import sys
 
@@ -94,3 +95,19 @@ def test_jieba_waits_for_the_first_segmentation():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("write", [True, False])
+def test_compiled_templates_are_kept_where_python_keeps_bytecode(tmp_path, write):
+    """Templates compiled once are reused (jinja2's cache in the temporary folder), the text unchanged;
+    under PYTHONDONTWRITEBYTECODE nothing is written."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["TMPDIR"] = str(tmp_path)
+    if not write:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    command = [sys.executable, "-m", "rongcuo", "evaluate", str(CASE), "--as-of", "2024-12-31"]
+    first, second = (subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env) for _ in range(2))
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout
+    cached = list(tmp_path.glob("_jinja2-cache-*/*.cache"))
+    assert len(cached) == (2 if write else 0)  # explain/evaluate.txt.j2 and the macros it imports
