@@ -82,8 +82,9 @@ def read_results(
         if dated:
             consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
         results.append(
-            Result(case.id, profile, digest, day, disposition, modality, outcomes, consequences, defeated,
-                   contradictions)
+            Result(
+                case.id, profile, digest, day, disposition, modality, outcomes, consequences, defeated, contradictions
+            )
         )
     return results
 

@@ -40,8 +40,6 @@ def programs(*names: str) -> tuple[ast.AST, ...]:
     return parse([HERE / name for name in names], HERE, trusted=True)
 
 
-
-
 @dataclass(frozen=True)
 class Scenario:
     """One point of the space: case 0's true facts and days, and the other shown atoms."""
