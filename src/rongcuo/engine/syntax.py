@@ -12,14 +12,29 @@ Signature = tuple[str, int]
 CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")  # a11_p1_i6: how the rules name a clause
 
 
+_CHILD_KEYS: dict[ast.ASTType, list[str]] = {}  # child_keys by node type: clingo builds the list on every access
+
+
+def _children(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes right under ``node``, in the order of its child keys."""
+    keys = _CHILD_KEYS.get(node.ast_type)
+    if keys is None:
+        keys = _CHILD_KEYS[node.ast_type] = node.child_keys
+    for key in keys:
+        child = getattr(node, key)  # a node, an optional node (None) or a sequence of nodes
+        if isinstance(child, ast.AST):
+            yield child
+        elif child is not None:
+            for item in child:
+                if isinstance(item, ast.AST):
+                    yield item
+
+
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node under it, parents first."""
     yield node
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                yield from walk(item)
+    for child in _children(node):
+        yield from walk(child)
 
 
 def _symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
@@ -27,11 +42,8 @@ def _symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
     if node.ast_type == ast.ASTType.SymbolicAtom:
         yield node
         return
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                yield from _symbolic_atoms(item)
+    for child in _children(node):
+        yield from _symbolic_atoms(child)
 
 
 def _atom_terms(node: ast.AST) -> Iterator[ast.AST]:
