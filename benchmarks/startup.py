@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up of the command line: whole processes, beside an empty interpreter.
 
-    python benchmarks/startup.py [--runs 11] [--imports]
+    python benchmarks/startup.py [--runs 11] [--imports] [--no-bytecode]
 
 Times, in one run and round-robin (so that a busy moment costs every command
 alike), --runs fresh processes of each of
@@ -20,6 +20,10 @@ directory is the checkout. Bytecode caching is left on for the children
 (PYTHONDONTWRITEBYTECODE dropped) and each command runs once untimed first,
 so that compiling the sources and the templates (jinja2's bytecode cache,
 rongcuo.present.render) is not counted — as for an installed program.
+With --no-bytecode, no bytecode is read or written (PYTHONDONTWRITEBYTECODE,
+and an empty PYTHONPYCACHEPREFIX): every module of every package, and every
+template, is compiled in every process — the figures of a session that runs
+with PYTHONDONTWRITEBYTECODE and no caches yet.
 
 With --imports, also prints which of the heavy stacks each command imports
 and what they cost (cumulative microseconds of `python -X importtime`).
@@ -34,6 +38,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,9 +71,12 @@ STACKS = [
 ]
 
 
-def environment() -> dict[str, str]:
+def environment(bytecode: bool, empty: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    if not bytecode:
+        env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=empty)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
     return env
 
@@ -111,10 +119,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--imports", action="store_true", help="Also print the heavy stacks each command imports.")
+    parser.add_argument("--no-bytecode", action="store_true", help="Compile every module in every process.")
     args = parser.parse_args()
-    env = environment()
+    with tempfile.TemporaryDirectory() as empty:
+        measure(args, environment(not args.no_bytecode, empty))
 
-    for command in COMMANDS.values():  # warm-up: bytecode written, files in the page cache
+
+def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
+    for command in COMMANDS.values():  # warm-up: bytecode written (unless --no-bytecode), files in the page cache
         once(command, env)
     walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
     cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
@@ -125,7 +137,9 @@ def main() -> None:
             cpus[name].append(cpu)
 
     base = statistics.median(walls["python -c pass"])
-    print(f"start-up, whole process, {args.runs} runs each ({sys.executable}, Python {sys.version.split()[0]})")
+    bytecode = "no bytecode" if args.no_bytecode else "bytecode cached"
+    python = f"{sys.executable}, Python {sys.version.split()[0]}"
+    print(f"start-up, whole process, {args.runs} runs each, {bytecode} ({python})")
     print(f"{'':36} {'median s':>9} {'min s':>7} {'CPU s':>7} {'− pass s':>9} {'× pass':>7}  target < {TARGET} s")
     for name in COMMANDS:
         median, least = statistics.median(walls[name]), min(walls[name])
