@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from ..ask import Ask
-from ..engine import RuleError, RuleSet
-from ..model.case import Case, CaseError
-from ..model.files import case_files, load_case
+if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model (pydantic) are slow to import
+    from ..ask import Ask
+    from ..engine import RuleSet
+    from ..model.case import Case
 
 app = typer.Typer(
     add_completion=False,
@@ -48,12 +48,14 @@ EffectiveDateOpt = Annotated[
 ]
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     typer.echo(f"rongcuo: {message}", err=True)
     raise typer.Exit(2)
 
 
 def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
+    from ..engine import RuleError, RuleSet
+
     try:
         return RuleSet.load(profile, rules, trusted=trust)
     except RuleError as e:
@@ -71,7 +73,12 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
 
 def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     """The valid cases with their files, and one error line per rejected file."""
-    cases, errors, seen = [], [], {}
+    from ..model.case import CaseError
+    from ..model.files import case_files, load_case
+
+    cases: list[tuple[str, Case]] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}
     try:
         found = list(case_files(paths))
     except CaseError as e:
@@ -91,6 +98,8 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
 
 def ask_of(profile: str, rules: Path | None, trust: bool, as_of: str | None, effective_date: str | None) -> Ask:
     """The application layer's Ask from the options every evaluating command shares."""
+    from ..ask import Ask
+
     return Ask(
         load_rules(profile, rules, trust), parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     )

@@ -11,25 +11,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
-from ..batch.columns import load_layout
-from ..batch.run import Batch, run
-from ..batch.workdir import ResumeError, WorkDir
-from ..batch.worker import Settings
-from ..engine import RuleError
-from ..model.case import CaseError
 from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
 
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
@@ -74,6 +56,13 @@ def batch(
     ] = CHUNK_SIZE,
 ) -> None:
     """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML)."""
+    from ..batch.columns import load_layout
+    from ..batch.run import Batch, run
+    from ..batch.workdir import ResumeError, WorkDir
+    from ..batch.worker import Settings
+    from ..engine import RuleError
+    from ..model.case import CaseError
+
     if compare_profile and compare_rules:
         fail("--compare-profile and --compare-rules: give one of them")
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
@@ -111,15 +100,28 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-class _CasesPerSecond(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        elapsed = task.elapsed or 0
-        return Text(f"{task.fields['records'] / elapsed:,.0f} cases/s" if elapsed else "", style="progress.data.speed")
-
-
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
     """A progress bar over the input's bytes, counting records and cases per second (on a terminal only)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class _CasesPerSecond(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0
+            speed = f"{task.fields['records'] / elapsed:,.0f} cases/s" if elapsed else ""
+            return Text(speed, style="progress.data.speed")
+
     console = Console(stderr=True)
     columns = (
         TextColumn("[bold]batch"),

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .. import drafting
-from ..drafting.check import check as check_rules
-from ..drafting.diff import corpus
-from ..drafting.diff import diff as diff_rules
-from ..drafting.report import rendered, to_json
-from ..drafting.size import DAYS
-from ..drafting.witness import write
-from ..engine import RuleError
 from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, read_cases
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
@@ -28,9 +20,16 @@ OutOpt = Annotated[
 ]
 CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
 DaysOpt = Annotated[int, typer.Option("--days", min=0, help="Dates range over this many days (0: no dates).")]
+DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the default without importing drafting
+
+if TYPE_CHECKING:
+    from .. import drafting
 
 
 def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
+    from .. import drafting
+    from ..engine import RuleError
+
     try:
         return drafting.load(spec, profile, trusted=trust)
     except RuleError as e:
@@ -38,6 +37,9 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
 
 
 def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:
+    from ..drafting.report import rendered, to_json
+    from ..drafting.witness import write
+
     folder = witnesses or (out / "witnesses" if out else None)
     paths = write(report.witnesses, folder, header) if folder else []
     files = {w.key: str(p) for w, p in zip(report.witnesses, paths, strict=bool(folder))}
@@ -67,6 +69,8 @@ def check(
 ) -> None:
     """Prove or refute every conflict check over every combination of facts; find dead and
     redundant rules and inert facts. Exit code 1 when a conflict is found."""
+    from ..drafting.check import check as check_rules
+
     version = _load(str(rules) if rules else f"profile:{profile}", profile, trust)
     report = check_rules(version, days)
     _emit(
@@ -97,6 +101,9 @@ def diff(
 ) -> None:
     """Every behavioural difference between two rule versions, in classes, each with a minimal
     witness — or the proof that there is none. Exit code 1 when they differ."""
+    from ..drafting.diff import corpus
+    from ..drafting.diff import diff as diff_rules
+
     before, after = _load(old, profile, trust), _load(new, profile, trust)
     report = diff_rules(before, after, days)
     if cases:

@@ -8,10 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..ask import Evaluated, Rejected
-from ..ask import evaluate as evaluate_cases
-from ..model import vocabulary as vocab
-from ..present.render import render
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
@@ -40,6 +36,11 @@ def evaluate(
     trust: TrustOpt = False,
 ) -> None:
     """Evaluate cases: the disposition and each outcome with its modality and grounds."""
+    from ..ask import Evaluated, Rejected
+    from ..ask import evaluate as evaluate_cases
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])

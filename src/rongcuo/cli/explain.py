@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..ask import Rejected, contradiction
-from ..ask import evaluate as evaluate_cases
-from ..engine import Result
-from ..explain import explain as explain_cases
-from ..explain import whatif as whatif_case
-from ..explain.serialize import alternative_json, derivers, explanation_json
-from ..model import vocabulary as vocab
-from ..model.case import Case, CaseError
-from ..model.files import load_case
-from ..present.render import render
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
@@ -35,8 +25,15 @@ from .app import (
 OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
 ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 
+if TYPE_CHECKING:
+    from ..engine import Result
+    from ..model.case import Case
+
 
 def _case(path: Path) -> Case:
+    from ..model.case import CaseError
+    from ..model.files import load_case
+
     try:
         return load_case(path)
     except CaseError as e:
@@ -44,6 +41,8 @@ def _case(path: Path) -> Case:
 
 
 def _outcome(name: str | None, option: str) -> str | None:
+    from ..model import vocabulary as vocab
+
     if name is not None and name not in vocab.outcome_names():
         hint = vocab.did_you_mean(name, vocab.outcome_names(), f"use one of {', '.join(vocab.outcome_names())}")
         fail(f"{option}: {name!r} is not an outcome — {hint}")
@@ -51,6 +50,10 @@ def _outcome(name: str | None, option: str) -> str | None:
 
 
 def _emit(explanations, format: Format, lang: Lang, rules) -> None:
+    from ..explain.serialize import derivers, explanation_json
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
     if format == Format.json:
         for e in explanations:
             typer.echo(json.dumps(explanation_json(e, rules), ensure_ascii=False))
@@ -82,6 +85,8 @@ def explain(
     trust: TrustOpt = False,
 ) -> None:
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
+    from ..explain import explain as explain_cases
+
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     explanations = explain_cases(asked, [_case(case)], _outcome(outcome, "--outcome"))
     _check(case, explanations[0].result)
@@ -101,8 +106,12 @@ def whynot(
     trust: TrustOpt = False,
 ) -> None:
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
+    from ..explain import explain as explain_cases
+
     asked = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = explain_cases(asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME"),))
+    explanations = explain_cases(
+        asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
+    )
     _check(case, explanations[0].result)
     _emit(explanations, format, lang, asked.rules)
 
@@ -124,6 +133,13 @@ def whatif(
     trust: TrustOpt = False,
 ) -> None:
     """The smallest sets of fact changes that make TO the disposition (or avoid AVOID), each verified."""
+    from ..ask import Rejected
+    from ..ask import evaluate as evaluate_cases
+    from ..explain import whatif as whatif_case
+    from ..explain.serialize import alternative_json, derivers
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
     if not (to or avoid):
         fail("whatif: give --to OUTCOME or --avoid OUTCOME")
     asked = ask_of(profile, rules, trust, as_of, effective_date)
@@ -171,5 +187,7 @@ def whatif(
 
 def _check(path: Path, result: Result) -> None:
     """A contradictory case is refused, as `evaluate` refuses it."""
+    from ..ask import contradiction
+
     if problem := contradiction(str(path), result):
         fail(str(problem))

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..extract import Lexicon, Proposal, case_record, dump, propose, to_case
-from ..extract.evaluate import evaluate as score
-from ..extract.evaluate import load_labelled
-from ..extract.source import narrative_files, read_narrative
-from ..model.case import CaseError
-from ..present.render import render
 from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules
+
+if TYPE_CHECKING:
+    from ..extract import Lexicon, Proposal
 
 REPORT_DIR = Path("reports/extraction")
 
@@ -50,6 +47,10 @@ def extract(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Propose facts and dates from case narratives, each with its evidence, for an analyst to confirm."""
+    from ..extract import Lexicon
+    from ..extract.source import narrative_files
+    from ..model.case import CaseError
+
     try:
         lex = Lexicon.load(lexicon)
         if evaluate:
@@ -64,7 +65,14 @@ def extract(
 
 
 def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> None:
-    done, errors, documents = [], [], []
+    from ..extract import case_record, dump, propose, to_case
+    from ..extract.source import read_narrative
+    from ..model.case import CaseError
+    from ..present.render import render
+
+    done: list[Extracted] = []
+    errors: list[str] = []
+    documents: list[tuple[Path | None, str]] = []
     for path in paths:
         try:
             text, encoding = read_narrative(path)
@@ -82,6 +90,7 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> No
     if out:
         out.mkdir(parents=True, exist_ok=True)
         for target, text in documents:
+            assert target is not None  # every document has its file when there is an --out
             target.write_text(text, encoding="utf-8")
         typer.echo(render("extract/proposals.txt.j2", lang, items=done, rejected=errors), nl=False)
     else:
@@ -93,6 +102,10 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> No
 
 
 def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: str) -> None:
+    from ..extract.evaluate import evaluate as score
+    from ..extract.evaluate import load_labelled
+    from ..present.render import render
+
     if not folder.is_dir():
         fail(f"{folder}: --evaluate: not a folder — give the folder of NAME.txt and NAME.yaml files")
     items = load_labelled(folder, lex)

@@ -7,11 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import golden
-from ..engine import profiles
-from ..model import measure
-from ..model.case import CaseError
-from ..present.render import render
 from .app import Lang, LangOpt, app, fail, load_rules
 
 
@@ -22,6 +17,12 @@ def test(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Run the golden cases under every profile they state expectations for."""
+    from .. import golden
+    from ..engine import profiles
+    from ..model import measure
+    from ..model.case import CaseError
+    from ..present.render import render
+
     rulesets = [load_rules(p, None, False) for p in (profile or profiles())]
     try:
         checks = golden.run(paths or [measure.root() / "golden"], rulesets)

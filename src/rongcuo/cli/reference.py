@@ -7,10 +7,6 @@ from typing import Annotated
 
 import typer
 
-from .. import ledger as ledger_mod
-from ..engine import RuleSet, profiles
-from ..model import vocabulary as vocab
-from ..present.render import render
 from .app import Format, Lang, LangOpt, app
 
 
@@ -20,6 +16,10 @@ def clauses(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """The clause ledger: every article, paragraph and item and how it is encoded."""
+    from .. import ledger as ledger_mod
+    from ..engine import RuleSet, profiles
+    from ..present.render import render
+
     rulesets = [RuleSet.load(p, corpus=True) for p in profiles()]
     entries = ledger_mod.ledger(rulesets)
     if format == Format.json:
@@ -43,6 +43,9 @@ def clauses(
 @app.command()
 def vocabulary(lang: LangOpt = Lang.zh) -> None:
     """The fact ids a case file may use, grouped by article, with their labels."""
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
     facts = vocab.vocabulary()["facts"]
     groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
     typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..engine import RuleSet, profiles
 from .app import TrustOpt, app, fail, load_rules
+
+if TYPE_CHECKING:
+    from ..engine import RuleSet
 
 
 @app.command()
@@ -51,6 +53,8 @@ def serve(
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
     """The bundled profiles by name, and each --rules directory's as DIRNAME/PROFILE."""
+    from ..engine import profiles
+
     served = {p: load_rules(p, None, False) for p in profiles()}
     for root in dirs:
         found = profiles(root)

@@ -73,7 +73,7 @@ class RuleSet:
             parts += sorted((root / "corpus").glob("*.lp"))
         statements = parse([*parts, profile_file], root, trusted=trusted)
         _check_shown(root, statements)
-        used = {Path(s.location.begin.filename).resolve() for s in statements}
+        used = _files(statements)
         return cls(root, profile, statements, tuple(sorted(used)), _digest(root, used))
 
     @property
@@ -146,7 +146,7 @@ def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[
 
 
 def _refuse_untrusted(root: Path, statements: list[ast.AST]) -> None:
-    for path in sorted({Path(s.location.begin.filename).resolve() for s in statements}):
+    for path in sorted(_files(statements)):
         if not path.is_relative_to(root):
             raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
     for s in statements:
@@ -155,6 +155,11 @@ def _refuse_untrusted(root: Path, statements: list[ast.AST]) -> None:
                 f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
                 "rules must stay declarative; pass --trust to allow it"
             )
+
+
+def _files(statements: Sequence[ast.AST]) -> set[Path]:
+    """The files the statements come from, resolved: each file once, not each statement (~35 µs a resolve)."""
+    return {Path(name).resolve() for name in {s.location.begin.filename for s in statements}}
 
 
 def _check_shown(root: Path, statements: Sequence[ast.AST]) -> None:

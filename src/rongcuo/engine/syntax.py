@@ -12,32 +12,66 @@ Signature = tuple[str, int]
 CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")  # a11_p1_i6: how the rules name a clause
 
 
+_CHILD_KEYS: dict[ast.ASTType, list[str]] = {}  # child_keys by node type: clingo builds the list on every access
+
+
+def _children(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes right under ``node``, in the order of its child keys."""
+    keys = _CHILD_KEYS.get(node.ast_type)
+    if keys is None:
+        keys = _CHILD_KEYS[node.ast_type] = node.child_keys
+    for key in keys:
+        child = getattr(node, key)  # a node, an optional node (None) or a sequence of nodes
+        if isinstance(child, ast.AST):
+            yield child
+        elif child is not None:
+            for item in child:
+                if isinstance(item, ast.AST):
+                    yield item
+
+
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node under it, parents first."""
     yield node
-    for key in node.child_keys:
-        child = getattr(node, key)
-        for item in child if isinstance(child, (list, ast.ASTSequence)) else [child]:
-            if isinstance(item, ast.AST):
-                yield from walk(item)
+    for child in _children(node):
+        yield from walk(child)
+
+
+def _symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
+    """The symbolic atoms under ``node``; what is under an atom (its terms) is not walked: it holds no atom."""
+    if node.ast_type == ast.ASTType.SymbolicAtom:
+        yield node
+        return
+    for child in _children(node):
+        yield from _symbolic_atoms(child)
+
+
+def _atom_terms(node: ast.AST) -> Iterator[ast.AST]:
+    """The term of every symbolic atom under ``node``, a Function or a SymbolicTerm (a classical negation -p as p)."""
+    for found in _symbolic_atoms(node):
+        term = found.symbol
+        if term.ast_type == ast.ASTType.UnaryOperation:
+            term = term.argument
+        if term.ast_type in (ast.ASTType.Function, ast.ASTType.SymbolicTerm):
+            yield term
 
 
 def atoms(node: ast.AST) -> Iterator[tuple[str, list]]:
     """Name and arguments of every symbolic atom under ``node`` (a classical negation -p counts as p)."""
-    for found in walk(node):
-        if found.ast_type == ast.ASTType.SymbolicAtom:
-            term = found.symbol
-            if term.ast_type == ast.ASTType.UnaryOperation:
-                term = term.argument
-            if term.ast_type == ast.ASTType.Function:
-                yield term.name, list(term.arguments)
-            elif term.ast_type == ast.ASTType.SymbolicTerm:
-                yield term.symbol.name, []
+    for term in _atom_terms(node):
+        if term.ast_type == ast.ASTType.Function:
+            yield term.name, list(term.arguments)
+        else:
+            yield term.symbol.name, []
 
 
 def signatures(node: ast.AST) -> Iterator[Signature]:
-    for name, args in atoms(node):
-        yield name, len(args)
+    """Name and arity of every symbolic atom under ``node`` (as atoms(), without copying the arguments)."""
+    for term in _atom_terms(node):
+        if term.ast_type == ast.ASTType.Function:
+            yield term.name, len(term.arguments)
+        else:
+            yield term.symbol.name, 0
 
 
 def clause_constants(node: ast.AST) -> set[str]:

