@@ -336,9 +336,10 @@ def test_many_cases_in_one_program_equal_one_by_one(profile, cases, as_of, effec
 def test_split_evaluation_equals_the_whole_program(profile, cases, as_of, effective_date):
     """engine.split: the facts-only rules once per fact set (remembered across calls) and the dated
     rules per case give what the whole program, grounded at once, gives."""
-    split = rules(profile).evaluate(cases, as_of=as_of, effective_date=effective_date)
-    whole, _ = rules(profile).tracer.trace(cases, as_of=as_of, effective_date=effective_date, why_not=False)
-    assert [full(r) for r in split] == [full(r) for r, _ in whole]
+    split = rules(profile).evaluator.split(cases, as_of, effective_date)
+    whole = rules(profile).evaluator.whole(cases, as_of, effective_date)
+    traced, _ = rules(profile).tracer.trace(cases, as_of=as_of, effective_date=effective_date, why_not=False)
+    assert [full(r) for r in split] == [full(r) for r in whole] == [full(r) for r, _ in traced]
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -20,11 +20,14 @@ from clingo import ast
 from ..model.case import Case
 from ..model.result import Result
 from .control import control, one_answer
-from .inputs import add_all, add_dates, add_fact, add_facts, add_labels, fact_words, number, params
+from .inputs import add_all, add_case, add_dates, add_fact, add_facts, add_labels, fact_words, number, params
 from .read import Shared, by_case, read_results
 from .split import Split, split
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
+# A first call with this few cases grounds the whole program once: splitting the rules (and two
+# groundings) pays only when fact sets repeat, which a one-off `rongcuo evaluate CASE` never sees.
+FEW = 4
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,19 @@ class Evaluator:
         effective_date: dt.date | None = None,
         recurrence: tuple[int, int] | None = None,
     ) -> list[Result]:
-        """Every case in one grounding of the top; results in input order."""
+        """Every case's result, in input order: the split path, or for a first call with few cases the whole program."""
+        if len(cases) <= FEW and "_split" not in self.__dict__:
+            return self.whole(cases, as_of, effective_date, recurrence)
+        return self.split(cases, as_of, effective_date, recurrence)
+
+    def split(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date,
+        effective_date: dt.date | None = None,
+        recurrence: tuple[int, int] | None = None,
+    ) -> list[Result]:
+        """The bottom once per new fact set (remembered), every case in one grounding of the top."""
         readings = self._fact_readings(cases)
         ctl = control(self._split.top)
         with ctl.backend() as backend:
@@ -69,6 +84,25 @@ class Evaluator:
         ctl.ground([("base", [])])
         atoms = [str(s) for s in one_answer(ctl, self.name)[0]]
         return read_results(atoms, cases, self.profile, self.digest, as_of, [r.shown for r in readings])
+
+    def whole(
+        self,
+        cases: Sequence[Case],
+        as_of: dt.date,
+        effective_date: dt.date | None = None,
+        recurrence: tuple[int, int] | None = None,
+    ) -> list[Result]:
+        """The whole program over a few cases: what the split gives them (Lifschitz–Turner), without its cost."""
+        ctl = control(self.statements)
+        with ctl.backend() as backend:
+            add_all(backend, params(as_of, effective_date, recurrence))
+            for index, case in enumerate(cases):
+                add_case(backend, index, case)
+                if recurrence:
+                    add_labels(backend, index, case)
+        ctl.ground([("base", [])])
+        atoms = [str(s) for s in one_answer(ctl, self.name)[0]]
+        return read_results(atoms, cases, self.profile, self.digest, as_of)
 
     @cached_property
     def _split(self) -> Split:

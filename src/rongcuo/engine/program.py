@@ -96,10 +96,11 @@ class RuleSet:
         ``recurrence`` = (threshold, window days) adds the cases' labels for the a18
         rules over the whole set (a rule set loaded with ``corpus=True``).
         """
-        return self._evaluator.evaluate(cases, as_of or dt.date.today(), effective_date, recurrence)
+        return self.evaluator.evaluate(cases, as_of or dt.date.today(), effective_date, recurrence)
 
     @cached_property
-    def _evaluator(self) -> Evaluator:
+    def evaluator(self) -> Evaluator:
+        """The evaluation fast path of this rule set (engine.evaluate), built on first use."""
         return Evaluator(self.statements, self.profile, self.digest)
 
     @cached_property
