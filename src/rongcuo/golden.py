@@ -47,8 +47,11 @@ def load_golden(path: Path) -> Golden:
         raise CaseError(str(path), "expect", "a golden case needs an `expect:` block per profile (or `all:`)")
     extra = {k: data.pop(k) for k in GOLDEN_KEYS if k in data}
     as_of = extra.get("as_of")
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise CaseError(str(path), "as_of", f"{as_of!r} is not a date — write it as YYYY-MM-DD")
+    if as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(str(as_of))
+        except ValueError:
+            raise CaseError(str(path), "as_of", f"{as_of!r} is not a date — write it as YYYY-MM-DD") from None
     case = parse_case(data, str(path))
     return Golden(str(path), case, case.title or "", as_of, extra["expect"])
 

@@ -65,10 +65,12 @@ def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
 def parse_day(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from ..model import days
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not a date — write it as YYYY-MM-DD")
+        return days.parse(value, option)
+    except ValueError as e:
+        fail(str(e))
 
 
 def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from . import days
 from . import vocabulary as vocab
 
 FactValue = bool | Literal["unknown"]
@@ -160,14 +161,19 @@ def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) 
 
 
 def _iso_date(key: str, value: Any) -> dt.date:
+    day = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10:
+        day = value
+    elif isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{key}: {value!r} is not a date — write it as YYYY-MM-DD")
+    if day is None:
+        raise ValueError(f"{key}: {value!r} is not a date — write it as YYYY-MM-DD")
+    if not days.FIRST <= day <= days.LAST:
+        raise ValueError(f"{key}: {value!r} is outside the dates rongcuo computes with ({days.FIRST} … {days.LAST})")
+    return day
 
 
 def parse_case(data: Any, source: str) -> Case:

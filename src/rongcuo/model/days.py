@@ -5,6 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 EPOCH = dt.date(1970, 1, 1)
+# The dates a case may state: the rules add days to them (a14's seven, a17's deadlines), so the far
+# ends of Python's calendar are out; no case of the measure (2020s) comes near either bound.
+FIRST = dt.date(1900, 1, 1)
+LAST = dt.date(2199, 12, 31)
+
+
+def parse(value: str, name: str) -> dt.date:
+    """An ISO date an option or a parameter gives, within the dates the rules compute with (ValueError: why not)."""
+    try:
+        found = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date — write it as YYYY-MM-DD") from None
+    if not FIRST <= found <= LAST:
+        raise ValueError(f"{name}: {value!r} is outside the dates rongcuo computes with ({FIRST} … {LAST})")
+    return found
 
 
 def day(d: dt.date) -> int:

@@ -7,11 +7,12 @@ where the CLI names its file; an option by its parameter name.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
+from ..model import days
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError, parse_case
+from ..model.decode import DecodeError, decode_json
 from ..model.files import GOLDEN_KEYS
 from .limits import check_count
 from .problems import Problem, invalid
@@ -20,11 +21,11 @@ from .problems import Problem, invalid
 def decode(body: bytes) -> Any:
     """The JSON of a request body (UTF-8, as RFC 8259 has it)."""
     try:
-        return json.loads(body.decode("utf-8"))
+        return decode_json(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise Problem("not-well-formed", "the body is not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise Problem("not-well-formed", f"line {e.lineno} column {e.colno}: not well-formed JSON: {e.msg}") from None
+    except DecodeError as e:
+        raise Problem("not-well-formed", str(e)) from None
 
 
 def case_of(data: Any, source: str = "case") -> Case:
@@ -73,9 +74,9 @@ def day(value: str | None, option: str = "as_of") -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Problem("invalid-parameter", f"{option}: {value!r} is not a date — write it as YYYY-MM-DD") from None
+        return days.parse(value, option)
+    except ValueError as e:
+        raise Problem("invalid-parameter", str(e)) from None
 
 
 def outcome(name: str | None, option: str) -> str | None:

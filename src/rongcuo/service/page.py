@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
 
-import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -23,6 +22,7 @@ from ..explain.serialize import derivers
 from ..model import measure
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError
+from ..model.decode import DecodeError, decode_yaml
 from ..present.render import render
 from . import inputs
 from .answers import Service
@@ -124,12 +124,10 @@ async def paste(request: Request) -> Response:
 
 def _pasted(text: str):
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(text)"
-        reason = getattr(e, "problem", None) or str(e)
-        raise invalid([CaseError("pasted case", where, f"not well-formed YAML or JSON: {reason}")]) from None
+        return decode_yaml(text)  # JSON is YAML: one bounded loader for both
+    except DecodeError as e:
+        message = e.message.replace("well-formed YAML", "well-formed YAML or JSON")  # the box takes either
+        raise invalid([CaseError("pasted case", e.where, message)]) from None
 
 
 async def _answer(service: Service, form: Form) -> dict:

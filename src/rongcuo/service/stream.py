@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from ..ask import Ask, Rejected, evaluate, results_line
 from ..engine import RuleError
 from ..model.case import Case, CaseError
+from ..model.decode import DecodeError, decode_json
 from .answers import Service
 from .inputs import case_of
 from .limits import check_count, solving
@@ -66,11 +67,9 @@ def _read(number: int, line: bytes, seen: dict[str, int]) -> Case | Rejected:
 
 def _json(line: bytes, where: str):
     try:
-        return json.loads(line)
-    except UnicodeDecodeError:
-        raise CaseError(where, "(line)", "not UTF-8 text — send the body as UTF-8") from None
-    except json.JSONDecodeError as e:
-        raise CaseError(where, f"column {e.colno}", f"not well-formed JSON: {e.msg}") from None
+        return decode_json(line)
+    except DecodeError as e:  # a JSONL line is one line: its column is all that says where
+        raise CaseError(where, e.where.removeprefix("line 1 "), e.message) from None
 
 
 def _line(data: dict) -> bytes:

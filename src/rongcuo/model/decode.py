@@ -1,0 +1,207 @@
+"""The one safe decoder of untrusted YAML and JSON: case files, mapping files, request bodies, pasted text.
+
+Everything is bounded before anything large is built, and every problem is a
+:class:`DecodeError` saying where (a line) and what, never a traceback:
+
+- YAML through PyYAML's C parser, composed first: the node graph is measured
+  with aliases expanded (a "billion laughs" document is refused before it is
+  built), nested at most :data:`MAX_DEPTH` deep, with at most
+  :data:`MAX_NODES` values; a key given twice is an error naming it; only
+  YAML 1.2's ``true``/``false`` are booleans (``yes``, ``on`` stay words);
+- JSON likewise: duplicate keys refused, depth and size bounded;
+- dates stay text for the case model to read (an impossible date names its key);
+- every string valid Unicode (no lone surrogates), at most
+  :data:`MAX_STRING` characters; every integer at most :data:`MAX_DIGITS`
+  digits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 4_000_000  # one document
+MAX_DEPTH = 32  # nesting of mappings and lists (a case file needs 4)
+MAX_NODES = 20_000  # values in one document, aliases expanded
+MAX_STRING = 1_000_000  # characters of one string (a narrative)
+MAX_DIGITS = 18  # digits of one integer (character offsets, counts)
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DecodeError(ValueError):
+    """A document that is not well-formed or passes a bound: where (``line 3``) and what."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
+
+
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
+    """The safe loader with YAML 1.2's booleans: true and false only."""
+
+
+# Dates stay text (the case model reads them, naming the key of a bad one), booleans are YAML 1.2's.
+_DROPPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def decode_yaml(text: str) -> Any:
+    """A YAML document as Python values, within the bounds."""
+    _size(text)
+    _shallow(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return _check_values(loader.construct_document(node))
+    except yaml.YAMLError as e:
+        raise DecodeError(_where(e, text), _reason(e)) from None
+    except DecodeError:
+        raise
+    except (ValueError, RecursionError) as e:  # an integer past Python's digit limit, a deep construct
+        raise DecodeError("(document)", f"not a value rongcuo reads ({str(e).split(':')[0]})") from None
+    finally:
+        loader.dispose()
+
+
+def _shallow(text: str) -> None:
+    """Nesting bounded before composing: the C composer recurses (100,000 levels crash it); its parser
+    yields events one by one."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    where = f"line {event.start_mark.line + 1}" if event.start_mark else "(document)"
+                    raise DecodeError(where, f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as e:
+        raise DecodeError(_where(e, text), _reason(e)) from None
+
+
+def decode_json(text: str | bytes) -> Any:
+    """A JSON document as Python values, within the bounds (duplicate keys refused)."""
+    _size(text)
+    try:
+        # bytes are UTF-8 here (json.loads would guess UTF-16 from a byte-order mark)
+        data = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text, object_pairs_hook=_unique_pairs)
+    except json.JSONDecodeError as e:
+        raise DecodeError(f"line {e.lineno} column {e.colno}", f"not well-formed JSON: {e.msg}") from None
+    except UnicodeDecodeError:
+        raise DecodeError("(document)", "not UTF-8 text — save it as UTF-8") from None
+    except RecursionError:
+        raise DecodeError("(document)", f"nested deeper than {MAX_DEPTH} levels") from None
+    except DecodeError:
+        raise
+    except ValueError as e:  # an integer past Python's digit limit
+        raise DecodeError("(document)", f"not a value rongcuo reads ({str(e).split(':')[0]})") from None
+    return _check_values(data)
+
+
+def _size(text: str | bytes) -> None:
+    if len(text) > MAX_BYTES:
+        raise DecodeError("(document)", f"larger than {MAX_BYTES:,} bytes — split it into several files")
+
+
+def _where(e: yaml.YAMLError, text: str) -> str:
+    """The line of a YAML error: where the problem is, or, past the end, where the open structure began."""
+    mark = getattr(e, "problem_mark", None)
+    if mark and mark.line >= text.count("\n") + (not text.endswith("\n")):
+        mark = getattr(e, "context_mark", None) or mark
+    return f"line {mark.line + 1}" if mark else "(document)"
+
+
+def _reason(e: yaml.YAMLError) -> str:
+    problem = getattr(e, "problem", None) or str(e)
+    return f"not well-formed YAML: {problem}"
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DecodeError("(document)", f"the key {key!r} is given twice — keep one")
+        out[key] = value
+    return out
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Depth, expanded size and duplicate keys of a composed YAML document, without recursion.
+    An alias is the same node object as its anchor: its size is counted at every use."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise DecodeError(f"line {node.start_mark.line + 1}", f"nested deeper than {MAX_DEPTH} levels")
+        children = _children(node)
+        if done or not children:
+            size = 1 + sum(sizes[id(c)] for c in children)
+            if size > MAX_NODES:
+                raise DecodeError(
+                    f"line {node.start_mark.line + 1}",
+                    f"more than {MAX_NODES:,} values (aliases expanded) — write the values out, without &anchors",
+                )
+            sizes[id(node)] = size
+            continue
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            _unique_keys(node)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _unique_keys(node: yaml.MappingNode) -> None:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                raise DecodeError(f"line {key.start_mark.line + 1}", f"the key {key.value!r} is given twice — keep one")
+            seen.add(key.value)
+
+
+def _check_values(data: Any) -> Any:
+    """Strings valid Unicode and bounded, integers bounded, nesting bounded: walked without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise DecodeError("(document)", f"a text longer than {MAX_STRING:,} characters")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DecodeError("(document)", f"{value[:20]!r}…: not valid Unicode (a lone surrogate)") from None
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and len(str(abs(value))) > MAX_DIGITS:
+            raise DecodeError("(document)", f"an integer of more than {MAX_DIGITS} digits")
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise DecodeError("(document)", f"nested deeper than {MAX_DEPTH} levels")
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return data

@@ -1,0 +1,100 @@
+"""Hostile input: every one gets a one-line answer naming what is wrong, nothing hangs, nothing else is lost."""
+
+import html
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rongcuo.model.decode import MAX_DEPTH, DecodeError, decode_json, decode_yaml
+from rongcuo.service import Service, create_app
+
+from .conftest import rongcuo
+
+
+def laughs(levels: int = 9) -> str:
+    """A 'billion laughs' document: each anchor nine uses of the one before."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    return "id: X\n" + "\n".join(lines) + "\n"
+
+
+HOSTILE = {
+    "laughs.yaml": (laughs(), "aliases expanded"),
+    "deep.yaml": ("id: X\nfacts: " + "[" * 100_000 + "]" * 100_000 + "\n", f"nested deeper than {MAX_DEPTH} levels"),
+    "deep.json": ('{"id": "X", "facts": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than"),
+    "bigint.yaml": ("id: X\nx: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
+    "impossible.yaml": ("id: X\ndates: {conduct: 2024-02-30}\n", "dates.conduct: '2024-02-30' is not a date"),
+    "far.yaml": ("id: X\ndates: {decision: 9999-12-25}\n", "dates.decision: '9999-12-25' is outside the dates"),
+    "twice.yaml": (
+        "id: X\nfacts:\n  major_loss: true\n  major_loss: false\n",
+        "line 4: the key 'major_loss' is given twice",
+    ),
+    "twice.json": ('{"id": "X", "id": "Y"}', "the key 'id' is given twice"),
+    "yes.yaml": ("id: X\nfacts: {enforcement_personnel: yes}\n", "'yes' is not true, false or unknown"),
+    "surrogate.json": ('{"id": "\\ud800"}', "not valid Unicode"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_case_file_gets_one_line_and_exit_2(tmp_path, name):
+    text, message = HOSTILE[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    run = rongcuo("evaluate", path)
+    assert run.returncode == 2
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith(f"rongcuo: {path}: ") and message in line
+
+
+def test_yaml_12_booleans_and_dates_as_text():
+    assert decode_yaml("a: yes\nb: on\nc: true\nd: 2024-03-01\n") == {
+        "a": "yes",
+        "b": "on",
+        "c": True,
+        "d": "2024-03-01",
+    }
+
+
+def test_the_decoder_refuses_before_building():
+    with pytest.raises(DecodeError, match="aliases expanded"):
+        decode_yaml(laughs(20))  # 9**20 values if it were built
+    with pytest.raises(DecodeError, match="nested deeper"):
+        decode_json("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    assert decode_json("[" * MAX_DEPTH + "]" * MAX_DEPTH) is not None
+
+
+def test_a_batch_rejects_the_hostile_records_and_evaluates_the_rest(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name, (text, _) in HOSTILE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "good.yaml").write_text("id: GOOD\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    assert run.returncode in (0, 1), run.stderr
+    lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+    assert len(lines) == len(HOSTILE) + 1
+    assert [x["status"] for x in lines].count("evaluated") == 1
+    for line in lines:
+        if line["status"] == "rejected":
+            name = line["source"].rsplit("/", 1)[-1]
+            assert HOSTILE[name][1] in line["reason"], line
+
+
+@pytest.fixture(scope="module")
+def client(rulesets):
+    return TestClient(create_app(Service(rulesets, "default")), raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("name", ["laughs.yaml", "deep.json", "far.yaml", "twice.json", "surrogate.json"])
+def test_the_service_answers_a_hostile_body_with_a_4xx_problem(client, name):
+    text, message = HOSTILE[name]
+    if name.endswith(".yaml"):
+        response = client.post("/", data={"case_text": text})
+        assert 400 <= response.status_code < 500 and message in html.unescape(response.text)
+    else:
+        response = client.post("/v1/evaluate", content=text.encode())
+        assert 400 <= response.status_code < 500 and message in response.json()["detail"]
+    assert client.get("/healthz").status_code == 200
