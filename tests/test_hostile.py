@@ -98,3 +98,47 @@ def test_the_service_answers_a_hostile_body_with_a_4xx_problem(client, name):
         response = client.post("/v1/evaluate", content=text.encode())
         assert 400 <= response.status_code < 500 and message in response.json()["detail"]
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_csv_quote_left_open_rejects_its_row_and_loses_no_other(tmp_path):
+    rows = ["id,enforcement_personnel,narrative", *(f"C{i},true," for i in range(50))]
+    rows[5] = 'C4,"true,'
+    rows.append('M,true,"a cell over\ntwo lines"')
+    path = tmp_path / "ledger.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    rongcuo("batch", path, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+    assert len(lines) == 51
+    (bad,) = [x for x in lines if x["status"] == "rejected"]
+    assert bad["row"] == 6 and "never closes" in bad["reason"]
+    assert [x["case"] for x in lines if x["status"] == "evaluated"][-2:] == ["C49", "M"]
+
+
+HOSTILE_TEXT = "<img src=x onerror=alert(1)> [link](javascript:alert(1)) ![i](http://evil/x.png)"
+
+
+def test_case_text_never_comes_out_live(tmp_path):
+    case = {
+        "id": "# " + HOSTILE_TEXT,
+        "title": HOSTILE_TEXT,
+        "field": HOSTILE_TEXT,
+        "error_type": HOSTILE_TEXT,
+        "narrative": f"检查中当事人故意隐瞒。{HOSTILE_TEXT}",
+        "recorded_decision": "none",
+        "facts": {"enforcement_personnel": True, "inspection_target_concealed": True},
+        "evidence": {"inspection_target_concealed": {"text": HOSTILE_TEXT, "start": 11, "end": 11 + len(HOSTILE_TEXT)}},
+        "dates": {"conduct": "2024-03-01"},
+    }
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "x.json").write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    run = rongcuo("explain", folder / "x.json", "--format", "html", "--as-of", "2024-12-31")
+    assert run.returncode == 0, run.stderr
+    assert "<img" not in run.stdout and "&lt;img" in run.stdout
+    out = tmp_path / "out"
+    rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    markdown, page = (out / "report.md").read_text(), (out / "report.html").read_text()
+    assert "](javascript:" not in markdown and "![" not in markdown and "<img" not in markdown
+    assert not any(line.startswith("#  <") or line.startswith("# <") for line in markdown.splitlines())
+    assert "<img" not in page

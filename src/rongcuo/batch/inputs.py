@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -23,6 +24,8 @@ from .workdir import WORK
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 EXTRA_CELLS = "(extra cells)"  # a row longer than its header: how many cells too many
+UNREAD = "(unread)"  # a row that could not be read as CSV: why
+CELL_LINES = 20  # lines one quoted cell may span
 
 
 class Record(NamedTuple):
@@ -124,9 +127,15 @@ class Reader:
 
     def _rows(self, path: Path) -> Iterator[Record]:
         with path.open("rb") as f:
-            rows = csv.reader(self._decoded(f))
-            targets = self.layout.header(next(rows), str(path))
+            rows = _csv_rows(self._decoded(f))
+            header = next(rows, [])
+            if isinstance(header, CaseError):
+                raise CaseError(str(path), "header", header.message)
+            targets = self.layout.header(header, str(path))
             for number, row in enumerate(rows, 2):  # as a spreadsheet numbers them: the header is row 1
+                if isinstance(row, CaseError):
+                    yield Record(str(path), "row", number, {UNREAD: row.message})
+                    continue
                 if not any(cell.strip() for cell in row):
                     self.blank += 1
                     continue
@@ -142,6 +151,37 @@ class Reader:
         for number, line in enumerate(f):
             self.bytes_read += len(line)
             yield line.decode("utf-8-sig" if number == 0 else "utf-8", "surrogateescape")
+
+
+def _csv_rows(lines: Iterator[str]) -> Iterator[list[str] | CaseError]:
+    """The rows of a CSV file, strictly: a quoted cell may hold line breaks, but one left open swallows
+    nothing — after CELL_LINES lines (or at the end of the file) its row is an error and the lines after
+    it are rows again. A row is complete when its quotes pair up (a quote in a cell is written twice)."""
+    pending: list[str] = []
+    source = iter(lines)
+    while True:
+        line = next(source, None)
+        if line is None and not pending:
+            return
+        if line is not None:
+            pending.append(line)
+            if sum(part.count('"') for part in pending) % 2 == 0:
+                yield _one_row("".join(pending))
+                pending = []
+                continue
+            if len(pending) <= CELL_LINES:
+                continue
+        # an open quote: reject its row, read the lines it took again
+        yield CaseError("", "(row)", 'a quote (") opens a cell that never closes — close it or remove it')
+        source = itertools.chain(pending[1:], source)
+        pending = []
+
+
+def _one_row(text: str) -> list[str] | CaseError:
+    try:
+        return next(csv.reader([text], strict=True), [])
+    except csv.Error as e:
+        return CaseError("", "(row)", f"not a well-formed CSV row: {e} — quote a cell that holds commas or quotes")
 
 
 def _csv_header(path: Path, layout: Layout) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..engine import RuleSet
 from ..model import measure
 from ..model import vocabulary as vocab
-from ..present.render import message, render
+from ..present.render import markdown_text, message, render
 from . import charts, worker
 from .recurrence import Alert, Occurrences, alerts
 from .summary import UNDETERMINED, Listing, Summary
@@ -120,15 +120,10 @@ def _context(
         "changed": sum(listing.count for listing in summary.changes.values()),
         "rejected_fields": sorted(summary.rejected_fields.items(), key=lambda f: (-f[1], f[0])),
         "quote": measure.text,
-        "md": _markdown_cell,
+        "md": markdown_text,
         "percent": lambda n, total: f"{n / total:.1%}" if total else "—",
         "charts": _charts(summary, shown, names, agreement, confusion, found[0], lang),
     }
-
-
-def _markdown_cell(text) -> str:
-    """Text from a record, safe inside a Markdown table cell or list item."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
 def _name(outcome: str, lang: str) -> str:

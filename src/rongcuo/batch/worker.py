@@ -22,7 +22,7 @@ from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
 from ..model.files import load_case
 from .columns import Layout
-from .inputs import EXTRA_CELLS, Chunk, Record
+from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 from .summary import Settled, settle
 
@@ -155,6 +155,8 @@ def _json(record: Record):
 def _cells(record: Record, layout: Layout) -> dict:
     assert isinstance(record.data, dict)  # a CSV row's cells by target
     cells = dict(record.data)
+    if unread := cells.get(UNREAD):
+        raise CaseError(record.where, "(row)", unread)
     if extra := cells.pop(EXTRA_CELLS, None):
         raise CaseError(
             record.where, "(row)", f"{extra} cell(s) more than the header names — quote cells that contain commas"

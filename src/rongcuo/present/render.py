@@ -90,6 +90,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term)
     env.filters["cites"] = cites
+    env.filters["md"] = markdown_text
     return env
 
 
@@ -113,6 +114,14 @@ def term(value, lang: str = "zh") -> str:
     if value in measure.clauses():
         return measure.cite(value, lang)
     return str(value)
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~>"} | {"<": "&lt;", "&": "&amp;", "\n": " "})
+
+
+def markdown_text(text) -> str:
+    """Text from a case, inert in Markdown: no link, image, heading, emphasis or HTML it could start."""
+    return str(text).translate(_MARKDOWN)
 
 
 def cites(clause_ids, lang: str = "zh") -> str:
