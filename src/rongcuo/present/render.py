@@ -116,12 +116,16 @@ def term(value, lang: str = "zh") -> str:
     return str(value)
 
 
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~>"} | {"<": "&lt;", "&": "&amp;", "\n": " "})
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#!|~>"} | {"<": "&lt;", "&": "&amp;", "\n": " "})
 
 
 def markdown_text(text) -> str:
-    """Text from a case, inert in Markdown: no link, image, heading, emphasis or HTML it could start."""
-    return str(text).translate(_MARKDOWN)
+    """Text from a case, inert in Markdown: no link, image, heading, emphasis, list or HTML it could start."""
+    out = str(text).translate(_MARKDOWN)
+    if out[:1] in ("-", "+"):  # a list item
+        return "\\" + out
+    number = len(out) - len(out.lstrip("0123456789"))
+    return out[:number] + "\\" + out[number:] if number and out[number : number + 1] == "." else out  # "1." too
 
 
 def cites(clause_ids, lang: str = "zh") -> str:
