@@ -73,7 +73,7 @@ def test_a_batch_rejects_the_hostile_records_and_evaluates_the_rest(tmp_path):
     (folder / "good.yaml").write_text("id: GOOD\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
     out = tmp_path / "out"
     run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
-    assert run.returncode in (0, 1), run.stderr
+    assert run.returncode == 1, run.stderr  # some records rejected, the rest written
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert len(lines) == len(HOSTILE) + 1
     assert [x["status"] for x in lines].count("evaluated") == 1
@@ -142,3 +142,27 @@ def test_case_text_never_comes_out_live(tmp_path):
     assert "](javascript:" not in markdown and "![" not in markdown and "<img" not in markdown
     assert not any(line.startswith("#  <") or line.startswith("# <") for line in markdown.splitlines())
     assert "<img" not in page
+
+
+def test_one_batch_at_a_time_in_an_output_folder(tmp_path):
+    import fcntl
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: A\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".rongcuo-batch.lock").open("a") as held:  # another run holds the folder
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        run = rongcuo("batch", folder, "--out", out, "--workers", "1")
+        assert run.returncode == 2 and "another rongcuo batch is writing there" in run.stderr
+    assert not (out / "results.jsonl").exists()
+    assert rongcuo("batch", folder, "--out", out, "--workers", "1").returncode == 0
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    run = rongcuo("batch", folder, "--out", blocked, "--workers", "1")
+    assert run.returncode == 2 and "cannot write there" in run.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = rongcuo("batch", empty, "--out", tmp_path / "o2", "--workers", "1")
+    assert run.returncode == 2 and "no records" in run.stderr

@@ -25,7 +25,7 @@ from .inputs import Chunk, Reader, Record
 from .recurrence import Occurrences
 from .report import write_outputs
 from .summary import Settled, Summary, settle
-from .workdir import WorkDir
+from .workdir import WorkDir, locked
 from .worker import Settings, rejected
 
 RECYCLE = 250_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
@@ -63,6 +63,11 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
     }
+    with locked(batch.out):
+        return _run(batch, reader, rules, compare, manifest, progress)
+
+
+def _run(batch: Batch, reader: Reader, rules, compare, manifest: dict, progress: Progress) -> tuple[Summary, Reader]:
     pool = _pool(batch)
     work = WorkDir(batch.out)
     try:

@@ -16,20 +16,48 @@ The outputs appear in OUT only when everything is done, each by a rename.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .summary import Summary
 
 WORK = ".rongcuo-batch"
+LOCK = ".rongcuo-batch.lock"
 
 
 class ResumeError(Exception):
     """An unfinished run that --resume cannot continue."""
+
+
+class OutError(Exception):
+    """An output folder a run cannot use: not writable, or another run's."""
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """One run at a time in ``out``: an exclusive lock on OUT/.rongcuo-batch.lock for the whole run
+    (the file stays; the lock goes with the process, however it ends)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = (out / LOCK).open("a")
+    except OSError as e:
+        raise OutError(f"{out}: cannot write there ({e.strerror}) — give a folder you can write to as --out") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutError(
+                f"{out}: another rongcuo batch is writing there — wait for it, or give another --out"
+            ) from None
+        yield
+    finally:
+        handle.close()
 
 
 class WorkDir:

@@ -55,10 +55,13 @@ def batch(
         int, typer.Option("--chunk-size", min=1, help="Records per worker task and grounding (JSONL: lines).")
     ] = CHUNK_SIZE,
 ) -> None:
-    """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML)."""
+    """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML).
+
+    Exit code 0 when every record was evaluated, 1 when some were rejected (everything is still written),
+    2 when nothing could run."""
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
-    from ..batch.workdir import ResumeError, WorkDir
+    from ..batch.workdir import OutError, ResumeError, WorkDir
     from ..batch.worker import Settings
     from ..engine import RuleError
     from ..model.case import CaseError
@@ -83,8 +86,10 @@ def batch(
             lang.value,
         )
         summary, reader = run(job, _progress)
-    except (CaseError, RuleError, ResumeError) as e:
+    except (CaseError, RuleError, ResumeError, OutError) as e:
         fail(str(e))
+    except OSError as e:  # the disk filled, the folder went read-only: what is done is kept
+        fail(f"{out}: cannot write: {e.strerror} — make room, then run the same command with --resume")
     except KeyboardInterrupt:
         typer.echo(f"rongcuo: interrupted — run the same command with --resume to continue in {out}", err=True)
         raise typer.Exit(130) from None
@@ -92,8 +97,12 @@ def batch(
     blank = f" ({reader.blank} blank lines skipped)" if reader.blank else ""
     typer.echo(
         f"{summary.records} records: {summary.evaluated} evaluated, {summary.rejected} rejected{blank} "
-        f"→ {out} ({summary.records / seconds:,.0f} cases/s)"
+        f"→ {out} ({summary.records / max(seconds, 1e-9):,.0f} cases/s)"
     )
+    if not summary.records:
+        fail(f"{', '.join(map(str, inputs))}: no records — name folders of case files, JSONL or CSV files")
+    if summary.rejected:  # everything is written; the exit code says that some records were not evaluated
+        raise typer.Exit(1)
 
 
 def _cpus() -> int:
