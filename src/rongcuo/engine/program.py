@@ -28,7 +28,7 @@ from .evaluate import Evaluator
 from .inputs import clause_id, value
 from .read import SHOWN
 from .syntax import clause_constants
-from .trace import Tracer
+from .trace import Tracer, not_case_local
 
 
 def bundled_root() -> Path:
@@ -73,6 +73,7 @@ class RuleSet:
             parts += sorted((root / "corpus").glob("*.lp"))
         statements = parse([*parts, profile_file], root, trusted=trusted)
         _check_shown(root, statements)
+        _check_case_local(root, statements)
         used = _files(statements)
         return cls(root, profile, statements, tuple(sorted(used)), _digest(root, used))
 
@@ -173,6 +174,19 @@ def _check_shown(root: Path, statements: Sequence[ast.AST]) -> None:
         raise RuleError(
             f"{root}: the rules show {listed}, which rongcuo does not read — show only {expected} "
             "(rules/_mechanism/show.lp)"
+        )
+
+
+def _check_case_local(root: Path, statements: Sequence[ast.AST]) -> None:
+    """Refuse a rule that reads another case's atoms: many cases share one grounding, so it would let
+    one case change another's answer. The corpus rules (a18) are over many cases by design."""
+    corpus = root / "corpus"
+    own = [s for s in statements if not Path(s.location.begin.filename).is_relative_to(corpus)]
+    for rule, cases in not_case_local(own):
+        where = f"{relative(root, Path(rule.location.begin.filename))}:{rule.location.begin.line}"
+        raise RuleError(
+            f"{where}: this rule reads the atoms of more than one case ({cases}) — every case atom a rule "
+            "reads must carry the case of its head; rules over many cases belong in corpus/"
         )
 
 

@@ -116,6 +116,40 @@ def _case_predicates(rules: list[ast.AST]) -> set[str]:
         found |= more
 
 
+def not_case_local(statements) -> list[tuple[ast.AST, str]]:
+    """The rules that read another case's atoms, with why: many cases are ground in one program (and the
+    split remembers answers per fact set), so every atom of a case a rule reads must carry the case its
+    head carries. (Rules over many cases belong in corpus/, which is loaded apart.)"""
+    rules = [s for s in statements if s.ast_type == ast.ASTType.Rule]
+    plain = [
+        r for r in rules if r.head.ast_type == ast.ASTType.Literal and r.head.atom.ast_type == ast.ASTType.SymbolicAtom
+    ]
+    per_case = _case_predicates(list(_traceable(plain)))
+    found = []
+    for rule in rules:
+        cases = {str(term) for term in _case_terms(rule, per_case)}
+        if len(cases - {"_"}) > 1 or (cases and not cases <= {"_"} and not _head_case(rule, per_case)):
+            found.append((rule, ", ".join(sorted(cases))))
+    return found
+
+
+def _case_terms(rule: ast.AST, per_case: set[str]) -> Iterator[ast.AST]:
+    """The first arguments of the case atoms a rule mentions (head and body, under negation too)."""
+    for node in walk(rule):
+        if node.ast_type == ast.ASTType.SymbolicAtom:
+            term = node.symbol
+            if term.ast_type == ast.ASTType.Function and term.name in per_case and term.arguments:
+                yield term.arguments[0]
+
+
+def _head_case(rule: ast.AST, per_case: set[str]) -> bool:
+    head = rule.head
+    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.BooleanConstant
+    symbol = head.atom.symbol
+    return symbol.ast_type == ast.ASTType.Function and symbol.name in per_case
+
+
 def _traceable(statements) -> Iterator[ast.AST]:
     """Rules and facts with a plain atom head, except those that unpack the input."""
     for s in statements:
