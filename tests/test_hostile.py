@@ -188,3 +188,13 @@ def test_a_rule_that_reads_another_case_is_refused_at_load(tmp_path, rule):
         RuleSet.load("default", root)
     run = rongcuo("evaluate", root / "golden" / "g-a11-p1-i6.yaml", "--rules", root)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "more than one case" in run.stderr
+
+
+def test_every_response_carries_the_security_headers(client):
+    for response in (client.get("/"), client.get("/healthz"), client.post("/v1/evaluate", content=b"{")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY" and response.headers["referrer-policy"] == "no-referrer"
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"].split("script-src")[-1][:40]
+    page = client.get("/")
+    nonce = page.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in page.text

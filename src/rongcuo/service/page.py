@@ -10,6 +10,7 @@ needed beyond one line that leaves the false facts out of the address.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
@@ -26,6 +27,7 @@ from ..model.decode import DecodeError, decode_yaml
 from ..present.render import render
 from . import inputs
 from .answers import Service
+from .headers import page_policy
 from .problems import Problem, invalid
 
 router = APIRouter(include_in_schema=False)
@@ -153,9 +155,11 @@ async def _answer(service: Service, form: Form) -> dict:
 
 
 def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(16)  # the page's one script runs; nothing a case put on it does
     html = render(
         "page/page.html",
         form.lang,
+        nonce=nonce,
         form=form,
         groups=groups(),
         dates=DATES,
@@ -168,7 +172,7 @@ def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLR
         derivers=answer.get("derivers", {}),
         pasted=answer.get("pasted", ""),
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": page_policy(nonce)})
 
 
 @cache
