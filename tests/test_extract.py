@@ -460,3 +460,22 @@ def test_evaluation_reports_recall_at_ten_and_the_time(labelled, default_rules):
     assert ev.candidates.tp + ev.candidates.fn == ev.micro.tp + ev.micro.fn
     assert ev.recall_at >= ev.micro.recall
     assert ev.seconds < 1.0
+
+
+# The confirmation loop ---------------------------------------------------------------------------
+
+
+def test_review_confirms_rejects_and_teaches_the_bank(tmp_path):
+    from rongcuo.extract import semantic
+    from rongcuo.extract.review import review
+
+    text = "执法人员在日常检查中发现该店存在问题。当事人担心会造成重大损失。"
+    record = case_record("V", propose(text, LEXICON), Path("v.txt"), "utf-8", LEXICON)
+    answers = {"enforcement_personnel": "y", "acted_within_duty": "t", "major_loss": "n"}
+    bank = tmp_path / "bank.yaml"
+    reviewed, confirmed = review(record, lambda item: answers.get(item.fact, "s"), bank)
+    case = to_case(reviewed, "v.txt")
+    assert case.facts == {"enforcement_personnel": True, "acted_within_duty": True}
+    assert not case.evidence["acted_within_duty"].needs_confirmation
+    assert confirmed == ["enforcement_personnel", "acted_within_duty"]
+    assert semantic.read_bank(bank)[1].text == "执法人员在日常检查中发现该店存在问题。"

@@ -52,6 +52,14 @@ def extract(
             "beside the bundled one; --review adds the sentences an analyst confirms to it.",
         ),
     ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Confirm each proposed fact and candidate in the terminal (y accept, n reject, t true, f false, "
+            "s skip); confirmed true sentences join --bank.",
+        ),
+    ] = False,
     semantic: Annotated[
         bool, typer.Option("--semantic/--no-semantic", help="Rank candidate facts from the sentence bank too.")
     ] = True,
@@ -74,7 +82,7 @@ def extract(
         paths = narrative_files(narratives)
     except CaseError as e:
         fail(str(e))
-    _extract(paths, out, lex, lang.value, sentences)
+    _extract(paths, out, lex, lang.value, sentences, bank if review else None, review)
 
 
 def _bank(path: Path | None) -> Bank:
@@ -83,7 +91,15 @@ def _bank(path: Path | None) -> Bank:
     return semantic.load([path] if path else [])
 
 
-def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str, bank: Bank | None) -> None:
+def _extract(
+    paths: list[Path],
+    out: Path | None,
+    lex: Lexicon,
+    lang: str,
+    bank: Bank | None,
+    learn: Path | None = None,
+    review: bool = False,
+) -> None:
     from ..extract import case_record, dump, propose, to_case
     from ..extract.source import read_narrative
     from ..model.case import CaseError
@@ -97,6 +113,8 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str, bank:
             text, encoding = read_narrative(path)
             proposal = propose(text.strip(), lex, bank)
             record = case_record(path.stem, proposal, path, encoding, lex)
+            if review:
+                record = _review(record, learn, lang)
             to_case(record, str(path))
             target = out / f"{path.stem}.yaml" if out else None
             if any(d.case_id == path.stem for d in done):
@@ -118,6 +136,23 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str, bank:
         typer.echo(f"rongcuo: {line}", err=True)
     if errors:
         raise typer.Exit(2)
+
+
+def _review(record: dict, learn: Path | None, lang: str) -> dict:
+    from ..extract.review import ANSWERS, Item, review
+    from ..model import vocabulary as vocab
+
+    def ask(item: Item) -> str:
+        value = "candidate" if item.candidate else str(item.value).lower()
+        typer.echo(f"\n[{value}] {vocab.label('facts', item.fact, lang)} ({item.fact})", err=True)
+        typer.echo(f"  {item.evidence['text']}", err=True)
+        if item.evidence.get("support"):
+            typer.echo(f"  ≈ {item.evidence['support']}", err=True)
+        answer: str = typer.prompt("  y/n/t/f/s", default="s", err=True)
+        return answer.strip().lower()[:1] if answer.strip().lower()[:1] in ANSWERS else "s"
+
+    reviewed, _ = review(record, ask, learn)
+    return reviewed
 
 
 def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: str, bank: Bank | None) -> None:
