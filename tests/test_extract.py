@@ -283,3 +283,199 @@ def test_a_bundled_narrative_quotes_exactly_after_a_yaml_round_trip(tmp_path):
     assert rongcuo("extract", tmp_path / "x.txt", "--out", tmp_path).returncode == 0
     case = load_case(tmp_path / "x.yaml")
     assert all(case.narrative[e.start : e.end] == e.text for e in case.evidence.values())
+
+
+# Generalised patterns: synonym classes, small gaps, the measure's wording -------------------------
+
+
+def test_a_synonym_class_lets_every_phrasing_read_each_of_its_words():
+    assert facts("发现错误后，执法人员当即撤销了该决定。")["corrected_timely"] is True
+    assert facts("当事人随即递交了延期申请。")["extension_applied"] is True
+    assert facts("经核查，举报反映的问题均不成立。")["report_found_untrue"] is True
+
+
+def test_a_synonym_word_may_be_followed_by_a_small_gap_but_not_a_clause_mark():
+    assert facts("执法人员随即予以撤销。")["corrected_timely"] is True
+
+
+def test_a_synonym_class_is_data(tmp_path):
+    text = "该店负责人玩失踪。"
+    assert "counterparty_evaded_investigation" not in facts(text)
+    data = yaml.safe_load((ROOT / "src/rongcuo/extract/lexicon.yaml").read_text(encoding="utf-8"))
+    data["synonyms"]["evade"].append("玩失踪")
+    data["facts"]["counterparty_evaded_investigation"]["establish"].append("逃避")
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert propose(text, Lexicon.load(path)).facts["counterparty_evaded_investigation"].value is True
+
+
+def test_the_measures_own_wording_is_a_phrasing():
+    label = vocab.label("facts", "harm_from_tampered_seized_property", "zh")
+    assert facts(f"经查，{label}。")["harm_from_tampered_seized_property"] is True
+
+
+# Negation scope from the sentence's structure ----------------------------------------------------
+
+
+def test_a_negation_inside_a_modifier_does_not_reach_the_head():
+    assert facts("一名不愿透露姓名的群众电话举报执法人员李某。")["report_received"] is True
+
+
+def test_a_negated_attribute_leaves_the_noun_it_modifies():
+    found = facts("局里收到一封未署名举报信。")
+    assert found["report_received"] is True and found["report_real_name"] is False
+
+
+def test_a_copula_negates_the_head_of_a_de_phrase_not_its_modifier():
+    assert facts("该事项不属于执法大队的工作范围。")["enforcement_personnel"] is True
+    assert facts("邹某不属于执法人员。")["enforcement_personnel"] is False
+
+
+def test_a_negated_verb_still_negates_its_object():
+    assert facts("当事人并未提出正式举报。")["report_received"] is False
+
+
+# Mood: fears, threats, conditions and orders are not findings ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("当事人担心会造成重大损失。", "major_loss"),
+        ("该商户扬言要信访。", "report_received"),
+        ("如该厂继续对抗执法，我局将移送公安机关处理。", "transferred_to_police"),
+        ("局党组责成其30日内完成纠正。", "corrected_timely"),
+    ],
+)
+def test_a_mention_in_an_irrealis_or_directive_scope_is_dropped_but_ranked(text, fact):
+    proposal = propose(text, LEXICON)
+    assert fact not in proposal.facts
+    assert [c.reason for c in proposal.candidates if c.fact == fact] == ["mood"]
+
+
+def test_mood_reaches_the_rest_of_its_sentence_only():
+    found = facts("当事人担心被处罚。执法人员当即撤销了决定。")
+    assert found["corrected_timely"] is True
+
+
+# Cross-sentence rules ----------------------------------------------------------------------------
+
+
+def test_noncompliance_then_an_accident_is_read_across_sentences_with_both_sentences():
+    text = "该店拒不整改。次日，该店发生火灾事故。"
+    mention = propose(text, LEXICON).facts["accident_during_rectification_noncompliance"]
+    assert (mention.value, mention.reason, mention.source) == (True, "inferred", "rule")
+    assert text[mention.sentence.start : mention.sentence.end] == text
+
+
+def test_a_natural_disaster_that_stopped_the_officer_is_force_majeure():
+    text = "当日突降暴雨。道路被冲毁，执法人员无法到达现场。"
+    assert facts(text)["force_majeure_prevented_duty"] is True
+    assert "force_majeure_prevented_duty" not in facts("当日突降暴雨。执法人员按时到达现场。")
+
+
+def test_another_departments_wrong_act_is_other_department_fault():
+    assert facts("县卫生健康局下发的通知有误，导致认定错误。")["other_department_fault"] is True
+
+
+def test_a_rule_does_not_fire_when_negated_or_when_the_fact_is_stated():
+    assert "accident_during_rectification_noncompliance" not in facts("该店拒不整改。所幸未发生火灾事故。")
+    assert (
+        facts("该店并非拒不执行整改要求。次日该店发生火灾事故。")["accident_during_rectification_noncompliance"]
+        is False
+    )
+
+
+def test_an_inspection_by_an_officer_is_a_candidate_for_acted_within_duty_unless_stated_otherwise():
+    proposal = propose("执法人员在日常检查中发现该店存在问题。", LEXICON)
+    assert "acted_within_duty" not in proposal.facts
+    assert [(c.reason, c.source) for c in proposal.candidates if c.fact == "acted_within_duty"] == [
+        ("candidate", "rule")
+    ]
+    stated = propose("执法人员在日常检查中越权处罚，超越职权。", LEXICON)
+    assert "acted_within_duty" not in {c.fact for c in stated.candidates}
+
+
+def test_rules_are_data(tmp_path):
+    data = yaml.safe_load((ROOT / "src/rongcuo/extract/lexicon.yaml").read_text(encoding="utf-8"))
+    data["rules"]["cooperated_with_investigation"] = [{"name": "came", "steps": [["按时到场"], ["交代"]], "window": 1}]
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = "王某按时到场。王某交代了经过。"
+    mention = propose(text, Lexicon.load(path)).facts["cooperated_with_investigation"]
+    assert (mention.source, mention.support) == ("rule", "came")
+    data["rules"]["cooperated_with_investigaton"] = data["rules"].pop("cooperated_with_investigation")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CaseError, match="did you mean cooperated_with_investigation"):
+        Lexicon.load(path)
+
+
+# Ranked candidates and the semantic layer --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from rongcuo.extract import semantic
+
+    return semantic.load()
+
+
+def test_candidates_are_ranked_decided_first_and_at_most_ten(bank):
+    text = (NARRATIVES / "dev" / "N-004.txt").read_text(encoding="utf-8").strip()
+    proposal = propose(text, LEXICON, bank)
+    assert 0 < len(proposal.candidates) <= 10
+    scores = [c.score for c in proposal.candidates]
+    assert scores == sorted(scores, reverse=True)
+    decided = {f for f, m in proposal.facts.items() if m.value is True}
+    assert {c.fact for c in proposal.candidates[: len(decided)]} == decided
+    assert not {c.fact for c in proposal.candidates} & {f for f, m in proposal.facts.items() if m.value is False}
+
+
+def test_a_semantic_candidate_names_its_neighbour_and_is_never_a_decided_fact(tmp_path):
+    from rongcuo.extract import semantic
+
+    path = tmp_path / "bank.yaml"
+    semantic.add_to_bank(path, "inspection_target_concealed", "店主把过期奶粉偷偷塞进了床底下")
+    text = "检查时店主把过期奶粉偷偷塞进了床底下。"
+    proposal = propose(text, LEXICON, semantic.load([path]))
+    assert "inspection_target_concealed" not in proposal.facts
+    found = [c for c in proposal.candidates if c.fact == "inspection_target_concealed"]
+    assert [(c.source, c.support) for c in found] == [("semantic", "店主把过期奶粉偷偷塞进了床底下")]
+    record = case_record("S", proposal, Path("s.txt"), "utf-8", LEXICON)
+    candidate = next(c for c in record["extraction"]["candidates"] if c["fact"] == "inspection_target_concealed")
+    assert candidate["needs_confirmation"] is True and candidate["source"] == "semantic"
+    assert to_case(record, "s.txt").extraction.candidates
+
+
+def test_a_rule_proposal_carries_its_source_in_the_case_file():
+    text = "该店拒不整改。次日，该店发生火灾事故。"
+    record = case_record("R", propose(text, LEXICON), Path("r.txt"), "utf-8", LEXICON)
+    evidence = record["evidence"]["accident_during_rectification_noncompliance"]
+    assert evidence["source"] == "rule" and evidence["text"] == text
+    assert to_case(record, "r.txt").evidence["accident_during_rectification_noncompliance"].source == "rule"
+
+
+def test_evaluation_reports_recall_at_ten_and_the_time(labelled, default_rules):
+    ev = evaluate(NARRATIVES, labelled, default_rules, LEXICON, as_of=AS_OF)
+    assert ev.candidates.tp + ev.candidates.fn == ev.micro.tp + ev.micro.fn
+    assert ev.recall_at >= ev.micro.recall
+    assert ev.seconds < 1.0
+
+
+# The confirmation loop ---------------------------------------------------------------------------
+
+
+def test_review_confirms_rejects_and_teaches_the_bank(tmp_path):
+    from rongcuo.extract import semantic
+    from rongcuo.extract.review import review
+
+    text = "执法人员在日常检查中发现该店存在问题。当事人担心会造成重大损失。"
+    record = case_record("V", propose(text, LEXICON), Path("v.txt"), "utf-8", LEXICON)
+    answers = {"enforcement_personnel": "y", "acted_within_duty": "t", "major_loss": "n"}
+    bank = tmp_path / "bank.yaml"
+    reviewed, confirmed = review(record, lambda item: answers.get(item.fact, "s"), bank)
+    case = to_case(reviewed, "v.txt")
+    assert case.facts == {"enforcement_personnel": True, "acted_within_duty": True}
+    assert not case.evidence["acted_within_duty"].needs_confirmation
+    assert confirmed == ["enforcement_personnel", "acted_within_duty"]
+    assert semantic.read_bank(bank)[1].text == "执法人员在日常检查中发现该店存在问题。"

@@ -12,6 +12,7 @@ from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules
 
 if TYPE_CHECKING:
     from ..extract import Lexicon, Proposal
+    from ..extract.semantic import Bank
 
 REPORT_DIR = Path("reports/extraction")
 
@@ -43,6 +44,25 @@ def extract(
         typer.Option("--evaluate", help="Score a labelled folder (NAME.txt beside its true case NAME.yaml)."),
     ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Another lexicon file (YAML).")] = None,
+    bank: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--bank",
+            help="A bank of confirmed evidence sentences (YAML: fact id → sentences) for the semantic layer, "
+            "beside the bundled one; --review adds the sentences an analyst confirms to it.",
+        ),
+    ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Confirm each proposed fact and candidate in the terminal (y accept, n reject, t true, f false, "
+            "s skip); confirmed true sentences join --bank.",
+        ),
+    ] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--no-semantic", help="Rank candidate facts from the sentence bank too.")
+    ] = True,
     profile: ProfileOpt = "default",
     lang: LangOpt = Lang.zh,
 ) -> None:
@@ -53,18 +73,33 @@ def extract(
 
     try:
         lex = Lexicon.load(lexicon)
+        sentences = _bank(bank) if semantic else None
         if evaluate:
-            _evaluate(evaluate, out or REPORT_DIR, lex, profile, lang.value)
+            _evaluate(evaluate, out or REPORT_DIR, lex, profile, lang.value, sentences)
             return
         if not narratives:
             fail("extract: no narrative given — name .txt files or folders, or use --evaluate DIR")
         paths = narrative_files(narratives)
     except CaseError as e:
         fail(str(e))
-    _extract(paths, out, lex, lang.value)
+    _extract(paths, out, lex, lang.value, sentences, bank if review else None, review)
 
 
-def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> None:
+def _bank(path: Path | None) -> Bank:
+    from ..extract import semantic
+
+    return semantic.load([path] if path else [])
+
+
+def _extract(
+    paths: list[Path],
+    out: Path | None,
+    lex: Lexicon,
+    lang: str,
+    bank: Bank | None,
+    learn: Path | None = None,
+    review: bool = False,
+) -> None:
     from ..extract import case_record, dump, propose, to_case
     from ..extract.source import read_narrative
     from ..model.case import CaseError
@@ -76,8 +111,10 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> No
     for path in paths:
         try:
             text, encoding = read_narrative(path)
-            proposal = propose(text.strip(), lex)
+            proposal = propose(text.strip(), lex, bank)
             record = case_record(path.stem, proposal, path, encoding, lex)
+            if review:
+                record = _review(record, learn, lang)
             to_case(record, str(path))
             target = out / f"{path.stem}.yaml" if out else None
             if any(d.case_id == path.stem for d in done):
@@ -101,14 +138,31 @@ def _extract(paths: list[Path], out: Path | None, lex: Lexicon, lang: str) -> No
         raise typer.Exit(2)
 
 
-def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: str) -> None:
+def _review(record: dict, learn: Path | None, lang: str) -> dict:
+    from ..extract.review import ANSWERS, Item, review
+    from ..model import vocabulary as vocab
+
+    def ask(item: Item) -> str:
+        value = "candidate" if item.candidate else str(item.value).lower()
+        typer.echo(f"\n[{value}] {vocab.label('facts', item.fact, lang)} ({item.fact})", err=True)
+        typer.echo(f"  {item.evidence['text']}", err=True)
+        if item.evidence.get("support"):
+            typer.echo(f"  ≈ {item.evidence['support']}", err=True)
+        answer: str = typer.prompt("  y/n/t/f/s", default="s", err=True)
+        return answer.strip().lower()[:1] if answer.strip().lower()[:1] in ANSWERS else "s"
+
+    reviewed, _ = review(record, ask, learn)
+    return reviewed
+
+
+def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: str, bank: Bank | None) -> None:
     from ..extract.evaluate import evaluate as score
     from ..extract.evaluate import load_labelled
     from ..present.render import render
 
     if not folder.is_dir():
         fail(f"{folder}: --evaluate: not a folder — give the folder of NAME.txt and NAME.yaml files")
-    items = load_labelled(folder, lex)
+    items = load_labelled(folder, lex, bank)
     if not items:
         fail(f"{folder}: --evaluate: no narratives (.txt) in it — add NAME.txt with its label NAME.yaml")
     evaluation = score(folder, items, load_rules(profile, None, False), lex)

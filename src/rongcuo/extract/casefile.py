@@ -14,12 +14,27 @@ import yaml
 from ..model import vocabulary as vocab
 from ..model.case import Case, parse_case
 from .lexicon import Lexicon
-from .propose import Proposal
+from .propose import Mention, Proposal
 from .segment import Span
 
 
 def _evidence(narrative: str, span: Span) -> dict[str, Any]:
     return {"text": narrative[span.start : span.end], "start": span.start, "end": span.end, "needs_confirmation": True}
+
+
+def _fact_evidence(narrative: str, mention: Mention) -> dict[str, Any]:
+    out = _evidence(narrative, mention.sentence)
+    if mention.source != "pattern":
+        out["source"] = mention.source
+    if mention.support:
+        out["support"] = mention.support
+    return out
+
+
+def _candidate(narrative: str, mention: Mention) -> dict[str, Any]:
+    return {"fact": mention.fact, "score": round(mention.score, 3), "reason": mention.reason} | _fact_evidence(
+        narrative, mention
+    )
 
 
 def case_record(case_id: str, proposal: Proposal, source: Path, encoding: str, lexicon: Lexicon) -> dict[str, Any]:
@@ -31,12 +46,13 @@ def case_record(case_id: str, proposal: Proposal, source: Path, encoding: str, l
     record["facts"] = {f: m.value for f, m in proposal.facts.items()}
     record["dates"] = {k: d.value for k, d in _in_key_order(proposal.dates).items()}
     record["narrative"] = text
-    record["evidence"] = {f: _evidence(text, m.sentence) for f, m in proposal.facts.items()}
+    record["evidence"] = {f: _fact_evidence(text, m) for f, m in proposal.facts.items()}
     record["extraction"] = {
         "source": str(source),
         "encoding": encoding,
         "lexicon": lexicon.digest,
         "dates": {k: _evidence(text, s) for k, s in _in_key_order(proposal.date_evidence).items()},
+        "candidates": [_candidate(text, m) for m in proposal.candidates],
     }
     return record
 

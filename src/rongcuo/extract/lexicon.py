@@ -1,8 +1,16 @@
 """The lexicon: phrasings, negation cues, hedges and blocking words, as data.
 
 The bundled lexicon is extract/lexicon.yaml; ``Lexicon.load(path)`` reads another.
-Phrasings are literal text where "…" is a bounded gap inside one sentence; they
-are compiled here once, so adding a phrasing never needs a code change.
+Phrasings are literal text where "…" is a bounded gap inside one sentence and a
+space a small one (a particle, an adverb: 立即 撤销 also reads 立即予以撤销). A word
+of a synonym class (`synonyms`) stands for every word of its class, with a small
+gap after it: 立即撤销 also reads 当即撤销, 随即将…撤销. Phrasings are compiled here
+once, so adding a phrasing or a synonym never needs a code change.
+
+Beyond the per-fact phrasings the lexicon holds the mood cues (担心, 扬言, 如…将:
+what follows them in the sentence is not a finding), the copular negations whose
+scope is the head of a 的-phrase (不属于执法大队的工作范围), and the cross-sentence
+rules (``rules``): steps that must be read in order within a few sentences.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ GAP_MARK = "…"
 DATE_MARK = "{date}"
 DATE_SLOT = "\ue000"  # a date in a masked sentence (private-use character: never in real text)
 _NOT_IN_GAP = "。！？；!?;\n" + DATE_SLOT
+SMALL_MARK = " "
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,18 @@ class FactPatterns:
     deny: tuple[re.Pattern, ...]
     block: tuple[str, ...]
     reach: int  # how far before a phrasing a negation cue may stand, in characters
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A fact read from several statements: each step's phrasings, in order, within ``window`` sentences."""
+
+    fact: str
+    name: str
+    steps: tuple[tuple[re.Pattern, ...], ...]
+    window: int
+    unless: tuple[str, ...]  # facts whose own mention (true) keeps the rule from firing
+    propose: bool  # True: a proposed fact; False: a ranked candidate only
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,11 @@ class Lexicon:
     block: tuple[str, ...]
     facts: dict[str, FactPatterns]
     dates: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+    mood: tuple[re.Pattern, ...] = ()
+    copulas: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()  # words a cue right before them negates alone (未署名举报信)
+    rules: tuple[Rule, ...] = ()
+    reach: int = 12  # negation.reach
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -61,13 +87,23 @@ class Lexicon:
 
     def words(self) -> tuple[str, ...]:
         """Words the segmenter must keep whole: the negation cues and the contrast words."""
-        return self.cues + self.breaks
+        return self.cues + self.breaks + self.copulas
 
 
 def _build(source: str, digest: str, data: Any) -> Lexicon:
     section = _Reader(source, data)
     negation = _Reader(source, section.mapping("negation"), "negation")
     reach = negation.number("reach")
+    gap = section.number("gap")
+    classes = _synonyms(source, section.data.get("synonyms") or {})
+    small = section.number("small_gap") if "small_gap" in section.data else 2
+
+    def compile_(phrase: str, reach: int = gap) -> re.Pattern:
+        return compile_phrase(phrase, reach, classes, small)
+
+    facts = _facts(source, section.mapping("facts"), compile_, reach)
+    if section.data.get("labels", False) is True:
+        facts = {f: _with_label(f, p, compile_) for f, p in facts.items()}
     return Lexicon(
         source=source,
         digest=digest,
@@ -75,12 +111,64 @@ def _build(source: str, digest: str, data: Any) -> Lexicon:
         breaks=negation.words("breaks"),
         hedges=section.words("hedges"),
         block=section.words("block"),
-        facts=_facts(source, section.mapping("facts"), section.number("gap"), reach),
-        dates=_dates(source, section.mapping("dates"), section.number("date_gap")),
+        facts=facts,
+        dates=_dates(source, section.mapping("dates"), lambda p: compile_(p, section.number("date_gap"))),
+        mood=tuple(compile_(p) for p in section.words("mood", required=False)),
+        copulas=negation.words("copulas", required=False),
+        attributes=negation.words("attributes", required=False),
+        rules=_rules(source, section.data.get("rules") or {}, compile_),
+        reach=reach,
     )
 
 
-def _facts(source: str, data: dict, gap: int, reach: int) -> dict[str, FactPatterns]:
+def _with_label(fact: str, patterns: FactPatterns, compile_) -> FactPatterns:
+    """The measure's own wording of the fact (its vocabulary label) as one more `establish` phrasing."""
+    label = vocab.label("facts", fact, "zh")
+    return FactPatterns(patterns.establish + (compile_(label),), patterns.deny, patterns.block, patterns.reach)
+
+
+def _synonyms(source: str, data: Any) -> tuple[tuple[str, ...], ...]:
+    """The synonym classes: each a tuple of words, longest first."""
+    reader = _Reader(source, data, "synonyms")
+    return tuple(tuple(sorted(reader.words(name), key=len, reverse=True)) for name in reader.data)
+
+
+def _rules(source: str, data: Any, compile_) -> tuple[Rule, ...]:
+    known = vocab.fact_ids()
+    out = []
+    for fact, entries in _Reader(source, data, "rules").data.items():
+        if fact not in known:
+            hint = vocab.did_you_mean(str(fact), known, "see `rongcuo vocabulary`")
+            raise CaseError(source, f"rules.{fact}", f"unknown fact id — {hint}")
+        if not isinstance(entries, list) or not entries:
+            raise CaseError(source, f"rules.{fact}", "must be a list of rules (name, steps, window, unless, propose)")
+        for i, entry in enumerate(entries):
+            where = f"rules.{fact}[{i}]"
+            reader = _Reader(source, entry, where, allowed=("name", "steps", "window", "unless", "propose"))
+            steps = reader.data.get("steps")
+            if not isinstance(steps, list) or not steps:
+                raise CaseError(source, f"{where}.steps", "must be a list of steps, each a list of phrasings")
+            compiled = tuple(
+                tuple(compile_(p) for p in _Reader(source, {"step": step}, f"{where}.steps[{j}]").words("step"))
+                for j, step in enumerate(steps)
+            )
+            unless = reader.words("unless", required=False)
+            if bad := [f for f in unless if f not in known]:
+                raise CaseError(source, f"{where}.unless", f"unknown fact id {bad[0]!r}")
+            out.append(
+                Rule(
+                    fact=fact,
+                    name=str(reader.data.get("name") or f"{fact}[{i}]"),
+                    steps=compiled,
+                    window=reader.number("window") if "window" in reader.data else 0,
+                    unless=unless,
+                    propose=bool(reader.data.get("propose", True)),
+                )
+            )
+    return tuple(out)
+
+
+def _facts(source: str, data: dict, compile_, reach: int) -> dict[str, FactPatterns]:
     known = vocab.fact_ids()
     out = {}
     for fact, entry in data.items():
@@ -89,15 +177,15 @@ def _facts(source: str, data: dict, gap: int, reach: int) -> dict[str, FactPatte
             raise CaseError(source, f"facts.{fact}", f"unknown fact id — {hint}")
         reader = _Reader(source, entry or {}, f"facts.{fact}", allowed=("establish", "deny", "block", "reach"))
         out[fact] = FactPatterns(
-            establish=tuple(compile_phrase(p, gap) for p in reader.words("establish")),
-            deny=tuple(compile_phrase(p, gap) for p in reader.words("deny", required=False)),
+            establish=tuple(compile_(p) for p in reader.words("establish")),
+            deny=tuple(compile_(p) for p in reader.words("deny", required=False)),
             block=reader.words("block", required=False),
             reach=reader.number("reach") if "reach" in reader.data else reach,
         )
     return out
 
 
-def _dates(source: str, data: dict, gap: int) -> tuple[tuple[str, tuple[re.Pattern, ...]], ...]:
+def _dates(source: str, data: dict, compile_) -> tuple[tuple[str, tuple[re.Pattern, ...]], ...]:
     keys = vocab.date_keys()
     out = []
     for key, phrases in data.items():
@@ -108,15 +196,45 @@ def _dates(source: str, data: dict, gap: int) -> tuple[tuple[str, tuple[re.Patte
         patterns = reader.words(key)
         if any(p.count(DATE_MARK) != 1 for p in patterns):
             raise CaseError(source, f"dates.{key}", f"every phrasing needs exactly one {DATE_MARK}")
-        out.append((key, tuple(compile_phrase(p, gap) for p in patterns)))
+        out.append((key, tuple(compile_(p) for p in patterns)))
     return tuple(out)
 
 
-def compile_phrase(phrase: str, gap: int) -> re.Pattern:
-    """'隐瞒…情况' → a regex: the literal parts, with at most ``gap`` characters of one sentence between them."""
+def compile_phrase(phrase: str, gap: int, classes: tuple[tuple[str, ...], ...] = (), small: int = 2) -> re.Pattern:
+    """'隐瞒…情况' → a regex: the literal parts, with at most ``gap`` characters of one sentence between them.
+
+    A space is a gap of at most ``small`` characters; a word of a synonym class matches any word of
+    its class, and may be followed by a small gap (立即撤销 → 当即予以撤销).
+    """
     between = f"[^{re.escape(_NOT_IN_GAP)}]{{0,{gap}}}?"
-    parts = [re.escape(part).replace(re.escape(DATE_MARK), f"({DATE_SLOT})") for part in phrase.split(GAP_MARK)]
+    little = f"[^{re.escape(_NOT_IN_GAP + CLAUSE_MARKS)}]{{0,{small}}}?"
+    parts = [
+        little.join(_literal(word, classes, little) for word in part.split(SMALL_MARK) if word)
+        for part in phrase.split(GAP_MARK)
+    ]
     return re.compile(between.join(parts))
+
+
+CLAUSE_MARKS = "，,：:、"
+
+
+def _literal(text: str, classes: tuple[tuple[str, ...], ...], little: str) -> str:
+    """One word of a phrasing as a regex: synonyms become alternatives, {date} the date slot."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith(DATE_MARK, i):
+            out.append(f"({DATE_SLOT})")
+            i += len(DATE_MARK)
+            continue
+        member = max((w for group in classes for w in group if text.startswith(w, i)), key=len, default=None)
+        if member is None:
+            out.append(re.escape(text[i]))
+            i += 1
+            continue
+        group = next(g for g in classes if member in g)
+        i += len(member)
+        out.append("(?:" + "|".join(re.escape(w) for w in group) + ")" + (little if i < len(text) else ""))
+    return "".join(out)
 
 
 class _Reader:

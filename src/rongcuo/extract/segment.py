@@ -59,6 +59,35 @@ def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
     return tokenizer
 
 
+@cache
+def _tagger(words: tuple[str, ...]) -> jieba.posseg.POSTokenizer:
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizer(words))
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    flag: str  # jieba's part of speech: v verb, n noun, d adverb, uj 的, …
+    start: int
+    end: int
+
+
+def tagged(text: str, span: Span, known: Iterable[str]) -> list[Word]:
+    """The words of ``text[span]`` (as ``words`` cuts them) with their part of speech and offsets into ``text``.
+
+    The tagger may cut differently (不清 as 不 + 清); a word takes the tag of the tagged word that
+    starts where it starts, else x.
+    """
+    key = tuple(sorted(known))
+    flags, cursor = {}, span.start
+    for pair in _tagger(key).cut(text[span.start : span.end]):
+        flags[cursor] = pair.flag
+        cursor += len(pair.word)
+    return [Word(w, flags.get(start, "x"), start, end) for w, start, end in words(text, span, key)]
+
+
 def words(text: str, span: Span, known: Iterable[str]) -> list[tuple[str, int, int]]:
     """The words of ``text[span]`` with offsets into ``text``; ``known`` words are kept whole."""
     tokenizer = _tokenizer(tuple(sorted(known)))

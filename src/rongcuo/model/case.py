@@ -41,6 +41,23 @@ class Evidence(BaseModel):
     start: int
     end: int
     needs_confirmation: bool = True
+    source: str | None = None  # how it was read when not by a phrasing: rule | semantic
+    support: str | None = None  # the rule's name, or the confirmed sentence a semantic proposal is near
+
+
+class Candidate(BaseModel):
+    """A ranked candidate fact of an extracted case, with its evidence, for the analyst to tick."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fact: str
+    score: float
+    reason: str
+    text: str
+    start: int
+    end: int
+    needs_confirmation: bool = True
+    source: str | None = None
+    support: str | None = None
 
 
 class Extraction(BaseModel):
@@ -51,6 +68,7 @@ class Extraction(BaseModel):
     encoding: str
     lexicon: str
     dates: dict[str, Evidence] = {}
+    candidates: list[Candidate] = []
 
 
 class Case(BaseModel):
@@ -119,6 +137,15 @@ class Case(BaseModel):
                 _check_spans(value["dates"], vocab.date_keys(), "date key", info.data.get("narrative"))
             except ValueError as e:
                 raise ValueError(f"dates.{e}") from None
+        if isinstance(value, dict) and isinstance(value.get("candidates"), list):
+            for i, c in enumerate(value["candidates"]):
+                if not isinstance(c, dict):
+                    raise ValueError(f"candidates[{i}]: must be a mapping with fact, score, reason, text, start, end")
+                span = {k: c[k] for k in ("text", "start", "end") if k in c}
+                try:
+                    _check_spans({c.get("fact"): span}, vocab.fact_ids(), "fact id", info.data.get("narrative"))
+                except ValueError as e:
+                    raise ValueError(f"candidates[{i}].{e}") from None
         return value
 
     @field_validator("recorded_decision")
