@@ -93,7 +93,14 @@ async def _rules(request: Request, exc: RuleError) -> JSONResponse:
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("internal error on %s", request.url.path)
+    # One line per failure; the traceback only when debugging (a flood of failures must not fill the disk).
+    log.error(
+        "internal error on %s: %s: %s",
+        request.url.path,
+        type(exc).__name__,
+        exc,
+        exc_info=log.isEnabledFor(logging.DEBUG),
+    )
     return response(Problem("internal", "the service failed on this request; it is logged on the server"), request)
 
 

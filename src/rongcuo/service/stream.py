@@ -12,6 +12,7 @@ rejections are the application layer's (rongcuo.ask), as in a batch run.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 
 from ..ask import Ask, Rejected, evaluate, results_line
@@ -24,6 +25,7 @@ from .limits import check_count, solving
 from .problems import Problem
 
 CHUNK = 500  # cases per grounding
+log = logging.getLogger("rongcuo.service")
 
 
 def numbered(body: bytes, cap: int) -> list[tuple[int, bytes]]:
@@ -45,6 +47,10 @@ async def batch_lines(service: Service, ask: Ask, lines: list[tuple[int, bytes]]
                 found = await solving(service.limits.time_limit, evaluate, ask, cases, sources)
         except (Problem, RuleError) as e:
             yield _line({"status": "error", "line": chunk[0][0], "reason": str(e)})
+            return
+        except Exception as e:  # the stream has begun (200): it ends with a line saying so, never cut off
+            log.error("/v1/batch failed at line %s: %s: %s", chunk[0][0], type(e).__name__, e)
+            yield _line({"status": "error", "line": chunk[0][0], "reason": "the service failed on this chunk"})
             return
         answers = iter(found)
         yield b"".join(
