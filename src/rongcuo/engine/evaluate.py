@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import clingo
 from clingo import ast
@@ -23,6 +24,9 @@ from .control import control, one_answer
 from .inputs import add_all, add_case, add_dates, add_fact, add_facts, add_labels, fact_words, number, params
 from .read import Shared, by_case, read_results
 from .split import Split, split
+
+if TYPE_CHECKING:
+    from .compiled import Program, Unsupported
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 # A first call with this few cases grounds the whole program once: splitting the rules (and two
@@ -115,8 +119,24 @@ class Evaluator:
         ctl.ground([("base", [])])
         return tuple(one_answer(ctl, self.name, self._split.interface)[1])
 
+    @cached_property
+    def compiled(self) -> Program | Unsupported:
+        """The bottom as clingo's ground program, evaluated bit-parallel (engine.compiled), or why it is not."""
+        from .compiled import compile_bottom  # numpy, for the calls that evaluate many cases
+
+        return compile_bottom(self._split.bottom, self._split.interface, self._static_interface, self.name)
+
+    @property
+    def fallback(self) -> str | None:
+        """Why the facts-only rules are grounded by clingo per fact set instead of compiled (None: compiled)."""
+        from .compiled import Unsupported
+
+        return str(self.compiled) if isinstance(self.compiled, Unsupported) else None
+
     def _fact_readings(self, cases: Sequence[Case]) -> list[FactReading]:
-        """What the bottom gives each case, grounding only the fact sets not seen before."""
+        """What the bottom gives each case: compiled, or grounded for the fact sets not seen before."""
+        if self.fallback is None:
+            return self.compiled.readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
         if len(self._memory) > MEMORY:
             self._memory.clear()  # bounded memory for endless novel inputs
         keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
