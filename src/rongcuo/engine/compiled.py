@@ -31,7 +31,7 @@ instead, naming the rule; the rule set then evaluates on clingo's path.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import clingo
@@ -216,16 +216,21 @@ def _any(row: np.ndarray, n: int) -> bool:
 
 
 def compile_bottom(
-    bottom: Sequence[ast.AST], interface: Iterable[Signature], static: Iterable[clingo.Symbol], name: str
+    bottom: Sequence[ast.AST],
+    interface: Iterable[Signature],
+    static: Iterable[clingo.Symbol],
+    name: str,
+    relative: Callable[[str], str] = str,
 ) -> Program | Unsupported:
-    """The bottom's ground program for one case with free facts, or why it cannot be evaluated here."""
+    """The bottom's ground program for one case with free facts, or why it cannot be evaluated here
+    (naming the rule's file, as ``relative`` gives it, and line)."""
     rules = [s for s in bottom if s.ast_type != ast.ASTType.Comment]
     unpacking = [s for s in rules if s.ast_type == ast.ASTType.Rule and FACT in set(signatures(s.head))]
     kept = [s for s in rules if not any(s is u for u in unpacking)]
     packed = GIVEN & {("word", 3)}  # what only the unpacking may read
     for s in kept:
         if s.ast_type == ast.ASTType.Rule and set(signatures(s)) & packed:
-            return Unsupported(f"{_where(s)}: reads the packed facts (word/3) itself, not fact/2")
+            return Unsupported(f"{_where(s, relative)}: reads the packed facts (word/3) itself, not fact/2")
     extra: list[ast.AST] = []
     ast.parse_string(_FREE_FACTS, extra.append)
     ctl = control([*kept, *(s for s in extra if s.ast_type != ast.ASTType.Program)])
@@ -235,7 +240,7 @@ def compile_bottom(
 
     symbols = {a.literal: a.symbol for a in ctl.symbolic_atoms}
     fact_atoms = {a.literal: a.symbol for a in ctl.symbolic_atoms.by_signature(*FACT)}
-    culprit = _Culprit(kept, capture.rules, symbols)
+    culprit = _Culprit(kept, capture.rules, symbols, relative)
     if capture.other:
         what, involved = capture.other[0]
         return Unsupported(culprit.explain(what, involved))
@@ -382,8 +387,14 @@ def _components(nodes: set[int], edges: dict[int, set[int]]) -> dict[int, int]:
 class _Culprit:
     """The source rule behind a ground construct: the statements defining the first named atom it leads to."""
 
-    def __init__(self, statements: Sequence[ast.AST], rules: list[tuple[bool, list[int], list[int]]], symbols):
-        self.statements, self.symbols = statements, symbols
+    def __init__(
+        self,
+        statements: Sequence[ast.AST],
+        rules: list[tuple[bool, list[int], list[int]]],
+        symbols: dict[int, clingo.Symbol],
+        relative: Callable[[str], str],
+    ):
+        self.statements, self.symbols, self.relative = statements, symbols, relative
         self.readers: dict[int, list[int]] = defaultdict(list)
         for _, head, body in rules:
             for lit in body:
@@ -405,7 +416,7 @@ class _Culprit:
     def _defining(self, sig: Signature, what: str) -> str | None:
         found = [s for s in self.statements if s.ast_type == ast.ASTType.Rule and sig in set(signatures(s.head))]
         special = [s for s in found if _special(s)]
-        return _where((special or found)[0]) if found else None
+        return _where((special or found)[0], self.relative) if found else None
 
 
 _SPECIAL = {ast.ASTType.BodyAggregate, ast.ASTType.Aggregate, ast.ASTType.Disjunction, ast.ASTType.HeadAggregate}
@@ -415,9 +426,9 @@ def _special(statement: ast.AST) -> bool:
     return any(node.ast_type in _SPECIAL for node in walk(statement))
 
 
-def _where(statement: ast.AST) -> str:
+def _where(statement: ast.AST, relative: Callable[[str], str]) -> str:
     begin = statement.location.begin
-    return f"{begin.filename}:{begin.line}: {statement}"
+    return f"{relative(begin.filename)}:{begin.line}: {statement}"
 
 
 assert FACT in UNPACKED, "input.lp must derive fact/2 from word/3: the compiled evaluator replaces that rule"

@@ -10,7 +10,7 @@ engine.read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -46,8 +46,8 @@ class FactReading:
 class Evaluator:
     """The split of one rule set and the memory of the fact sets it has seen."""
 
-    def __init__(self, statements: Sequence[ast.AST], profile: str, digest: str):
-        self.statements, self.profile, self.digest = statements, profile, digest
+    def __init__(self, statements: Sequence[ast.AST], profile: str, digest: str, relative: Callable[[str], str] = str):
+        self.statements, self.profile, self.digest, self.relative = statements, profile, digest, relative
         self._memory: dict[frozenset, FactReading] = {}
 
     @property
@@ -124,7 +124,8 @@ class Evaluator:
         """The bottom as clingo's ground program, evaluated bit-parallel (engine.compiled), or why it is not."""
         from .compiled import compile_bottom  # numpy, for the calls that evaluate many cases
 
-        return compile_bottom(self._split.bottom, self._split.interface, self._static_interface, self.name)
+        split = self._split
+        return compile_bottom(split.bottom, split.interface, self._static_interface, self.name, self.relative)
 
     @property
     def fallback(self) -> str | None:
