@@ -46,8 +46,18 @@ class FactReading:
 class Evaluator:
     """The split of one rule set and the memory of the fact sets it has seen."""
 
-    def __init__(self, statements: Sequence[ast.AST], profile: str, digest: str, relative: Callable[[str], str] = str):
+    def __init__(
+        self,
+        statements: Sequence[ast.AST],
+        profile: str,
+        digest: str,
+        relative: Callable[[str], str] = str,
+        *,
+        compiled: bool = True,
+    ):
+        """``compiled=False``: the facts-only rules always on clingo's path (what benchmarks compare with)."""
         self.statements, self.profile, self.digest, self.relative = statements, profile, digest, relative
+        self._compile = compiled
         self._memory: dict[frozenset, FactReading] = {}
 
     @property
@@ -122,8 +132,10 @@ class Evaluator:
     @cached_property
     def compiled(self) -> Program | Unsupported:
         """The bottom as clingo's ground program, evaluated bit-parallel (engine.compiled), or why it is not."""
-        from .compiled import compile_bottom  # numpy, for the calls that evaluate many cases
+        from .compiled import Unsupported, compile_bottom  # numpy, for the calls that evaluate many cases
 
+        if not self._compile:
+            return Unsupported("not compiled: the evaluator was asked for clingo's path")
         split = self._split
         return compile_bottom(split.bottom, split.interface, self._static_interface, self.name, self.relative)
 
