@@ -1,10 +1,12 @@
 """The evaluation fast path: many cases in one grounding, the facts-only part remembered.
 
 The rules are split at the dates (engine.split): the bottom, which reads facts
-only, is grounded once per distinct fact set and its answer remembered; the top
-is grounded for every case of a call in one program, on the case's dates and
-the bottom atoms it reads (the interface). The answer is read back by
-engine.read.
+only, is compiled — clingo's ground program of it for one case with free facts,
+evaluated bit-parallel for all the call's cases (engine.compiled) — or, for a
+rule set the compiled evaluator does not handle (Evaluator.fallback says why),
+grounded once per distinct fact set and its answer remembered; the top is
+grounded for every case of a call in one program, on the case's dates and the
+bottom atoms it reads (the interface). The answer is read back by engine.read.
 """
 
 from __future__ import annotations
