@@ -50,6 +50,7 @@ class Report:
     outside: list[RuleRef]  # rules that read input the space does not produce
     unread: list[RuleRef]  # rules no shown atom depends on
     seconds: float = 0.0
+    fallback: str | None = None  # why many cases evaluate on clingo's path, not compiled (engine.compiled)
     witnesses: list[Witness] = field(default_factory=list)
 
     @property
@@ -97,6 +98,7 @@ def check(version: Version, days: int = DAYS) -> Report:
     )
     report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
     evaluate(report.witnesses, {version.name: version.rules})
+    report.fallback = version.rules.evaluator.fallback
     report.seconds = time.perf_counter() - start
     return report
 

@@ -53,6 +53,8 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
             for c in r.checks
         ],
         "rules_examined": r.examined,
+        "compiled": r.fallback is None,
+        "fallback": r.fallback,
         "findings": [
             {
                 "kind": f.kind,

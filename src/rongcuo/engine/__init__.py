@@ -5,7 +5,8 @@
 - ``inputs``: the input contract (declared once, in ``rules/_mechanism/input.lp``)
   and the one encoding of a case as symbols — never as program text;
 - ``evaluate``: the fast path — many cases in one grounding, the rules split at
-  the dates (``split``) so the facts-only part is grounded once per fact set;
+  the dates (``split``), the facts-only part compiled to clingo's ground program and
+  evaluated bit-parallel (``compiled``), or grounded once per fact set where it cannot be;
   ``read`` turns the answer back into :class:`~rongcuo.model.result.Result`;
 - ``trace``: derivations recorded by an AST pass, for explanations;
 - ``hypotheses``: what-if and open world over one case (``hypotheses.lp``);

@@ -1,18 +1,21 @@
 """The evaluation fast path: many cases in one grounding, the facts-only part remembered.
 
 The rules are split at the dates (engine.split): the bottom, which reads facts
-only, is grounded once per distinct fact set and its answer remembered; the top
-is grounded for every case of a call in one program, on the case's dates and
-the bottom atoms it reads (the interface). The answer is read back by
-engine.read.
+only, is compiled — clingo's ground program of it for one case with free facts,
+evaluated bit-parallel for all the call's cases (engine.compiled) — or, for a
+rule set the compiled evaluator does not handle (Evaluator.fallback says why),
+grounded once per distinct fact set and its answer remembered; the top is
+grounded for every case of a call in one program, on the case's dates and the
+bottom atoms it reads (the interface). The answer is read back by engine.read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import clingo
 from clingo import ast
@@ -23,6 +26,9 @@ from .control import control, one_answer
 from .inputs import add_all, add_case, add_dates, add_fact, add_facts, add_labels, fact_words, number, params
 from .read import Shared, by_case, read_results
 from .split import Split, split
+
+if TYPE_CHECKING:
+    from .compiled import Program, Unsupported
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 # A first call with this few cases grounds the whole program once: splitting the rules (and two
@@ -42,8 +48,18 @@ class FactReading:
 class Evaluator:
     """The split of one rule set and the memory of the fact sets it has seen."""
 
-    def __init__(self, statements: Sequence[ast.AST], profile: str, digest: str):
-        self.statements, self.profile, self.digest = statements, profile, digest
+    def __init__(
+        self,
+        statements: Sequence[ast.AST],
+        profile: str,
+        digest: str,
+        relative: Callable[[str], str] = str,
+        *,
+        compiled: bool = True,
+    ):
+        """``compiled=False``: the facts-only rules always on clingo's path (what benchmarks compare with)."""
+        self.statements, self.profile, self.digest, self.relative = statements, profile, digest, relative
+        self._compile = compiled
         self._memory: dict[frozenset, FactReading] = {}
 
     @property
@@ -115,8 +131,27 @@ class Evaluator:
         ctl.ground([("base", [])])
         return tuple(one_answer(ctl, self.name, self._split.interface)[1])
 
+    @cached_property
+    def compiled(self) -> Program | Unsupported:
+        """The bottom as clingo's ground program, evaluated bit-parallel (engine.compiled), or why it is not."""
+        from .compiled import Unsupported, compile_bottom  # numpy, for the calls that evaluate many cases
+
+        if not self._compile:
+            return Unsupported("not compiled: the evaluator was asked for clingo's path")
+        split = self._split
+        return compile_bottom(split.bottom, split.interface, self._static_interface, self.name, self.relative)
+
+    @property
+    def fallback(self) -> str | None:
+        """Why the facts-only rules are grounded by clingo per fact set instead of compiled (None: compiled)."""
+        from .compiled import Unsupported
+
+        return str(self.compiled) if isinstance(self.compiled, Unsupported) else None
+
     def _fact_readings(self, cases: Sequence[Case]) -> list[FactReading]:
-        """What the bottom gives each case, grounding only the fact sets not seen before."""
+        """What the bottom gives each case: compiled, or grounded for the fact sets not seen before."""
+        if self.fallback is None:
+            return self.compiled.readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
         if len(self._memory) > MEMORY:
             self._memory.clear()  # bounded memory for endless novel inputs
         keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key

@@ -102,7 +102,7 @@ class RuleSet:
     @cached_property
     def evaluator(self) -> Evaluator:
         """The evaluation fast path of this rule set (engine.evaluate), built on first use."""
-        return Evaluator(self.statements, self.profile, self.digest)
+        return Evaluator(self.statements, self.profile, self.digest, lambda filename: self.relative(filename))
 
     @cached_property
     def tracer(self) -> Tracer:

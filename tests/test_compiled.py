@@ -1,0 +1,141 @@
+"""engine.compiled against clingo: the bottom's ground program, evaluated bit-parallel, gives what
+clingo gives — case by case, outcome for outcome and consequence for consequence — for every
+profile and every draft; a rule set it cannot evaluate falls back to clingo and says which rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rongcuo.drafting.sources import load
+from rongcuo.engine import RuleError, RuleSet, profiles
+from rongcuo.model.case import Case, parse_case
+
+from .conftest import ROOT
+from .test_properties import FACTS, SETTINGS, as_of_dates, effective_dates, full, incompatible, valid_cases
+
+DRAFTS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "measure" / "drafts").iterdir() if p.is_dir())
+RULE_SETS = [f"profile:{p}" for p in profiles()] + DRAFTS
+
+
+@cache
+def rule_set(spec: str) -> RuleSet:
+    return load(str(ROOT / spec) if not spec.startswith("profile:") else spec).rules
+
+
+def without_dates(case):
+    return case.model_copy(update={"dates": {}})
+
+
+def test_every_bundled_profile_and_draft_compiles():
+    for spec in RULE_SETS:
+        assert rule_set(spec).evaluator.fallback is None, spec
+
+
+@pytest.mark.parametrize("spec", RULE_SETS)
+@settings(max_examples=40, **SETTINGS)
+@given(
+    cases=st.lists(valid_cases(), min_size=1, max_size=12),
+    dated=st.lists(st.booleans(), min_size=12, max_size=12),
+    as_of=as_of_dates,
+    effective_date=effective_dates,
+)
+def test_compiled_evaluation_equals_clingo(spec, cases, dated, as_of, effective_date):
+    """The split path with the compiled bottom against the whole program grounded and solved by clingo."""
+    cases = [c if keep else without_dates(c) for c, keep in zip(cases, dated, strict=False)]
+    evaluator = rule_set(spec).evaluator
+    assert evaluator.fallback is None
+    compiled = evaluator.split(cases, as_of, effective_date)
+    clingo = evaluator.whole(cases, as_of, effective_date)
+    assert [full(r) for r in compiled] == [full(r) for r in clingo]
+
+
+@pytest.mark.parametrize("spec", RULE_SETS)
+@settings(max_examples=25, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=40))
+def test_compiled_bottom_is_clingos_bottom_atom_for_atom(spec, cases):
+    """The shown atoms and the interface atoms of each case, as clingo's grounding of the bottom gives them."""
+    evaluator = rule_set(spec).evaluator
+    compiled = evaluator.compiled.readings(cases)  # type: ignore[union-attr]
+    grounded = evaluator._ground_bottom(cases)
+    for mine, theirs in zip(compiled, grounded, strict=True):
+        assert mine.shown == theirs.shown
+        assert sorted(map(str, mine.interface)) == sorted(map(str, theirs.interface))
+
+
+def random_cases(n: int, seed: int) -> list[Case]:
+    """Valid cases with a few random true facts (no incompatible pair) and now and then a date."""
+    rng = random.Random(seed)
+    cases = []
+    for i in range(n):
+        true = set(rng.sample(FACTS, rng.randint(0, 8))) | ({"enforcement_personnel"} if rng.random() < 0.8 else set())
+        for f, g in incompatible():
+            if f in true and g in true:
+                true.discard(f)
+        dates = {"decision": "2024-03-01", "notified": "2024-03-12"} if rng.random() < 0.3 else {}
+        cases.append(parse_case({"id": f"c{i}", "facts": dict.fromkeys(sorted(true), True), "dates": dates}, "<t>"))
+    return cases
+
+
+def test_a_large_chunk_of_cases_at_once(default_rules):
+    """Many 64-case words, the last one partial."""
+    cases = random_cases(1_000, seed=1)
+    as_of = dt.date(2024, 12, 31)
+    assert [full(r) for r in default_rules.evaluator.split(cases, as_of)] == [
+        full(r) for r in default_rules.evaluator.whole(cases, as_of)
+    ]
+
+
+# A draft the compiled evaluator cannot run: each adds one such rule to the facts-only part.
+UNSUPPORTED = {
+    "weight": ("many_facts(C) :- case(C), #count { F : fact(C, F) } >= 3.", "weight rule"),
+    "disjunction": ("left(C) ; right(C) :- case(C).\n:- right(C).", "disjunction"),
+    "choice": ("{ chosen(C) } :- case(C), fact(C, enforcement_personnel).\n:- chosen(C).", "choice beyond the facts"),
+    "unstratified": ("p(C) :- case(C), not q(C).\nq(C) :- case(C), not p(C).\n:- q(C).", "negation in a cycle"),
+}
+
+
+def _draft(tmp_path: Path, rule: str) -> RuleSet:
+    draft = tmp_path / "draft"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("A rule the compiled evaluator does not handle\n", encoding="utf-8")
+    (draft / "rules" / "zz_unsupported.lp").write_text(rule + "\n", encoding="utf-8")
+    return load(str(draft)).rules
+
+
+@pytest.mark.parametrize("kind", sorted(UNSUPPORTED))
+def test_an_unsupported_rule_falls_back_to_clingo_and_says_which(tmp_path, kind):
+    rule, reason = UNSUPPORTED[kind]
+    rules = _draft(tmp_path, rule)
+    fallback = rules.evaluator.fallback
+    assert fallback is not None and reason in fallback, fallback
+    assert "zz_unsupported.lp:" in fallback  # the file and line of the rule
+
+    cases = random_cases(30, seed=len(kind))
+    as_of = dt.date(2024, 12, 31)
+    assert [full(r) for r in rules.evaluator.split(cases, as_of)] == [
+        full(r) for r in rules.evaluator.whole(cases, as_of)
+    ]
+
+
+def test_a_constraint_that_fires_is_no_answer_as_in_clingo(tmp_path):
+    """A facts-only constraint compiles; a case that violates it has no answer set, on both paths."""
+    rules = _draft(tmp_path, ":- fact(C, violated_statutory_procedure), fact(C, exceeded_statutory_scope).")
+    assert rules.evaluator.fallback is None
+    fine = parse_case({"id": "a", "facts": {"violated_statutory_procedure": True}}, "<t>")
+    bad = parse_case(
+        {"id": "b", "facts": {"violated_statutory_procedure": True, "exceeded_statutory_scope": True}}, "<t>"
+    )
+    as_of = dt.date(2024, 12, 31)
+    assert [full(r) for r in rules.evaluator.split([fine] * 5, as_of)] == [
+        full(r) for r in rules.evaluator.whole([fine] * 5, as_of)
+    ]
+    for path in (rules.evaluator.split, rules.evaluator.whole):
+        with pytest.raises(RuleError, match="no answer set"):
+            path([fine, bad, fine, fine, fine], as_of)
