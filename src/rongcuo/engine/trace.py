@@ -143,11 +143,20 @@ def _case_terms(rule: ast.AST, per_case: set[str]) -> Iterator[ast.AST]:
 
 
 def _head_case(rule: ast.AST, per_case: set[str]) -> bool:
+    """Whether the head carries a case: a constraint (it speaks of the cases its body names), a case
+    atom, or a choice or disjunction whose atoms take a case first (case-level by what they are given)."""
     head = rule.head
-    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
-        return head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.BooleanConstant
-    symbol = head.atom.symbol
-    return symbol.ast_type == ast.ASTType.Function and symbol.name in per_case
+    if head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.BooleanConstant:
+        return True
+    for node in walk(head):
+        if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function:
+            if node.symbol.name in per_case or (
+                head.ast_type != ast.ASTType.Literal
+                and node.symbol.arguments
+                and node.symbol.arguments[0].ast_type == ast.ASTType.Variable
+            ):
+                return True
+    return False
 
 
 def _traceable(statements) -> Iterator[ast.AST]:
