@@ -7,7 +7,7 @@ import pytest
 from clingo import ast
 
 from rongcuo.engine import RuleError, RuleSet, bundled_root, day
-from rongcuo.engine.inputs import add_dates
+from rongcuo.engine.inputs import DATED_INPUT, add_dates
 from rongcuo.engine.split import split
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import parse_case
@@ -150,14 +150,22 @@ def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
 
 
 def test_the_split_puts_only_what_reads_dates_on_top(default_rules):
-    """engine.split: the rules that read dates or parameters, and what they define, are evaluated per
-    case; the rest once per fact set. The dated rules read two atoms of the rest."""
+    """engine.split: the rules that read dates, parameters or the calendar, and what they define, are
+    evaluated per case; the rest once per fact set. The dated rules read four atoms of the rest."""
+    assert {("working_day", 1), ("rest_day", 1)} <= DATED_INPUT  # the calendar is dated input
     parts = split(default_rules.statements)
     top = [s for s in parts.top if s.ast_type == ast.ASTType.Rule]
-    assert {str(r.head).split("(")[0] for r in top} == {"date", "notice_due", "consequence", "deadline", "extended"}
-    dated = ("date(", "dates(", "param(", "notice_due(", "deadline(", "extended(")
+    heads = {str(r.head).split("(")[0] for r in top}
+    assert heads == {"date", "period_day", "notice_due", "consequence", "deadline", "extended", "contradiction"}
+    dated = ("date(", "dates(", "param(", "period_day(", "notice_due(", "deadline(", "extended(")
     assert all(any(w in "; ".join(map(str, r.body)) for w in dated) for r in top)
-    assert parts.interface == {("in_scope", 1), ("extension_permissible", 1)}
+    assert any("rest_day(" in str(r) for r in top) and any("working_day(" in str(r) for r in top)
+    assert parts.interface == {
+        ("in_scope", 1),
+        ("correction_object", 1),
+        ("extension_permissible", 1),
+        ("date_order", 3),  # a table: given once, without cases
+    }
 
 
 def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_top(tmp_path):

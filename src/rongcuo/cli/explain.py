@@ -10,7 +10,7 @@ import typer
 
 from ..ask import Rejected, contradiction
 from ..ask import evaluate as evaluate_cases
-from ..engine import Result
+from ..explain import Explanation
 from ..explain import explain as explain_cases
 from ..explain import whatif as whatif_case
 from ..explain.serialize import alternative_json, derivers, explanation_json
@@ -84,7 +84,7 @@ def explain(
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     explanations = explain_cases(asked, [_case(case)], _outcome(outcome, "--outcome"))
-    _check(case, explanations[0].result)
+    _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
 
 
@@ -103,7 +103,7 @@ def whynot(
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     explanations = explain_cases(asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME"),))
-    _check(case, explanations[0].result)
+    _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
 
 
@@ -169,7 +169,7 @@ def whatif(
     )
 
 
-def _check(path: Path, result: Result) -> None:
+def _check(path: Path, explanation: Explanation) -> None:
     """A contradictory case is refused, as `evaluate` refuses it."""
-    if problem := contradiction(str(path), result):
+    if problem := contradiction(str(path), explanation.case, explanation.result):
         fail(str(problem))
