@@ -4,12 +4,13 @@ The input predicates are the ``#defined`` signatures of
 ``measure/rules/_mechanism/input.lp`` (:data:`GIVEN`); the rules there unpack
 them into what every other rule reads (:data:`UNPACKED`: ``fact/2``,
 ``date/3``). Every Control that holds a case gets it from :func:`add_case`
-(``case/1``, the true facts packed in ``word/3``, the dates in one ``dates/7``)
-and its parameters from :func:`params`; the drafting space and the what-if
-search choose facts themselves and add the rest the same way. The official
-calendar goes in from :func:`add_calendar`: ``working_day/1`` and ``rest_day/1``
-for the days after each case's decision that a period may need (:data:`SPAN`),
-none for a day the calendar does not cover. Free text never crosses: labels go
+(``case/1``, the true facts packed in ``word/3``, the dates in one ``dates/7``,
+and the official calendar: ``working_day/1`` and ``rest_day/1`` for the days
+after its decision that a period may need, :data:`SPAN` of them, none for a
+day the calendar does not cover) and its parameters from :func:`params`; the
+fast path adds the parts itself (the calendar once for all its cases:
+:func:`add_calendar`), the drafting space and the what-if search choose facts
+themselves and add the rest the same way. Free text never crosses: labels go
 in as strings, compared and never parsed.
 """
 
@@ -77,9 +78,12 @@ def add_fact(backend: clingo.Backend, symbol: clingo.Symbol) -> None:
 
 
 def add_case(backend: clingo.Backend, index: int, case: Case) -> None:
-    """The case as symbols keyed by its index: case/1, its facts packed in word/3, its dates in dates/7."""
+    """The case as symbols keyed by its index: case/1, its facts packed in word/3, its dates in dates/7;
+    and the calendar of the days after its decision (shared by every case: a day another case brought
+    too is the same atom)."""
     add_facts(backend, index, fact_words(case))
     add_dates(backend, index, case)
+    add_calendar(backend, [case])
 
 
 def fact_words(case: Case) -> tuple[tuple[int, int], ...]:

@@ -31,7 +31,7 @@ from clingo import ast
 from ..model.case import Case
 from ..model.result import Result
 from .control import one_answer
-from .inputs import CASE_FREE, INPUT, add_all, add_calendar, add_case, clause_id, params, value
+from .inputs import CASE_FREE, INPUT, add_all, add_case, clause_id, params, value
 from .read import read_results
 from .syntax import clause_constants, walk
 
@@ -348,7 +348,6 @@ class Tracer:
         ctl = self.rules.control((), extra)
         with ctl.backend() as backend:
             add_all(backend, params(as_of, effective_date))
-            add_calendar(backend, cases)
             for index, case in enumerate(cases):
                 add_case(backend, index, case)
         ctl.ground([("base", [])])
