@@ -85,6 +85,8 @@ def test_a_conflict_reachable_only_through_four_facts(tiny_report):
         "out_of_scope_with_consequence": "proved",
         "none_with_exempt_or_duty_fulfilled": "proved",
         "duty_fulfilled_with_excluded": "not_applicable",
+        "a17_consequence_without_its_object": "proved",  # no consequence at all here
+        "notice_due_guessed": "proved",
     }  # no blocks(a13, a10_p1) here
 
 
