@@ -1,6 +1,7 @@
 """The drafters' toolkit: `check` and `diff` find what purpose-built rule sets
 and the bundled drafts put there — and prove the absence of everything else."""
 
+import itertools
 import json
 import shutil
 
@@ -10,10 +11,12 @@ import yaml
 from rongcuo import drafting
 from rongcuo.drafting.check import check
 from rongcuo.drafting.diff import corpus, diff
+from rongcuo.drafting.size import size
 from rongcuo.engine import RuleError, RuleSet, bundled_root
+from rongcuo.model import vocabulary as vocab
 from rongcuo.model.files import load_case
 
-from .conftest import ROOT, rongcuo
+from .conftest import DATE_ORDER, ROOT, rongcuo
 
 DRAFTS = ROOT / "measure" / "drafts"
 A13 = {"exceeded_statutory_scope", "violated_statutory_procedure"}
@@ -138,6 +141,23 @@ def test_the_space_is_counted_not_sampled(tiny_report):
     # three incompatible pairs over four facts leave 8 of their 16 combinations
     assert size.valid == 2 ** (size.facts - 4) * 8
     assert size.total == size.valid * size.day_choices
+
+
+def test_the_dates_counted_are_those_in_an_order_the_rules_accept():
+    """size(): the settings of the dates no date_order rejects, counted over the orders' tree — against
+    every setting of four days, enumerated."""
+    orders = [(k, later, "after" if strict else "not_before") for k, later, strict in DATE_ORDER]
+    keys, values = vocab.date_keys(), [None, 0, 1, 2, 3]
+
+    def accepted(setting):
+        d = dict(zip(keys, setting, strict=True))
+        return all(
+            d[k] is None or d[later] is None or (d[later] > d[k] if strict else d[later] >= d[k])
+            for k, later, strict in DATE_ORDER
+        )
+
+    assert size(4, [], orders).valid_dates == sum(map(accepted, itertools.product(values, repeat=len(keys))))
+    assert size(4, [], []).valid_dates is None and size(0, [], orders).valid_dates is None  # all count, no dates
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,7 @@ def size(
     involved = sorted({f for pair in pairs for f in pair})
     bit = {f: 1 << i for i, f in enumerate(involved)}
     free = sum(1 for mask in range(1 << len(involved)) if not any(mask & bit[f] and mask & bit[g] for f, g in pairs))
-    return Size(n, free << (n - len(involved)), days, len(keys), _ordered_dates(keys, days, orders))
+    return Size(n, free << (n - len(involved)), days, len(keys), _ordered_dates(keys, days, orders) if days else None)
 
 
 def _ordered_dates(keys: list[str], days: int, orders: Sequence[tuple[str, str, str]]) -> int | None:
