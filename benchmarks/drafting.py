@@ -36,7 +36,7 @@ from rongcuo.drafting.diff import diff
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import parse_case
 
-DRAFT = str(Path(__file__).resolve().parents[1] / "asp" / "drafts" / "a12-exemption-ignores-a13")
+DRAFT = str(Path(__file__).resolve().parents[1] / "measure" / "drafts" / "a12-exemption-ignores-a13")
 TARGET = 5.0
 BATCH = 250
 EXAMPLES = 100  # hypothesis' default max_examples per property

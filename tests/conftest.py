@@ -12,6 +12,25 @@ from rongcuo.engine import RuleSet, profiles
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2024, 12, 31)
 
+# measure/analysis.md §5: date L may not precede date K (False), or must follow it (True) — in an order
+# where each K comes before its L.
+DATE_ORDER = [
+    ("conduct", "decision", False),
+    ("decision", "notified", False),
+    ("decision", "correction_deadline", False),
+    ("correction_deadline", "extended_deadline", True),
+]
+
+
+def in_order(found: dict[str, dt.date]) -> dict[str, dt.date]:
+    """Dates as a valid case has them: where they break §5's order, the later one moved to the first day
+    the order allows (for strategies drawing dates one by one)."""
+    out = dict(found)
+    for k, later, strict in DATE_ORDER:
+        if k in out and later in out and (out[later] <= out[k] if strict else out[later] < out[k]):
+            out[later] = out[k] + dt.timedelta(days=int(strict))
+    return out
+
 
 @pytest.fixture(scope="session")
 def rulesets() -> dict[str, RuleSet]:

@@ -349,6 +349,46 @@ def test_a18_is_computed_over_the_whole_batch_not_per_chunk(tmp_path):
     assert "没有达到警示标准的领域或问题类型。" in (out / "report.md").read_text(encoding="utf-8")
 
 
+def test_a18_counts_only_records_in_scope(tmp_path):
+    """a2: three records of one error type, one of them out of scope, are two that count — no warning;
+    a third in scope makes one, naming the three in scope and not the other."""
+    record = {"error_type": "漏检隐患", "facts": {"enforcement_personnel": True}}
+    cases = [
+        {**record, "id": "IN1", "dates": {"conduct": "2024-01-10"}},
+        {**record, "id": "OUT", "facts": {}, "dates": {"conduct": "2024-02-10"}},
+        {**record, "id": "IN2", "dates": {"conduct": "2024-03-10"}},
+    ]
+    out = tmp_path / "out"
+    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out, "--chunk-size", "1")
+    assert "没有达到警示标准的领域或问题类型。" in (out / "report.md").read_text(encoding="utf-8")
+    cases.append({**record, "id": "IN3", "dates": {"conduct": "2024-04-10"}})
+    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out, "--chunk-size", "1")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| 问题类型 | 漏检隐患 | 2024-01-10 — 2024-04-10 | 3 | IN1、IN2、IN3 |" in report
+
+
+def test_dates_out_of_order_are_rejected_records_naming_both_keys(tmp_path):
+    exempt = {"enforcement_personnel": True, "inspection_target_concealed": True}
+    cases = [
+        {"id": "OK", "facts": exempt, "dates": {"decision": "2024-03-20", "notified": "2024-03-22"}},
+        {"id": "EARLY", "facts": exempt, "dates": {"decision": "2024-03-20", "notified": "2024-03-10"}},
+        {
+            "id": "SHORTER",
+            "facts": exempt,
+            "dates": {"correction_deadline": "2024-05-31", "extended_deadline": "2024-05-20"},
+        },
+    ]
+    out = tmp_path / "out"
+    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out)
+    ok, early, shorter = results(out)  # in input order
+    assert ok["status"] == "evaluated" and ok["case"] == "OK"
+    assert early["status"] == shorter["status"] == "rejected"
+    assert early["field"] == "dates.notified" and "notified 2024-03-10 is before decision 2024-03-20" in early["reason"]
+    assert shorter["field"] == "dates.extended_deadline"
+    assert "extended_deadline 2024-05-20 is before correction_deadline 2024-05-31" in shorter["reason"]
+    assert early["reason"].startswith(f"{tmp_path / 'cases.jsonl'} line 2: dates.notified: ")
+
+
 def test_recurrence_periods_from_label_counts():
     rules = RuleSet.load("default", corpus=True)
     day = dt.date(2024, 1, 1)

@@ -87,14 +87,34 @@ def test_profiles_answer_differently():
             {"id": "A", "facts": {"performed_per_statutory_duty": True, "violated_statutory_procedure": True}},
             "facts: performed_per_statutory_duty and violated_statutory_procedure contradict each other",
         ),
+        # measure/analysis.md §5: dates out of order name both keys, both dates and the fix
+        (
+            {"id": "A", "dates": {"conduct": "2024-03-25", "decision": "2024-03-20"}},
+            "dates.decision: decision 2024-03-20 is before conduct 2024-03-25 — correct one of the two dates "
+            "(decision cannot come before conduct)",
+        ),
+        (
+            {"id": "A", "dates": {"decision": "2024-03-20", "notified": "2024-03-19"}},
+            "dates.notified: notified 2024-03-19 is before decision 2024-03-20",
+        ),
+        (
+            {"id": "A", "dates": {"decision": "2024-03-20", "correction_deadline": "2024-03-01"}},
+            "dates.correction_deadline: correction_deadline 2024-03-01 is before decision 2024-03-20",
+        ),
+        (
+            {"id": "A", "dates": {"correction_deadline": "2024-05-31", "extended_deadline": "2024-05-31"}},
+            "dates.extended_deadline: extended_deadline 2024-05-31 is not after correction_deadline 2024-05-31 — "
+            "correct one of the two dates (extended_deadline must come after correction_deadline)",
+        ),
     ],
 )
 def test_bad_case_one_line_exit_2(tmp_path, data, message):
     path = write(tmp_path, "bad.yaml", data)
-    run = rongcuo("evaluate", path)
-    assert run.returncode == 2
-    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
-    assert run.stderr.startswith(f"rongcuo: {path}: ") and message in run.stderr
+    for command in (("evaluate",), ("explain",), ("whynot", "__case__", "exempt")):
+        run = rongcuo(*[path if a == "__case__" else a for a in command], *([] if len(command) > 1 else [path]))
+        assert run.returncode == 2, command
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+        assert run.stderr.startswith(f"rongcuo: {path}: ") and message in run.stderr
 
 
 def test_duplicate_ids_name_both_files(tmp_path):

@@ -1,6 +1,7 @@
 """The drafters' toolkit: `check` and `diff` find what purpose-built rule sets
 and the bundled drafts put there — and prove the absence of everything else."""
 
+import itertools
 import json
 import shutil
 
@@ -10,13 +11,16 @@ import yaml
 from rongcuo import drafting
 from rongcuo.drafting.check import check
 from rongcuo.drafting.diff import corpus, diff
+from rongcuo.drafting.size import size
 from rongcuo.engine import RuleError, RuleSet, bundled_root
+from rongcuo.model import vocabulary as vocab
 from rongcuo.model.files import load_case
 
-from .conftest import ROOT, rongcuo
+from .conftest import DATE_ORDER, ROOT, rongcuo
 
 DRAFTS = ROOT / "measure" / "drafts"
 A13 = {"exceeded_statutory_scope", "violated_statutory_procedure"}
+A4 = {"enforcement_personnel", "acted_within_duty", "loss_or_adverse_impact", "corrected_timely"}
 
 # A small rule base: the shared mechanism of measure/rules plus a handful of rules,
 # each planted for one kind of finding.
@@ -84,6 +88,8 @@ def test_a_conflict_reachable_only_through_four_facts(tiny_report):
         "out_of_scope_with_consequence": "proved",
         "none_with_exempt_or_duty_fulfilled": "proved",
         "duty_fulfilled_with_excluded": "not_applicable",
+        "a17_consequence_without_its_object": "proved",  # no consequence at all here
+        "notice_due_guessed": "proved",
     }  # no blocks(a13, a10_p1) here
 
 
@@ -102,7 +108,7 @@ def test_dead_rules(tiny_report):
         # no clause here words "shall", so no "may" is ever outranked
         "outranked(C,O,M) :- ground(C,O,S,_); modality(S,M); stronger(M2,M); ground(C,O,S2,_); modality(S2,M2).",
         # dead with the planted one: the only grant on a catch-all item is the planted rule
-        "rests_on_catch_all(C,O) :- ground(C,O,_,I); catch_all(I).",
+        "rests_on_catch_all(C,O) :- ground(C,O,_,I); catch_all(I); not enumerated_ground(C,O).",
     ]
 
 
@@ -118,8 +124,10 @@ def test_a_rule_that_fires_only_on_contradictory_input(tiny_report):
 def test_a_redundant_rule_and_the_fact_it_leaves_inert(tiny_report):
     # (redundant tables too, this small rule set has no use for: stronger/2, catch_all/1, precedes/2)
     assert [f.rule.text for f in tiny_report.of_kind("redundant") if not f.rule.is_fact] == [
+        # with the only grant on a catch-all item dead, no outcome can rest on one: nothing reads this
+        "enumerated_ground(C,O) :- ground(C,O,_,I); not catch_all(I).",
         "grant(C,mitigated,a12_p1,a12_p1_i2) :- in_scope(C); fact(C,cooperated_with_investigation); "
-        "fact(C,accepted_responsibility)."
+        "fact(C,accepted_responsibility).",
     ]
     assert "precedes(duty_fulfilled,exempt)." in lines(tiny_report, "redundant")
     assert "accepted_responsibility" in tiny_report.inert
@@ -135,6 +143,23 @@ def test_the_space_is_counted_not_sampled(tiny_report):
     assert size.total == size.valid * size.day_choices
 
 
+def test_the_dates_counted_are_those_in_an_order_the_rules_accept():
+    """size(): the settings of the dates no date_order rejects, counted over the orders' tree — against
+    every setting of four days, enumerated."""
+    orders = [(k, later, "after" if strict else "not_before") for k, later, strict in DATE_ORDER]
+    keys, values = vocab.date_keys(), [None, 0, 1, 2, 3]
+
+    def accepted(setting):
+        d = dict(zip(keys, setting, strict=True))
+        return all(
+            d[k] is None or d[later] is None or (d[later] > d[k] if strict else d[later] >= d[k])
+            for k, later, strict in DATE_ORDER
+        )
+
+    assert size(4, [], orders).valid_dates == sum(map(accepted, itertools.product(values, repeat=len(keys))))
+    assert size(4, [], []).valid_dates is None and size(0, [], orders).valid_dates is None  # all count, no dates
+
+
 @pytest.fixture(scope="module")
 def bundled():
     return {p: check(drafting.load(f"profile:{p}")) for p in ("default", "literal", "strict")}
@@ -146,9 +171,13 @@ def test_the_bundled_rules_are_free_of_conflicts(bundled, profile):
     assert not report.conflicts
     q3 = next(c for c in report.checks if c.name == "duty_fulfilled_with_excluded")
     assert q3.status == ("not_applicable" if profile == "literal" else "proved")
-    assert not report.of_kind("dead")
-    assert "applied_by_individual" in report.inert  # no rule reads a14's application fact
-    assert [f.rule.file for f in report.of_kind("rejected_only")] == ["rules/_mechanism/contradictions.lp"]
+    assert not report.of_kind("dead")  # the calendar windows reach every rest-day and uncovered rule too
+    # a14's application gives determination_required: it changes what is shown, never the disposition
+    assert "applied_by_individual" in report.never_decisive and "applied_by_individual" not in report.inert
+    # the input checks: contradictory facts, dates out of order (analysis.md §5)
+    assert {f.rule.file for f in report.of_kind("rejected_only")} == {"rules/_mechanism/contradictions.lp"}
+    assert len(report.of_kind("rejected_only")) == 3
+    assert report.size.valid_dates and report.size.valid_dates < (report.size.days + 1) ** report.size.date_keys
     # a11 mitigation after a blocked exemption is itself blocked under every profile's Q2
     assert any("blocked(C,exempt,a11_p2,I,_)" in f.rule.text for f in report.of_kind("grounds_only"))
     assert {x.text.split("(")[0] for x in report.outside} == {"fact", "date"}  # input.lp unpacking word/3, dates/7
@@ -160,21 +189,43 @@ def test_strict_leaves_the_a4_facts_inert(bundled):
     assert any(x.text.startswith("a4_elements") for x in report.unread)
 
 
-def test_diff_of_default_and_literal_is_exactly_q1_and_q3():
+def test_diff_of_default_and_literal_is_exactly_q1_q3_q6_and_q11():
     report = diff(drafting.load("profile:default"), drafting.load("profile:literal"))
     assert report.complete and report.classes
-    q1 = q3 = 0
+    found = {"q1": 0, "q3": 0, "q6": 0, "q11": 0}
     for c in report.classes:
         facts = set(c.witness.case.true_facts())
-        assert c.old == "excluded"  # only the reading of a13 changes
-        if len(facts & A13) == 1:  # Q1: one violation is enough under default, not under literal
-            q1 += 1
-            assert any(x.sign == "lost" and x.name == "excluded" for x in c.changes)
-        else:  # Q3: both violations; a13 defeats duty_fulfilled under default only
-            assert facts & A13 == A13
-            q3 += 1
-            assert c.new == "duty_fulfilled" and [(x.sign, x.name) for x in c.changes] == [("gained", "duty_fulfilled")]
-    assert q1 and q3 == 1
+        old, new = (c.witness.results[name] for name in ("profile:default", "profile:literal"))
+        if facts & A13:
+            assert c.old == "excluded"  # only the reading of a13 changes
+            if len(facts & A13) == 1:  # Q1: one violation is enough under default, not under literal
+                found["q1"] += 1
+                assert any(x.sign == "lost" and x.name == "excluded" for x in c.changes)
+            else:  # Q3: both violations; a13 defeats duty_fulfilled under default only
+                found["q3"] += 1
+                assert c.new == "duty_fulfilled" and [(x.sign, x.name) for x in c.changes] == [
+                    ("gained", "duty_fulfilled")
+                ]
+        elif A4 <= facts:  # Q11: a4 over a serious harm gives exempt under literal only
+            found["q11"] += 1
+            assert facts & {"major_loss", "serious_adverse_impact"}
+            assert [(x.sign, x.name) for x in c.changes] == [("gained", "exempt")] or c.old == "none"
+            assert new.outcome("exempt").grounds == ("a4",) and not old.outcome("exempt")
+        else:  # Q6: the notice period's last day — a rest day moves it, the calendar's end stops it
+            found["q6"] += 1
+            assert c.old == c.new and "decision" in c.witness.case.dates
+            assert {x.kind for x in c.changes} == {"consequence"}
+            assert {x.name for x in c.changes} <= {
+                "notification_due",
+                "notification_due_uncovered",
+                "notification_late",
+            }
+            due = {
+                v: [x.key for x in r.consequences if x.consequence.startswith("notification_due")]
+                for v, r in [("default", old), ("literal", new)]
+            }
+            assert due["default"] != due["literal"]
+    assert found["q1"] and found["q3"] == 1 and found["q11"] and found["q6"] == 4
 
 
 def test_diff_of_a_version_with_itself_is_a_proof_of_no_difference():

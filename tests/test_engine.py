@@ -6,9 +6,10 @@ import shutil
 import pytest
 from clingo import ast
 
-from rongcuo.engine import RuleError, RuleSet, bundled_root, day
-from rongcuo.engine.inputs import add_dates
+from rongcuo.engine import RuleError, RuleSet, bundled_root, day, inputs
+from rongcuo.engine.inputs import DATED_INPUT, add_dates
 from rongcuo.engine.split import split
+from rongcuo.model import calendar
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import parse_case
 
@@ -150,14 +151,22 @@ def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
 
 
 def test_the_split_puts_only_what_reads_dates_on_top(default_rules):
-    """engine.split: the rules that read dates or parameters, and what they define, are evaluated per
-    case; the rest once per fact set. The dated rules read two atoms of the rest."""
+    """engine.split: the rules that read dates, parameters or the calendar, and what they define, are
+    evaluated per case; the rest once per fact set. The dated rules read four atoms of the rest."""
+    assert {("working_day", 1), ("rest_day", 1)} <= DATED_INPUT  # the calendar is dated input
     parts = split(default_rules.statements)
     top = [s for s in parts.top if s.ast_type == ast.ASTType.Rule]
-    assert {str(r.head).split("(")[0] for r in top} == {"date", "notice_due", "consequence", "deadline", "extended"}
-    dated = ("date(", "dates(", "param(", "notice_due(", "deadline(", "extended(")
+    heads = {str(r.head).split("(")[0] for r in top}
+    assert heads == {"date", "period_day", "notice_due", "consequence", "deadline", "extended", "contradiction"}
+    dated = ("date(", "dates(", "param(", "period_day(", "notice_due(", "deadline(", "extended(")
     assert all(any(w in "; ".join(map(str, r.body)) for w in dated) for r in top)
-    assert parts.interface == {("in_scope", 1), ("extension_permissible", 1)}
+    assert any("rest_day(" in str(r) for r in top) and any("working_day(" in str(r) for r in top)
+    assert parts.interface == {
+        ("in_scope", 1),
+        ("correction_object", 1),
+        ("extension_permissible", 1),
+        ("date_order", 3),  # a table: given once, without cases
+    }
 
 
 def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_top(tmp_path):
@@ -194,3 +203,80 @@ def test_dates_travel_packed_and_are_unpacked_in_the_vocabulary_order(default_ru
         for a in ctl.symbolic_atoms.by_signature("date", 3)
     }
     assert found == {*((0, k, day(d)) for k, d in dates.items()), (1, "notified", day(dt.date(2024, 3, 1)))}
+
+
+def test_a18_counts_only_cases_in_scope():
+    """a2: three cases of one error type, one of them out of scope, are two — no warning at three."""
+    rules = RuleSet.load("default", corpus=True)
+    cases = [
+        parse_case(
+            {
+                "id": f"R{i}",
+                "error_type": "漏检隐患",
+                "facts": {"enforcement_personnel": i != 1},
+                "dates": {"conduct": d},
+            },
+            "t",
+        )
+        for i, d in enumerate(["2024-01-10", "2024-02-10", "2024-03-10"])
+    ]
+
+    def warned(results):
+        return [r.case for r in results if any(c.consequence == "recurrence_warning" for c in r.consequences)]
+
+    assert warned(rules.evaluate(cases, recurrence=(3, 365))) == []
+    assert warned(rules.evaluate(cases, recurrence=(2, 365))) == ["R0", "R2"]  # the out-of-scope case never
+
+
+def test_the_calendar_goes_in_for_the_days_after_each_decision_only():
+    """engine.inputs: working_day/rest_day for the SPAN days after a decision, none past the calendar."""
+    decided = parse_case({"id": "D", "dates": {"conduct": "2024-09-01", "decision": "2024-09-27"}}, "t")
+    undecided = parse_case({"id": "U", "dates": {"conduct": "2024-09-01"}}, "t")
+    start = day(dt.date(2024, 9, 27))
+    assert inputs.calendar_days([undecided]) == []
+    assert inputs.calendar_days([decided, decided]) == list(range(start + 1, start + inputs.SPAN + 1))
+    atoms = {str(a) for a in inputs.calendar_atoms(inputs.calendar_days([decided]))}
+    assert f"rest_day({day(dt.date(2024, 10, 1))})" in atoms  # National Day
+    assert f"working_day({day(dt.date(2024, 9, 29))})" in atoms  # a Sunday worked in lieu
+    assert f"rest_day({day(dt.date(2024, 10, 13))})" in atoms  # a plain Sunday
+    late = parse_case({"id": "L", "dates": {"decision": "2026-12-28"}}, "t")
+    days = inputs.calendar_days([late])
+    assert len(inputs.calendar_atoms(days)) == 3  # 12-29 … 12-31 covered; nothing for 2027
+
+
+def test_the_calendar_span_holds_the_longest_period():
+    """SPAN reaches past the longest period any reading counts, from any day the calendar covers:
+    the seventh working day, or a seventh day moved over a run of rest days."""
+    first, last = calendar.FIRST, calendar.LAST - dt.timedelta(days=inputs.SPAN)
+    work = [d for d in range(day(first), day(last) + inputs.SPAN + 1) if calendar.kind_of_day(d) == "work"]
+    longest, following = 0, 0
+    for decision in range(day(first), day(last) + 1):
+        while work[following] <= decision:
+            following += 1
+        longest = max(longest, work[following + 6] - decision)  # the seventh working day
+        seventh = decision + 7
+        while calendar.kind_of_day(seventh) == "rest":
+            seventh += 1
+        longest = max(longest, seventh - decision)
+    assert 17 <= longest <= inputs.SPAN
+
+
+def test_seven_working_days_is_a_reading_a_profile_can_take(tmp_path):
+    """readings/q06_working_days.lp: the seventh working day after the decision, by the official calendar."""
+    root = copy_rules(tmp_path)
+    profile = (root / "profiles" / "default.lp").read_text().replace("q06_rest_day_shift", "q06_working_days")
+    (root / "profiles" / "working_days.lp").write_text(profile)
+    rules = RuleSet.load("working_days", root)
+    # 2024-09-27 (Fri): 9-29 (a Sunday worked), 9-30, National Day off, 10-8 … 10-11, 10-12 (a Saturday worked)
+    case = parse_case({"id": "W", "facts": {"enforcement_personnel": True}, "dates": {"decision": "2024-09-27"}}, "t")
+    (result,) = rules.evaluate([case], as_of=dt.date(2024, 10, 1))
+    assert "notification_due(2024-10-12)" in {c.key for c in result.consequences}
+
+
+def test_a_consequence_the_vocabulary_does_not_list_is_read_not_refused(tmp_path):
+    """A draft may add a consequence: it is read like the others, after those the vocabulary lists."""
+    root = copy_rules(tmp_path)
+    with open(root / "rules" / "a14_a17_determination.lp", "a") as f:
+        f.write("consequence(C, a_drafters_new_duty, a14) :- in_scope(C).\n")
+    (result,) = RuleSet.load("default", root).evaluate([case(0, applied_by_individual=True)])
+    assert [c.consequence for c in result.consequences] == ["determination_required", "a_drafters_new_duty"]

@@ -28,7 +28,7 @@ from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import Case, parse_case
 from rongcuo.model.files import load_case
 
-from .conftest import AS_OF, ROOT, rongcuo
+from .conftest import AS_OF, ROOT, in_order, rongcuo
 
 GOLDEN = ROOT / "measure" / "golden"
 PROFILES = profiles()
@@ -94,7 +94,12 @@ def cases(draw, unknown: tuple[int, int] = (0, 0), open_world: bool = False) -> 
         facts = {f: v for f, v in facts.items() if v is not False or draw(st.booleans())}
     keys = draw(st.lists(st.sampled_from(vocab.date_keys()), unique=True))
     return parse_case(
-        {"id": "P", "facts": facts, "open_world": open_world, "dates": {k: draw(dates).isoformat() for k in keys}},
+        {
+            "id": "P",
+            "facts": facts,
+            "open_world": open_world,
+            "dates": {k: d.isoformat() for k, d in in_order({k: draw(dates) for k in keys}).items()},
+        },
         "<hypothesis>",
     )
 
@@ -309,20 +314,32 @@ def test_golden_a11_p1_i6_exempt_rests_on_the_item_and_its_facts():
 
 
 def test_golden_a4_exempt_and_a2_out_of_scope():
-    assert rule_trees(golden("g-a4-objective-factors"), "exempt") == [
+    e = golden("g-a4-objective-factors")
+    # a4 grants exempt on its elements within the harm it reaches (Q11: a11.p2.i2 holds)
+    assert rule_trees(e, "exempt") == [
         (
             ("a4",),
-            {
-                "enforcement_personnel",
-                "acted_within_duty",
-                "cause_objective_factors",
-                "loss_or_adverse_impact",
-                "corrected_timely",
-            },
             set(),
-            [],
+            set(),
+            [
+                (
+                    ("a11.p2.i2",),
+                    {
+                        "enforcement_personnel",
+                        "acted_within_duty",
+                        "cause_objective_factors",
+                        "loss_or_adverse_impact",
+                        "corrected_timely",
+                    },
+                    set(),
+                    [],
+                )
+            ],
         )
     ]
+    (a4,) = [n for n in e.trees["exempt"] if n.kind == "rule"]
+    (harm,) = [n for n in a4.children[0].children if n.kind == "negation"]
+    assert harm.atom == ("serious_harm", "a11.p2.i2")  # checked: no major loss, no serious impact (Q5)
     assert rule_trees(golden("g-a2-out-of-scope"), "out_of_scope") == [(("a2",), set(), {"enforcement_personnel"}, [])]
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import shutil
 import tempfile
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+import chinese_calendar
 import clingo
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +27,8 @@ from rongcuo.engine import RuleSet, day, profiles
 from rongcuo.model import measure
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import Case, parse_case
+
+from .conftest import DATE_ORDER, in_order
 
 try:  # the backend helpers that turn a case into input atoms (read the raw answer set with them)
     from rongcuo.engine.inputs import add_case, add_fact
@@ -121,6 +125,9 @@ EVIL = [
 ]
 
 dates = st.dates(min_value=START, max_value=END)
+date_sets = st.dictionaries(st.sampled_from(DATE_KEYS), dates, max_size=len(DATE_KEYS))
+
+
 free_text = st.text(max_size=30)
 evil_text = st.sampled_from(EVIL) | st.text(max_size=200)
 
@@ -169,10 +176,7 @@ def case_data(draw, text=free_text, true=None) -> dict:
     data = {
         "id": draw(text.filter(lambda s: s.strip())),
         "facts": {f: facts[f] for f in order},
-        "dates": {
-            k: draw(dates).isoformat()
-            for k in draw(st.lists(st.sampled_from(DATE_KEYS), unique=True, max_size=len(DATE_KEYS)))
-        },
+        "dates": {k: d.isoformat() for k, d in in_order(draw(date_sets)).items()},
     }
     for key in ("title", "field", "error_type", "narrative"):
         if draw(st.booleans()):
@@ -428,7 +432,7 @@ def test_out_of_scope_whatever_else_holds():
     for keep_first in (True, False):
         dropped = {g if keep_first else f for f, g in pairs}
         facts = {f: f not in dropped for f in FACTS if f != "enforcement_personnel"}
-        dates_ = {k: "2024-01-01" for k in DATE_KEYS}
+        dates_ = {k: "2024-01-02" if k == "extended_deadline" else "2024-01-01" for k in DATE_KEYS}  # §5's order
         case = parse_case({"id": "everything", "facts": facts, "dates": dates_}, "c")
         inside = case.model_copy(update={"facts": {**facts, "enforcement_personnel": True}})
         for profile in PROFILES:
@@ -439,3 +443,116 @@ def test_out_of_scope_whatever_else_holds():
             assert out.consequences == () and out.disposition == "out_of_scope"
             assert not out.contradictions and not full_in.contradictions
             assert "out_of_scope" not in {o.outcome for o in full_in.outcomes}
+
+
+# ---------------------------------------------------------------------------
+# The amended reading (issue 12): dates, the calendar, a17's objects, Q7, Q11
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(max_examples=40, **SETTINGS)
+@given(data=st.data(), as_of=as_of_dates)
+def test_dates_out_of_order_are_rejected_naming_both_keys(profile, data, as_of):
+    """§5: each order broken is reported as its two keys, and only orders the case really breaks."""
+    k, later, strict = data.draw(st.sampled_from(DATE_ORDER))
+    raw = data.draw(case_data())
+    first = data.draw(dates)
+    gap = data.draw(st.integers(0 if strict else 1, 60))
+    raw["dates"] = {**raw["dates"], k: first.isoformat(), later: (first - dt.timedelta(days=gap)).isoformat()}
+    case = parse_case(raw, "dates")
+    result = evaluate_one(profile, case, as_of)
+    assert (k, later) in result.contradictions
+    broken = {
+        (a, b)
+        for a, b, s in DATE_ORDER
+        if a in case.dates
+        and b in case.dates
+        and (case.dates[b] <= case.dates[a] if s else case.dates[b] < case.dates[a])
+    }
+    assert {pair for pair in result.contradictions if pair[0] in DATE_KEYS} == broken
+
+
+def official_due(decision: dt.date, reading: str) -> dt.date | None:
+    """The notice's last day counted with the chinese-calendar package directly (None: past its years)."""
+    try:
+        if reading == "calendar":
+            return decision + dt.timedelta(days=7)
+        if reading == "shift":
+            due = decision + dt.timedelta(days=7)
+            while not chinese_calendar.is_workday(due):
+                due += dt.timedelta(days=1)
+            return due
+        due, counted = decision, 0
+        while counted < 7:
+            due += dt.timedelta(days=1)
+            counted += chinese_calendar.is_workday(due)
+        return due
+    except NotImplementedError:  # a year the package does not publish
+        return None
+
+
+Q6_READING = {"default": "shift", "strict": "shift", "literal": "calendar"}  # measure/analysis.md §4
+
+
+@cache
+def working_days() -> RuleSet:
+    """The default profile with Q6 read as seven working days (readings/q06_working_days.lp)."""
+    root = Path(tempfile.mkdtemp())
+    shutil.copytree(measure.root(), root / "m")
+    profile = (root / "m/profiles/default.lp").read_text().replace("q06_rest_day_shift.lp", "q06_working_days.lp")
+    (root / "m/profiles/working_days.lp").write_text(profile)
+    return RuleSet.load("working_days", root / "m")
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(
+    decision=st.dates(min_value=dt.date(2003, 6, 1), max_value=dt.date(2027, 3, 1)), profile=st.sampled_from(PROFILES)
+)
+def test_the_notice_is_due_as_the_official_calendar_counts(decision, profile):
+    """Q6 against the calendar package itself: the due date each reading gives, or the note that the
+    calendar does not reach it — never a guessed date."""
+    case = parse_case({"id": "n", "facts": {"enforcement_personnel": True}, "dates": {"decision": decision}}, "n")
+    readings = [(rules(profile), Q6_READING[profile]), (working_days(), "working_days")]
+    for ruleset, reading in readings:
+        (result,) = ruleset.evaluate([case], as_of=decision)
+        due = [c.args[0] for c in result.consequences if c.consequence == "notification_due"]
+        uncovered = [c.args[0] for c in result.consequences if c.consequence == "notification_due_uncovered"]
+        want = official_due(decision, reading)
+        if want is None:
+            assert not due and len(uncovered) == 1 and not covered(uncovered[0]), (reading, uncovered)
+        else:
+            assert due == [want.isoformat()] and not uncovered, (reading, decision, due, uncovered)
+
+
+def covered(iso: str) -> bool:
+    """Whether the calendar package publishes the year of the day."""
+    years = {d.year for d in chinese_calendar.constants.holidays}
+    return int(iso[:4]) in years
+
+
+CATCH_ALL = {"a10.p1.i11", "a11.p1.i9", "a12.p1.i3"}
+GRANTING = set(CLAUSE_MODALITY) - {"a4", "a13"}  # the clauses that give effect to an item (cited after it)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(max_examples=120, **SETTINGS)
+@given(case=valid_cases(), as_of=as_of_dates)
+def test_the_amended_consequences_and_marks(profile, case, as_of):
+    result = evaluate_one(profile, case, as_of)
+    keys = {c.consequence for c in result.consequences}
+    in_scope = case.facts.get("enforcement_personnel") is True
+    # a17 speaks to its objects only
+    if keys & {"correction_overdue", "extension_permissible"}:
+        assert "correction_required" in keys
+    # a14: an application asks for a determination, in scope
+    assert ("determination_required" in keys) == (in_scope and case.facts.get("applied_by_individual") is True)
+    # Q7: an outcome rests on a catch-all exactly when every ground that stands for it is one
+    for o in result.outcomes:
+        items = set(o.grounds) - GRANTING
+        assert o.catch_all == (items <= CATCH_ALL), (o, items)
+    # Q11 (default, strict): no exemption through a4 where the harm a11.p2.i2 excludes occurred (Q5: either)
+    exempt = result.outcome("exempt")
+    serious = any(case.facts.get(f) is True for f in ("major_loss", "serious_adverse_impact"))
+    if profile != "literal" and exempt and serious:
+        assert "a4" not in exempt.grounds

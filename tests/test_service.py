@@ -341,6 +341,16 @@ def test_contradictions_are_rejected_with_the_cli_message(client):
     assert body["detail"].startswith("cases[1]: facts: ")
 
 
+def test_dates_out_of_order_are_rejected_with_the_cli_message(client):
+    case = {"id": "A", "dates": {"decision": "2024-03-20", "notified": "2024-03-19"}}
+    message = (
+        "case: dates.notified: notified 2024-03-19 is before decision 2024-03-20 — correct one of the two dates "
+        "(notified cannot come before decision)"
+    )
+    for path in ("/v1/evaluate", "/v1/explain", "/v1/whynot?outcome=exempt"):
+        assert problem(client.post(path, json=case), 422, "invalid-case")["detail"] == message
+
+
 @pytest.mark.parametrize(
     "body, detail",
     [

@@ -23,9 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .engine import OpenWorld, Result, RuleSet, open_world
+from .model import vocabulary as vocab
 from .model.case import Case, CaseError
 
 CHUNK = 10_000  # cases per grounding
+DATE_KEYS = frozenset(vocab.date_keys())
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def answers(ask: Ask, cases: Sequence[Case], found: Sequence[Result], sources: S
     """Each case's answer from its result: rejected when its facts contradict each other, else evaluated."""
     out: list[Answer] = []
     for case, result, source in zip(cases, found, sources, strict=True):
-        if problem := contradiction(source, result):
+        if problem := contradiction(source, case, result):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
             out.append(Evaluated(case, result, open_world(ask.rules, case, unknown, ask.day, ask.effective_date)))
@@ -103,12 +105,23 @@ def evaluate(ask: Ask, cases: Sequence[Case], sources: Sequence[str] | None = No
     return answers(ask, cases, results(ask, cases), sources or [case.id for case in cases])
 
 
-def contradiction(source: str, result: Result, which: str = "") -> CaseError | None:
-    """The one wording of a contradictory case's rejection (``which`` names a second rule set)."""
+def contradiction(source: str, case: Case, result: Result, which: str = "") -> CaseError | None:
+    """The one wording of a contradictory case's rejection (``which`` names a second rule set): two facts
+    that cannot hold together, or two dates out of the order the rules require (the later key first)."""
     if not result.contradictions:
         return None
-    f, g = result.contradictions[0]
-    return CaseError(source, "facts", f"{f} and {g} contradict each other{which} — set one of them to false")
+    first, second = result.contradictions[0]
+    if first in DATE_KEYS and second in DATE_KEYS:
+        earlier, later = case.dates.get(first), case.dates.get(second)
+        before = bool(earlier and later and later < earlier)
+        relation, rule = ("before", "cannot come before") if before else ("not after", "must come after")
+        return CaseError(
+            source,
+            f"dates.{second}",
+            f"{second} {later} is {relation} {first} {earlier}{which} — correct one of the two dates "
+            f"({second} {rule} {first})",
+        )
+    return CaseError(source, "facts", f"{first} and {second} contradict each other{which} — set one of them to false")
 
 
 def agreement(recorded: str | None, possible: set[str]) -> str | None:

@@ -1,8 +1,9 @@
 """Golden cases: a case file plus an ``expect:`` block per profile.
 
 The expectation language is small: the disposition, the exact set of
-outcomes, grounds that must be cited, modalities, consequences present and
-absent, or a rejection for contradictory facts. See measure/golden/README.md.
+outcomes, grounds that must be cited, modalities, the outcomes resting on a
+catch-all item, consequences present and absent, or a rejection for
+contradictory facts or dates. See measure/golden/README.md.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def _result(answer: Answer) -> Result:
 
 def compare(expect: dict[str, Any], got: Result) -> list[str]:
     """What differs between an expectation and a result, one line each."""
-    if "error" in expect:
-        want = sorted(expect["error"].get("facts", []))
+    if "error" in expect:  # two facts, or two date keys, contradict each other
+        want = sorted(expect["error"].get("facts") or expect["error"].get("dates", []))
         found = [sorted(pair) for pair in got.contradictions]
         return [] if want in found else [f"expected rejection for contradiction {want}, got {found or 'none'}"]
     problems = []
@@ -108,6 +109,10 @@ def compare(expect: dict[str, Any], got: Result) -> list[str]:
         if (have.modality if have else None) != modality:
             got_modality = have.modality if have else "no such outcome"
             problems.append(f"modality of {name}: expected {modality}, got {got_modality}")
+    if "catch_all" in expect:
+        marked = sorted(o.outcome for o in got.outcomes if o.catch_all)
+        if sorted(expect["catch_all"]) != marked:
+            problems.append(f"resting on a catch-all: expected {sorted(expect['catch_all'])}, got {marked}")
     consequences = expect.get("consequences") or {}
     names = {c.consequence for c in got.consequences} | {c.key for c in got.consequences}
     for key in consequences.get("present", []):

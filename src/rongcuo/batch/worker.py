@@ -113,8 +113,8 @@ def _compared(compare: Ask, cases: list[Case], sources: list[str]) -> list[Answe
     found = results(compare, cases)
     problems = {
         i: p
-        for i, (s, r) in enumerate(zip(sources, found, strict=True))
-        if (p := contradiction(s, r, " (comparison rules)"))
+        for i, (s, c, r) in enumerate(zip(sources, cases, found, strict=True))
+        if (p := contradiction(s, c, r, " (comparison rules)"))
     }
     own = answers(compare, cases, found, sources)
     return [Rejected(problems[i], cases[i].id) if i in problems else a for i, a in enumerate(own)]
@@ -186,7 +186,7 @@ def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evalu
         item=(case.id, tuple(case.unknown_facts()), case.recorded_decision, line["agreement"], needs),
         compared=(_settled(other.world) if other.world else None) or UNDETERMINED if other else None,
         changed=line.get("changed", False),
-        labels=_labels(case),
+        labels=_labels(case, answer.result),
     )
     return Row(case.id, orjson.dumps(line), tally)
 
@@ -221,7 +221,7 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
         else None,
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
-        labels=_labels(case),
+        labels=_labels(case, result),
         example=_example(case) if case.recorded_decision not in (None, result.disposition) else None,
     )
 
@@ -244,7 +244,11 @@ def _example(case: Case) -> str:
     return json.dumps({"facts": case.true_facts(), "dates": {k: v.isoformat() for k, v in sorted(case.dates.items())}})
 
 
-def _labels(case: Case) -> tuple | None:
+def _labels(case: Case, result: Result) -> tuple | None:
+    """What a18 counts of a record: its labels and conduct day — none when the rules find it out of
+    scope (a2; measure/corpus/a18_recurrence.lp counts only cases in scope)."""
+    if result.disposition == "out_of_scope":
+        return None
     if "conduct" in case.dates and (case.field or case.error_type):
         return case.field, case.error_type, case.dates["conduct"].isoformat()
     return None

@@ -26,7 +26,7 @@ OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this 
 ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 
 if TYPE_CHECKING:
-    from ..engine import Result
+    from ..explain import Explanation
     from ..model.case import Case
 
 
@@ -89,7 +89,7 @@ def explain(
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     explanations = explain_cases(asked, [_case(case)], _outcome(outcome, "--outcome"))
-    _check(case, explanations[0].result)
+    _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
 
 
@@ -112,7 +112,7 @@ def whynot(
     explanations = explain_cases(
         asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
     )
-    _check(case, explanations[0].result)
+    _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
 
 
@@ -185,9 +185,9 @@ def whatif(
     )
 
 
-def _check(path: Path, result: Result) -> None:
+def _check(path: Path, explanation: Explanation) -> None:
     """A contradictory case is refused, as `evaluate` refuses it."""
     from ..ask import contradiction
 
-    if problem := contradiction(str(path), result):
+    if problem := contradiction(str(path), explanation.case, explanation.result):
         fail(str(problem))

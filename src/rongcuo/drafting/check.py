@@ -85,9 +85,10 @@ def check(version: Version, days: int = DAYS) -> Report:
     findings = [f for r in examined if (f := _rule(space, r, r.is_fact or r.number in fire))]
     inert, never_decisive = _facts(space)
     pairs = [(f, g) for v, c, f, g in space.possible("contradiction", 4) if (v, c) == ("full", 0)]
+    orders = [(k, lt, r) for v, k, lt, r in space.possible("date_order", 4) if v == "full"]
     report = Report(
         version,
-        size(days, pairs),
+        size(days, pairs, orders),
         checks,
         findings,
         inert,

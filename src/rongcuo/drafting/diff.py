@@ -2,9 +2,13 @@
 
 Both versions are ground in one program over one shared scenario (their
 derived predicates tagged ``old`` and ``new``); diff.lp says when they differ
-and to which class a difference belongs. Each search returns a minimal
-scenario of a class not yet seen, then that class is excluded; the loop ends
-with an unsatisfiable search — the proof that no other difference exists.
+and to which class a difference belongs: the disposition before and after and
+the changes of its most telling layer. Each search returns a minimal scenario
+with a change the classes listed so far do not explain — a scenario whose
+changes are those of listed classes together (two amendments met in one case)
+is no new class, and neither is a change under another disposition that stays
+the same; the loop ends with an unsatisfiable search — the proof that every
+difference is one of the listed classes or a combination of them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import clingo
+
 from .. import ask as asking
 from ..ask import Answer, Ask, Rejected
-from ..engine.space import Space, programs, versioned
+from ..engine.space import Scenario, Space, programs, versioned
 from ..model.case import Case
 from .size import DAYS, Size, size
 from .sources import Version
@@ -74,11 +80,14 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
         ],
         days=days,
     )
-    classes: list[Class] = []
-    while len(classes) < limit and (found := space.find("differs")):
-        classes.append(_class(found, len(classes) + 1))
-        space.exclude(found, "class", 1)
-    complete = len(classes) < limit or not space.holds("differs")
+    found: list[Scenario] = []
+    held: list[frozenset[clingo.Symbol]] = []
+    while len(found) < limit and (scenario := space.find_unexplained("class", 1, held, _context)):
+        found.append(scenario)
+        held.append(_held(scenario))
+    complete = len(found) < limit or space.find_unexplained("class", 1, held, _context) is None
+    kept = [s for s, h in zip(found, held, strict=True) if not _combination(h, held)]
+    classes = [_class(s, n) for n, s in enumerate(kept, 1)]
     report = DiffReport(old, new, size(days, None), classes, complete)
     report.witnesses = [c.witness for c in classes]
     evaluate(report.witnesses, {old.name: old.rules, new.name: new.rules})
@@ -102,6 +111,24 @@ def _disposition(answer: Answer) -> str:
     return "rejected" if isinstance(answer, Rejected) else answer.result.disposition or "none"
 
 
+def _context(symbol: clingo.Symbol) -> bool:
+    """class(disposition(D, D)): an unchanged disposition is the setting of a change, not a change."""
+    (term,) = symbol.arguments
+    return term.match("disposition", 2) and term.arguments[0] == term.arguments[1]
+
+
+def _held(scenario: Scenario) -> frozenset[clingo.Symbol]:
+    """The class atoms of a scenario that are changes (its unchanged disposition aside)."""
+    return frozenset(s for s in scenario.symbols if s.match("class", 1) and not _context(s))
+
+
+def _combination(held: frozenset, listed: list[frozenset]) -> bool:
+    """Whether the other listed classes it contains together make it up: found before the simpler
+    ones that explain it, it adds nothing to them."""
+    parts = [other for other in listed if other and other < held]
+    return bool(parts) and frozenset().union(*parts) == held
+
+
 def _class(found, number: int) -> Class:
     terms = [args[0] for name, *args in found.atoms if name == "class"]
     pairs = [t[1:] for t in terms if t[0] == "disposition"]
@@ -114,7 +141,7 @@ def _class(found, number: int) -> Class:
 
 def _change(term: tuple) -> Change:
     sign, what = term
-    if sign == "changed":
+    if sign == "changed" and isinstance(what, str):
         return Change(sign, "predicate", what)
     if isinstance(what, str):
         return Change(sign, "outcome", what)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ..engine.inputs import SPAN
+from ..engine.space import WINDOWS
 from ..explain.serialize import derivers
+from ..model import calendar
 from ..model import vocabulary as vocab
 from ..present.render import render
 from .check import Report
@@ -25,6 +28,9 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         md=format == "md",
         files=files,
         date_keys=vocab.date_keys(),
+        span=SPAN,
+        anchors=[a.isoformat() for a in WINDOWS],
+        last=calendar.LAST.isoformat(),
         derivers={n: derivers(rules) for n, rules in versions.items()},
     )
 
@@ -106,6 +112,8 @@ def _space(size) -> dict:
         "combinations": size.combinations,
         "valid": size.valid,
         "days": size.days,
+        "ordered_dates": size.valid_dates,
+        "calendar_windows": [a.isoformat() for a in WINDOWS] if size.days else [],
         "date_settings": size.day_choices,
         "total": size.total,
     }

@@ -16,8 +16,6 @@ from ..engine.space import Scenario
 from ..explain import Explanation, explain
 from ..model.case import Case, parse_case
 
-ANCHOR = dt.date(2024, 1, 1)  # day 0 of the scenario space
-
 
 @dataclass
 class Witness:
@@ -44,15 +42,15 @@ def witness(scenario: Scenario, key: str, title: str) -> Witness:
         "id": f"W-{key.upper()}",
         "title": title,
         "facts": {fact: True for fact in scenario.facts},
-        "dates": {k: _date(d).isoformat() for k, d in sorted(scenario.dates.items())},
+        "dates": {k: scenario.date(d).isoformat() for k, d in sorted(scenario.dates.items())},
     }
     effective = scenario.params.get("effective_date")
     return Witness(
         key,
         title,
         parse_case(data, key),
-        _date(scenario.params.get("as_of", 0)),
-        None if effective is None else _date(effective),
+        scenario.date(scenario.params.get("as_of", 0)),
+        None if effective is None else scenario.date(effective),
     )
 
 
@@ -98,7 +96,3 @@ def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]
         path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def _date(day: int) -> dt.date:
-    return ANCHOR + dt.timedelta(days=day)

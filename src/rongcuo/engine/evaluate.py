@@ -23,7 +23,18 @@ from clingo import ast
 from ..model.case import Case
 from ..model.result import Result
 from .control import control, one_answer
-from .inputs import add_all, add_case, add_dates, add_fact, add_facts, add_labels, fact_words, number, params
+from .inputs import (
+    add_all,
+    add_calendar,
+    add_case,
+    add_dates,
+    add_fact,
+    add_facts,
+    add_labels,
+    fact_words,
+    number,
+    params,
+)
 from .read import Shared, by_case, read_results
 from .split import Split, split
 
@@ -91,6 +102,7 @@ class Evaluator:
         with ctl.backend() as backend:
             add_all(backend, params(as_of, effective_date, recurrence))
             add_all(backend, self._static_interface)
+            add_calendar(backend, cases)
             for index, (case, reading) in enumerate(zip(cases, readings, strict=True)):
                 add_dates(backend, index, case)
                 for name, args in reading.interface:

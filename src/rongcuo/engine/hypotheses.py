@@ -24,7 +24,7 @@ from clingo import ast
 from ..model.case import Case
 from .control import solving
 from .deadline import models
-from .inputs import add_all, add_dates, params
+from .inputs import add_all, add_calendar, add_dates, params
 
 
 def _statements() -> tuple[ast.AST, ...]:
@@ -58,6 +58,7 @@ def _control(
     with ctl.backend() as backend:
         add_all(backend, [clingo.Function("case", [clingo.Number(0)]), *params(as_of, effective_date)])
         add_dates(backend, 0, case)
+        add_calendar(backend, [case])
         add_all(backend, [clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()])
         add_all(backend, [clingo.Function("free", [clingo.Function(f)]) for f in free])
         add_all(backend, goals)

@@ -4,10 +4,14 @@ The input predicates are the ``#defined`` signatures of
 ``measure/rules/_mechanism/input.lp`` (:data:`GIVEN`); the rules there unpack
 them into what every other rule reads (:data:`UNPACKED`: ``fact/2``,
 ``date/3``). Every Control that holds a case gets it from :func:`add_case`
-(``case/1``, the true facts packed in ``word/3``, the dates in one ``dates/7``)
-and its parameters from :func:`params`; the drafting space and the what-if
-search choose facts themselves and add the rest the same way. Free text never
-crosses: labels go in as strings, compared and never parsed.
+(``case/1``, the true facts packed in ``word/3``, the dates in one ``dates/7``,
+and the official calendar: ``working_day/1`` and ``rest_day/1`` for the days
+after its decision that a period may need, :data:`SPAN` of them, none for a
+day the calendar does not cover) and its parameters from :func:`params`; the
+fast path adds the parts itself (the calendar once for all its cases:
+:func:`add_calendar`), the drafting space and the what-if search choose facts
+themselves and add the rest the same way. Free text never crosses: labels go
+in as strings, compared and never parsed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import cache, lru_cache
 import clingo
 from clingo import ast
 
-from ..model import measure
+from ..model import calendar, measure
 from ..model import vocabulary as vocab
 from ..model.case import Case
 from ..model.days import date_of, day
@@ -44,6 +48,15 @@ INPUT = GIVEN | UNPACKED  # the predicates a case brings, packed and unpacked: n
 FACT_INPUT = frozenset({("case", 1), ("word", 3), ("fact_number", 2), ("fact", 2), ("bit", 3)})
 DATED_INPUT = INPUT - FACT_INPUT
 PLUMBING = frozenset({"case", "word", "fact_number", "bit", "dates"})  # input no explanation shows
+# The official calendar: day D is a working day or a rest day (model.calendar). Like param/2 it
+# belongs to no case: the days are shared by every case of a grounding.
+CALENDAR = {"work": ("working_day", 1), "rest": ("rest_day", 1)}
+CASE_FREE = frozenset({"bit", "fact_number", "param", *(name for name, _ in CALENDAR.values())})  # no case index
+assert set(CALENDAR.values()) <= GIVEN, f"{INPUT_FILE} must declare #defined working_day/1 and rest_day/1"
+# How many days after a decision the calendar is given: room for the longest period a reading
+# counts (seven working days span at most 19 calendar days in the covered years; a seventh day
+# moved over rest days, 17). tests/test_engine.py checks it against the whole calendar.
+SPAN = 31
 
 FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
 _WORD_BITS = 30  # input.lp unpacks words of this many bits
@@ -65,9 +78,12 @@ def add_fact(backend: clingo.Backend, symbol: clingo.Symbol) -> None:
 
 
 def add_case(backend: clingo.Backend, index: int, case: Case) -> None:
-    """The case as symbols keyed by its index: case/1, its facts packed in word/3, its dates in dates/7."""
+    """The case as symbols keyed by its index: case/1, its facts packed in word/3, its dates in dates/7;
+    and the calendar of the days after its decision (shared by every case: a day another case brought
+    too is the same atom)."""
     add_facts(backend, index, fact_words(case))
     add_dates(backend, index, case)
+    add_calendar(backend, [case])
 
 
 def fact_words(case: Case) -> tuple[tuple[int, int], ...]:
@@ -91,6 +107,30 @@ def add_dates(backend: clingo.Backend, index: int, case: Case) -> None:
     if case.dates:
         days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in _DATE_KEYS]
         add_fact(backend, clingo.Function(DATES[0], [number(index), *days]))
+
+
+def calendar_days(cases: Sequence[Case]) -> list[int]:
+    """The days the calendar is given for: the SPAN days after each case's decision date."""
+    days: set[int] = set()
+    for start in {day(d) for case in cases if (d := case.dates.get("decision"))}:  # cases share decision days
+        days.update(range(start + 1, start + SPAN + 1))
+    return sorted(days)
+
+
+def calendar_atoms(days: Sequence[int]) -> list[clingo.Symbol]:
+    """working_day(D) / rest_day(D) for the days the calendar covers; nothing for the others."""
+    return [atom for d in days if (atom := _calendar_atom(d)) is not None]
+
+
+@lru_cache(maxsize=1 << 16)
+def _calendar_atom(d: int) -> clingo.Symbol | None:
+    kind = calendar.kind_of_day(d)
+    return None if kind is None else clingo.Function(CALENDAR[kind][0], [number(d)])
+
+
+def add_calendar(backend: clingo.Backend, cases: Sequence[Case]) -> None:
+    """The official calendar over the days the cases' periods may need, once for all of them."""
+    add_all(backend, calendar_atoms(calendar_days(cases)))
 
 
 def params(as_of=None, effective_date=None, recurrence: tuple[int, int] | None = None) -> list[clingo.Symbol]:

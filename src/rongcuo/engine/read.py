@@ -142,8 +142,9 @@ def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
     )
 
 
-def _consequence_order(c: Consequence) -> tuple[int, tuple[str, ...]]:
-    return _CONSEQUENCES[c.consequence], c.args
+def _consequence_order(c: Consequence) -> tuple[int, str, tuple[str, ...]]:
+    """The vocabulary's order; a consequence it does not list (a draft's new one) after all it lists."""
+    return _CONSEQUENCES.get(c.consequence, len(_CONSEQUENCES)), c.consequence, c.args
 
 
 _CONSEQUENCES = {name: rank for rank, name in enumerate(vocab.vocabulary()["consequences"])}

@@ -31,7 +31,7 @@ from clingo import ast
 from ..model.case import Case
 from ..model.result import Result
 from .control import one_answer
-from .inputs import INPUT, add_all, add_case, clause_id, params, value
+from .inputs import CASE_FREE, INPUT, add_all, add_case, clause_id, params, value
 from .read import read_results
 from .syntax import clause_constants, walk
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .program import RuleSet
 
 _INPUT_NAMES = {name for name, _ in INPUT}  # the leaves: never traced
-_CASE_INPUT = _INPUT_NAMES - {"bit", "fact_number", "param"}  # the input whose first argument is the case
+_CASE_INPUT = _INPUT_NAMES - CASE_FREE  # the input whose first argument is the case
 
 
 @dataclass(frozen=True)

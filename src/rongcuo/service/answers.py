@@ -62,7 +62,7 @@ class Service:
         self, ask: Ask, case: Case, outcome: str | None = None, why_not_of: tuple[str, ...] = ()
     ) -> Explanation:
         (found,) = await solving(self.limits.time_limit, explain, ask, [case], outcome, why_not_of)
-        if problem := contradiction("case", found.result):
+        if problem := contradiction("case", case, found.result):
             raise invalid([problem])
         return found
 

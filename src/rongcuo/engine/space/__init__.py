@@ -5,7 +5,18 @@
 rules; check.lp, diff.lp and observe.lp are the queries drafting makes.
 """
 
-from .scenarios import PRODUCED, Scenario, Space, programs
+from .scenarios import PRODUCED, WINDOWS, Scenario, Space, programs
 from .versions import RuleRef, declared, numbered, shown, versioned
 
-__all__ = ["PRODUCED", "RuleRef", "Scenario", "Space", "declared", "numbered", "programs", "shown", "versioned"]
+__all__ = [
+    "PRODUCED",
+    "WINDOWS",
+    "RuleRef",
+    "Scenario",
+    "Space",
+    "declared",
+    "numbered",
+    "programs",
+    "shown",
+    "versioned",
+]

@@ -3,6 +3,13 @@
 Case 0 ranges over every combination of the vocabulary's true/false facts
 (a choice rule); its dates, the evaluation date (``as_of``) and the measure's
 commencement (``effective_date``) range over a small set of consecutive days.
+The official calendar over those days is real, not invented: day 0 is the
+first day of one of the :data:`WINDOWS` of it, so a scenario's days are dates
+(its ``anchor`` plus the day) and its witness runs under the same calendar.
+The windows are chosen for what a period can meet: weekends and New Year's
+Day (from 2024-01-01, preferred), a Sunday that is an adjusted working day and
+the National Day holiday (from 2024-09-20), and the end of the calendar, after
+which no day has a kind (the last covered days and those after them).
 A *twin*, case 1, equals case 0 except for the facts ``_flip/1`` makes false,
 so "does this fact ever change anything?" is one search.
 
@@ -16,6 +23,7 @@ the whole space rather than a sample.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +31,20 @@ from pathlib import Path
 import clingo
 from clingo import ast
 
+from ...model import calendar
 from ...model import vocabulary as vocab
+from ...model.days import day
 from ..control import control, solving
-from ..inputs import FACT_NUMBER, INPUT, add_all, value
+from ..inputs import FACT_NUMBER, INPUT, SPAN, add_all, value
 from ..program import parse
 
 # The input predicates the space states: facts and dates are chosen directly (no
 # word/3, no dates/7), and labels need many cases.
 PRODUCED = INPUT - {("word", 3), ("dates", 7), ("label", 3)}
 HERE = Path(__file__).parent
+# Day 0 of the space in each calendar window (the first is preferred: it is every witness's anchor
+# where the calendar makes no difference). The last starts ten days before the calendar ends.
+WINDOWS = (dt.date(2024, 1, 1), dt.date(2024, 9, 20), calendar.LAST - dt.timedelta(days=10))
 
 
 def programs(*names: str) -> tuple[ast.AST, ...]:
@@ -49,6 +62,15 @@ class Scenario:
     params: dict[str, int]
     atoms: tuple[tuple, ...]  # shown atoms beyond the input, as values
     _symbols: tuple[clingo.Symbol, ...] = field(repr=False, compare=False)
+    anchor: dt.date = WINDOWS[0]  # the date of day 0: the first day of the scenario's calendar window
+
+    @property
+    def symbols(self) -> tuple[clingo.Symbol, ...]:
+        """Every shown atom of the scenario, as clingo gives it."""
+        return self._symbols
+
+    def date(self, offset: int) -> dt.date:
+        return self.anchor + dt.timedelta(days=offset)
 
 
 class Space:
@@ -59,8 +81,10 @@ class Space:
         with self._ctl.backend() as backend:
             add_all(backend, [clingo.Function("_date_key", [clingo.Function(key)]) for key in vocab.date_keys()])
             add_all(backend, [clingo.Function("_day", [clingo.Number(d)]) for d in range(days)])
+            if days:
+                add_all(backend, _calendar(days + SPAN))
             add_all(backend, [clingo.parse_term(text) for text in facts])
-        self._ctl.ground([("base", [])])
+        self._ctl.ground([("base", [])], context=_Context())
         # Externals are switches: false unless a query assumes them (see find).
         self._switches = {a.symbol: a.literal for a in self._ctl.symbolic_atoms if a.is_external}
         for symbol in self._switches:
@@ -97,6 +121,30 @@ class Space:
         symbols = self._solve(assume, False, [goal])
         return None if symbols is None else _scenario(symbols)
 
+    def find_unexplained(
+        self, name: str, arity: int, found: Sequence[frozenset[clingo.Symbol]], context=lambda symbol: False
+    ) -> Scenario | None:
+        """A minimal scenario with an atom of ``name/arity`` that the sets ``found`` so far do not explain.
+
+        A set explains its atoms in a scenario where all of them hold, so a scenario whose atoms are a
+        union of found sets has nothing new; the atoms ``context`` picks out need no explaining."""
+        atoms = {a.symbol: a.literal for a in self._ctl.symbolic_atoms.by_signature(name, arity)}
+        with self._ctl.backend() as backend:
+            explained: dict[clingo.Symbol, int] = {}
+            for held in found:
+                if any(s not in atoms for s in held):
+                    continue  # a set the grounder cannot make hold again explains nothing
+                whole = backend.add_atom()
+                backend.add_rule([whole], [atoms[s] for s in held])
+                for s in held:
+                    backend.add_rule([explained.setdefault(s, backend.add_atom())], [whole])
+            goal = backend.add_atom()
+            for s, literal in atoms.items():
+                if not context(s):
+                    backend.add_rule([goal], [literal, *([-explained[s]] if s in explained else [])])
+        symbols = self._solve((), True, [goal])
+        return None if symbols is None else _scenario(symbols)
+
     def _solve(self, assume: Iterable[str], minimal: bool, literals: Sequence[int] = ()):
         literals = list(literals)
         for text in assume:
@@ -127,10 +175,35 @@ class Space:
             backend.add_rule([], body)
 
 
+class _Context:
+    """The @-functions of the drafting programs."""
+
+    @staticmethod
+    def undated(term: clingo.Symbol) -> clingo.Symbol:
+        """A term without its dates: f(day(D), X…) → f(X…), f(day(D)) → f (diff.lp's classes)."""
+        if term.type != clingo.SymbolType.Function or not term.arguments:
+            return term
+        return clingo.Function(term.name, [a for a in term.arguments if not a.match("day", 1)], term.positive)
+
+
+def _calendar(days: int) -> list[clingo.Symbol]:
+    """_window(W) and _calendar(W, D, K): day D of window W is of kind K by the official calendar."""
+    out = []
+    for w, anchor in enumerate(WINDOWS):
+        out.append(clingo.Function("_window", [clingo.Number(w)]))
+        for d in range(days):
+            if kind := calendar.kind_of_day(day(anchor) + d):
+                out.append(clingo.Function("_calendar", [clingo.Number(w), clingo.Number(d), clingo.Function(kind)]))
+    return out
+
+
 def _scenario(symbols: Sequence[clingo.Symbol]) -> Scenario:
     facts, dates, params, atoms = set(), {}, {}, []
+    anchor = WINDOWS[0]
     for s in symbols:
-        if s.match("fact", 2):
+        if s.match("_in_window", 1):
+            anchor = WINDOWS[s.arguments[0].number]
+        elif s.match("fact", 2):
             if s.arguments[0].number == 0:
                 facts.add(s.arguments[1].name)
         elif s.match("date", 3):
@@ -141,4 +214,4 @@ def _scenario(symbols: Sequence[clingo.Symbol]) -> Scenario:
         else:
             atoms.append((s.name, *(value(a) for a in s.arguments)))
     ordered = tuple(f for f in FACT_NUMBER if f in facts)
-    return Scenario(ordered, dates, params, tuple(sorted(atoms, key=str)), tuple(symbols))
+    return Scenario(ordered, dates, params, tuple(sorted(atoms, key=str)), tuple(symbols), anchor)
