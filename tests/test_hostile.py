@@ -198,3 +198,27 @@ def test_every_response_carries_the_security_headers(client):
     page = client.get("/")
     nonce = page.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
     assert f'<script nonce="{nonce}">' in page.text
+
+
+def test_a_case_without_an_answer_fails_no_other_and_check_refuses_inconsistent_rules(tmp_path, default_rules):
+    import shutil
+
+    from rongcuo import ask
+    from rongcuo.engine import RuleSet, bundled_root
+    from rongcuo.model.files import load_case
+
+    from .conftest import AS_OF, ROOT
+
+    root = tmp_path / "measure"
+    shutil.copytree(bundled_root(), root)
+    (root / "rules" / "zz.lp").write_text(":- case(C), fact(C, major_loss).\n", encoding="utf-8")
+    golden = ROOT / "measure" / "golden"
+    cases = [load_case(golden / name) for name in ("g-a11-p1-i6.yaml", "g-a11-p2-i2-major-loss.yaml", "g-a3-none.yaml")]
+    good, bad, other = ask.evaluate(ask.Ask(RuleSet.load("default", root), AS_OF), cases, ["a", "b", "c"])
+    assert isinstance(bad, ask.Rejected) and bad.error.field == "(rules)" and "no answer set" in bad.error.message
+    assert isinstance(good, ask.Evaluated) and isinstance(other, ask.Evaluated)
+    run = rongcuo("explain", golden / "g-a11-p2-i2-major-loss.yaml", "--rules", root)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "no answer set" in run.stderr
+    (root / "rules" / "zz.lp").write_text(":- case(C).\n", encoding="utf-8")
+    run = rongcuo("check", "--rules", root)
+    assert run.returncode == 2 and "inconsistent" in run.stderr and "已证明" not in run.stdout

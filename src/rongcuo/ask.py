@@ -22,11 +22,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .engine import OpenWorld, Result, RuleSet, open_world
+from .engine import OpenWorld, Result, RuleError, RuleSet, open_world
 from .model import vocabulary as vocab
 from .model.case import Case, CaseError
 
 CHUNK = 10_000  # cases per grounding
+RULES_FAILED = "(rules)"  # the field of a rejection that is the rule set's fault: no single answer for the case
 DATE_KEYS = frozenset(vocab.date_keys())
 
 
@@ -79,19 +80,36 @@ class Rejected:
 Answer = Evaluated | Rejected
 
 
-def results(ask: Ask, cases: Sequence[Case]) -> list[Result]:
-    """The rules' results, many cases per grounding (what evaluate builds its answers on)."""
-    out: list[Result] = []
+def results(ask: Ask, cases: Sequence[Case]) -> list[Result | RuleError]:
+    """The rules' results, many cases per grounding (what evaluate builds its answers on); a case the
+    rules give no single answer gets the error, found by halving its grounding, and fails no other."""
+    out: list[Result | RuleError] = []
     for start in range(0, len(cases), CHUNK):
-        out += ask.rules.evaluate(cases[start : start + CHUNK], ask.day, ask.effective_date)
+        out += _isolated(ask, cases[start : start + CHUNK])
     return out
 
 
-def answers(ask: Ask, cases: Sequence[Case], found: Sequence[Result], sources: Sequence[str]) -> list[Answer]:
-    """Each case's answer from its result: rejected when its facts contradict each other, else evaluated."""
+def _isolated(ask: Ask, cases: Sequence[Case]) -> list[Result | RuleError]:
+    try:
+        return list(ask.rules.evaluate(cases, ask.day, ask.effective_date))
+    except RuleError as e:
+        if len(cases) == 1:
+            return [e]
+        half = len(cases) // 2
+        return _isolated(ask, cases[:half]) + _isolated(ask, cases[half:])
+
+
+def answers(
+    ask: Ask, cases: Sequence[Case], found: Sequence[Result | RuleError], sources: Sequence[str]
+) -> list[Answer]:
+    """Each case's answer from its result: rejected when its facts contradict each other, or when the
+    rules give it no single answer; else evaluated."""
     out: list[Answer] = []
     for case, result, source in zip(cases, found, sources, strict=True):
-        if problem := contradiction(source, case, result):
+        if isinstance(result, RuleError):
+            reason = f"{result} — the rules give this case no single answer: see rongcuo check"
+            out.append(Rejected(CaseError(source, RULES_FAILED, reason), case.id))
+        elif problem := contradiction(source, case, result):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
             out.append(Evaluated(case, result, open_world(ask.rules, case, unknown, ask.day, ask.effective_date)))

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 
 from ..ask import Answer, Ask, Evaluated, Rejected, answers, contradiction, evaluate, results, results_line
-from ..engine import OpenWorld, Result, RuleSet
+from ..engine import OpenWorld, Result, RuleError, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
 from ..model.files import load_case
@@ -114,7 +114,7 @@ def _compared(compare: Ask, cases: list[Case], sources: list[str]) -> list[Answe
     problems = {
         i: p
         for i, (s, c, r) in enumerate(zip(sources, cases, found, strict=True))
-        if (p := contradiction(s, c, r, " (comparison rules)"))
+        if not isinstance(r, RuleError) and (p := contradiction(s, c, r, " (comparison rules)"))
     }
     own = answers(compare, cases, found, sources)
     return [Rejected(problems[i], cases[i].id) if i in problems else a for i, a in enumerate(own)]

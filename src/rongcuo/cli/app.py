@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 
 import typer
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model
     from ..ask import Ask
     from ..engine import RuleSet
     from ..model.case import Case
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -51,6 +54,16 @@ EffectiveDateOpt = Annotated[
 def fail(message: str) -> NoReturn:
     typer.echo(f"rongcuo: {message}", err=True)
     raise typer.Exit(2)
+
+
+def answered(call: Callable[..., T], *args, **kwargs) -> T:
+    """``call(...)``, a rule set without a single answer for the case said in one line (exit 2)."""
+    from ..engine import RuleError
+
+    try:
+        return call(*args, **kwargs)
+    except RuleError as e:
+        fail(str(e))
 
 
 def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:

@@ -8,7 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import AsOfOpt, Format, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, read_cases
+from .app import (
+    AsOfOpt,
+    Format,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    RulesOpt,
+    TrustOpt,
+    answered,
+    app,
+    fail,
+    parse_day,
+    read_cases,
+)
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 WitnessOpt = Annotated[Optional[Path], typer.Option("--witnesses", help="Write each witness here as a case file.")]
@@ -72,7 +85,7 @@ def check(
     from ..drafting.check import check as check_rules
 
     version = _load(str(rules) if rules else f"profile:{profile}", profile, trust)
-    report = check_rules(version, days)
+    report = answered(check_rules, version, days)
     _emit(
         report,
         format,
@@ -105,7 +118,7 @@ def diff(
     from ..drafting.diff import diff as diff_rules
 
     before, after = _load(old, profile, trust), _load(new, profile, trust)
-    report = diff_rules(before, after, days)
+    report = answered(diff_rules, before, after, days)
     if cases:
         found, errors = read_cases(cases)
         for line in errors:

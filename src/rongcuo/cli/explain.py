@@ -17,6 +17,7 @@ from .app import (
     ProfileOpt,
     RulesOpt,
     TrustOpt,
+    answered,
     app,
     ask_of,
     fail,
@@ -88,7 +89,7 @@ def explain(
     from ..explain import explain as explain_cases
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = explain_cases(asked, [_case(case)], _outcome(outcome, "--outcome"))
+    explanations = answered(explain_cases, asked, [_case(case)], _outcome(outcome, "--outcome"))
     _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
 
@@ -109,8 +110,8 @@ def whynot(
     from ..explain import explain as explain_cases
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = explain_cases(
-        asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
+    explanations = answered(
+        explain_cases, asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
     )
     _check(case, explanations[0])
     _emit(explanations, format, lang, asked.rules)
@@ -152,8 +153,8 @@ def whatif(
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
         fail(str(answer.error))
-    alternatives = whatif_case(
-        asked, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
+    alternatives = answered(
+        whatif_case, asked, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
     )
     if format == Format.json:
         typer.echo(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ..engine import RuleError
 from ..engine.inputs import INPUT
 from ..engine.space import PRODUCED, RuleRef, Space, declared, numbered, programs, shown, versioned
 from ..model import vocabulary as vocab
@@ -78,6 +79,11 @@ def check(version: Version, days: int = DAYS) -> Report:
         twin=True,
         facts=[f"_conditional({n})" for n in conditional],
     )
+    if not space.holds():  # no scenario at all: every "proved" below would be vacuous
+        raise RuleError(
+            f"{version.name}: the rules have no answer for any case — they are inconsistent (an integrity "
+            "constraint that always fires?), so nothing about them can be proved"
+        )
     checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
     refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..ask import Ask, results
-from ..engine import Result, RuleSet
+from ..engine import Result, RuleError, RuleSet
 from ..engine.space import Scenario
 from ..explain import Explanation, explain
 from ..model.case import Case, parse_case
@@ -60,6 +60,8 @@ def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None
         for name, rules in versions.items():
             found = results(Ask(rules, as_of, effective), [w.case for w in group])  # contradictory inputs too
             for w, result in zip(group, found, strict=True):
+                if isinstance(result, RuleError):  # a scenario of the space has one answer: this is a fault
+                    raise result
                 w.results[name] = result
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import ask as asking
-from ..ask import Ask, Rejected, contradiction
+from ..ask import RULES_FAILED, Ask, Rejected, contradiction
 from ..engine import RuleSet
 from ..explain import Alternative, Explanation, explain, whatif
 from ..model import vocabulary as vocab
@@ -54,6 +54,8 @@ class Service:
         sources = ["case"] if len(cases) == 1 else [f"cases[{i}]" for i in range(len(cases))]
         answers = await solving(self.limits.time_limit, asking.answers, ask, cases, found, sources)
         rejected = [a.error for a in answers if isinstance(a, Rejected)]
+        if failed := [e for e in rejected if e.field == RULES_FAILED]:  # the rule set's fault, not the case's
+            raise Problem("rules-failed", str(failed[0]))
         if rejected:
             raise invalid(rejected)
         return [a.to_json() for a in answers]

@@ -38,7 +38,7 @@ class Coalescer:
         self._lane = asyncio.Lock()  # one grounding at a time; the next batch fills meanwhile
         self._running: set[asyncio.Task] = set()
 
-    async def results(self, ask: Ask, cases: list[Case]) -> list[Result]:
+    async def results(self, ask: Ask, cases: list[Case]) -> list[Result | RuleError]:
         """The rules' results for these cases, grounded with those of other requests asking the same."""
         key = (id(ask.rules), ask.day, ask.effective_date)
         batch = self._open.get(key)
@@ -68,18 +68,8 @@ class Coalescer:
                 answers = [e] * len(batch.parts)
             batch.done.set_result(answers)
 
-    async def _answers(self, batch: _Batch) -> list[list[Result] | Exception]:
-        try:
-            results = await solving(self.seconds, asking.results, batch.ask, batch.cases)
-            return [results[start : start + count] for start, count in batch.parts]
-        except RuleError:
-            if len(batch.parts) == 1:
-                raise
-        # A rule set without an answer for some case: find whose, one request at a time.
-        return [await self._alone(batch, start, count) for start, count in batch.parts]
-
-    async def _alone(self, batch: _Batch, start: int, count: int) -> list[Result] | Exception:
-        try:
-            return await solving(self.seconds, asking.results, batch.ask, batch.cases[start : start + count])
-        except RuleError as e:
-            return e
+    async def _answers(self, batch: _Batch) -> list[list[Result | RuleError] | Exception]:
+        # A case the rules give no single answer carries its error (rongcuo.ask isolates it): it fails
+        # no other case, of this request or another.
+        results = await solving(self.seconds, asking.results, batch.ask, batch.cases)
+        return [results[start : start + count] for start, count in batch.parts]
