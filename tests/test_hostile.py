@@ -222,3 +222,14 @@ def test_a_case_without_an_answer_fails_no_other_and_check_refuses_inconsistent_
     (root / "rules" / "zz.lp").write_text(":- case(C).\n", encoding="utf-8")
     run = rongcuo("check", "--rules", root)
     assert run.returncode == 2 and "inconsistent" in run.stderr and "已证明" not in run.stdout
+
+
+def test_case_text_cannot_forge_a_line_or_steer_the_terminal(tmp_path):
+    path = tmp_path / "forged.yaml"
+    path.write_text('id: "A\\x1b]0;pwned\\x07\\nrongcuo: all fine"\nfacts: {enforcement_personnel: true}\n')
+    run = rongcuo("evaluate", path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "\x1b" not in run.stderr + run.stdout
+    assert "line break or control character" in run.stderr
+    path.write_text('id: A\ntitle: "\\x1b[2J标题"\nfacts: {enforcement_personnel: true}\n')
+    run = rongcuo("evaluate", path, "--format", "text")
+    assert run.returncode == 0 and "\x1b" not in run.stdout

@@ -130,6 +130,12 @@ date_sets = st.dictionaries(st.sampled_from(DATE_KEYS), dates, max_size=len(DATE
 
 free_text = st.text(max_size=30)
 evil_text = st.sampled_from(EVIL) | st.text(max_size=200)
+ONE_LINE = ("id", "field", "error_type")  # identifiers and labels: one line, no control characters
+
+
+def one_line(text: str) -> str:
+    """The text as an id or label may hold it (the case model refuses line breaks and control characters)."""
+    return "".join(c for c in text if not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"))
 
 
 # The facts that defeat or condition the others (a13, a7–a9): drawn on their own so
@@ -174,13 +180,13 @@ def case_data(draw, text=free_text, true=None) -> dict:
     order = sorted(facts)
     random.Random(draw(st.integers(0, 2**32))).shuffle(order)
     data = {
-        "id": draw(text.filter(lambda s: s.strip())),
+        "id": draw(text.map(one_line).filter(lambda s: s.strip())),
         "facts": {f: facts[f] for f in order},
         "dates": {k: d.isoformat() for k, d in in_order(draw(date_sets)).items()},
     }
     for key in ("title", "field", "error_type", "narrative"):
         if draw(st.booleans()):
-            data[key] = draw(text)
+            data[key] = one_line(draw(text)) if key in ONE_LINE else draw(text)
     if draw(st.booleans()):
         data["subject"] = {"name": draw(text), "unit": draw(text)}
     return data
@@ -352,9 +358,9 @@ def test_split_evaluation_equals_the_whole_program(profile, cases, as_of, effect
 def test_free_text_changes_nothing_and_executes_nothing(profile, data, as_of):
     plain = data.draw(case_data())
     hostile = dict(plain)
-    hostile["id"] = data.draw(evil_text.filter(lambda s: s.strip()))
+    hostile["id"] = data.draw(evil_text.map(one_line).filter(lambda s: s.strip()))
     for key in ("title", "field", "error_type", "narrative"):
-        hostile[key] = data.draw(evil_text)
+        hostile[key] = one_line(data.draw(evil_text)) if key in ONE_LINE else data.draw(evil_text)
     hostile["subject"] = {"name": data.draw(evil_text), "unit": data.draw(evil_text)}
     hostile["recorded_decision"] = data.draw(st.sampled_from(OUTCOMES))  # a record, not an input
     a = evaluate_one(profile, parse_case(plain, "plain"), as_of)
@@ -382,13 +388,14 @@ def test_hostile_text_alone_in_every_field():
         assert want["disposition"] == "exempt"
         variants = []
         for evil in EVIL:
-            variants.append({**base, "id": evil} if evil.strip() else {**base})
+            line = one_line(evil)
+            variants.append({**base, "id": line} if line.strip() else {**base})
             variants.append(
                 {
                     **base,
                     "title": evil,
-                    "field": evil,
-                    "error_type": evil,
+                    "field": line,
+                    "error_type": line,
                     "narrative": evil,
                     "subject": {"name": evil, "unit": evil},
                 }

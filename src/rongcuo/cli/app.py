@@ -52,8 +52,23 @@ EffectiveDateOpt = Annotated[
 
 
 def fail(message: str) -> NoReturn:
-    typer.echo(f"rongcuo: {message}", err=True)
+    warn(message)
     raise typer.Exit(2)
+
+
+def warn(message: str) -> None:
+    """One line on stderr: a case's text in it cannot break the line or steer the terminal."""
+    typer.echo(f"rongcuo: {one_line(message)}", err=True)
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), 0x2028, 0x2029)
+}
+
+
+def one_line(text: str) -> str:
+    """Control characters (line breaks, escapes) written out, so the text stays one inert line."""
+    return text.translate(_CONTROL)
 
 
 def answered(call: Callable[..., T], *args, **kwargs) -> T:

@@ -21,6 +21,7 @@ from .app import (
     fail,
     parse_day,
     read_cases,
+    warn,
 )
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
@@ -122,7 +123,7 @@ def diff(
     if cases:
         found, errors = read_cases(cases)
         for line in errors:
-            typer.echo(f"rongcuo: {line}", err=True)
+            warn(line)
         corpus(report, [c for _, c in found], parse_day(as_of, "--as-of"))
     _emit(
         report,

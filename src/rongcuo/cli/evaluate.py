@@ -21,6 +21,7 @@ from .app import (
     app,
     ask_of,
     read_cases,
+    warn,
 )
 
 
@@ -46,7 +47,7 @@ def evaluate(
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
     errors += [str(a.error) for a in answers if isinstance(a, Rejected)]
     for line in errors:
-        typer.echo(f"rongcuo: {line}", err=True)
+        warn(line)
     evaluated = [a for a in answers if isinstance(a, Evaluated)]
     if format == Format.json:
         for answer in evaluated:

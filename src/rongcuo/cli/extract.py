@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules
+from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, warn
 
 if TYPE_CHECKING:
     from ..extract import Lexicon, Proposal
@@ -133,7 +133,7 @@ def _extract(
     else:
         typer.echo("---\n".join(text for _, text in documents), nl=False)
     for line in errors:
-        typer.echo(f"rongcuo: {line}", err=True)
+        warn(line)
     if errors:
         raise typer.Exit(2)
 

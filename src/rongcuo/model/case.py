@@ -95,7 +95,12 @@ class Case(BaseModel):
     def _id(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("empty id — give the case a unique id such as NM-2024-017")
-        return value
+        return _one_line(value)
+
+    @field_validator("field", "error_type")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return value if value is None else _one_line(value)
 
     @field_validator("facts", mode="before")
     @classmethod
@@ -184,6 +189,13 @@ def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) 
             raise ValueError(f"{key}: text must be a string and needs_confirmation true or false")
         if narrative is not None and narrative[start:end] != text:
             raise ValueError(f"{key}: narrative[{start}:{end}] is not the quoted text — fix start/end or the text")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """Ids and labels are one line of text: a line break or a terminal escape in one could forge output."""
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+        raise ValueError(f"{value[:40]!r}: a line break or control character — write it as one line of text")
     return value
 
 

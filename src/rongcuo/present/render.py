@@ -9,6 +9,7 @@ other file's under its name (``t('batch.records')``).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from functools import cache
 from pathlib import Path
@@ -55,11 +56,19 @@ def message(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+_SALT = hashlib.sha1(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
+
+
 class _Compiled(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept between runs, so that a command does not compile its templates again
     (~40 ms for evaluate's and the macros it imports): jinja2's cache in the user's own temporary folder, each
     entry checked against the template's source. Written only where Python writes its bytecode (not
     under PYTHONDONTWRITEBYTECODE); a cache that cannot be written is no cache."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # Compiled code also depends on the environment (finalize, autoescape…) set up in this file and on
+        # jinja2's version: both are part of the key, so a change to either compiles afresh.
+        return hashlib.sha1(f"{super().get_cache_key(name, filename)}\0{_SALT}".encode()).hexdigest()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if sys.dont_write_bytecode:
@@ -87,11 +96,20 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        finalize=_inert,
     )
     env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term)
     env.filters["cites"] = cites
     env.filters["md"] = markdown_text
     return env
+
+
+_CONTROL = {c: None for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def _inert(value):
+    """Every value a template prints: control characters (terminal escapes) dropped from text."""
+    return value.translate(_CONTROL) if isinstance(value, str) else value
 
 
 def iso(days: int) -> str:
