@@ -44,8 +44,9 @@ class Service:
         return self.rulesets[name]
 
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
-        """A request's Ask: the served rule set it names, its evaluation date and the commencement (a20)."""
-        return Ask(self.rules(profile), as_of or dt.date.today(), effective_date)
+        """A request's Ask: the served rule set it names, its evaluation date (none: each case's own, else
+        today — Ask.day_of) and the commencement (a20)."""
+        return Ask(self.rules(profile), as_of, effective_date)
 
     async def evaluate(self, ask: Ask, cases: list[Case]) -> list[dict]:
         """Each case's result as `rongcuo evaluate --format json` prints it (with open_world for unknowns);
