@@ -502,3 +502,66 @@ def test_a_disagreement_shows_the_smallest_change_that_gives_the_recorded_decisi
     assert run.returncode == 0, run.stderr
     report = (out / "report.md").read_text()
     assert "最少需改变的事实" in report and "撤销「造成重大损失」(`major_loss`)" in report
+
+
+def write_xlsx(path, records, sheets=2):
+    """The records as an Excel ledger: the CSV layout on ``sheets`` sheets, dates as Excel dates, facts as booleans."""
+    import openpyxl
+
+    header = ["id", "subject.name", "subject.unit", "field", "error_type", "recorded_decision", "narrative"]
+    header += [*vocab.date_keys(), *vocab.fact_ids()]
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for n in range(sheets):
+        sheet = book.create_sheet(f"台账{n + 1}")
+        sheet.append(header)
+        for record in records[n::sheets]:
+            cells = csv_row(record)
+            dates = {k: v for k, v in record.get("dates", {}).items()}
+            facts = record.get("facts", {})
+            sheet.append(
+                [
+                    dates[k] if k in dates else facts[k] if k in facts and isinstance(facts[k], bool) else cells.get(k)
+                    for k in header
+                ]
+            )
+    book.save(path)
+    return path
+
+
+def test_an_excel_ledger_gives_the_results_of_the_same_cases_in_jsonl_and_a_results_xlsx(tmp_path):
+    import openpyxl
+
+    records = historical_records()[::9]
+    a, b = tmp_path / "a", tmp_path / "b"
+    batch(write_jsonl(tmp_path / "cases.jsonl", records[0::2] + records[1::2]), "--out", a, "--workers", "1")
+    ledger = write_xlsx(tmp_path / "台账.xlsx", records)
+    batch(ledger, "--out", b, "--workers", "1")
+    got = results(b)
+    assert [without_position(r) for r in results(a)] == [without_position(r) for r in got]
+    assert got[0]["source"] == f"{ledger} sheet 台账1" and got[0]["row"] == 2
+    assert got[-1]["source"] == f"{ledger} sheet 台账2"
+    book = openpyxl.load_workbook(b / "results.xlsx")
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("案件编号", "来源", "行号", "状态", "原认定", "重新评估结论")
+    assert len(rows) == len(got) + 1 and [r[0] for r in rows[1:]] == [r["case"] for r in got]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:K{len(got) + 1}"
+    exempt = next(r for r, line in zip(rows[1:], got, strict=True) if line["disposition"] == "exempt")
+    assert exempt[5] == "容错免责" and ("第十一条" in exempt[7] or "第十条" in exempt[7])
+
+
+def test_a_bad_excel_row_is_rejected_with_its_sheet_and_row(tmp_path):
+    import openpyxl
+
+    records = historical_records(3)
+    ledger = write_xlsx(tmp_path / "l.xlsx", records, sheets=1)
+    book = openpyxl.load_workbook(ledger)
+    book.active.cell(row=3, column=2 + 7 + len(vocab.date_keys()), value="perhaps")  # a fact cell
+    book.save(ledger)
+    out = tmp_path / "out"
+    assert batch(ledger, "--out", out, "--workers", "1").exit_code == 1
+    bad = [r for r in results(out) if r["status"] == "rejected"]
+    assert len(bad) == 1 and bad[0]["row"] == 3 and bad[0]["source"] == f"{ledger} sheet 台账1"
+    rows = list(openpyxl.load_workbook(out / "results.xlsx").active.iter_rows(values_only=True))
+    assert rows[2][3] == "未评估" and f"{ledger} sheet 台账1 row 3" in rows[2][10], rows[2]

@@ -220,3 +220,31 @@ def test_whynot_and_whatif_take_the_effective_date_too(tmp_path):
         whatif = json.loads(rongcuo("whatif", path, "--to", "exempt", "--format", "json", *option).stdout)
         assert predates(whynot) == bool(option)
         assert whatif["alternatives"] and all(predates(a["result"]) == bool(option) for a in whatif["alternatives"])
+
+
+# The case file's as_of: every evaluating command honours it, --as-of overrides it, and the output says which.
+BEFORE_DUE = GOLDEN / "g-a14-no-notice-before-due.yaml"  # as_of 2024-06-25, not yet notified, due 2024-06-27
+
+
+def test_the_case_files_as_of_is_honoured_and_overridden():
+    own, asked = rongcuo("evaluate", BEFORE_DUE), rongcuo("evaluate", BEFORE_DUE, "--as-of", "2024-12-31")
+    assert "评估日：2024-06-25（案件文件所载）" in own.stdout and "告知超过7日期限" not in own.stdout
+    assert "评估日：2024-12-31（--as-of）" in asked.stdout and "告知超过7日期限" in asked.stdout
+
+
+@pytest.mark.parametrize("command", [("explain",), ("whynot", "mitigated"), ("whatif", "--to", "mitigated")])
+def test_every_evaluating_command_names_its_date(command):
+    own = rongcuo(command[0], BEFORE_DUE, *command[1:])
+    assert own.returncode == 0 and "评估日：2024-06-25（案件文件所载）" in own.stdout, own.stderr
+    asked = rongcuo(command[0], BEFORE_DUE, *command[1:], "--as-of", "2024-12-31")
+    assert "评估日：2024-12-31（--as-of）" in asked.stdout
+
+
+def test_the_case_files_as_of_in_json_whatif_and_english(tmp_path):
+    assert json.loads(rongcuo("evaluate", BEFORE_DUE, "--format", "json").stdout)["as_of"] == "2024-06-25"
+    assert "as of: 2024-06-25 (stated by the case file)" in rongcuo("explain", BEFORE_DUE, "--lang", "en").stdout
+    undated = write(tmp_path, "c.yaml", {"id": "C", "facts": {"enforcement_personnel": True}})
+    assert "（今日）" in rongcuo("evaluate", undated).stdout
+    bad = write(tmp_path, "d.yaml", {"id": "D", "as_of": "2024-13-01"})
+    run = rongcuo("evaluate", bad)
+    assert run.returncode == 2 and "as_of: '2024-13-01' is not a date" in run.stderr, run.stderr

@@ -6,7 +6,9 @@ same way, here:
 
 - an :class:`Ask` names the rule set and the dates (evaluation date, the
   measure's commencement for a20) and whether unknown facts get their open
-  world;
+  world; :meth:`Ask.day_of` is the one place that chooses a case's
+  evaluation date: the date asked for (``--as-of``), else the ``as_of`` its
+  file states, else today;
 - :func:`evaluate` grounds the cases in chunks (many cases per grounding),
   rejects a contradictory case with the one wording of :func:`contradiction`,
   and adds, for a case with unknown facts, which outcomes are certain and
@@ -31,18 +33,48 @@ RULES_FAILED = "(rules)"  # the field of a rejection that is the rule set's faul
 DATE_KEYS = frozenset(vocab.date_keys())
 
 
+DAY_ASKED, DAY_OF_CASE, DAY_TODAY = "asked", "case", "today"  # why a case is evaluated on its date
+
+
+@dataclass(frozen=True)
+class Day:
+    """The date a case is evaluated on and why: asked for (``--as-of``), stated by the case file, or today."""
+
+    date: dt.date
+    source: str  # DAY_ASKED | DAY_OF_CASE | DAY_TODAY
+
+
 @dataclass(frozen=True)
 class Ask:
     """What every evaluation names: the rule set, the evaluation date, the measure's commencement (a20)."""
 
     rules: RuleSet
-    as_of: dt.date | None = None  # None: today
+    as_of: dt.date | None = None  # the date asked for: it overrides a case's own; None: the case's, else today
     effective_date: dt.date | None = None
     open_world: bool = True  # cases with unknown facts: certain and possible outcomes too
 
     @property
     def day(self) -> dt.date:
+        """The date asked for, else today (a case's own date: :meth:`day_of`)."""
         return self.as_of or dt.date.today()
+
+    def day_of(self, case: Case) -> Day:
+        """The one choice of a case's evaluation date: the date asked for, else the case file's, else today."""
+        if self.as_of:
+            return Day(self.as_of, DAY_ASKED)
+        if case.as_of:
+            return Day(case.as_of, DAY_OF_CASE)
+        return Day(dt.date.today(), DAY_TODAY)
+
+
+def by_day(ask: Ask, cases: Sequence[Case]) -> dict[dt.date, list[int]]:
+    """The cases' positions grouped by their evaluation date (one group when a date is asked for)."""
+    if ask.as_of or not any(case.as_of for case in cases):
+        return {ask.day: list(range(len(cases)))}
+    groups: dict[dt.date, list[int]] = {}
+    for i, case in enumerate(cases):
+        groups.setdefault(ask.day_of(case).date, []).append(i)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -81,22 +113,25 @@ Answer = Evaluated | Rejected
 
 
 def results(ask: Ask, cases: Sequence[Case]) -> list[Result | RuleError]:
-    """The rules' results, many cases per grounding (what evaluate builds its answers on); a case the
-    rules give no single answer gets the error, found by halving its grounding, and fails no other."""
-    out: list[Result | RuleError] = []
-    for start in range(0, len(cases), CHUNK):
-        out += _isolated(ask, cases[start : start + CHUNK])
-    return out
+    """The rules' results, each case on its date (Ask.day_of), many cases per grounding; a case the rules
+    give no single answer gets the error, found by halving its grounding, and fails no other."""
+    out: list[Result | RuleError | None] = [None] * len(cases)
+    for day, positions in by_day(ask, cases).items():
+        for start in range(0, len(positions), CHUNK):
+            chunk = positions[start : start + CHUNK]
+            for i, result in zip(chunk, _isolated(ask, [cases[i] for i in chunk], day), strict=True):
+                out[i] = result
+    return [r for r in out if r is not None]
 
 
-def _isolated(ask: Ask, cases: Sequence[Case]) -> list[Result | RuleError]:
+def _isolated(ask: Ask, cases: Sequence[Case], day: dt.date) -> list[Result | RuleError]:
     try:
-        return list(ask.rules.evaluate(cases, ask.day, ask.effective_date))
+        return list(ask.rules.evaluate(cases, day, ask.effective_date))
     except RuleError as e:
         if len(cases) == 1:
             return [e]
         half = len(cases) // 2
-        return _isolated(ask, cases[:half]) + _isolated(ask, cases[half:])
+        return _isolated(ask, cases[:half], day) + _isolated(ask, cases[half:], day)
 
 
 def answers(
@@ -112,7 +147,8 @@ def answers(
         elif problem := contradiction(source, case, result):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
-            out.append(Evaluated(case, result, open_world(ask.rules, case, unknown, ask.day, ask.effective_date)))
+            world = open_world(ask.rules, case, unknown, ask.day_of(case).date, ask.effective_date)
+            out.append(Evaluated(case, result, world))
         else:
             out.append(Evaluated(case, result))
     return out

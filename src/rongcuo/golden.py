@@ -16,7 +16,7 @@ from typing import Any
 from .ask import Answer, Ask, evaluate
 from .engine import Result, RuleSet
 from .model.case import Case, CaseError, parse_case
-from .model.files import GOLDEN_KEYS, case_files, read_file
+from .model.files import case_files, read_file
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,9 @@ def load_golden(path: Path) -> Golden:
     data = read_file(path)
     if not isinstance(data, dict) or "expect" not in data:
         raise CaseError(str(path), "expect", "a golden case needs an `expect:` block per profile (or `all:`)")
-    extra = {k: data.pop(k) for k in GOLDEN_KEYS if k in data}
-    as_of = extra.get("as_of")
-    if as_of is not None:
-        try:
-            as_of = dt.date.fromisoformat(str(as_of))
-        except ValueError:
-            raise CaseError(str(path), "as_of", f"{as_of!r} is not a date — write it as YYYY-MM-DD") from None
+    expect = data.pop("expect")
     case = parse_case(data, str(path))
-    return Golden(str(path), case, case.title or "", as_of, extra["expect"])
+    return Golden(str(path), case, case.title or "", case.as_of, expect)
 
 
 def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
@@ -62,18 +56,11 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
     goldens = [load_golden(p) for p in case_files(paths)]
     checks = []
     for rules in rulesets:
-        # Cases sharing an evaluation date are evaluated in one grounding.
-        by_date: dict[dt.date | None, list[tuple[Golden, dict[str, Any]]]] = {}
-        for g in goldens:
-            if (expect := g.expectation(rules.profile)) is not None:
-                by_date.setdefault(g.as_of, []).append((g, expect))
-        for as_of, group in by_date.items():
-            cases = [g.case for g, _ in group]
-            found = evaluate(Ask(rules, as_of, open_world=False), cases, [g.source for g, _ in group])
-            checks += [
-                Check(g, rules.profile, tuple(compare(expect, _result(a))))
-                for (g, expect), a in zip(group, found, strict=True)
-            ]
+        group = [(g, expect) for g in goldens if (expect := g.expectation(rules.profile)) is not None]
+        # Each case on the date its file states (Ask.day_of): those sharing one are evaluated in one grounding.
+        found = evaluate(Ask(rules, open_world=False), [g.case for g, _ in group], [g.source for g, _ in group])
+        for (g, expect), a in zip(group, found, strict=True):
+            checks.append(Check(g, rules.profile, tuple(compare(expect, _result(a)))))
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
 
 

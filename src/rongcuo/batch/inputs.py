@@ -77,6 +77,10 @@ class Reader:
         for path in self.files:
             if path.suffix == ".csv":
                 _csv_header(path, layout)  # a bad header stops the batch before it starts
+            elif path.suffix == ".xlsx":
+                for sheet, rows in _sheets(path):
+                    if (header := next(rows, None)) is not None:
+                        layout.header(_trimmed(header), f"{path} sheet {sheet}")
 
     @property
     def size(self) -> int:
@@ -102,7 +106,14 @@ class Reader:
                 yield from self._lines(path, size)
                 start = self.bytes_read
                 continue
-            for record in self._rows(path) if path.suffix == ".csv" else self._file(path):
+            found = (
+                self._rows(path)
+                if path.suffix == ".csv"
+                else self._sheet_rows(path)
+                if path.suffix == ".xlsx"
+                else None
+            )
+            for record in found if found is not None else self._file(path):
                 records.append(record)
                 if len(records) == size:
                     yield Chunk(records, size, self.bytes_read - start)
@@ -144,6 +155,27 @@ class Reader:
                     cells[EXTRA_CELLS] = str(len(row) - len(targets))
                 yield Record(str(path), "row", number, cells)
 
+    def _sheet_rows(self, path: Path) -> Iterator[Record]:
+        """An Excel ledger's rows, each sheet read as a CSV file is (its header row, then its rows as Excel
+        numbers them), streamed by openpyxl's read-only mode."""
+        for sheet, rows in _sheets(path):
+            source = f"{path} sheet {sheet}"
+            header = next(rows, None)
+            if header is None:
+                continue
+            targets = self.layout.header(_trimmed(header), source)
+            for number, row in enumerate(rows, 2):
+                if not any(cell.strip() for cell in row):
+                    self.blank += 1
+                    continue
+                while row and not row[-1].strip() and len(row) > len(targets):  # trailing empty cells
+                    row = row[:-1]
+                cells = {t: cell for t, cell in zip(targets, row, strict=False) if t}
+                if len(row) > len(targets):
+                    cells[EXTRA_CELLS] = str(len(row) - len(targets))
+                yield Record(source, "row", number, cells)
+        self.bytes_read += path.stat().st_size
+
     def _decoded(self, f) -> Iterator[str]:
         # Undecodable bytes travel as surrogates and the record is rejected in
         # the worker, so one bad row does not stop the file. Spreadsheets
@@ -184,6 +216,45 @@ def _one_row(text: str) -> list[str] | CaseError:
         return CaseError("", "(row)", f"not a well-formed CSV row: {e} — quote a cell that holds commas or quotes")
 
 
+def _sheets(path: Path) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """Each sheet of a workbook with its rows as text cells, as a CSV file would hold them."""
+    import openpyxl  # only an Excel input needs it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # not a workbook openpyxl can read: one line, no traceback
+        raise CaseError(str(path), "(file)", f"not an Excel workbook (.xlsx) openpyxl can read: {e}") from None
+    try:
+        for sheet in book.worksheets:
+            yield sheet.title, ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _trimmed(header: list[str]) -> list[str]:
+    """A sheet's header without the empty cells after its last column (a sheet's extent may reach past it)."""
+    while header and not header[-1].strip():
+        header = header[:-1]
+    return header
+
+
+def _cell(value) -> str:
+    """A cell as CSV text: dates ISO, true/false, whole numbers without a point."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _csv_header(path: Path, layout: Layout) -> None:
     with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         header = next(csv.reader(f), None)
@@ -199,7 +270,7 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield from (p for p in case_files([path]) if WORK not in p.parts)
         elif not path.exists():
             raise CaseError(str(path), "(file)", "no such file or folder")
-        elif path.suffix in (*JSONL_SUFFIXES, ".csv", *CASE_SUFFIXES):
+        elif path.suffix in (*JSONL_SUFFIXES, ".csv", ".xlsx", *CASE_SUFFIXES):
             yield path
         else:
-            raise CaseError(str(path), "(file)", "not a folder, .jsonl, .csv, .yaml or .json file")
+            raise CaseError(str(path), "(file)", "not a folder, .jsonl, .csv, .xlsx, .yaml or .json file")

@@ -8,6 +8,7 @@ quoted from the measure.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from ..engine import RuleSet
 from ..model import measure
 from ..model import vocabulary as vocab
 from ..present.render import markdown_text, message, render
-from . import charts, worker
+from . import charts, excel, worker
 from .recurrence import Alert, Occurrences, alerts
 from .summary import UNDETERMINED, Listing, Summary
 from .workdir import WorkDir
@@ -66,6 +67,10 @@ def write_outputs(
     for (i, _), found_changes in zip(asked, changes.get(), strict=True):
         disagreements[i] = replace(disagreements[i], changes=found_changes)
     context = _context(summary, found, disagreements, batch, reader, rules, compare)
+    ledger = work.out / ".results.xlsx.tmp"
+    with work.results.open("rb") as lines:  # the ledger for Excel, before results.jsonl moves into place
+        excel.write(lines, ledger, batch.lang)
+    os.replace(ledger, work.out / "results.xlsx")
     work.finish(
         {
             name: render(f"batch/report.{kind}.j2", batch.lang, **context)

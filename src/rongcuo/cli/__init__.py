@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (importing a module registers its commands)
     explain,
     extract,
     golden,
+    opinion,
     reference,
     serve,
 )

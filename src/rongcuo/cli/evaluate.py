@@ -60,6 +60,7 @@ def evaluate(
                 results=[a.result for a in evaluated],
                 cases={a.case.id: a.case for a in evaluated},
                 worlds={a.case.id: a.world for a in evaluated if a.world},
+                days={a.case.id: asked.day_of(a.case).source for a in evaluated},
                 outcome_names=vocab.outcome_names(),
             ),
             nl=False,

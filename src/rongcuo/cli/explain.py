@@ -27,6 +27,7 @@ OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this 
 ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 
 if TYPE_CHECKING:
+    from ..ask import Ask
     from ..explain import Explanation
     from ..model.case import Case
 
@@ -50,14 +51,14 @@ def _outcome(name: str | None, option: str) -> str | None:
     return name
 
 
-def _emit(explanations, format: Format, lang: Lang, rules) -> None:
+def _emit(explanations, format: Format, lang: Lang, asked: Ask) -> None:
     from ..explain.serialize import derivers, explanation_json
     from ..model import vocabulary as vocab
     from ..present.render import render
 
     if format == Format.json:
         for e in explanations:
-            typer.echo(json.dumps(explanation_json(e, rules), ensure_ascii=False))
+            typer.echo(json.dumps(explanation_json(e, asked.rules), ensure_ascii=False))
         return
     template = "explain/explain.html.j2" if format == Format.html else "explain/explain.txt.j2"
     typer.echo(
@@ -66,8 +67,9 @@ def _emit(explanations, format: Format, lang: Lang, rules) -> None:
             lang.value,
             explanations=explanations,
             md=format == Format.md,
-            derivers=derivers(rules),
+            derivers=derivers(asked.rules),
             outcome_names=vocab.outcome_names(),
+            days={e.case.id: asked.day_of(e.case).source for e in explanations},
         ),
         nl=False,
     )
@@ -91,7 +93,7 @@ def explain(
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     explanations = answered(explain_cases, asked, [_case(case)], _outcome(outcome, "--outcome"))
     _check(case, explanations[0])
-    _emit(explanations, format, lang, asked.rules)
+    _emit(explanations, format, lang, asked)
 
 
 @app.command()
@@ -114,7 +116,7 @@ def whynot(
         explain_cases, asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
     )
     _check(case, explanations[0])
-    _emit(explanations, format, lang, asked.rules)
+    _emit(explanations, format, lang, asked)
 
 
 @app.command()
@@ -175,6 +177,7 @@ def whatif(
             template,
             lang.value,
             case=the_case,
+            day=asked.day_of(the_case),
             to=to,
             avoid=avoid,
             alternatives=alternatives,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ask import Ask
+from ..ask import Ask, by_day
 from ..engine import Assignment, OpenWorld, Result, minimal_changes, open_world
 from ..model import vocabulary as vocab
 from ..model.case import Case
@@ -36,19 +36,22 @@ class Alternative:
 def explain(
     ask: Ask, cases: list[Case], outcome: str | None = None, why_not_of: tuple[str, ...] = ()
 ) -> list[Explanation]:
-    """Trees for the outcomes that hold (or only ``outcome``); why-not for those named."""
+    """Trees for the outcomes that hold (or only ``outcome``); why-not for those named. Each case on its date
+    (Ask.day_of); the cases sharing a date are traced in one grounding."""
     rules = ask.rules
-    traced, shared = rules.tracer.trace([_closed(c) for c in cases], ask.day, ask.effective_date)
-    infos = rules.tracer.infos
-    out = []
-    for case, (result, trace) in zip(cases, traced, strict=True):
-        builder = TreeBuilder(case, trace, infos, shared)
-        trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes if outcome in (None, o.outcome)}
-        missing = {n: why_not(n, result, trace, infos) for n in why_not_of}
-        unknown = case.unknown_facts() if ask.open_world else []
-        world = open_world(rules, case, unknown, ask.day, ask.effective_date) if unknown else None
-        out.append(Explanation(case, result, trees, missing, world))
-    return out
+    out: list[Explanation | None] = [None] * len(cases)
+    for day, positions in by_day(ask, cases).items():
+        group = [cases[i] for i in positions]
+        traced, shared = rules.tracer.trace([_closed(c) for c in group], day, ask.effective_date)
+        infos = rules.tracer.infos
+        for i, case, (result, trace) in zip(positions, group, traced, strict=True):
+            builder = TreeBuilder(case, trace, infos, shared)
+            trees = {o.outcome: builder.outcome(o.outcome) for o in result.outcomes if outcome in (None, o.outcome)}
+            missing = {n: why_not(n, result, trace, infos) for n in why_not_of}
+            unknown = case.unknown_facts() if ask.open_world else []
+            world = open_world(rules, case, unknown, day, ask.effective_date) if unknown else None
+            out[i] = Explanation(case, result, trees, missing, world)
+    return [e for e in out if e is not None]
 
 
 def whatif(
@@ -68,7 +71,7 @@ def whatif(
         ask.rules,
         _closed(case),
         free,
-        ask.day,
+        ask.day_of(case).date,
         to=to,
         avoid=avoid,
         max_changes=max_changes,

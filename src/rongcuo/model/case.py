@@ -83,6 +83,7 @@ class Case(BaseModel):
     error_type: str | None = None
     facts: dict[str, FactValue] = {}
     dates: dict[str, dt.date] = {}
+    as_of: dt.date | None = None  # the evaluation date the file states; --as-of overrides it (ask.Ask.day_of)
     recorded_decision: str | None = None
     narrative: str | None = None
     open_world: bool = False  # unlisted facts are unknown, not false
@@ -128,6 +129,14 @@ class Case(BaseModel):
                 raise ValueError(f"{key}: unknown date key — {hint}")
             parsed[key] = _iso_date(key, v)
         return parsed
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, value: Any) -> Any:
+        try:
+            return None if value is None else _iso_date("as_of", value)
+        except ValueError as e:  # the location names the field already
+            raise ValueError(str(e).removeprefix("as_of: ")) from None
 
     @field_validator("evidence", mode="before")
     @classmethod

@@ -44,8 +44,9 @@ class Service:
         return self.rulesets[name]
 
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
-        """A request's Ask: the served rule set it names, its evaluation date and the commencement (a20)."""
-        return Ask(self.rules(profile), as_of or dt.date.today(), effective_date)
+        """A request's Ask: the served rule set it names, its evaluation date (none: each case's own, else
+        today — Ask.day_of) and the commencement (a20)."""
+        return Ask(self.rules(profile), as_of, effective_date)
 
     async def evaluate(self, ask: Ask, cases: list[Case]) -> list[dict]:
         """Each case's result as `rongcuo evaluate --format json` prints it (with open_world for unknowns);
@@ -86,3 +87,16 @@ class Service:
             return whatif(ask, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, limit=limit)
 
         return await solving(self.limits.time_limit, alternatives)
+
+    async def opinion(self, ask: Ask, case: Case, format: str, lang: str) -> bytes:
+        """The draft 认定意见 of the case (present.opinion), in docx, html or md."""
+        from ..present import opinion as documents
+
+        def write() -> bytes:
+            (answer,) = asking.evaluate(ask, [case], ["case"])
+            if isinstance(answer, Rejected):
+                raise invalid([answer.error])
+            d = documents.draft(case, answer.result, ask.day_of(case), lang)
+            return documents.docx(d) if format == "docx" else documents.text(d, format).encode("utf-8")
+
+        return await solving(self.limits.time_limit, write)

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ..ask import Ask
 from ..engine import RuleSet
@@ -21,7 +21,9 @@ from .stream import batch_lines, numbered
 router = APIRouter(prefix="/v1")
 
 Profile = Annotated[str | None, Query(description="A served profile (see /v1/profiles); default: the server's.")]
-AsOf = Annotated[str | None, Query(description="Evaluation date, YYYY-MM-DD; default: today.")]
+AsOf = Annotated[
+    str | None, Query(description="Evaluation date, YYYY-MM-DD; default: the case's own as_of, else today.")
+]
 EffectiveDate = Annotated[
     str | None,
     Query(description="The measure's commencement (a20; the text gives none), YYYY-MM-DD: earlier conduct is flagged."),
@@ -70,6 +72,44 @@ async def explain(
     async with service.gate.slot():
         found = await service.explain(ask, case, inputs.outcome(outcome, "outcome"))
     return JSONResponse(explanation_json(found, ask.rules))
+
+
+OPINION_TYPES = {  # as present.opinion.FORMATS (not imported here: it is only needed when asked)
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+@router.post(
+    "/opinion",
+    summary="The draft 认定意见 of a case (Word, HTML or Markdown)",
+    openapi_extra=schema.body(schema.CASE),
+    responses={200: {"content": {t: {} for t in OPINION_TYPES.values()}}},
+)
+async def opinion(
+    request: Request,
+    format: Annotated[str, Query(pattern="^(docx|html|md)$", description="docx, html or md.")] = "docx",
+    lang: Annotated[str, Query(pattern="^(zh|en)$", description="zh or en.")] = "zh",
+    profile: Profile = None,
+    as_of: AsOf = None,
+    effective_date: EffectiveDate = None,
+) -> Response:
+    """The document `rongcuo opinion` writes: 基本情况, 认定依据, 认定意见, 后续事项, as an attachment."""
+    service, ask = _ask(request, profile, as_of, effective_date)
+    case = inputs.one_case(inputs.decode(await request.body()))
+    async with service.gate.slot():
+        body = await service.opinion(ask, case, format, lang)
+    return Response(
+        body, media_type=OPINION_TYPES[format], headers={"Content-Disposition": attachment(case.id, format)}
+    )
+
+
+def attachment(case_id: str, format: str) -> str:
+    """A download's Content-Disposition: an ASCII name, and the case's own id (RFC 5987) for those who read it."""
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"opinion.{format}\"; filename*=UTF-8''{quote(case_id, safe='')}.opinion.{format}"
 
 
 @router.post(

@@ -40,10 +40,10 @@ class Coalescer:
 
     async def results(self, ask: Ask, cases: list[Case]) -> list[Result | RuleError]:
         """The rules' results for these cases, grounded with those of other requests asking the same."""
-        key = (id(ask.rules), ask.day, ask.effective_date)
+        key = (id(ask.rules), ask.as_of, ask.effective_date)  # no date asked: each case's own (Ask.day_of)
         batch = self._open.get(key)
         if batch is None or len(batch.cases) + len(cases) > self.max_cases:
-            batch = self._open[key] = _Batch(Ask(ask.rules, ask.day, ask.effective_date))
+            batch = self._open[key] = _Batch(Ask(ask.rules, ask.as_of, ask.effective_date))
             task = asyncio.create_task(self._run(key, batch))
             self._running.add(task)
             task.add_done_callback(self._running.discard)

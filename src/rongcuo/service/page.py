@@ -97,6 +97,10 @@ class Form:
         ]
         return "/?" + urlencode([(k, v) for k, v in pairs if v])
 
+    def opinion_url(self, format: str = "docx") -> str:
+        """The address of the case's draft 认定意见 (page.opinion)."""
+        return "/opinion" + self.url(to="", avoid="")[1:] + "&format=" + format
+
     def applied(self, alternative) -> str:
         """The address of the case with an alternative's changes made."""
         facts = {f: v for f, v in self.facts.items() if f not in alternative.changes.false}
@@ -109,6 +113,28 @@ async def page(request: Request) -> HTMLResponse:
     form = Form.read(request.query_params)
     answer = await _answer(request.app.state.service, form) if form.case_id is not None or form.stray else {}
     return _page(request.app.state.service, form, **answer)
+
+
+@router.get("/opinion")
+async def opinion(request: Request) -> Response:
+    """The page's case (its address) as a draft 认定意见: the download link of the result."""
+    from .api import OPINION_TYPES, attachment
+
+    form = Form.read({k: v for k, v in request.query_params.items() if k != "format"})
+    format = request.query_params.get("format", "docx")
+    service = request.app.state.service
+    try:
+        if format not in OPINION_TYPES:
+            raise Problem("invalid-parameter", f"format: {format!r} — use docx, html or md")
+        ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
+        case = inputs.one_case(form.case_data())
+        async with service.gate.slot():
+            body = await service.opinion(ask, case, format, form.lang)
+    except Problem as p:
+        return _page(service, form, error=p.detail, status=p.status)
+    return Response(
+        body, media_type=OPINION_TYPES[format], headers={"Content-Disposition": attachment(case.id, format)}
+    )
 
 
 @router.post("/", response_class=HTMLResponse)

@@ -1,0 +1,85 @@
+"""`rongcuo opinion`: the draft 认定意见 of one case, in Word, HTML or Markdown."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, ask_of, fail
+
+
+class DocFormat(StrEnum):
+    docx = "docx"
+    html = "html"
+    md = "md"
+
+
+@app.command()
+def opinion(
+    case: Annotated[Path, typer.Argument(help="A case file.")],
+    format: Annotated[
+        Optional[DocFormat],
+        typer.Option("--format", help="docx, html or md; default: --out's suffix, else md."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", help="Write here; default: md and html to stdout, docx to CASE-ID.opinion.docx."),
+    ] = None,
+    template: Annotated[
+        Optional[Path], typer.Option("--template", help="A Word template of the bureau's own (its styles are used).")
+    ] = None,
+    profile: ProfileOpt = "default",
+    as_of: AsOfOpt = None,
+    effective_date: EffectiveDateOpt = None,
+    lang: LangOpt = Lang.zh,
+    rules: RulesOpt = None,
+    trust: TrustOpt = False,
+) -> None:
+    """A draft 认定意见 for the party group: 基本情况, 认定依据 (articles and evidence quoted), 认定意见, 后续事项."""
+    from ..ask import Rejected
+    from ..ask import evaluate as evaluate_cases
+    from ..model.case import CaseError
+    from ..model.files import load_case
+    from ..present import opinion as documents
+
+    if format is None:
+        suffix = out.suffix.lstrip(".").lower() if out else ""
+        format = DocFormat(suffix) if suffix in DocFormat.__members__ else DocFormat.md
+    if template is not None and not template.is_file():
+        fail(f"--template: {template}: no such file")
+    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    try:
+        the_case = load_case(case)
+    except CaseError as e:
+        fail(str(e))
+    (answer,) = evaluate_cases(asked, [the_case], [str(case)])
+    if isinstance(answer, Rejected):
+        fail(str(answer.error))
+    d = documents.draft(the_case, answer.result, asked.day_of(the_case), lang.value)
+    if format == DocFormat.docx:
+        try:
+            data = documents.docx(d, template)
+        except Exception as e:  # a template python-docx cannot open: say so, no traceback
+            if template is None:
+                raise
+            fail(f"--template: {template}: not a Word document python-docx can open ({e})")
+        target = out or Path(f"{the_case.id}.opinion.docx")
+        _write(target, data)
+        typer.echo(str(target))
+        return
+    text = documents.text(d, format.value)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        _write(out, text.encode("utf-8"))
+        typer.echo(str(out))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        fail(f"{path}: cannot write: {e.strerror}")
