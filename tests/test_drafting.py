@@ -1,6 +1,7 @@
 """The drafters' toolkit: `check` and `diff` find what purpose-built rule sets
 and the bundled drafts put there — and prove the absence of everything else."""
 
+import datetime as dt
 import itertools
 import json
 import shutil
@@ -330,3 +331,55 @@ def test_a_draft_cannot_include_or_link_outside_the_merged_rules(tmp_path):
     with pytest.raises(RuleError, match="outside the rule base"):
         drafting.load(str(draft))
     assert drafting.load(str(draft), trusted=True).draft == "an include outside"
+
+
+def very_late_draft(tmp_path):
+    """Issue 17's draft: a rule that fires when notice comes more than 20 days after the decision,
+    and a check that it can fire."""
+    draft = tmp_path / "very-late"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "checks").mkdir()
+    (draft / "DRAFT.md").write_text("# Notice more than 20 days late\n")
+    (draft / "rules" / "a14_very_late.lp").write_text(
+        "% [a14.p1] a notice more than 20 days after the decision\n"
+        "consequence(C, notification_very_late, a14) :-\n"
+        "    in_scope(C), date(C, decision, D), date(C, notified, N), N > D + 20.\n"
+    )
+    (draft / "checks" / "very_late_can_fire.lp").write_text(
+        "conflict(very_late_can_fire) :- consequence(C, notification_very_late, _).\n"
+    )
+    return draft
+
+
+def test_the_window_covers_what_the_rules_look_at(tmp_path):
+    """No flag: the window is read off the rules (N > D + 20), so the witness is found — never a
+    "proof" over 17 days that it cannot fire; a window chosen too small says it is no proof."""
+    from rongcuo.drafting.reach import reach
+
+    bundled = drafting.load("profile:default")
+    assert reach(bundled.rules.statements).days == 17  # a14's seven days, the National Day run
+    version = drafting.load(str(very_late_draft(tmp_path)))
+    looks = reach(version.rules.statements)
+    assert looks.distance == 21 and looks.days == 30 and not looks.unbounded
+    report = check(version)
+    (found,) = [c for c in report.checks if c.name == "very_late_can_fire"]
+    assert found.status == "conflict" and report.size.short is None
+    assert found.witness.case.dates["notified"] - found.witness.case.dates["decision"] > dt.timedelta(days=20)
+    assert not any(f.rule.file == "rules/a14_very_late.lp" for f in report.of_kind("dead"))
+    small = check(version, 17)
+    assert small.size.short and "--days 30" in small.size.short
+    out = rongcuo("check", "--rules", str(very_late_draft(tmp_path / "cli")), "--days", "17", "--lang", "en")
+    assert "Not a proof: dates only within 17 days" in out.stdout and "proved" not in out.stdout
+
+
+def test_unbounded_date_arithmetic_is_no_proof(tmp_path):
+    """A recursion moving a date that the calendar does not hold: no window is a proof."""
+    from rongcuo.drafting.reach import reach
+    from rongcuo.engine.program import parse
+
+    path = tmp_path / "r.lp"
+    path.write_text(
+        "walk(C, D) :- date(C, decision, D).\nwalk(C, D + 1) :- walk(C, D), fact(C, enforcement_personnel).\n"
+    )
+    looks = reach(parse([path], tmp_path))
+    assert looks.unbounded and looks.short(100)

@@ -32,7 +32,14 @@ OutOpt = Annotated[
     ),
 ]
 CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
-DaysOpt = Annotated[int, typer.Option("--days", min=0, help="Dates range over this many days (0: no dates).")]
+DaysOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--days",
+        min=0,
+        help="Dates range over this many days (0: no dates). Default: the window the rules' date arithmetic needs.",
+    ),
+]
 DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the default without importing drafting
 
 if TYPE_CHECKING:
@@ -76,7 +83,7 @@ def check(
     format: FormatOpt = Format.text,
     witnesses: WitnessOpt = None,
     out: OutOpt = None,
-    days: DaysOpt = DAYS,
+    days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
     trust: TrustOpt = False,
 ) -> None:
@@ -108,7 +115,7 @@ def diff(
     format: FormatOpt = Format.text,
     witnesses: WitnessOpt = None,
     out: OutOpt = None,
-    days: DaysOpt = DAYS,
+    days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
     trust: TrustOpt = False,
 ) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import clingo
 
@@ -24,7 +24,8 @@ from .. import ask as asking
 from ..ask import Answer, Ask, Rejected
 from ..engine.space import Scenario, Space, programs, versioned
 from ..model.case import Case
-from .size import DAYS, Size, size
+from .reach import combined, reach
+from .size import Size, size
 from .sources import Version
 from .witness import Witness, evaluate, witness
 
@@ -70,8 +71,11 @@ class DiffReport:
         return not self.classes
 
 
-def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> DiffReport:
+def diff(old: Version, new: Version, days: int | None = None, limit: int = LIMIT) -> DiffReport:
+    """``days``: the window of dates (None: the one both versions' date arithmetic needs, drafting.reach)."""
     start = time.perf_counter()
+    looks = combined(reach(v.rules.statements, v.rules.root) for v in (old, new))
+    days = looks.days if days is None else days
     space = Space(
         [
             *versioned(old.rules.statements, "old"),
@@ -88,7 +92,9 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
     complete = len(found) < limit or space.find_unexplained("class", 1, held, _context) is None
     kept = [s for s, h in zip(found, held, strict=True) if not _combination(h, held)]
     classes = [_class(s, n) for n, s in enumerate(kept, 1)]
-    report = DiffReport(old, new, size(days, None), classes, complete)
+    report = DiffReport(
+        old, new, replace(size(days, None), short=looks.short(days), needed=looks.days), classes, complete
+    )
     report.witnesses = [c.witness for c in classes]
     evaluate(report.witnesses, {old.name: old.rules, new.name: new.rules})
     report.seconds = time.perf_counter() - start

@@ -32,6 +32,7 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         anchors=[a.isoformat() for a in WINDOWS],
         last=calendar.LAST.isoformat(),
         derivers={n: derivers(rules) for n, rules in versions.items()},
+        bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
     )
 
 
@@ -116,6 +117,9 @@ def _space(size) -> dict:
         "calendar_windows": [a.isoformat() for a in WINDOWS] if size.days else [],
         "date_settings": size.day_choices,
         "total": size.total,
+        "needed_days": size.needed,
+        "proof": size.short is None,
+        "not_a_proof": size.short,
     }
 
 
