@@ -383,3 +383,38 @@ def test_unbounded_date_arithmetic_is_no_proof(tmp_path):
     )
     looks = reach(parse([path], tmp_path))
     assert looks.unbounded and looks.short(100)
+
+
+def test_a_draft_is_a_rule_set_like_any_other(tmp_path):
+    """evaluate, explain, clauses and test take --rules DRAFT with the bundled profiles; a witness's
+    replay command names the rules it was found under and shows the conflict."""
+    draft = very_late_draft(tmp_path)
+    out = tmp_path / "w"
+    assert rongcuo("check", "--rules", draft, "--witnesses", out).returncode == 1
+    path = out / "conflict-very_late_can_fire.yaml"
+    (replay,) = [line[2:] for line in path.read_text().splitlines() if line.startswith("# rongcuo evaluate")]
+    assert replay.endswith(f"--rules {draft}")
+    args = replay.split()[1:]
+    shown = rongcuo(*args, "--format", "json")
+    assert shown.returncode == 0 and "notification_very_late" in shown.stdout
+    assert rongcuo("explain", path, "--rules", draft, "--as-of", "2024-01-01").returncode == 0
+    assert rongcuo("clauses", "--rules", draft, "--format", "json").returncode == 0
+    tested = rongcuo("test", "--rules", DRAFTS / "a12-cooperation-suffices", "--profile", "default")
+    assert tested.returncode == 1 and "g-a12-p1-i2-cooperated-only" in tested.stdout
+
+
+def test_a_draft_with_new_names_and_clauses_runs(tmp_path):
+    """A new consequence, a clause the measure lacks: evaluate and check answer (no traceback)."""
+    draft = tmp_path / "new"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# New names\n")
+    (draft / "rules" / "new.lp").write_text(
+        "consequence(C, brand_new_consequence, a99) :- in_scope(C), fact(C, enforcement_personnel).\n"
+        "grant(C, mitigated, a12_p1, a12_p9_i9) :- in_scope(C), fact(C, cooperated_with_investigation).\n"
+    )
+    case = tmp_path / "c.yaml"
+    case.write_text("id: C1\nfacts: {enforcement_personnel: true, cooperated_with_investigation: true}\n")
+    shown = rongcuo("evaluate", case, "--rules", draft, "--format", "json")
+    assert shown.returncode == 0 and "brand_new_consequence" in shown.stdout
+    assert rongcuo("explain", case, "--rules", draft).returncode == 0
+    assert rongcuo("check", "--rules", draft, "--days", "0").returncode in (0, 1)

@@ -66,13 +66,24 @@ def answered(call: Callable[..., T], *args, **kwargs) -> T:
         fail(str(e))
 
 
-def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
+def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = False) -> RuleSet:
+    """The rules of ``profile`` in the bundled rule base, a rule directory or a draft (merged over
+    the bundled rule base, drafting.sources: the bundled profiles apply to it)."""
     from ..engine import RuleError, RuleSet
 
     try:
-        return RuleSet.load(profile, rules, trusted=trust)
+        return RuleSet.load(profile, rule_root(rules), trusted=trust, corpus=corpus)
     except RuleError as e:
         fail(str(e))
+
+
+def rule_root(rules: Path | None) -> Path | None:
+    """The rule tree of --rules: a draft's merged tree, any other directory as it is."""
+    if rules is None:
+        return None
+    from ..drafting.sources import merged
+
+    return merged(rules)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:
