@@ -418,3 +418,32 @@ def test_a_draft_with_new_names_and_clauses_runs(tmp_path):
     assert shown.returncode == 0 and "brand_new_consequence" in shown.stdout
     assert rongcuo("explain", case, "--rules", draft).returncode == 0
     assert rongcuo("check", "--rules", draft, "--days", "0").returncode in (0, 1)
+
+
+def test_rule_lint_at_load(tmp_path):
+    """Before any solving, one line each: a misspelt fact id (did-you-mean; evaluate refuses it
+    unless --trust), a predicate defined nowhere, clauses the measure lacks, an unlabelled consequence."""
+    from rongcuo.engine.lint import lint
+
+    for profile in ("default", "strict", "literal"):
+        assert lint(RuleSet.load(profile, corpus=True)) == []
+    draft = tmp_path / "typo"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# Typos\n")
+    (draft / "rules" / "typo.lp").write_text(
+        "% [a99.p1] no such article\n"
+        "grant(C, mitigated, a12_p1, a12_p1_i2) :- in_scope(C), fact(C, cooperated_with_inquiry).\n"
+        "consequence(C, brand_new, a14) :- in_scope(C), nowhere(C).\n"
+    )
+    found = [str(f) for f in lint(drafting.load(str(draft)).rules)]
+    assert found[0].startswith("rules/typo.lp:2: error: fact id 'cooperated_with_inquiry'")
+    assert "did you mean 'cooperated_with_investigation'?" in found[0]
+    assert any("[a99.p1]" in f for f in found) and any("nowhere/1" in f for f in found)
+    assert any("'brand_new' has no zh/en labels" in f for f in found)
+    checked = rongcuo("check", "--rules", draft, "--days", "0")
+    assert "cooperated_with_inquiry" in checked.stderr.splitlines()[0]
+    case = tmp_path / "c.yaml"
+    case.write_text("id: C1\nfacts: {enforcement_personnel: true}\n")
+    refused = rongcuo("evaluate", case, "--rules", draft)
+    assert refused.returncode == 2 and "--trust" in refused.stderr
+    assert rongcuo("evaluate", case, "--rules", draft, "--trust").returncode == 0

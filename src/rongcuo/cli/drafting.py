@@ -19,6 +19,7 @@ from .app import (
     answered,
     app,
     fail,
+    linted,
     parse_day,
     read_cases,
 )
@@ -51,9 +52,11 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     from ..engine import RuleError
 
     try:
-        return drafting.load(spec, profile, trusted=trust)
+        version = drafting.load(spec, profile, trusted=trust)
     except RuleError as e:
         fail(str(e))
+    version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
+    return version
 
 
 def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import RuleError, RuleSet, bundled_root
@@ -34,6 +34,7 @@ class Version:
     checks: tuple  # statements of the checks (clingo AST)
     checks_digest: str
     draft: str | None = None  # a draft's title: the first line of its DRAFT.md
+    lint: list = field(default_factory=list, compare=False)  # engine.lint's findings, when the caller lints
 
 
 def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Version:
