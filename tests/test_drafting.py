@@ -447,3 +447,19 @@ def test_rule_lint_at_load(tmp_path):
     refused = rongcuo("evaluate", case, "--rules", draft)
     assert refused.returncode == 2 and "--trust" in refused.stderr
     assert rongcuo("evaluate", case, "--rules", draft, "--trust").returncode == 0
+
+
+def test_diff_cases_in_the_open_world(tmp_path):
+    """A case whose change depends on an unknown fact may change, with the facts that decide it."""
+    old, new = drafting.load("profile:default"), drafting.load(str(DRAFTS / "a12-cooperation-suffices"))
+    report = diff(old, new, days=0)
+    one = tmp_path / "c.yaml"
+    one.write_text(
+        yaml.safe_dump(
+            {"id": "C", "facts": {"enforcement_personnel": "unknown", "cooperated_with_investigation": True}}
+        )
+    )
+    corpus(report, [load_case(one)])
+    (change,) = report.cases
+    assert not change.certain and "enforcement_personnel" in change.deciding
+    assert "mitigated" in change.new.split("/") and "mitigated" not in change.old.split("/")

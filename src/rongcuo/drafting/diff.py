@@ -50,8 +50,13 @@ class Class:
 @dataclass(frozen=True)
 class CaseChange:
     case: str
-    old: str  # disposition, or "rejected"
+    old: str  # disposition, or "rejected" (with unknown facts: the possible ones, a/b)
     new: str
+    deciding: tuple[str, ...] = ()  # unknown facts the change depends on: it *may* change, as they turn out
+
+    @property
+    def certain(self) -> bool:
+        return not self.deciding
 
 
 @dataclass
@@ -102,19 +107,35 @@ def diff(old: Version, new: Version, days: int | None = None, limit: int = LIMIT
 
 
 def corpus(report: DiffReport, cases: Sequence[Case], as_of: dt.date | None = None) -> None:
-    """Which cases of a corpus change disposition (each version evaluates them all at once)."""
-    old = asking.evaluate(Ask(report.old.rules, as_of, open_world=False), cases)
-    new = asking.evaluate(Ask(report.new.rules, as_of, open_world=False), cases)
+    """Which cases of a corpus change disposition (each version evaluates them all at once).
+
+    A case with unknown facts is read in the open world, as ``evaluate`` reads it: each version's
+    possible dispositions and what each needs of the unknown facts (brave and cautious consequences).
+    Where both versions give one and the same disposition whatever the facts turn out to be, nothing
+    changes; where one disposition each, different, it changes; otherwise it *may* change, and the
+    unknown facts that decide a disposition under either version are named."""
+    old = asking.evaluate(Ask(report.old.rules, as_of), cases)
+    new = asking.evaluate(Ask(report.new.rules, as_of), cases)
     report.corpus = len(cases)
-    report.cases = [
-        CaseChange(case.id, _disposition(a), _disposition(b))
-        for case, a, b in zip(cases, old, new, strict=True)
-        if _disposition(a) != _disposition(b)
-    ]
+    report.cases = [change for case, a, b in zip(cases, old, new, strict=True) if (change := _change_of(case, a, b))]
 
 
-def _disposition(answer: Answer) -> str:
-    return "rejected" if isinstance(answer, Rejected) else answer.result.disposition or "none"
+def _change_of(case: Case, a: Answer, b: Answer) -> CaseChange | None:
+    before, after = _dispositions(a), _dispositions(b)
+    worlds = [x.world for x in (a, b) if not isinstance(x, Rejected) and x.world]
+    if not worlds or (len(before) == 1 and len(after) == 1):
+        return None if before == after else CaseChange(case.id, "/".join(before), "/".join(after))
+    needs = [{d: (w.dispositions[d].true, w.dispositions[d].false) for d in w.dispositions} for w in worlds]
+    if before == after and len(needs) == 2 and needs[0] == needs[1]:
+        return None  # the same dispositions on the same values of the unknown facts
+    deciding = sorted({f for w in worlds for x in w.dispositions.values() for f in (*x.true, *x.false)})
+    return CaseChange(case.id, "/".join(before), "/".join(after), tuple(deciding or case.unknown_facts()))
+
+
+def _dispositions(answer: Answer) -> list[str]:
+    if isinstance(answer, Rejected):
+        return ["rejected"]
+    return sorted(answer.dispositions())
 
 
 def _context(symbol: clingo.Symbol) -> bool:

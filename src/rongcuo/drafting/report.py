@@ -99,7 +99,13 @@ def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
         ],
         "cases": None
         if r.cases is None
-        else {"compared": r.corpus, "changed": [{"case": x.case, "old": x.old, "new": x.new} for x in r.cases]},
+        else {
+            "compared": r.corpus,
+            "changed": [
+                {"case": x.case, "old": x.old, "new": x.new, "certain": x.certain, "deciding": list(x.deciding)}
+                for x in r.cases
+            ],
+        },
         "seconds": round(r.seconds, 3),
     }
 
