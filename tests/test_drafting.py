@@ -1,6 +1,7 @@
 """The drafters' toolkit: `check` and `diff` find what purpose-built rule sets
 and the bundled drafts put there — and prove the absence of everything else."""
 
+import datetime as dt
 import itertools
 import json
 import shutil
@@ -330,3 +331,135 @@ def test_a_draft_cannot_include_or_link_outside_the_merged_rules(tmp_path):
     with pytest.raises(RuleError, match="outside the rule base"):
         drafting.load(str(draft))
     assert drafting.load(str(draft), trusted=True).draft == "an include outside"
+
+
+def very_late_draft(tmp_path):
+    """Issue 17's draft: a rule that fires when notice comes more than 20 days after the decision,
+    and a check that it can fire."""
+    draft = tmp_path / "very-late"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "checks").mkdir()
+    (draft / "DRAFT.md").write_text("# Notice more than 20 days late\n")
+    (draft / "rules" / "a14_very_late.lp").write_text(
+        "% [a14.p1] a notice more than 20 days after the decision\n"
+        "consequence(C, notification_very_late, a14) :-\n"
+        "    in_scope(C), date(C, decision, D), date(C, notified, N), N > D + 20.\n"
+    )
+    (draft / "checks" / "very_late_can_fire.lp").write_text(
+        "conflict(very_late_can_fire) :- consequence(C, notification_very_late, _).\n"
+    )
+    return draft
+
+
+def test_the_window_covers_what_the_rules_look_at(tmp_path):
+    """No flag: the window is read off the rules (N > D + 20), so the witness is found — never a
+    "proof" over 17 days that it cannot fire; a window chosen too small says it is no proof."""
+    from rongcuo.drafting.reach import reach
+
+    bundled = drafting.load("profile:default")
+    assert reach(bundled.rules.statements).days == 17  # a14's seven days, the National Day run
+    version = drafting.load(str(very_late_draft(tmp_path)))
+    looks = reach(version.rules.statements)
+    assert looks.distance == 21 and looks.days == 30 and not looks.unbounded
+    report = check(version)
+    (found,) = [c for c in report.checks if c.name == "very_late_can_fire"]
+    assert found.status == "conflict" and report.size.short is None
+    assert found.witness.case.dates["notified"] - found.witness.case.dates["decision"] > dt.timedelta(days=20)
+    assert not any(f.rule.file == "rules/a14_very_late.lp" for f in report.of_kind("dead"))
+    small = check(version, 17)
+    assert small.size.short and "--days 30" in small.size.short
+    out = rongcuo("check", "--rules", str(very_late_draft(tmp_path / "cli")), "--days", "17", "--lang", "en")
+    assert "Not a proof: dates only within 17 days" in out.stdout and "proved" not in out.stdout
+
+
+def test_unbounded_date_arithmetic_is_no_proof(tmp_path):
+    """A recursion moving a date that the calendar does not hold: no window is a proof."""
+    from rongcuo.drafting.reach import reach
+    from rongcuo.engine.program import parse
+
+    path = tmp_path / "r.lp"
+    path.write_text(
+        "walk(C, D) :- date(C, decision, D).\nwalk(C, D + 1) :- walk(C, D), fact(C, enforcement_personnel).\n"
+    )
+    looks = reach(parse([path], tmp_path))
+    assert looks.unbounded and looks.short(100)
+
+
+def test_a_draft_is_a_rule_set_like_any_other(tmp_path):
+    """evaluate, explain, clauses and test take --rules DRAFT with the bundled profiles; a witness's
+    replay command names the rules it was found under and shows the conflict."""
+    draft = very_late_draft(tmp_path)
+    out = tmp_path / "w"
+    assert rongcuo("check", "--rules", draft, "--witnesses", out).returncode == 1
+    path = out / "conflict-very_late_can_fire.yaml"
+    (replay,) = [line[2:] for line in path.read_text().splitlines() if line.startswith("# rongcuo evaluate")]
+    assert replay.endswith(f"--rules {draft}")
+    args = replay.split()[1:]
+    shown = rongcuo(*args, "--format", "json")
+    assert shown.returncode == 0 and "notification_very_late" in shown.stdout
+    assert rongcuo("explain", path, "--rules", draft, "--as-of", "2024-01-01").returncode == 0
+    assert rongcuo("clauses", "--rules", draft, "--format", "json").returncode == 0
+    tested = rongcuo("test", "--rules", DRAFTS / "a12-cooperation-suffices", "--profile", "default")
+    assert tested.returncode == 1 and "g-a12-p1-i2-cooperated-only" in tested.stdout
+
+
+def test_a_draft_with_new_names_and_clauses_runs(tmp_path):
+    """A new consequence, a clause the measure lacks: evaluate and check answer (no traceback)."""
+    draft = tmp_path / "new"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# New names\n")
+    (draft / "rules" / "new.lp").write_text(
+        "consequence(C, brand_new_consequence, a99) :- in_scope(C), fact(C, enforcement_personnel).\n"
+        "grant(C, mitigated, a12_p1, a12_p9_i9) :- in_scope(C), fact(C, cooperated_with_investigation).\n"
+    )
+    case = tmp_path / "c.yaml"
+    case.write_text("id: C1\nfacts: {enforcement_personnel: true, cooperated_with_investigation: true}\n")
+    shown = rongcuo("evaluate", case, "--rules", draft, "--format", "json")
+    assert shown.returncode == 0 and "brand_new_consequence" in shown.stdout
+    assert rongcuo("explain", case, "--rules", draft).returncode == 0
+    assert rongcuo("check", "--rules", draft, "--days", "0").returncode in (0, 1)
+
+
+def test_rule_lint_at_load(tmp_path):
+    """Before any solving, one line each: a misspelt fact id (did-you-mean; evaluate refuses it
+    unless --trust), a predicate defined nowhere, clauses the measure lacks, an unlabelled consequence."""
+    from rongcuo.engine.lint import lint
+
+    for profile in ("default", "strict", "literal"):
+        assert lint(RuleSet.load(profile, corpus=True)) == []
+    draft = tmp_path / "typo"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# Typos\n")
+    (draft / "rules" / "typo.lp").write_text(
+        "% [a99.p1] no such article\n"
+        "grant(C, mitigated, a12_p1, a12_p1_i2) :- in_scope(C), fact(C, cooperated_with_inquiry).\n"
+        "consequence(C, brand_new, a14) :- in_scope(C), nowhere(C).\n"
+    )
+    found = [str(f) for f in lint(drafting.load(str(draft)).rules)]
+    assert found[0].startswith("rules/typo.lp:2: error: fact id 'cooperated_with_inquiry'")
+    assert "did you mean 'cooperated_with_investigation'?" in found[0]
+    assert any("[a99.p1]" in f for f in found) and any("nowhere/1" in f for f in found)
+    assert any("'brand_new' has no zh/en labels" in f for f in found)
+    checked = rongcuo("check", "--rules", draft, "--days", "0")
+    assert "cooperated_with_inquiry" in checked.stderr.splitlines()[0]
+    case = tmp_path / "c.yaml"
+    case.write_text("id: C1\nfacts: {enforcement_personnel: true}\n")
+    refused = rongcuo("evaluate", case, "--rules", draft)
+    assert refused.returncode == 2 and "--trust" in refused.stderr
+    assert rongcuo("evaluate", case, "--rules", draft, "--trust").returncode == 0
+
+
+def test_diff_cases_in_the_open_world(tmp_path):
+    """A case whose change depends on an unknown fact may change, with the facts that decide it."""
+    old, new = drafting.load("profile:default"), drafting.load(str(DRAFTS / "a12-cooperation-suffices"))
+    report = diff(old, new, days=0)
+    one = tmp_path / "c.yaml"
+    one.write_text(
+        yaml.safe_dump(
+            {"id": "C", "facts": {"enforcement_personnel": "unknown", "cooperated_with_investigation": True}}
+        )
+    )
+    corpus(report, [load_case(one)])
+    (change,) = report.cases
+    assert not change.certain and "enforcement_personnel" in change.deciding
+    assert "mitigated" in change.new.split("/") and "mitigated" not in change.old.split("/")

@@ -139,15 +139,20 @@ def test_a18_recurrence_over_a_set_of_cases():
     )
 
 
-def test_rules_must_give_one_disposition_and_cite_real_clauses(tmp_path):
+def test_rules_must_give_one_disposition_and_clauses_they_lack_are_named(tmp_path):
     root = copy_rules(tmp_path)
     (root / "rules" / "twice.lp").write_text("disposition(C, none) :- case(C).\n")
     with pytest.raises(RuleError, match="dispositions for a case, not one"):
         RuleSet.load("default", root).evaluate([case(0, inspection_target_concealed=True)])
     root = copy_rules(tmp_path / "b")
     (root / "rules" / "ghost.lp").write_text("grant(C, mitigated, a12_p9, a12_p9) :- in_scope(C).\n")
-    with pytest.raises(RuleError, match="'a12.p9', which is not a clause of the measure"):
-        RuleSet.load("default", root).evaluate([case(0)])
+    ghost = RuleSet.load("default", root)
+    # A draft's clause the measure lacks is no crash (issue 17): the lint names it, the answer cites it last.
+    from rongcuo.engine.lint import lint
+
+    assert any("cites a12.p9, which the measure does not have" in str(f) for f in lint(ghost))
+    (result,) = ghost.evaluate([case(0, enforcement_personnel=True)])
+    assert "a12.p9" in {c for o in result.outcomes for c in o.grounds}
 
 
 def test_the_split_puts_only_what_reads_dates_on_top(default_rules):

@@ -47,11 +47,13 @@ class Settings:
 
     def load(self, corpus: bool = False) -> tuple[RuleSet, RuleSet | None]:
         """The rule set and the comparison's; with ``corpus``, with the rules over many cases (a18)."""
-        rules = RuleSet.load(self.profile, self.rules, trusted=self.trusted, corpus=corpus)
+        from ..drafting.sources import merged  # a draft: its files over the bundled rule base
+
+        rules = RuleSet.load(self.profile, self.rules and merged(self.rules), trusted=self.trusted, corpus=corpus)
         if self.compare is None:
             return rules, None
         profile, root = self.compare
-        return rules, RuleSet.load(profile, root, trusted=self.trusted, corpus=corpus)
+        return rules, RuleSet.load(profile, root and merged(root), trusted=self.trusted, corpus=corpus)
 
 
 _loaded: tuple[Settings, Ask, Ask | None] | None = None

@@ -81,13 +81,40 @@ def answered(call: Callable[..., T], *args, **kwargs) -> T:
         fail(str(e))
 
 
-def load_rules(profile: str, rules: Path | None, trust: bool) -> RuleSet:
+def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = False) -> RuleSet:
+    """The rules of ``profile`` in the bundled rule base, a rule directory or a draft (merged over
+    the bundled rule base, drafting.sources: the bundled profiles apply to it)."""
     from ..engine import RuleError, RuleSet
 
     try:
-        return RuleSet.load(profile, rules, trusted=trust)
+        loaded = RuleSet.load(profile, rule_root(rules), trusted=trust, corpus=corpus)
     except RuleError as e:
         fail(str(e))
+    if rules is not None:  # the bundled rules are held lint-free by the tests
+        linted(loaded, refuse=not trust)
+    return loaded
+
+
+def linted(rules: RuleSet, refuse: bool = False, extra: tuple = ()) -> list:
+    """The rule lint's findings (engine.lint), one line each on stderr before any solving; with
+    ``refuse``, a fact id the vocabulary lacks ends the command (--trust runs it anyway)."""
+    from ..engine.lint import lint
+
+    findings = lint(rules, extra)
+    for finding in findings:
+        typer.echo(f"rongcuo: {finding}", err=True)
+    if refuse and any(f.error for f in findings):
+        fail("the rules use a fact id the vocabulary does not have (above): fix it, or run with --trust")
+    return findings
+
+
+def rule_root(rules: Path | None) -> Path | None:
+    """The rule tree of --rules: a draft's merged tree, any other directory as it is."""
+    if rules is None:
+        return None
+    from ..drafting.sources import merged
+
+    return merged(rules)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

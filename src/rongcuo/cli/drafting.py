@@ -19,6 +19,7 @@ from .app import (
     answered,
     app,
     fail,
+    linted,
     parse_day,
     read_cases,
     warn,
@@ -33,7 +34,14 @@ OutOpt = Annotated[
     ),
 ]
 CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
-DaysOpt = Annotated[int, typer.Option("--days", min=0, help="Dates range over this many days (0: no dates).")]
+DaysOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--days",
+        min=0,
+        help="Dates range over this many days (0: no dates). Default: the window the rules' date arithmetic needs.",
+    ),
+]
 DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the default without importing drafting
 
 if TYPE_CHECKING:
@@ -45,9 +53,11 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     from ..engine import RuleError
 
     try:
-        return drafting.load(spec, profile, trusted=trust)
+        version = drafting.load(spec, profile, trusted=trust)
     except RuleError as e:
         fail(str(e))
+    version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
+    return version
 
 
 def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:
@@ -77,7 +87,7 @@ def check(
     format: FormatOpt = Format.text,
     witnesses: WitnessOpt = None,
     out: OutOpt = None,
-    days: DaysOpt = DAYS,
+    days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
     trust: TrustOpt = False,
 ) -> None:
@@ -109,7 +119,7 @@ def diff(
     format: FormatOpt = Format.text,
     witnesses: WitnessOpt = None,
     out: OutOpt = None,
-    days: DaysOpt = DAYS,
+    days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
     trust: TrustOpt = False,
 ) -> None:

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from .app import Format, Lang, LangOpt, app
+from .app import Format, Lang, LangOpt, RulesOpt, TrustOpt, app, load_rules, rule_root
 
 
 @app.command()
 def clauses(
     format: Annotated[Format, typer.Option("--format", help="text, md or json.")] = Format.text,
+    rules: RulesOpt = None,
+    profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
+    trust: TrustOpt = False,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """The clause ledger: every article, paragraph and item and how it is encoded."""
+    """The clause ledger: every article, paragraph and item and how it is encoded (under --rules:
+    how that rule directory or draft encodes it)."""
     from .. import ledger as ledger_mod
-    from ..engine import RuleSet, profiles
+    from ..engine import profiles
     from ..present.render import render
 
-    rulesets = [RuleSet.load(p, corpus=True) for p in profiles()]
+    rulesets = [load_rules(p, rules, trust, corpus=True) for p in (profile or profiles(rule_root(rules)))]
     entries = ledger_mod.ledger(rulesets)
     if format == Format.json:
         for e in entries:

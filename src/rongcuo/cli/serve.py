@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import TrustOpt, app, fail, load_rules
+from .app import TrustOpt, app, fail, load_rules, rule_root
 
 if TYPE_CHECKING:
     from ..engine import RuleSet
@@ -57,7 +57,7 @@ def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
 
     served = {p: load_rules(p, None, False) for p in profiles()}
     for root in dirs:
-        found = profiles(root)
+        found = profiles(rule_root(root))
         if not found:
             fail(f"--rules: {root}: no profiles/*.lp — a rule base has rules/ and profiles/")
         for p in found:

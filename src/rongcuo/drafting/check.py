@@ -10,13 +10,14 @@ call with assumptions on that single grounding.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine import RuleError
 from ..engine.inputs import INPUT
 from ..engine.space import PRODUCED, RuleRef, Space, declared, numbered, programs, shown, versioned
 from ..model import vocabulary as vocab
-from .size import DAYS, Size, size
+from .reach import reach
+from .size import Size, size
 from .sources import Version
 from .witness import Witness, evaluate, witness
 
@@ -62,9 +63,12 @@ class Report:
         return [f for f in self.rules if f.kind == kind]
 
 
-def check(version: Version, days: int = DAYS) -> Report:
+def check(version: Version, days: int | None = None) -> Report:
+    """``days``: the window of dates (None: the one the rules' date arithmetic needs, drafting.reach)."""
     start = time.perf_counter()
     statements = version.rules.statements
+    looks = reach([*statements, *version.checks], version.rules.root)
+    days = looks.days if days is None else days
     refs = numbered(statements, version.rules.root)
     outside, unread = static(refs, shown(statements))
     conditional = [name for name, _ in declared(version.checks, "condition")]
@@ -94,7 +98,7 @@ def check(version: Version, days: int = DAYS) -> Report:
     orders = [(k, lt, r) for v, k, lt, r in space.possible("date_order", 4) if v == "full"]
     report = Report(
         version,
-        size(days, pairs, orders),
+        replace(size(days, pairs, orders), short=looks.short(days), needed=looks.days),
         checks,
         findings,
         inert,

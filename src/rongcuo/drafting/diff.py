@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import clingo
 
@@ -24,7 +24,8 @@ from .. import ask as asking
 from ..ask import Answer, Ask, Rejected
 from ..engine.space import Scenario, Space, programs, versioned
 from ..model.case import Case
-from .size import DAYS, Size, size
+from .reach import combined, reach
+from .size import Size, size
 from .sources import Version
 from .witness import Witness, evaluate, witness
 
@@ -49,8 +50,13 @@ class Class:
 @dataclass(frozen=True)
 class CaseChange:
     case: str
-    old: str  # disposition, or "rejected"
+    old: str  # disposition, or "rejected" (with unknown facts: the possible ones, a/b)
     new: str
+    deciding: tuple[str, ...] = ()  # unknown facts the change depends on: it *may* change, as they turn out
+
+    @property
+    def certain(self) -> bool:
+        return not self.deciding
 
 
 @dataclass
@@ -70,8 +76,11 @@ class DiffReport:
         return not self.classes
 
 
-def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> DiffReport:
+def diff(old: Version, new: Version, days: int | None = None, limit: int = LIMIT) -> DiffReport:
+    """``days``: the window of dates (None: the one both versions' date arithmetic needs, drafting.reach)."""
     start = time.perf_counter()
+    looks = combined(reach(v.rules.statements, v.rules.root) for v in (old, new))
+    days = looks.days if days is None else days
     space = Space(
         [
             *versioned(old.rules.statements, "old"),
@@ -88,7 +97,9 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
     complete = len(found) < limit or space.find_unexplained("class", 1, held, _context) is None
     kept = [s for s, h in zip(found, held, strict=True) if not _combination(h, held)]
     classes = [_class(s, n) for n, s in enumerate(kept, 1)]
-    report = DiffReport(old, new, size(days, None), classes, complete)
+    report = DiffReport(
+        old, new, replace(size(days, None), short=looks.short(days), needed=looks.days), classes, complete
+    )
     report.witnesses = [c.witness for c in classes]
     evaluate(report.witnesses, {old.name: old.rules, new.name: new.rules})
     report.seconds = time.perf_counter() - start
@@ -96,19 +107,35 @@ def diff(old: Version, new: Version, days: int = DAYS, limit: int = LIMIT) -> Di
 
 
 def corpus(report: DiffReport, cases: Sequence[Case], as_of: dt.date | None = None) -> None:
-    """Which cases of a corpus change disposition (each version evaluates them all at once)."""
-    old = asking.evaluate(Ask(report.old.rules, as_of, open_world=False), cases)
-    new = asking.evaluate(Ask(report.new.rules, as_of, open_world=False), cases)
+    """Which cases of a corpus change disposition (each version evaluates them all at once).
+
+    A case with unknown facts is read in the open world, as ``evaluate`` reads it: each version's
+    possible dispositions and what each needs of the unknown facts (brave and cautious consequences).
+    Where both versions give one and the same disposition whatever the facts turn out to be, nothing
+    changes; where one disposition each, different, it changes; otherwise it *may* change, and the
+    unknown facts that decide a disposition under either version are named."""
+    old = asking.evaluate(Ask(report.old.rules, as_of), cases)
+    new = asking.evaluate(Ask(report.new.rules, as_of), cases)
     report.corpus = len(cases)
-    report.cases = [
-        CaseChange(case.id, _disposition(a), _disposition(b))
-        for case, a, b in zip(cases, old, new, strict=True)
-        if _disposition(a) != _disposition(b)
-    ]
+    report.cases = [change for case, a, b in zip(cases, old, new, strict=True) if (change := _change_of(case, a, b))]
 
 
-def _disposition(answer: Answer) -> str:
-    return "rejected" if isinstance(answer, Rejected) else answer.result.disposition or "none"
+def _change_of(case: Case, a: Answer, b: Answer) -> CaseChange | None:
+    before, after = _dispositions(a), _dispositions(b)
+    worlds = [x.world for x in (a, b) if not isinstance(x, Rejected) and x.world]
+    if not worlds or (len(before) == 1 and len(after) == 1):
+        return None if before == after else CaseChange(case.id, "/".join(before), "/".join(after))
+    needs = [{d: (w.dispositions[d].true, w.dispositions[d].false) for d in w.dispositions} for w in worlds]
+    if before == after and len(needs) == 2 and needs[0] == needs[1]:
+        return None  # the same dispositions on the same values of the unknown facts
+    deciding = sorted({f for w in worlds for x in w.dispositions.values() for f in (*x.true, *x.false)})
+    return CaseChange(case.id, "/".join(before), "/".join(after), tuple(deciding or case.unknown_facts()))
+
+
+def _dispositions(answer: Answer) -> list[str]:
+    if isinstance(answer, Rejected):
+        return ["rejected"]
+    return sorted(answer.dispositions())
 
 
 def _context(symbol: clingo.Symbol) -> bool:

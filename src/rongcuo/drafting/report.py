@@ -32,6 +32,7 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         anchors=[a.isoformat() for a in WINDOWS],
         last=calendar.LAST.isoformat(),
         derivers={n: derivers(rules) for n, rules in versions.items()},
+        bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
     )
 
 
@@ -53,6 +54,7 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
         "profile": r.version.rules.profile,
         "rules": r.version.rules.digest,
         "checks": r.version.checks_digest,
+        "lint": [{"where": f.where, "kind": f.kind, "error": f.error, "message": f.message} for f in r.version.lint],
         "space": _space(r.size),
         "conflicts": [
             {"name": c.name, "file": c.file, "status": c.status, "witness": c.witness and _witness(c.witness, files)}
@@ -97,7 +99,13 @@ def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
         ],
         "cases": None
         if r.cases is None
-        else {"compared": r.corpus, "changed": [{"case": x.case, "old": x.old, "new": x.new} for x in r.cases]},
+        else {
+            "compared": r.corpus,
+            "changed": [
+                {"case": x.case, "old": x.old, "new": x.new, "certain": x.certain, "deciding": list(x.deciding)}
+                for x in r.cases
+            ],
+        },
         "seconds": round(r.seconds, 3),
     }
 
@@ -116,6 +124,9 @@ def _space(size) -> dict:
         "calendar_windows": [a.isoformat() for a in WINDOWS] if size.days else [],
         "date_settings": size.day_choices,
         "total": size.total,
+        "needed_days": size.needed,
+        "proof": size.short is None,
+        "not_a_proof": size.short,
     }
 
 

@@ -10,7 +10,7 @@ from math import prod
 from ..engine.space import WINDOWS
 from ..model import vocabulary as vocab
 
-DAYS = 17  # day 0 … 16: room for every comparison of the rules (the longest offset is a14's 7 days)
+DAYS = 17  # the bundled rules' window (drafting.reach derives it: a14's 7 days); check and diff derive their own
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Size:
     days: int
     date_keys: int
     valid_dates: int | None = None  # settings of the dates in an order the rules accept (None: all count)
+    short: str | None = None  # why the window is no proof (drafting.reach): "proved" is then "not found within"
+    needed: int | None = None  # the window the rules' date arithmetic asks for (drafting.reach)
 
     @property
     def combinations(self) -> int:

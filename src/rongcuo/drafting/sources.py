@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import RuleError, RuleSet, bundled_root
@@ -34,6 +34,7 @@ class Version:
     checks: tuple  # statements of the checks (clingo AST)
     checks_digest: str
     draft: str | None = None  # a draft's title: the first line of its DRAFT.md
+    lint: list = field(default_factory=list, compare=False)  # engine.lint's findings, when the caller lints
 
 
 def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Version:
@@ -43,14 +44,37 @@ def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Versi
     root = Path(spec)
     if not root.is_dir():
         raise RuleError(f"{spec}: no such rule directory — give a directory or profile:NAME")
-    if not (root / DRAFT_FILE).is_file():
+    if not is_draft(root):
         return _version(spec, profile, root, trusted)
-    with tempfile.TemporaryDirectory(prefix="rongcuo-draft-") as tmp:
-        merged = Path(tmp) / "asp"
-        shutil.copytree(bundled_root(), merged)
-        shutil.copytree(root, merged, symlinks=True, dirs_exist_ok=True)
-        title = (root / DRAFT_FILE).read_text(encoding="utf-8").strip().splitlines()
-        return _version(spec, profile, merged, trusted, title[0].lstrip("# ") if title else spec)
+    return _version(spec, profile, merged(root), trusted, title(root))
+
+
+def is_draft(root: Path) -> bool:
+    return (root / DRAFT_FILE).is_file()
+
+
+def title(root: Path) -> str:
+    """A draft's title: the first line of its DRAFT.md."""
+    lines = (root / DRAFT_FILE).read_text(encoding="utf-8").strip().splitlines()
+    return lines[0].lstrip("# ") if lines else str(root)
+
+
+_MERGED: dict[Path, tempfile.TemporaryDirectory] = {}  # kept for the process: rules are read, explained, cited
+
+
+def merged(root: Path) -> Path:
+    """The rule tree a draft stands for: a temporary copy of the bundled one with the draft's files
+    over it (made once per process; removed at exit). Any other directory is its own tree."""
+    if not is_draft(root):
+        return root
+    key = root.resolve()
+    if key not in _MERGED:
+        tmp = tempfile.TemporaryDirectory(prefix="rongcuo-draft-")
+        tree = Path(tmp.name) / "asp"
+        shutil.copytree(bundled_root(), tree)
+        shutil.copytree(root, tree, symlinks=True, dirs_exist_ok=True)
+        _MERGED[key] = tmp
+    return Path(_MERGED[key].name) / "asp"
 
 
 def _version(name: str, profile: str, root: Path, trusted: bool, draft: str | None = None) -> Version:

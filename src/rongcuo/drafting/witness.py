@@ -26,15 +26,22 @@ class Witness:
     effective_date: dt.date | None
     results: dict[str, Result] = field(default_factory=dict)  # version name → its answer
     explanations: dict[str, Explanation] = field(default_factory=dict)  # … and why (rongcuo.explain)
+    found_under: list[tuple[str, str]] = field(default_factory=list)  # (version name, profile) it was evaluated under
 
     @property
     def size(self) -> int:
         return len(self.case.true_facts())
 
     def command(self, path: str) -> str:
-        """How to run it: ``rongcuo evaluate PATH --as-of …`` (and ``--effective-date …`` when the scenario sets it)."""
+        """How to run it: ``rongcuo evaluate PATH --as-of …`` (and ``--effective-date …`` when the scenario sets it)
+        under the rules it was found under (``--rules DRAFT``, ``--profile …``); two versions: joined by ``;``."""
+        return " ; ".join(self.commands(path))
+
+    def commands(self, path: str) -> list[str]:
+        """One replay command per rule set the witness was found under."""
         effective = f" --effective-date {self.effective_date.isoformat()}" if self.effective_date else ""
-        return f"rongcuo evaluate {path} --as-of {self.as_of.isoformat()}{effective}"
+        base = f"rongcuo evaluate {path} --as-of {self.as_of.isoformat()}{effective}"
+        return [base + _rules_options(name, profile) for name, profile in self.found_under] or [base]
 
 
 def witness(scenario: Scenario, key: str, title: str) -> Witness:
@@ -63,6 +70,14 @@ def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None
                 if isinstance(result, RuleError):  # a scenario of the space has one answer: this is a fault
                     raise result
                 w.results[name] = result
+                w.found_under.append((name, rules.profile))
+
+
+def _rules_options(name: str, profile: str) -> str:
+    """The options that load a version again: ``profile:NAME`` is the bundled rules under --profile NAME."""
+    if name.startswith("profile:"):
+        return "" if name == "profile:default" else f" --profile {name.removeprefix('profile:')}"
+    return f" --rules {name}" + ("" if profile == "default" else f" --profile {profile}")
 
 
 def explain_all(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
@@ -87,7 +102,7 @@ def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]
     paths = []
     for w in witnesses:
         path = folder / f"{w.key}.yaml"
-        lines = [f"# {w.title}", f"# {header}", f"# {w.command(str(path))}"]
+        lines = [f"# {w.title}", f"# {header}", *(f"# {c}" for c in w.commands(str(path)))]
         data = {
             "id": w.case.id,
             "title": w.title,

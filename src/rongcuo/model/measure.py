@@ -61,7 +61,9 @@ def clauses() -> dict[str, Clause]:
 
 
 def order(clause_id: str) -> int:
-    return clauses()[clause_id].order
+    """Its place in the document; a clause the measure lacks (a draft's new one) after all it has."""
+    found = clauses().get(clause_id)
+    return len(clauses()) if found is None else found.order
 
 
 def _paragraph_count(article: str) -> int:
@@ -106,8 +108,11 @@ def _roman(n: int) -> str:
 
 
 def text(clause_id: str) -> str:
-    """The clause's Chinese text; an article's is the text of its paragraphs."""
-    c = clauses()[clause_id]
+    """The clause's Chinese text; an article's is the text of its paragraphs (a clause the measure
+    lacks, a draft's new one, says so)."""
+    c = clauses().get(clause_id)
+    if c is None:
+        return f"（本办法无此条款：{clause_id}）"
     if c.parent is not None:
         return c.text
     return "".join(p.text for p in clauses().values() if p.parent == clause_id)

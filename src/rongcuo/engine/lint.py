@@ -1,0 +1,127 @@
+"""Rule lint at load, before any solving: what a drafter most likely mistyped or left unlabelled.
+
+One finding a line, ``file:line: …``:
+
+- a fact id the vocabulary does not have (``fact(C, cooperated_with_inquiry)``), with a did-you-mean;
+- a predicate a rule reads that no rule derives, the input does not bring and nothing shows;
+- a clause id cited — in an atom (``a12_p9_i9``) or in a ``[a12.p1.i2]`` comment — that the measure lacks;
+- an outcome or a consequence the vocabulary has no zh/en labels for (shown by its id).
+
+Only the first is an *error*: a misspelt fact id never holds, so the rule silently never fires;
+``evaluate`` refuses it unless ``--trust``. The others are warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from clingo import ast
+
+from ..model import measure
+from ..model import vocabulary as vocab
+from .inputs import INPUT
+from .program import RuleSet, relative
+from .syntax import atoms, clause_constants, signatures
+
+COMMENT_CLAUSE = re.compile(r"%.*?\[(a\d+(?:\.p\d+(?:\.i\d+)?)?)\]")
+# Read from the engine's own programs, not derived by a rule file: the scenario space and the switches.
+PROVIDED = {("_date_key", 1), ("_day", 1), ("_window", 1), ("_calendar", 3)}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    where: str  # file:line
+    kind: str  # unknown_fact | undefined | unknown_clause | unlabelled
+    message: str
+
+    @property
+    def error(self) -> bool:
+        return self.kind == "unknown_fact"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {'error' if self.error else 'warning'}: {self.message}"
+
+
+def lint(rules: RuleSet, extra: tuple[ast.AST, ...] = ()) -> list[Finding]:
+    """The findings of a rule set (and of statements beside it, such as the drafters' checks)."""
+    statements = [*rules.statements, *extra]
+    facts = set(vocab.fact_ids())
+    clauses = measure.clauses()
+    vocabulary = vocab.vocabulary()
+    outcomes, consequences = set(vocabulary["outcomes"]), set(vocabulary.get("consequences", {}))
+    found: set[Finding] = set()
+    defined = set(INPUT) | PROVIDED
+    for s in statements:
+        if s.ast_type == ast.ASTType.Rule:
+            defined |= set(signatures(s.head))
+        elif s.ast_type in (ast.ASTType.External, ast.ASTType.Defined):
+            defined |= set(signatures(s)) if s.ast_type == ast.ASTType.External else {(s.name, s.arity)}
+        elif s.ast_type == ast.ASTType.ShowSignature:
+            defined.add((s.name, s.arity))
+
+    def where(s: ast.AST) -> str:
+        loc = s.location.begin
+        return f"{relative(rules.root, Path(loc.filename))}:{loc.line}"
+
+    for s in statements:
+        if s.ast_type != ast.ASTType.Rule:
+            continue
+        for name, args in atoms(s):
+            if name == "fact" and len(args) == 2 and (fact := _constant(args[1])) and fact not in facts:
+                close = difflib.get_close_matches(fact, facts, n=1)
+                hint = f" — did you mean {close[0]!r}?" if close else ""
+                found.add(Finding(where(s), "unknown_fact", f"fact id {fact!r} is not in the vocabulary{hint}"))
+        for lit in s.body:
+            for sig in signatures(lit):
+                if sig not in defined:
+                    found.add(
+                        Finding(
+                            where(s), "undefined", f"reads {sig[0]}/{sig[1]}, which no rule derives and no input brings"
+                        )
+                    )
+        for constant in clause_constants(s):
+            clause = constant.replace("_", ".")
+            if clause not in clauses:
+                found.add(Finding(where(s), "unknown_clause", f"cites {clause}, which the measure does not have"))
+        for name, args in atoms(s.head):
+            if name in ("grant", "outcome") and len(args) >= 2 and (o := _constant(args[1])) and o not in outcomes:
+                found.add(Finding(where(s), "unlabelled", f"outcome {o!r} has no zh/en labels: shown by its id"))
+            if name == "consequence" and len(args) == 3 and (c := _name(args[1])) and c not in consequences:
+                found.add(Finding(where(s), "unlabelled", f"consequence {c!r} has no zh/en labels: shown by its id"))
+    for file in rules.files:
+        for number, line in enumerate(_lines(file), 1):
+            for m in COMMENT_CLAUSE.finditer(line):
+                if m[1] not in clauses:
+                    found.add(
+                        Finding(
+                            f"{relative(rules.root, file)}:{number}",
+                            "unknown_clause",
+                            f"the comment cites [{m[1]}], which the measure does not have",
+                        )
+                    )
+    return sorted(found, key=lambda f: (not f.error, f.where, f.message))
+
+
+def _lines(file: Path) -> list[str]:
+    try:
+        return file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _constant(term: ast.AST) -> str | None:
+    if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type.name == "Function" and not term.symbol.arguments:
+        return term.symbol.name
+    if term.ast_type == ast.ASTType.Function and not term.arguments:
+        return term.name
+    return None
+
+
+def _name(term: ast.AST) -> str | None:
+    """The name of a consequence term: notification_due(day(D)) → notification_due."""
+    if term.ast_type == ast.ASTType.Function:
+        return term.name
+    return _constant(term)
