@@ -233,3 +233,11 @@ def test_case_text_cannot_forge_a_line_or_steer_the_terminal(tmp_path):
     path.write_text('id: A\ntitle: "\\x1b[2J标题"\nfacts: {enforcement_personnel: true}\n')
     run = rongcuo("evaluate", path, "--format", "text")
     assert run.returncode == 0 and "\x1b" not in run.stdout
+
+
+def test_the_bundled_rules_are_case_local(rulesets):
+    """Loading the bundled rules skips the locality check (start-up): this test holds them to it."""
+    from rongcuo.engine.trace import not_case_local
+
+    for rules in rulesets.values():
+        assert not_case_local(rules.statements) == []

@@ -97,23 +97,25 @@ def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[
 def _case_predicates(rules: list[ast.AST]) -> set[str]:
     """Predicates whose first argument is a case: the input's, and those derived
     from them with the case variable passed on (a fixpoint over the rules)."""
-    found = set(_CASE_INPUT)
-    while True:
-        more = {
-            r.head.atom.symbol.name
-            for r in rules
-            if (v := _case_variable(r)) is not None
-            and any(
-                _is_positive_atom(b)
-                and _name(b.atom.symbol) in found
-                and b.atom.symbol.arguments
-                and str(b.atom.symbol.arguments[0]) == v.name
+    links = []  # (head, the predicates of the positive body atoms that pass the head's case variable on)
+    for r in rules:
+        v = _case_variable(r)
+        if v is not None:
+            passing = {
+                _name(b.atom.symbol)
                 for b in r.body
-            )
-        } - found
-        if not more:
-            return found
+                if _is_positive_atom(b) and b.atom.symbol.arguments and _first(b.atom.symbol) == v.name
+            }
+            links.append((r.head.atom.symbol.name, passing))
+    found = set(_CASE_INPUT)
+    while more := {head for head, passing in links if head not in found and passing & found}:
         found |= more
+    return found
+
+
+def _first(term: ast.AST) -> str:
+    first = term.arguments[0]
+    return first.name if first.ast_type == ast.ASTType.Variable else str(first)
 
 
 def not_case_local(statements) -> list[tuple[ast.AST, str]]:
@@ -127,19 +129,19 @@ def not_case_local(statements) -> list[tuple[ast.AST, str]]:
     per_case = _case_predicates(list(_traceable(plain)))
     found = []
     for rule in rules:
-        cases = {str(term) for term in _case_terms(rule, per_case)}
+        cases = {_first(term) for term in _atoms_with_arguments(rule) if term.name in per_case}
         if len(cases - {"_"}) > 1 or (cases and not cases <= {"_"} and not _head_case(rule, per_case)):
             found.append((rule, ", ".join(sorted(cases))))
     return found
 
 
-def _case_terms(rule: ast.AST, per_case: set[str]) -> Iterator[ast.AST]:
-    """The first arguments of the case atoms a rule mentions (head and body, under negation too)."""
+def _atoms_with_arguments(rule: ast.AST) -> Iterator[ast.AST]:
+    """The function terms of every atom a rule mentions (head and body, under negation too)."""
     for node in walk(rule):
         if node.ast_type == ast.ASTType.SymbolicAtom:
             term = node.symbol
-            if term.ast_type == ast.ASTType.Function and term.name in per_case and term.arguments:
-                yield term.arguments[0]
+            if term.ast_type == ast.ASTType.Function and term.arguments:
+                yield term
 
 
 def _head_case(rule: ast.AST, per_case: set[str]) -> bool:
