@@ -241,3 +241,12 @@ def test_the_bundled_rules_are_case_local(rulesets):
 
     for rules in rulesets.values():
         assert not_case_local(rules.statements) == []
+
+
+def test_a_rejected_record_is_named_by_the_id_it_gave(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"id": "NM-7", "facts": {"major_los": true}}\n[1]\n', encoding="utf-8")
+    rongcuo("batch", path, "--out", tmp_path / "out", "--workers", "1")
+    first, second = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert first["status"] == "rejected" and first["case"] == "NM-7" and "major_los" in first["reason"]
+    assert second["status"] == "rejected" and second["case"] is None

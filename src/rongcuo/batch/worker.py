@@ -96,7 +96,7 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
     rows = []
     for record, case in zip(records, read, strict=True):
         if isinstance(case, CaseError):
-            rows.append(rejected(record, case))
+            rows.append(rejected(record, case, case.case))  # named by the id it gave, when readable
             continue
         answer, other = next(found), next(compared) if compared else None
         if isinstance(answer, Rejected):
@@ -129,15 +129,14 @@ def rejected(record: Record, error: CaseError, case: str | None = None) -> Row:
 
 
 def _read(record: Record, layout: Layout) -> Case | CaseError:
+    data = None
     try:
         if record.data is None:
-            case = load_case(Path(record.source))
-        elif isinstance(record.data, bytes):
-            case = parse_case(_json(record), record.where)
-        else:
-            case = parse_case(_cells(record, layout), record.where)
-        return case
+            return load_case(Path(record.source))
+        data = _json(record) if isinstance(record.data, bytes) else _cells(record, layout)
+        return parse_case(data, record.where)
     except CaseError as e:
+        e.case = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
         return e
 
 

@@ -22,6 +22,8 @@ _DATE_KEYS = frozenset(vocab.date_keys())
 class CaseError(Exception):
     """A bad case: where it is, which field, and how to fix it."""
 
+    case: str | None = None  # the id the bad record gave, when it gave one (a batch names the record by it)
+
     def __init__(self, source: str, field: str, message: str):
         super().__init__(f"{source}: {field}: {message}")
         self.source, self.field, self.message = source, field, message
