@@ -250,3 +250,18 @@ def test_a_rejected_record_is_named_by_the_id_it_gave(tmp_path):
     first, second = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
     assert first["status"] == "rejected" and first["case"] == "NM-7" and "major_los" in first["reason"]
     assert second["status"] == "rejected" and second["case"] is None
+
+
+def test_resume_sees_an_edit_even_with_its_modification_time_put_back(tmp_path):
+    import os
+
+    from rongcuo.batch.columns import Layout
+    from rongcuo.batch.inputs import Reader
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"id": "A"}\n', encoding="utf-8")
+    before = Reader([path], Layout()).fingerprint()
+    stat = path.stat()
+    path.write_text('{"id": "B"}\n', encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert Reader([path], Layout()).fingerprint() != before
