@@ -265,3 +265,15 @@ def test_resume_sees_an_edit_even_with_its_modification_time_put_back(tmp_path):
     path.write_text('{"id": "B"}\n', encoding="utf-8")  # same size
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert Reader([path], Layout()).fingerprint() != before
+
+
+def test_a_witness_file_stays_inside_its_folder(tmp_path):
+    import datetime as dt
+
+    from rongcuo.drafting.witness import Witness, write
+    from rongcuo.model.case import parse_case
+
+    case = parse_case({"id": "W", "facts": {"enforcement_personnel": True}}, "w")
+    folder = tmp_path / "witnesses"
+    (path,) = write([Witness("../../escape", "t", case, dt.date(2024, 1, 1), None)], folder, "header")
+    assert path.parent == folder and path.name == "escape.yaml" and not (tmp_path.parent / "escape.yaml").exists()

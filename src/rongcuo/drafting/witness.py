@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -96,12 +97,18 @@ def _by_day(witnesses: Sequence[Witness]) -> dict[tuple, list[Witness]]:
     return groups
 
 
+def slug(key: str) -> str:
+    """A witness's file name inside its folder: a check's name is a drafter's text, never a path."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip(".-")[:80]
+    return name or "witness"
+
+
 def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]:
     """One YAML case file per witness, in the case schema, with how to run it on top."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for w in witnesses:
-        path = folder / f"{w.key}.yaml"
+        path = folder / f"{slug(w.key)}.yaml"
         lines = [f"# {w.title}", f"# {header}", *(f"# {c}" for c in w.commands(str(path)))]
         data = {
             "id": w.case.id,
