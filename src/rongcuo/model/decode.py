@@ -126,7 +126,7 @@ def _where(e: yaml.YAMLError, text: str) -> str:
 
 
 def _reason(e: yaml.YAMLError) -> str:
-    problem = getattr(e, "problem", None) or str(e)
+    problem = getattr(e, "problem", None) or getattr(e, "reason", None) or str(e).splitlines()[0]
     return f"not well-formed YAML: {problem}"
 
 
