@@ -277,3 +277,10 @@ def test_a_witness_file_stays_inside_its_folder(tmp_path):
     folder = tmp_path / "witnesses"
     (path,) = write([Witness("../../escape", "t", case, dt.date(2024, 1, 1), None)], folder, "header")
     assert path.parent == folder and path.name == "escape.yaml" and not (tmp_path.parent / "escape.yaml").exists()
+
+
+def test_a_huge_narrative_is_refused_not_read(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("检查" * 600_000, encoding="utf-8")
+    run = rongcuo("extract", path)
+    assert run.returncode == 2 and "larger than 1,000,000 bytes" in run.stderr

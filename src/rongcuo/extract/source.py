@@ -10,9 +10,16 @@ ENCODINGS = ("utf-8", "gb18030")
 NARRATIVE_SUFFIX = ".txt"
 
 
+MAX_NARRATIVE = 1_000_000  # bytes of one narrative (a report runs to a few thousand characters)
+
+
 def read_narrative(path: Path) -> tuple[str, str]:
     """The text (line ends normalised, no BOM) and the encoding it was read with."""
     try:
+        if path.stat().st_size > MAX_NARRATIVE:
+            raise CaseError(
+                str(path), "(file)", f"larger than {MAX_NARRATIVE:,} bytes — a narrative is one report: split it"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise CaseError(str(path), "(file)", f"cannot read: {e.strerror}") from None
