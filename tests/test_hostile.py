@@ -284,3 +284,20 @@ def test_a_huge_narrative_is_refused_not_read(tmp_path):
     path.write_text("检查" * 600_000, encoding="utf-8")
     run = rongcuo("extract", path)
     assert run.returncode == 2 and "larger than 1,000,000 bytes" in run.stderr
+
+
+def test_a_rule_file_that_is_a_fifo_or_includes_from_outside_is_refused_before_it_is_read(tmp_path):
+    import os
+    import shutil
+
+    from rongcuo.engine import RuleError, RuleSet, bundled_root
+
+    root = tmp_path / "measure"
+    shutil.copytree(bundled_root(), root)
+    os.mkfifo(root / "rules" / "pipe.lp")  # reading it would block for ever
+    with pytest.raises(RuleError, match="not a rule file"):
+        RuleSet.load("default", root)
+    (root / "rules" / "pipe.lp").unlink()
+    (root / "rules" / "out.lp").write_text('#include "../../outside.lp".\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="included from outside the rule base"):
+        RuleSet.load("default", root)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -138,6 +139,8 @@ def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[
     """Rule files as clingo AST statements, refused when untrusted and unsafe (#script, #include from outside)."""
     if not files:
         return ()
+    if not trusted:
+        _check_includes(files, root.resolve())
     statements: list[ast.AST] = []
     try:
         ast.parse_files([str(f) for f in files], statements.append)
@@ -146,6 +149,31 @@ def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[
     if not trusted:
         _refuse_untrusted(root.resolve(), statements)
     return tuple(statements)
+
+
+_INCLUDE = re.compile(r'#include\s*(?:"([^"]*)"|<([^>]*)>)\s*\.')
+MAX_RULE_FILE = 2_000_000  # bytes of one rule file
+
+
+def _check_includes(files: Sequence[Path], root: Path) -> None:
+    """Every file the rules would read, found before clingo reads any: regular files inside the rule base,
+    of a bounded size (a FIFO or a device would hang the parser, a file outside leaks or steers it).
+    The directive is found by its text, so one inside a comment is checked too: harmless, stricter."""
+    pending, seen = [Path(f) for f in files], set()
+    while pending:
+        path = pending.pop()
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        if not resolved.is_relative_to(root):
+            raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
+        if not resolved.is_file() or resolved.stat().st_size > MAX_RULE_FILE:
+            raise RuleError(f"{path}: not a rule file (not a regular file, or over {MAX_RULE_FILE:,} bytes)")
+        for quoted, library in _INCLUDE.findall(resolved.read_text(encoding="utf-8", errors="replace")):
+            if library:
+                raise RuleError(f"{path}: #include <{library}> reads outside the rule base — pass --trust to allow it")
+            pending.append(resolved.parent / quoted)
 
 
 def _refuse_untrusted(root: Path, statements: list[ast.AST]) -> None:
