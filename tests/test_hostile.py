@@ -301,3 +301,15 @@ def test_a_rule_file_that_is_a_fifo_or_includes_from_outside_is_refused_before_i
     (root / "rules" / "out.lp").write_text('#include "../../outside.lp".\n', encoding="utf-8")
     with pytest.raises(RuleError, match="included from outside the rule base"):
         RuleSet.load("default", root)
+
+
+def test_a_rule_nested_too_deep_is_refused_before_parsing(tmp_path):
+    import shutil
+
+    from rongcuo.engine import RuleError, RuleSet, bundled_root
+
+    root = tmp_path / "measure"
+    shutil.copytree(bundled_root(), root)
+    (root / "rules" / "deep.lp").write_text("p(" * 100_000 + "x" + ")" * 100_000 + ".\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="nested deeper than 64 levels"):
+        RuleSet.load("default", root)

@@ -153,6 +153,19 @@ def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[
 
 _INCLUDE = re.compile(r'#include\s*(?:"([^"]*)"|<([^>]*)>)\s*\.')
 MAX_RULE_FILE = 2_000_000  # bytes of one rule file
+MAX_NESTING = 64  # brackets inside brackets (100,000 crashed the parser and the AST walks)
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of a rule file's text (comments and strings counted too: stricter)."""
+    depth = deepest = 0
+    for c in text:
+        if c in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")}]":
+            depth -= 1
+    return deepest
 
 
 def _check_includes(files: Sequence[Path], root: Path) -> None:
@@ -170,7 +183,10 @@ def _check_includes(files: Sequence[Path], root: Path) -> None:
             raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
         if not resolved.is_file() or resolved.stat().st_size > MAX_RULE_FILE:
             raise RuleError(f"{path}: not a rule file (not a regular file, or over {MAX_RULE_FILE:,} bytes)")
-        for quoted, library in _INCLUDE.findall(resolved.read_text(encoding="utf-8", errors="replace")):
+        text = resolved.read_text(encoding="utf-8", errors="replace")
+        if _nesting(text) > MAX_NESTING:
+            raise RuleError(f"{path}: terms nested deeper than {MAX_NESTING} levels — the rules are not read")
+        for quoted, library in _INCLUDE.findall(text):
             if library:
                 raise RuleError(f"{path}: #include <{library}> reads outside the rule base — pass --trust to allow it")
             pending.append(resolved.parent / quoted)
