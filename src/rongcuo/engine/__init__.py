@@ -22,6 +22,7 @@ from .corpus import Recurrence, recurrences
 from .deadline import TimeLimit, time_limit
 from .errors import RuleError
 from .hypotheses import Assignment, OpenWorld, minimal_changes, open_world
+from .inputs import PLUMBING
 from .program import Citation, RuleSet, bundled_root, profiles
 from .trace import CASE, Literal, RuleInfo, Trace
 
@@ -33,6 +34,7 @@ __all__ = [
     "Defeat",
     "Literal",
     "OpenWorld",
+    "PLUMBING",
     "Outcome",
     "Recurrence",
     "Result",

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine import CASE, RuleInfo, Trace
+from ..engine import CASE, PLUMBING, RuleInfo, Trace
 from ..model.case import Case
 from .whynot import conditions
-
-HIDDEN = {"case", "fact_number", "bit", "word"}
 
 
 @dataclass
@@ -43,7 +41,7 @@ class TreeBuilder:
     def nodes(self, atom, seen: set, literal=None) -> list[Node]:
         """The node(s) standing for a body atom (a list: plumbing is flattened)."""
         name = atom[0] if isinstance(atom, tuple) else atom
-        if name in HIDDEN or atom in seen:
+        if name in PLUMBING or atom in seen:
             return []
         if name == "fact":
             return [Node("fact", atom[2:], evidence=self._evidence(atom[2]))]
