@@ -1,6 +1,9 @@
 """The command line as a user runs it: output, exit codes, no tracebacks."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -248,3 +251,45 @@ def test_the_case_files_as_of_in_json_whatif_and_english(tmp_path):
     bad = write(tmp_path, "d.yaml", {"id": "D", "as_of": "2024-13-01"})
     run = rongcuo("evaluate", bad)
     assert run.returncode == 2 and "as_of: '2024-13-01' is not a date" in run.stderr, run.stderr
+
+
+# The conventions of the ecosystem (issue 19): --version, completion, flags shown as flags.
+
+
+def test_version_names_rongcuo_clingo_and_the_bundled_rules():
+    import clingo
+
+    from rongcuo import __version__
+    from rongcuo.engine import RuleSet
+
+    run = rongcuo("--version")
+    assert run.returncode == 0, run.stderr
+    line = run.stdout.strip()
+    assert line.startswith(f"rongcuo {__version__} ")
+    assert f"clingo {clingo.__version__}" in line
+    assert RuleSet.load("default").digest in line
+
+
+def test_shell_completion_is_offered_and_completes_commands():
+    assert "--install-completion" in rongcuo("--help").stdout
+    script = rongcuo("--show-completion", "bash")
+    assert script.returncode == 0 and "_RONGCUO_COMPLETE" in script.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "rongcuo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "_RONGCUO_COMPLETE": "complete_bash", "COMP_WORDS": "rongcuo eva", "COMP_CWORD": "1"},
+    )
+    assert run.stdout.split() == ["evaluate"]
+
+
+@pytest.mark.parametrize(("command", "flags"), [("batch", ["--resume", "--trust"]), ("evaluate", ["--trust"])])
+def test_plain_flags_show_no_value_placeholder(command, flags):
+    import re
+
+    out = rongcuo(command, "--help").stdout
+    assert "<bool>" not in out
+    for flag in flags:
+        assert re.search(rf"{flag}\s{{2,}}[A-Z]", out), (flag, out)  # the help text follows, no placeholder
+    assert "<int" in rongcuo("batch", "--help").stdout  # options with a value keep theirs

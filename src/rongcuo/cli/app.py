@@ -17,8 +17,26 @@ if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model
 
 T = TypeVar("T")
 
+
+def _flag_without_placeholder() -> None:
+    """A plain flag shown without a value placeholder in --help (typer 0.29's rich help prints `<bool>`
+    beside a flag such as --trust, as if it took a value; its plain help already leaves it out)."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "rongcuo", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag and not self.count and self.metavar is None else shown(self, ctx)
+
+    display_type_rich.rongcuo = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
+_flag_without_placeholder()
+
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.",
@@ -49,6 +67,37 @@ EffectiveDateOpt = Annotated[
         "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged."
     ),
 ]
+
+
+def version_line() -> str:
+    """rongcuo's version, clingo's and the digest of the bundled default profile's rule set (loads the rules)."""
+    import clingo
+
+    from .. import __version__
+    from ..engine import RuleSet
+
+    return f"rongcuo {__version__} (clingo {clingo.__version__}; rules {RuleSet.load('default').digest} default)"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_version,
+            help="The version of rongcuo and clingo and the digest of the bundled rules; then exit.",
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def fail(message: str) -> NoReturn:
