@@ -293,3 +293,22 @@ def test_plain_flags_show_no_value_placeholder(command, flags):
     for flag in flags:
         assert re.search(rf"{flag}\s{{2,}}[A-Z]", out), (flag, out)  # the help text follows, no placeholder
     assert "<int" in rongcuo("batch", "--help").stdout  # options with a value keep theirs
+
+
+@pytest.mark.parametrize(
+    ("command", "offered"),
+    [
+        (["evaluate", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json"]),
+        (["clauses"], ["text", "json", "md"]),
+        (["explain", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json", "md", "html"]),
+        (["check"], ["text", "json", "md", "html"]),
+    ],
+)
+def test_each_command_offers_the_formats_it_renders_and_refuses_the_others(command, offered):
+    """`evaluate --format html` printed text: now a value the command does not render is typer's usage error."""
+    help_text = rongcuo(command[0], "--help").stdout
+    assert "<" + "|".join(offered) + ">" in help_text
+    for refused in {"text", "json", "md", "html"} - set(offered):
+        run = rongcuo(*command, "--format", refused)
+        assert run.returncode == 2 and run.stdout == "", run.stdout
+        assert "Invalid value for '--format'" in run.stderr

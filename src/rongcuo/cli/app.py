@@ -48,18 +48,36 @@ class Lang(StrEnum):
     en = "en"
 
 
+# Each command's --format offers exactly what it renders (typer refuses any other value, exit 2).
 class Format(StrEnum):
+    """explain, whynot, whatif, check, diff."""
+
     text = "text"
     json = "json"
     md = "md"
     html = "html"
 
 
+class LedgerFormat(StrEnum):
+    """clauses."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class TextFormat(StrEnum):
+    """evaluate, test, vocabulary."""
+
+    text = "text"
+    json = "json"
+
+
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
 ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (measure/profiles/NAME.lp).")]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base directory instead of the bundled one.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
-FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", help="text, or json (one object per line).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
 EffectiveDateOpt = Annotated[
     Optional[str],

@@ -7,12 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import Format, Lang, LangOpt, RulesOpt, TrustOpt, app, load_rules, rule_root
+from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TrustOpt, app, load_rules, rule_root
 
 
 @app.command()
 def clauses(
-    format: Annotated[Format, typer.Option("--format", help="text, md or json.")] = Format.text,
+    format: Annotated[LedgerFormat, typer.Option("--format", help="text, md or json (one object per line).")] = (
+        LedgerFormat.text
+    ),
     rules: RulesOpt = None,
     profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
     trust: TrustOpt = False,
@@ -26,7 +28,7 @@ def clauses(
 
     rulesets = [load_rules(p, rules, trust, corpus=True) for p in (profile or profiles(rule_root(rules)))]
     entries = ledger_mod.ledger(rulesets)
-    if format == Format.json:
+    if format == LedgerFormat.json:
         for e in entries:
             typer.echo(
                 json.dumps(
@@ -40,7 +42,7 @@ def clauses(
                 )
             )
         return
-    template = "reference/clauses.md.j2" if format == Format.md else "reference/clauses.txt.j2"
+    template = "reference/clauses.md.j2" if format == LedgerFormat.md else "reference/clauses.txt.j2"
     typer.echo(render(template, lang.value, entries=entries), nl=False)
 
 
