@@ -300,6 +300,8 @@ def test_plain_flags_show_no_value_placeholder(command, flags):
     [
         (["evaluate", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json"]),
         (["clauses"], ["text", "json", "md"]),
+        (["test", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json"]),
+        (["vocabulary"], ["text", "json"]),
         (["explain", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json", "md", "html"]),
         (["check"], ["text", "json", "md", "html"]),
     ],
@@ -312,3 +314,53 @@ def test_each_command_offers_the_formats_it_renders_and_refuses_the_others(comma
         run = rongcuo(*command, "--format", refused)
         assert run.returncode == 2 and run.stdout == "", run.stdout
         assert "Invalid value for '--format'" in run.stderr
+
+
+def test_test_command_reports_json_and_junit_for_ci(tmp_path):
+    from xml.etree import ElementTree as ET
+
+    golden = yaml.safe_load((GOLDEN / "g-a11-p1-i6.yaml").read_text())
+    golden["expect"] = {"all": {"disposition": "mitigated"}}
+    failing = write(tmp_path, "g.yaml", golden)
+    run = rongcuo("test", GOLDEN / "g-a11-p1-i6.yaml", failing, "--format", "json", "--junit", tmp_path / "junit.xml")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert (report["passed"], report["total"], report["failed"]) == (False, 6, 3)
+    checks = {(c["source"], c["profile"]): c for c in report["checks"]}
+    assert {p for _, p in checks} == {"default", "literal", "strict"}
+    bad = checks[(str(failing), "strict")]
+    assert bad["case"] == "G-A11-P1-I6" and bad["passed"] is False
+    assert "disposition: expected mitigated, got exempt" in bad["problems"]
+    good = checks[(str(GOLDEN / "g-a11-p1-i6.yaml"), "default")]
+    assert good["passed"] is True and good["problems"] == []
+
+    suites = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suites.tag == "testsuites" and (suites.get("tests"), suites.get("failures")) == ("6", "3")
+    assert sorted(s.get("name") for s in suites) == ["default", "literal", "strict"]
+    cases = [c for s in suites for c in s.iter("testcase")]
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(cases) == 6 and len(failed) == 3
+    assert all(c.get("name") == "G-A11-P1-I6" and c.get("file") == str(failing) for c in failed)
+    assert "expected mitigated, got exempt" in failed[0].find("failure").get("message")
+
+    assert json.loads(rongcuo("test", GOLDEN / "g-a11-p1-i6.yaml", "--format", "json").stdout)["passed"] is True
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_vocabulary_as_json_lists_every_fact_once_by_group(lang):
+    from rongcuo.model import vocabulary as vocab
+
+    run = rongcuo("vocabulary", "--format", "json", "--lang", lang)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["lang"] == lang
+    facts = vocab.vocabulary()["facts"]
+    assert [g["group"] for g in out["groups"]] == list(vocab.vocabulary()["groups"])
+    listed = [f for g in out["groups"] for f in g["facts"]]
+    assert sorted(f["fact"] for f in listed) == sorted(facts)
+    first = listed[0]
+    assert first == {
+        "fact": first["fact"],
+        "clause": facts[first["fact"]]["clause"],
+        "label": facts[first["fact"]][lang],
+    }

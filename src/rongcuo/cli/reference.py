@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TrustOpt, app, load_rules, rule_root
+from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TextFormat, TrustOpt, app, load_rules, rule_root
 
 
 @app.command()
@@ -47,11 +47,26 @@ def clauses(
 
 
 @app.command()
-def vocabulary(lang: LangOpt = Lang.zh) -> None:
+def vocabulary(
+    format: Annotated[TextFormat, typer.Option("--format", help="text, or json (one object).")] = TextFormat.text,
+    lang: LangOpt = Lang.zh,
+) -> None:
     """The fact ids a case file may use, grouped by article, with their labels."""
     from ..model import vocabulary as vocab
     from ..present.render import render
 
     facts = vocab.vocabulary()["facts"]
     groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
+    if format == TextFormat.json:
+        names = vocab.vocabulary()["groups"]
+        shown = [
+            {
+                "group": g,
+                "label": names[g][lang.value],
+                "facts": [{"fact": i, "clause": f["clause"], "label": f[lang.value]} for i, f in entries],
+            }
+            for g, entries in groups
+        ]
+        typer.echo(json.dumps({"lang": lang.value, "groups": shown}, ensure_ascii=False))
+        return
     typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)
