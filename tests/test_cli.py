@@ -364,3 +364,36 @@ def test_vocabulary_as_json_lists_every_fact_once_by_group(lang):
         "clause": facts[first["fact"]]["clause"],
         "label": facts[first["fact"]][lang],
     }
+
+
+def test_log_levels_on_the_root_command():
+    case = GOLDEN / "g-a11-p1-i6.yaml"
+    plain = rongcuo("evaluate", case)
+    assert plain.returncode == 0 and plain.stderr == ""
+    verbose = rongcuo("-v", "evaluate", case)
+    assert verbose.stdout == plain.stdout
+    assert verbose.stderr.startswith("rongcuo: rules: profile default, rule set ")
+    assert all(line.startswith("rongcuo: ") for line in verbose.stderr.splitlines())
+    assert rongcuo("-q", "evaluate", case).stderr == ""
+    assert "-v" in rongcuo("--help").stdout and "--quiet" in rongcuo("--help").stdout
+
+
+def test_a_batch_off_a_terminal_logs_its_progress_and_its_report_phase(tmp_path, monkeypatch):
+    from rongcuo.cli import batch
+
+    monkeypatch.setattr(batch, "PROGRESS_EVERY", 0.0)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("g-a11-p1-i6.yaml", "g-a2-out-of-scope.yaml"):
+        data = yaml.safe_load((GOLDEN / name).read_text())
+        data.pop("expect")
+        write(folder, name, data)
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    progress = [line for line in lines if " % of the input, " in line]
+    assert progress and progress[-1].startswith("rongcuo: batch: 2 records, 100 % of the input, ")
+    assert progress[-1].endswith(" cases/s, 0 s left")
+    assert lines[-1].startswith("rongcuo: batch: 2 records evaluated in ") and lines[-1].endswith("writing the report…")
+    quiet = rongcuo("-q", "batch", folder, "--out", tmp_path / "q", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

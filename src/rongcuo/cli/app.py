@@ -19,8 +19,8 @@ T = TypeVar("T")
 
 
 def _flag_without_placeholder() -> None:
-    """A plain flag shown without a value placeholder in --help (typer 0.29's rich help prints `<bool>`
-    beside a flag such as --trust, as if it took a value; its plain help already leaves it out)."""
+    """A plain flag (or a counted one, -v) shown without a value placeholder in --help: typer 0.29's rich
+    help prints `<bool>` beside a flag such as --trust, as if it took a value (its plain help leaves it out)."""
     from typer.core import TyperOption
 
     shown = TyperOption.display_type_rich
@@ -28,7 +28,7 @@ def _flag_without_placeholder() -> None:
         return
 
     def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
-        return None if self.is_flag and not self.count and self.metavar is None else shown(self, ctx)
+        return None if (self.is_flag or self.count) and self.metavar is None else shown(self, ctx)
 
     display_type_rich.rongcuo = True  # type: ignore[attr-defined]
     TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
@@ -114,8 +114,36 @@ def main(
             help="The version of rongcuo and clingo and the digest of the bundled rules; then exit.",
         ),
     ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log lines on stderr (-v: debugging).")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr, warnings only.")
+    ] = False,
 ) -> None:
-    pass
+    configure_logging(verbose, quiet)
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """The standard library's logging for the ``rongcuo`` loggers: one line each on stderr as
+    ``rongcuo: …``, like every other line there; INFO by default (a batch's progress off a terminal),
+    DEBUG with -v, WARNING with -q. Set again by every command (in-process runs share the logger)."""
+    import logging
+
+    class Echo(logging.Handler):
+        rongcuo = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                typer.echo(f"rongcuo: {one_line(self.format(record))}", err=True)
+            except Exception:  # a closed stderr must not end the command
+                self.handleError(record)
+
+    log = logging.getLogger("rongcuo")
+    for handler in [h for h in log.handlers if getattr(h, "rongcuo", False)]:
+        log.removeHandler(handler)
+    log.addHandler(Echo())
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
 
 
 def fail(message: str) -> NoReturn:
@@ -159,6 +187,11 @@ def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = Fal
         fail(str(e))
     if rules is not None:  # the bundled rules are held lint-free by the tests
         linted(loaded, refuse=not trust)
+    import logging
+
+    logging.getLogger("rongcuo.rules").debug(
+        "rules: profile %s, rule set %s, %d files under %s", profile, loaded.digest, len(loaded.files), loaded.root
+    )
     return loaded
 
 
