@@ -94,7 +94,7 @@ def without_position(line):
 def historical(tmp_path_factory):
     out = tmp_path_factory.mktemp("historical")
     run = batch(HISTORICAL, "--out", out, "--workers", "2")
-    return out, run.output
+    return out, run.stdout  # the summary; stderr has the log lines (progress, the report phase)
 
 
 def test_the_bundled_corpus_is_all_accounted_for(historical):
@@ -212,7 +212,7 @@ def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
     evaluated = [r for r in got if r["status"] == "evaluated"]
     rejected = [r for r in got if r["status"] == "rejected"]
     assert len(evaluated) + len(rejected) == records
-    assert run.output.startswith(f"{records} records: {len(evaluated)} evaluated, {len(rejected)} rejected")
+    assert run.stdout.startswith(f"{records} records: {len(evaluated)} evaluated, {len(rejected)} rejected")
     reasons = {r.get("case") or r["reason"].split(": ")[0]: r["reason"] for r in rejected}
     assert len(rejected) == 8
     # the mapping left open on line 2 (the file ends on line 3): where it began is where to look

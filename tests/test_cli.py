@@ -1,6 +1,9 @@
 """The command line as a user runs it: output, exit codes, no tracebacks."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -248,3 +251,149 @@ def test_the_case_files_as_of_in_json_whatif_and_english(tmp_path):
     bad = write(tmp_path, "d.yaml", {"id": "D", "as_of": "2024-13-01"})
     run = rongcuo("evaluate", bad)
     assert run.returncode == 2 and "as_of: '2024-13-01' is not a date" in run.stderr, run.stderr
+
+
+# The conventions of the ecosystem (issue 19): --version, completion, flags shown as flags.
+
+
+def test_version_names_rongcuo_clingo_and_the_bundled_rules():
+    import clingo
+
+    from rongcuo import __version__
+    from rongcuo.engine import RuleSet
+
+    run = rongcuo("--version")
+    assert run.returncode == 0, run.stderr
+    line = run.stdout.strip()
+    assert line.startswith(f"rongcuo {__version__} ")
+    assert f"clingo {clingo.__version__}" in line
+    assert RuleSet.load("default").digest in line
+
+
+def test_shell_completion_is_offered_and_completes_commands():
+    assert "--install-completion" in rongcuo("--help").stdout
+    script = rongcuo("--show-completion", "bash")
+    assert script.returncode == 0 and "_RONGCUO_COMPLETE" in script.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "rongcuo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "_RONGCUO_COMPLETE": "complete_bash", "COMP_WORDS": "rongcuo eva", "COMP_CWORD": "1"},
+    )
+    assert run.stdout.split() == ["evaluate"]
+
+
+@pytest.mark.parametrize(("command", "flags"), [("batch", ["--resume", "--trust"]), ("evaluate", ["--trust"])])
+def test_plain_flags_show_no_value_placeholder(command, flags):
+    import re
+
+    out = rongcuo(command, "--help").stdout
+    assert "<bool>" not in out
+    for flag in flags:
+        assert re.search(rf"{flag}\s{{2,}}[A-Z]", out), (flag, out)  # the help text follows, no placeholder
+    assert "<int" in rongcuo("batch", "--help").stdout  # options with a value keep theirs
+
+
+@pytest.mark.parametrize(
+    ("command", "offered"),
+    [
+        (["evaluate", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json"]),
+        (["clauses"], ["text", "json", "md"]),
+        (["test", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json"]),
+        (["vocabulary"], ["text", "json"]),
+        (["explain", str(GOLDEN / "g-a11-p1-i6.yaml")], ["text", "json", "md", "html"]),
+        (["check"], ["text", "json", "md", "html"]),
+    ],
+)
+def test_each_command_offers_the_formats_it_renders_and_refuses_the_others(command, offered):
+    """`evaluate --format html` printed text: now a value the command does not render is typer's usage error."""
+    help_text = rongcuo(command[0], "--help").stdout
+    assert "<" + "|".join(offered) + ">" in help_text
+    for refused in {"text", "json", "md", "html"} - set(offered):
+        run = rongcuo(*command, "--format", refused)
+        assert run.returncode == 2 and run.stdout == "", run.stdout
+        assert "Invalid value for '--format'" in run.stderr
+
+
+def test_test_command_reports_json_and_junit_for_ci(tmp_path):
+    from xml.etree import ElementTree as ET
+
+    golden = yaml.safe_load((GOLDEN / "g-a11-p1-i6.yaml").read_text())
+    golden["expect"] = {"all": {"disposition": "mitigated"}}
+    failing = write(tmp_path, "g.yaml", golden)
+    run = rongcuo("test", GOLDEN / "g-a11-p1-i6.yaml", failing, "--format", "json", "--junit", tmp_path / "junit.xml")
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert (report["passed"], report["total"], report["failed"]) == (False, 6, 3)
+    checks = {(c["source"], c["profile"]): c for c in report["checks"]}
+    assert {p for _, p in checks} == {"default", "literal", "strict"}
+    bad = checks[(str(failing), "strict")]
+    assert bad["case"] == "G-A11-P1-I6" and bad["passed"] is False
+    assert "disposition: expected mitigated, got exempt" in bad["problems"]
+    good = checks[(str(GOLDEN / "g-a11-p1-i6.yaml"), "default")]
+    assert good["passed"] is True and good["problems"] == []
+
+    suites = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suites.tag == "testsuites" and (suites.get("tests"), suites.get("failures")) == ("6", "3")
+    assert sorted(s.get("name") for s in suites) == ["default", "literal", "strict"]
+    cases = [c for s in suites for c in s.iter("testcase")]
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(cases) == 6 and len(failed) == 3
+    assert all(c.get("name") == "G-A11-P1-I6" and c.get("file") == str(failing) for c in failed)
+    assert "expected mitigated, got exempt" in failed[0].find("failure").get("message")
+
+    assert json.loads(rongcuo("test", GOLDEN / "g-a11-p1-i6.yaml", "--format", "json").stdout)["passed"] is True
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_vocabulary_as_json_lists_every_fact_once_by_group(lang):
+    from rongcuo.model import vocabulary as vocab
+
+    run = rongcuo("vocabulary", "--format", "json", "--lang", lang)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["lang"] == lang
+    facts = vocab.vocabulary()["facts"]
+    assert [g["group"] for g in out["groups"]] == list(vocab.vocabulary()["groups"])
+    listed = [f for g in out["groups"] for f in g["facts"]]
+    assert sorted(f["fact"] for f in listed) == sorted(facts)
+    first = listed[0]
+    assert first == {
+        "fact": first["fact"],
+        "clause": facts[first["fact"]]["clause"],
+        "label": facts[first["fact"]][lang],
+    }
+
+
+def test_log_levels_on_the_root_command():
+    case = GOLDEN / "g-a11-p1-i6.yaml"
+    plain = rongcuo("evaluate", case)
+    assert plain.returncode == 0 and plain.stderr == ""
+    verbose = rongcuo("-v", "evaluate", case)
+    assert verbose.stdout == plain.stdout
+    assert verbose.stderr.startswith("rongcuo: rules: profile default, rule set ")
+    assert all(line.startswith("rongcuo: ") for line in verbose.stderr.splitlines())
+    assert rongcuo("-q", "evaluate", case).stderr == ""
+    assert "-v" in rongcuo("--help").stdout and "--quiet" in rongcuo("--help").stdout
+
+
+def test_a_batch_off_a_terminal_logs_its_progress_and_its_report_phase(tmp_path, monkeypatch):
+    from rongcuo.cli import batch
+
+    monkeypatch.setattr(batch, "PROGRESS_EVERY", 0.0)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("g-a11-p1-i6.yaml", "g-a2-out-of-scope.yaml"):
+        data = yaml.safe_load((GOLDEN / name).read_text())
+        data.pop("expect")
+        write(folder, name, data)
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    progress = [line for line in lines if " % of the input, " in line]
+    assert progress and progress[-1].startswith("rongcuo: batch: 2 records, 100 % of the input, ")
+    assert progress[-1].endswith(" cases/s, 0 s left")
+    assert lines[-1].startswith("rongcuo: batch: 2 records evaluated in ") and lines[-1].endswith("writing the report…")
+    quiet = rongcuo("-q", "batch", folder, "--out", tmp_path / "q", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

@@ -17,8 +17,26 @@ if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model
 
 T = TypeVar("T")
 
+
+def _flag_without_placeholder() -> None:
+    """A plain flag (or a counted one, -v) shown without a value placeholder in --help: typer 0.29's rich
+    help prints `<bool>` beside a flag such as --trust, as if it took a value (its plain help leaves it out)."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "rongcuo", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if (self.is_flag or self.count) and self.metavar is None else shown(self, ctx)
+
+    display_type_rich.rongcuo = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
+_flag_without_placeholder()
+
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.",
@@ -30,18 +48,36 @@ class Lang(StrEnum):
     en = "en"
 
 
+# Each command's --format offers exactly what it renders (typer refuses any other value, exit 2).
 class Format(StrEnum):
+    """explain, whynot, whatif, check, diff."""
+
     text = "text"
     json = "json"
     md = "md"
     html = "html"
 
 
+class LedgerFormat(StrEnum):
+    """clauses."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class TextFormat(StrEnum):
+    """evaluate, test, vocabulary."""
+
+    text = "text"
+    json = "json"
+
+
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
 ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (measure/profiles/NAME.lp).")]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base directory instead of the bundled one.")]
 TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
-FormatOpt = Annotated[Format, typer.Option("--format", help="text, json (one object per line) or md.")]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", help="text, or json (one object per line).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
 EffectiveDateOpt = Annotated[
     Optional[str],
@@ -49,6 +85,65 @@ EffectiveDateOpt = Annotated[
         "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged."
     ),
 ]
+
+
+def version_line() -> str:
+    """rongcuo's version, clingo's and the digest of the bundled default profile's rule set (loads the rules)."""
+    import clingo
+
+    from .. import __version__
+    from ..engine import RuleSet
+
+    return f"rongcuo {__version__} (clingo {clingo.__version__}; rules {RuleSet.load('default').digest} default)"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_version,
+            help="The version of rongcuo and clingo and the digest of the bundled rules; then exit.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log lines on stderr (-v: debugging).")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr, warnings only.")
+    ] = False,
+) -> None:
+    configure_logging(verbose, quiet)
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """The standard library's logging for the ``rongcuo`` loggers: one line each on stderr as
+    ``rongcuo: …``, like every other line there; INFO by default (a batch's progress off a terminal),
+    DEBUG with -v, WARNING with -q. Set again by every command (in-process runs share the logger)."""
+    import logging
+
+    class Echo(logging.Handler):
+        rongcuo = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                typer.echo(f"rongcuo: {one_line(self.format(record))}", err=True)
+            except Exception:  # a closed stderr must not end the command
+                self.handleError(record)
+
+    log = logging.getLogger("rongcuo")
+    for handler in [h for h in log.handlers if getattr(h, "rongcuo", False)]:
+        log.removeHandler(handler)
+    log.addHandler(Echo())
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
 
 
 def fail(message: str) -> NoReturn:
@@ -92,6 +187,11 @@ def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = Fal
         fail(str(e))
     if rules is not None:  # the bundled rules are held lint-free by the tests
         linted(loaded, refuse=not trust)
+    import logging
+
+    logging.getLogger("rongcuo.rules").debug(
+        "rules: profile %s, rule set %s, %d files under %s", profile, loaded.digest, len(loaded.files), loaded.root
+    )
     return loaded
 
 

@@ -14,6 +14,7 @@ import typer
 
 from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
 
+PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
 
 
@@ -111,8 +112,57 @@ def _cpus() -> int:
 
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar over the input's bytes, counting records and cases per second (on a terminal only)."""
+    """A progress bar over the input's bytes, counting records and cases per second, on a terminal; off
+    one, a log line every PROGRESS_EVERY seconds (records, share of the input, cases/s, time left). Then,
+    either way, a line for the report's phase, which takes a while on a large batch."""
+    import logging
+
     from rich.console import Console
+
+    log = logging.getLogger("rongcuo.batch")
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    count = [0]
+    with _bar(total, console) if console.is_terminal else _lines(total, log, started) as advance:
+
+        def counted(records: int, size: int) -> None:
+            count[0] += records
+            advance(records, size)
+
+        yield counted
+    seconds = time.perf_counter() - started
+    log.info("batch: %s records evaluated in %.0f s; writing the report…", f"{count[0]:,}", seconds)
+
+
+@contextmanager
+def _lines(total: int, log, started: float) -> Iterator[Callable[[int, int], None]]:
+    """Progress as a log line now and then: for a run whose stderr is a file."""
+    state = {"records": 0, "done": 0, "said": started}
+
+    def advance(records: int, size: int) -> None:
+        state["records"] += records
+        state["done"] += size
+        now = time.perf_counter()
+        if now - state["said"] < PROGRESS_EVERY:
+            return
+        state["said"] = now
+        elapsed = max(now - started, 1e-9)
+        share = min(state["done"] / total, 1.0) if total else 0.0
+        left = elapsed * (1 - share) / share if share else None
+        log.info(
+            "batch: %s records, %.0f %% of the input, %s cases/s, %s left",
+            f"{state['records']:,}",
+            100 * share,
+            f"{state['records'] / elapsed:,.0f}",
+            "?" if left is None else f"{left:.0f} s",
+        )
+
+    yield advance
+
+
+@contextmanager
+def _bar(total: int, console) -> Iterator[Callable[[int, int], None]]:
+    """rich's progress bar, on a terminal."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -131,7 +181,6 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
             speed = f"{task.fields['records'] / elapsed:,.0f} cases/s" if elapsed else ""
             return Text(speed, style="progress.data.speed")
 
-    console = Console(stderr=True)
     columns = (
         TextColumn("[bold]batch"),
         BarColumn(),
@@ -141,7 +190,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+    with Progress(*columns, console=console) as progress:
         task = progress.add_task("batch", total=total or 1, records=0)
 
         def advance(records: int, size: int) -> None:

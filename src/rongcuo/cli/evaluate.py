@@ -11,12 +11,12 @@ import typer
 from .app import (
     AsOfOpt,
     EffectiveDateOpt,
-    Format,
     FormatOpt,
     Lang,
     LangOpt,
     ProfileOpt,
     RulesOpt,
+    TextFormat,
     TrustOpt,
     app,
     ask_of,
@@ -29,7 +29,7 @@ from .app import (
 def evaluate(
     cases: Annotated[list[Path], typer.Argument(help="Case files (YAML/JSON) or folders of them.")],
     profile: ProfileOpt = "default",
-    format: FormatOpt = Format.text,
+    format: FormatOpt = TextFormat.text,
     as_of: AsOfOpt = None,
     effective_date: EffectiveDateOpt = None,
     lang: LangOpt = Lang.zh,
@@ -49,7 +49,7 @@ def evaluate(
     for line in errors:
         warn(line)
     evaluated = [a for a in answers if isinstance(a, Evaluated)]
-    if format == Format.json:
+    if format == TextFormat.json:
         for answer in evaluated:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
     else:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, RulesOpt, TrustOpt, app, fail, load_rules, rule_root
+from .app import Lang, LangOpt, RulesOpt, TextFormat, TrustOpt, app, fail, load_rules, one_line, rule_root
+
+if TYPE_CHECKING:
+    from ..golden import Check
 
 
 @app.command()
@@ -16,6 +20,12 @@ def test(
     profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    format: Annotated[
+        TextFormat, typer.Option("--format", help="text, or json (one report object: each check and its problems).")
+    ] = TextFormat.text,
+    junit: Annotated[
+        Optional[Path], typer.Option("--junit", help="Also write the checks here as JUnit XML (for CI systems).")
+    ] = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Run the golden cases under every profile they state expectations for (with --rules, that
@@ -31,6 +41,54 @@ def test(
         checks = golden.run(paths or [measure.root() / "golden"], rulesets)
     except CaseError as e:
         fail(str(e))
-    typer.echo(render("reference/golden.txt.j2", lang.value, checks=checks), nl=False)
+    if junit is not None:
+        junit.write_bytes(_junit(checks))
+    if format == TextFormat.json:
+        typer.echo(json.dumps(report(checks), ensure_ascii=False))
+    else:
+        typer.echo(render("reference/golden.txt.j2", lang.value, checks=checks), nl=False)
     if not checks or not all(c.passed for c in checks):
         raise typer.Exit(1)
+
+
+def report(checks: list[Check]) -> dict:
+    """The JSON report of `rongcuo test --format json`: the counts and each check."""
+    failed = sum(not c.passed for c in checks)
+    return {
+        "passed": bool(checks) and not failed,
+        "total": len(checks),
+        "failed": failed,
+        "checks": [
+            {
+                "case": c.golden.case.id,
+                "source": c.golden.source,
+                "title": c.golden.title,
+                "profile": c.profile,
+                "passed": c.passed,
+                "problems": list(c.problems),
+            }
+            for c in checks
+        ],
+    }
+
+
+def _junit(checks: list[Check]) -> bytes:
+    """The checks as JUnit XML: one testsuite per profile, one testcase per golden case, a failure
+    element listing its problems."""
+    from xml.etree import ElementTree as ET
+
+    suites = ET.Element("testsuites", name="rongcuo test", tests=str(len(checks)))
+    suites.set("failures", str(sum(not c.passed for c in checks)))
+    for profile in dict.fromkeys(c.profile for c in checks):
+        mine = [c for c in checks if c.profile == profile]
+        suite = ET.SubElement(suites, "testsuite", name=profile, tests=str(len(mine)))
+        suite.set("failures", str(sum(not c.passed for c in mine)))
+        suite.set("errors", "0")
+        for c in mine:
+            case = ET.SubElement(suite, "testcase", classname=profile, name=c.golden.case.id, file=c.golden.source)
+            if not c.passed:
+                # one_line: a control character is not allowed in XML 1.0 (nor, raw, in a CI log)
+                failure = ET.SubElement(case, "failure", message=one_line(c.problems[0]))
+                failure.text = "\n".join(one_line(p) for p in c.problems)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -7,12 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import Format, Lang, LangOpt, RulesOpt, TrustOpt, app, load_rules, rule_root
+from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TextFormat, TrustOpt, app, load_rules, rule_root
 
 
 @app.command()
 def clauses(
-    format: Annotated[Format, typer.Option("--format", help="text, md or json.")] = Format.text,
+    format: Annotated[LedgerFormat, typer.Option("--format", help="text, md or json (one object per line).")] = (
+        LedgerFormat.text
+    ),
     rules: RulesOpt = None,
     profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
     trust: TrustOpt = False,
@@ -26,7 +28,7 @@ def clauses(
 
     rulesets = [load_rules(p, rules, trust, corpus=True) for p in (profile or profiles(rule_root(rules)))]
     entries = ledger_mod.ledger(rulesets)
-    if format == Format.json:
+    if format == LedgerFormat.json:
         for e in entries:
             typer.echo(
                 json.dumps(
@@ -40,16 +42,31 @@ def clauses(
                 )
             )
         return
-    template = "reference/clauses.md.j2" if format == Format.md else "reference/clauses.txt.j2"
+    template = "reference/clauses.md.j2" if format == LedgerFormat.md else "reference/clauses.txt.j2"
     typer.echo(render(template, lang.value, entries=entries), nl=False)
 
 
 @app.command()
-def vocabulary(lang: LangOpt = Lang.zh) -> None:
+def vocabulary(
+    format: Annotated[TextFormat, typer.Option("--format", help="text, or json (one object).")] = TextFormat.text,
+    lang: LangOpt = Lang.zh,
+) -> None:
     """The fact ids a case file may use, grouped by article, with their labels."""
     from ..model import vocabulary as vocab
     from ..present.render import render
 
     facts = vocab.vocabulary()["facts"]
     groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
+    if format == TextFormat.json:
+        names = vocab.vocabulary()["groups"]
+        shown = [
+            {
+                "group": g,
+                "label": names[g][lang.value],
+                "facts": [{"fact": i, "clause": f["clause"], "label": f[lang.value]} for i, f in entries],
+            }
+            for g, entries in groups
+        ]
+        typer.echo(json.dumps({"lang": lang.value, "groups": shown}, ensure_ascii=False))
+        return
     typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)
