@@ -135,16 +135,16 @@ def _isolated(ask: Ask, cases: Sequence[Case], day: dt.date) -> list[Result | Ru
 
 
 def answers(
-    ask: Ask, cases: Sequence[Case], found: Sequence[Result | RuleError], sources: Sequence[str]
+    ask: Ask, cases: Sequence[Case], found: Sequence[Result | RuleError], sources: Sequence[str], which: str = ""
 ) -> list[Answer]:
     """Each case's answer from its result: rejected when its facts contradict each other, or when the
-    rules give it no single answer; else evaluated."""
+    rules give it no single answer; else evaluated. ``which`` names the rule set in a rejection."""
     out: list[Answer] = []
     for case, result, source in zip(cases, found, sources, strict=True):
         if isinstance(result, RuleError):
             reason = f"{result} — the rules give this case no single answer: see rongcuo check"
             out.append(Rejected(CaseError(source, RULES_FAILED, reason), case.id))
-        elif problem := contradiction(source, case, result):
+        elif problem := contradiction(source, case, result, which):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
             world = open_world(ask.rules, case, unknown, ask.day_of(case).date, ask.effective_date)

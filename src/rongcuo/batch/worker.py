@@ -16,8 +16,8 @@ from pathlib import Path
 
 import orjson
 
-from ..ask import Answer, Ask, Evaluated, Rejected, answers, contradiction, evaluate, results, results_line
-from ..engine import OpenWorld, Result, RuleError, RuleSet
+from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, results_line
+from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
 from ..model.files import load_case
@@ -112,14 +112,7 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
 
 def _compared(compare: Ask, cases: list[Case], sources: list[str]) -> list[Answer]:
     """The comparison's answers; its rejections say that they are the comparison rules'."""
-    found = results(compare, cases)
-    problems = {
-        i: p
-        for i, (s, c, r) in enumerate(zip(sources, cases, found, strict=True))
-        if not isinstance(r, RuleError) and (p := contradiction(s, c, r, " (comparison rules)"))
-    }
-    own = answers(compare, cases, found, sources)
-    return [Rejected(problems[i], cases[i].id) if i in problems else a for i, a in enumerate(own)]
+    return answers(compare, cases, results(compare, cases), sources, " (comparison rules)")
 
 
 def rejected(record: Record, error: CaseError, case: str | None = None) -> Row:
