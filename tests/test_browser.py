@@ -14,7 +14,7 @@ import yaml
 
 from rongcuo.service import Service, create_app
 
-from .conftest import AS_OF, ROOT
+from .conftest import AS_OF, ROOT, rongcuo
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -170,3 +170,25 @@ def test_markup_in_a_case_is_shown_not_run(page, base):
     page.goto(base + "/?id=A&" + "%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E=true")
     assert "not a fact id" in page.inner_text("#error")
     assert page.evaluate("window.pwned") is None
+
+
+SHOTS = ROOT / "reports" / "screenshots"  # ignored by git: looked at by a human, not compared by the test
+
+
+def test_screenshots_of_the_result_and_of_the_html_explanation(page, base):
+    """Both renderings of a granted exemption in Chinese, with Noto CJK: every mark a check, none a cross
+    (the conditions of an outcome that holds are met), the glyphs drawn by the CJK font."""
+    tick_golden_case(page, base)
+    marks = page.locator("#outcome-exempt .mark").all_text_contents()
+    assert marks and set(marks) == {"✓"}, marks
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '容错')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "page-result.png"), full_page=True)
+    html = rongcuo("explain", GOLDEN, "--format", "html", "--as-of", AS_OF.isoformat()).stdout
+    page.set_content(html)
+    marks = page.locator(".mark").all_text_contents()
+    assert marks and set(marks) == {"✓"}, marks
+    assert "第十一条第二款所列三项条件均已满足" in page.inner_text("body")
+    assert "✗" not in page.inner_text("body") and ".lp:" not in page.inner_text("body")
+    page.screenshot(path=str(SHOTS / "explain.png"), full_page=True)
+    assert (SHOTS / "page-result.png").stat().st_size > 20_000 and (SHOTS / "explain.png").stat().st_size > 20_000

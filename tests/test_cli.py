@@ -191,7 +191,8 @@ def test_unknown_facts_give_certain_and_possible_outcomes(tmp_path):
         "mitigated": {"true": ["major_loss"], "false": [], "settles": True},
     }
     text = rongcuo("evaluate", path).stdout
-    assert "容错免责 若 造成重大损失 (major_loss) 不成立; 从轻、减轻处理 若 造成重大损失 (major_loss) 成立" in text
+    assert "未知事实：造成重大损失\n" in text
+    assert "容错免责（若造成重大损失不成立）；从轻、减轻处理（若造成重大损失成立）" in text
 
 
 def test_effective_date_flags_earlier_conduct(tmp_path):

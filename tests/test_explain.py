@@ -36,6 +36,7 @@ FACTS = vocab.fact_ids()
 OUTCOMES = vocab.outcome_names()
 CLAUSES = set(measure.clauses())
 FREE = [f for f in FACTS if f not in FIXED_BY_DEFAULT]  # what whatif may change
+STEPS = {p for p, entry in vocab.vocabulary()["predicates"].items() if entry.get("step")}
 NOTHING = Assignment(frozenset(), frozenset())
 
 
@@ -123,27 +124,22 @@ def is_true(case: Case, fact: str) -> bool:
 
 
 def check_conditions(conditions, case: Case) -> None:
-    """What a why-not says of a fact agrees with the case."""
+    """What a why-not says is missing agrees with the case: a fact it names is not as the rule needs it."""
     for c in conditions:
-        if c.literal.predicate != "fact" or c.literal.args[1] not in FACTS:
-            continue
-        fact = c.literal.args[1]
-        if c.status == "missing":  # fact(C, f) has no instance
-            assert not is_true(case, fact), f"{fact} is true but reported missing"
-        if c.status == "blocking":  # not fact(C, f) is violated
-            assert is_true(case, fact), f"{fact} is false but reported as blocking"
+        assert c.status == "fails", c
+        for n in walk(c):
+            if n.kind == "fact" and n.status == "fails":
+                assert n.value != is_true(case, n.atom[0]), f"{n.atom[0]}: the case has what the rule needs"
 
 
 def check_leaf(leaf, case: Case) -> None:
     if leaf.kind == "fact":
-        assert is_true(case, leaf.atom[0]), f"leaf {leaf.atom[0]} is not a true fact of the case"
-    elif leaf.kind == "negation" and leaf.atom[0] == "fact":
-        assert not is_true(case, leaf.atom[1]), f"leaf not {leaf.atom[1]}, but it is true in the case"
+        assert leaf.value == is_true(case, leaf.atom[0]), f"leaf {leaf.atom[0]} says {leaf.value}, the case not"
     elif leaf.kind == "date":
         key, days = leaf.atom
         assert key in case.dates and day(case.dates[key]) == days, f"leaf date {leaf.atom} is not the case's"
     else:
-        assert leaf.kind in ("negation", "comparison"), f"leaf {leaf.kind} {leaf.atom} is not a fact of the case"
+        assert leaf.kind in ("absent", "comparison", "input"), f"leaf {leaf.kind} {leaf.atom} is not a fact of the case"
 
 
 def evaluate(cases: list[Case], profile: str = "default", as_of: dt.date = AS_OF):
@@ -181,11 +177,9 @@ def test_trees_end_in_the_case_facts_and_cite_the_measure(profile, case, as_of):
         assert trees, f"{outcome.outcome} holds but has no tree"
         nodes = [n for tree in trees for n in walk(tree)]
         for n in nodes:
-            if n.kind == "rule":
-                assert n.clauses and set(n.clauses) <= CLAUSES, n.clauses
-            for info, conditions in n.checked:
-                assert set(info.clauses) <= CLAUSES, info.clauses
-                check_conditions(conditions, case)
+            assert set(n.clauses) <= CLAUSES, n.clauses
+            assert n.kind != "rule" or n.clauses or n.atom[0] in STEPS, n
+            assert n.status in ("holds", "unknown"), f"a node of a tree that holds is marked {n.status}: {n}"
         for leaf in (leaf for tree in trees for leaf in tree.leaves()):
             check_leaf(leaf, case)
         # The tree cites every ground the evaluation gives the outcome.
@@ -287,8 +281,8 @@ def golden(name: str, profile: str = "default", **kw):
 
 def shape(node) -> tuple:
     """A tree as (clauses, true facts, false facts, children) — rules only, plumbing aside."""
-    facts = {c.atom[0] for c in node.children if c.kind == "fact"}
-    false = {c.atom[1] for c in node.children if c.kind == "negation" and c.atom[0] == "fact"}
+    facts = {c.atom[0] for c in node.children if c.kind == "fact" and c.value}
+    false = {c.atom[0] for c in node.children if c.kind == "fact" and not c.value}
     return node.clauses, facts, false, [shape(c) for c in node.children if c.kind == "rule"]
 
 
@@ -306,11 +300,11 @@ def test_golden_a11_p1_i6_exempt_rests_on_the_item_and_its_facts():
             [(("a11.p1.i6",), {"enforcement_personnel", "inspection_target_concealed"}, set(), [])],
         )
     ]
-    # No a11.p2 condition fails: the rule of each was checked against the case.
+    # No a11.p2 condition fails: each is shown met, under its item.
     (root,) = [n for n in e.trees["exempt"] if n.kind == "rule"]
-    (fails,) = [n for n in root.children if n.kind == "negation"]
-    assert fails.atom[0] == "a11_p2_fails"
-    assert {c for info, _ in fails.checked for c in info.clauses} == {"a11.p2.i1", "a11.p2.i2", "a11.p2.i3"}
+    (met,) = [n for n in root.children if n.kind == "absent"]
+    assert met.atom[0] == "a11_p2_fails" and met.status == "holds"
+    assert {c for n in met.children for c in n.clauses} == {"a11.p2.i1", "a11.p2.i2", "a11.p2.i3"}
 
 
 def test_golden_a4_exempt_and_a2_out_of_scope():
@@ -338,19 +332,25 @@ def test_golden_a4_exempt_and_a2_out_of_scope():
         )
     ]
     (a4,) = [n for n in e.trees["exempt"] if n.kind == "rule"]
-    (harm,) = [n for n in a4.children[0].children if n.kind == "negation"]
+    (harm,) = [n for n in a4.children[0].children if n.kind == "absent"]
     assert harm.atom == ("serious_harm", "a11.p2.i2")  # checked: no major loss, no serious impact (Q5)
+    assert {(n.atom, n.value) for n in harm.children} == {
+        (("major_loss",), False),
+        (("serious_adverse_impact",), False),
+    }
     assert rule_trees(golden("g-a2-out-of-scope"), "out_of_scope") == [(("a2",), set(), {"enforcement_personnel"}, [])]
 
 
 def test_golden_q3_why_not_duty_fulfilled_names_the_blocked_a10_rule():
     e = golden("g-q3-duty-fulfilled-vs-exclusion", why_not_of=("duty_fulfilled",))
     blocked = [c for c in e.why_not["duty_fulfilled"] if c.blocked_by]
-    assert [(c.rule.clauses, c.blocked_by, c.conditions) for c in blocked] == [(("a10.p1", "a10.p1.i2"), ("a13",), ())]
+    assert [(c.rule.clauses, c.blocked_by, c.conditions) for c in blocked] == [(("a10.p1", "a10.p1.i2"), ("a13",), [])]
     assert "counterparty_evaded_investigation" in blocked[0].rule.text
-    # Every other a10 rule lacks its fact.
+    # Every other a10 rule lacks its fact, and setting it would give the ground (verified).
     for c in e.why_not["duty_fulfilled"]:
-        assert c.blocked_by or [x.status for x in c.conditions] == ["missing"] * len(c.conditions) != []
+        if not c.blocked_by:
+            assert c.conditions and all(x.status == "fails" for x in c.conditions), c
+            assert c.verified and c.establish and all(len(s) == 1 for s in c.establish[:1]), c
     assert rule_trees(e, "excluded") == [
         (("a13",), {"enforcement_personnel", "exceeded_statutory_scope", "violated_statutory_procedure"}, set(), [])
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -23,7 +24,20 @@ from .app import (
     fail,
 )
 
-OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help="Only this outcome.")]
+OutcomeOpt = Annotated[
+    Optional[str], typer.Option("--outcome", help="Only this outcome, or a consequence (notification_late, …).")
+]
+
+
+class Detail(StrEnum):
+    analyst = "analyst"
+    rules = "rules"
+
+
+DetailOpt = Annotated[
+    Detail,
+    typer.Option("--detail", help="analyst: in words; rules: the drafter's view, with rule locations and atoms."),
+]
 ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
 
 if TYPE_CHECKING:
@@ -42,16 +56,17 @@ def _case(path: Path) -> Case:
         fail(str(e))
 
 
-def _outcome(name: str | None, option: str) -> str | None:
+def _outcome(name: str | None, option: str, consequences: bool = False) -> str | None:
     from ..model import vocabulary as vocab
 
-    if name is not None and name not in vocab.outcome_names():
-        hint = vocab.did_you_mean(name, vocab.outcome_names(), f"use one of {', '.join(vocab.outcome_names())}")
-        fail(f"{option}: {name!r} is not an outcome — {hint}")
+    names = vocab.outcome_names() + (list(vocab.vocabulary()["consequences"]) if consequences else [])
+    if name is not None and name not in names:
+        hint = vocab.did_you_mean(name, names, f"use one of {', '.join(names)}")
+        fail(f"{option}: {name!r} is not an outcome{' or a consequence' if consequences else ''} — {hint}")
     return name
 
 
-def _emit(explanations, format: Format, lang: Lang, asked: Ask) -> None:
+def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail = Detail.analyst) -> None:
     from ..explain.serialize import derivers, explanation_json
     from ..model import vocabulary as vocab
     from ..present.render import render
@@ -70,6 +85,7 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask) -> None:
             derivers=derivers(asked.rules),
             outcome_names=vocab.outcome_names(),
             days={e.case.id: asked.day_of(e.case).source for e in explanations},
+            detail=detail == Detail.rules,
         ),
         nl=False,
     )
@@ -86,14 +102,15 @@ def explain(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    detail: DetailOpt = Detail.analyst,
 ) -> None:
     """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
     from ..explain import explain as explain_cases
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
-    explanations = answered(explain_cases, asked, [_case(case)], _outcome(outcome, "--outcome"))
+    explanations = answered(explain_cases, asked, [_case(case)], _outcome(outcome, "--outcome", consequences=True))
     _check(case, explanations[0])
-    _emit(explanations, format, lang, asked)
+    _emit(explanations, format, lang, asked, detail)
 
 
 @app.command()
@@ -107,6 +124,7 @@ def whynot(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    detail: DetailOpt = Detail.analyst,
 ) -> None:
     """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
     from ..explain import explain as explain_cases
@@ -116,7 +134,7 @@ def whynot(
         explain_cases, asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
     )
     _check(case, explanations[0])
-    _emit(explanations, format, lang, asked)
+    _emit(explanations, format, lang, asked, detail)
 
 
 @app.command()

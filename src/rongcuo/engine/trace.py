@@ -1,19 +1,14 @@
-"""Derivations read from the solver: which rule instance made each atom true,
-and, for the rules that did not fire, which of their conditions fail.
+"""Derivations read from the solver: which rule instance made each atom true.
 
 A clingo AST pass gives every rule of the rule base a number and adds, beside
-it, rules that record its instances:
+it, a rule that records its instances:
 
     _why(N, Head, (L1, …, Ln))   rule N fired for Head with this instantiated body
-    _some(N, I, C)               body literal I of rule N has an instance for case C
-    _joint(N, C)                 the positive body of rule N holds together for C
-    _fails(N, I, C)              with the positive body holding, literal I (a
-                                 negation or a comparison) is what stops rule N
 
 Negative literals are recorded as neg(Atom), comparisons as cmp(Left, Right),
 aggregates as agg; anonymous variables under negation become the constant
-`any`. Plain grounding drops the instances of rules whose bodies are false;
-these records keep what why-not needs. No rule is read per outcome: a rule a
+`any`. What did not fire is read from what did (explain.absence matches each
+rule against the atoms that hold). No rule is read per outcome: a rule a
 drafter adds is traced like every other.
 """
 
@@ -65,9 +60,8 @@ class RuleInfo:
     case_level: bool  # first head argument is the case variable
 
 
-def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
-    """The recording rules for every traceable rule, and what each rule is
-    (without ``why_not``, only the _why records of the rules that fired)."""
+def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[int, RuleInfo]]:
+    """The recording rule of every traceable rule, and what each rule is."""
     extra: list[ast.AST] = []
     infos: dict[int, RuleInfo] = {}
     rules = list(_traceable(statements))
@@ -86,9 +80,9 @@ def instrument(statements, relative, clauses_of, why_not: bool = True) -> tuple[
             tuple(_describe(b) for b in rule.body),
             case_level,
         )
-        extra += list(_recorders(number, rule, case_level and why_not))
+        extra.append(_recorder(number, rule))
     ast.parse_string(
-        "#show _why/3. #show _some/3. #show _joint/2. #show _fails/3.",
+        "#show _why/3.",
         lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None,
     )
     return extra, infos
@@ -184,29 +178,14 @@ def _describe(lit: ast.AST) -> Literal:
     return Literal(str(lit), "agg", "", ())
 
 
-def _recorders(number: int, rule: ast.AST, why_not: bool) -> Iterator[ast.AST]:
+def _recorder(number: int, rule: ast.AST) -> ast.AST:
     loc = rule.location
     body = [_name_anonymous(b, i) for i, b in enumerate(rule.body)]
-    n = _num(loc, number)
-    head = rule.head.atom.symbol
-    yield _rule(loc, _fn(loc, "_why", n, head, _fn(loc, "", *[_record(loc, b) for b in body])), body)
-    case = _case_variable(rule)
-    if not why_not or case is None:  # why-not records are per case: only case-level rules get them
-        return
-    positive = [b for b in body if _is_positive_atom(b)]
-    domain = _atom_literal(loc, _fn(loc, "case", case))
-    for i, lit in enumerate(body):
-        if _is_positive_atom(lit):
-            yield _rule(loc, _fn(loc, "_some", n, _num(loc, i), case), [domain, lit])
-        elif lit.ast_type == ast.ASTType.Literal and _safe_alone(lit, case.name):
-            yield _rule(loc, _fn(loc, "_some", n, _num(loc, i), case), [domain, lit])
-    yield _rule(loc, _fn(loc, "_joint", n, case), [domain, *positive])
-    for i, lit in enumerate(body):
-        if lit.ast_type != ast.ASTType.Literal or _is_positive_atom(lit):
-            continue
-        # The literal is what stops the rule when the positive body holds but it does not.
-        flipped = lit.update(sign=ast.Sign.NoSign if lit.sign != ast.Sign.NoSign else ast.Sign.Negation)
-        yield _rule(loc, _fn(loc, "_fails", n, _num(loc, i), case), [domain, *positive, flipped])
+    return _rule(
+        loc,
+        _fn(loc, "_why", _num(loc, number), rule.head.atom.symbol, _fn(loc, "", *[_record(loc, b) for b in body])),
+        body,
+    )
 
 
 def _record(loc, lit: ast.AST) -> ast.AST:
@@ -229,17 +208,6 @@ def _is_positive_atom(lit: ast.AST) -> bool:
         and lit.sign == ast.Sign.NoSign
         and lit.atom.ast_type == ast.ASTType.SymbolicAtom
     )
-
-
-def _safe_alone(lit: ast.AST, case: str) -> bool:
-    """A negative atom whose only variables are the case's and anonymous ones."""
-    if lit.sign == ast.Sign.NoSign or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
-        return False
-    return set(_variables(lit)) <= {"_", case}
-
-
-def _variables(node: ast.AST) -> Iterator[str]:
-    return (n.name for n in walk(node) if n.ast_type == ast.ASTType.Variable)
 
 
 class _Rename(ast.Transformer):
@@ -295,10 +263,6 @@ class Trace:
     ("neg", (...)), "a11.p2"."""
 
     derivations: dict[tuple, list[tuple[int, tuple]]]
-    some: set[tuple[int, int]]
-    joint: set[int]
-    fails: set[tuple[int, int]]
-    why_not: bool = True  # were the why-not records asked for?
     index: int = 0  # the case's index, which CASE stands for
 
 
@@ -307,12 +271,10 @@ class Trace:
 CASE = "c__"
 
 
-def read_traces(
-    atoms: list[str], count: int, infos: dict[int, RuleInfo], why_not: bool = True
-) -> tuple[list[Trace], dict]:
+def read_traces(atoms: list[str], count: int, infos: dict[int, RuleInfo]) -> tuple[list[Trace], dict]:
     """Per-case traces (by case index) and the derivations of case-free atoms,
     from the recording atoms as clingo prints them."""
-    traces = [Trace({}, set(), set(), set(), why_not, i) for i in range(count)]
+    traces = [Trace({}, i) for i in range(count)]
     shared: dict[tuple, list] = {}
     for text in atoms:
         name, _, rest = text.partition("(")
@@ -324,15 +286,6 @@ def read_traces(
             else:
                 _, head, body = _why(text)
                 shared.setdefault(head, []).append((number, body))
-        elif name in ("_some", "_joint", "_fails"):
-            numbers = [int(n) for n in rest[:-1].split(",")]
-            trace = traces[numbers[-1]]
-            if name == "_some":
-                trace.some.add((numbers[0], numbers[1]))
-            elif name == "_joint":
-                trace.joint.add(numbers[0])
-            else:
-                trace.fails.add((numbers[0], numbers[1]))
     return traces, shared
 
 
@@ -353,43 +306,34 @@ def _why(text: str) -> tuple:
 
 
 class Tracer:
-    """The recording rules of one rule set (with and without why-not), and runs that read them."""
+    """The recording rules of one rule set, and runs that read them."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
 
     @cached_property
-    def _full(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
-        return self._instrumented(True)
-
-    @cached_property
-    def _fired_only(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
-        return self._instrumented(False)
-
-    @property
-    def infos(self) -> dict[int, RuleInfo]:
-        """What each numbered rule is (the same numbering with or without why-not)."""
-        return self._full[1]
-
-    def _instrumented(self, why_not: bool) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
+    def _instrumented(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
         def clauses_of(rule: ast.AST) -> tuple[str, ...]:
             return tuple(clause_id(c) for c in sorted(clause_constants(rule)))
 
-        extra, infos = instrument(self.rules.statements, self.rules.relative, clauses_of, why_not)
+        extra, infos = instrument(self.rules.statements, self.rules.relative, clauses_of)
         return tuple(extra), infos
+
+    @property
+    def infos(self) -> dict[int, RuleInfo]:
+        """What each numbered rule is."""
+        return self._instrumented[1]
 
     def trace(
         self,
         cases: Sequence[Case],
         as_of: dt.date | None = None,
         effective_date: dt.date | None = None,
-        why_not: bool = True,
     ) -> tuple[list[tuple[Result, Trace]], dict]:
         """Evaluate the whole program (not split) with the derivations recorded: each result with its
-        trace, and the derivations of the case-free atoms (tables such as modality/2, blocks/2).
-        Without ``why_not`` only the rules that fired are recorded (cheaper for many cases)."""
+        trace, and the derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
         as_of = as_of or dt.date.today()
-        extra, infos = self._full if why_not else self._fired_only
+        extra, infos = self._instrumented
         ctl = self.rules.control((), extra)
         with ctl.backend() as backend:
             add_all(backend, params(as_of, effective_date))
@@ -397,6 +341,6 @@ class Tracer:
                 add_case(backend, index, case)
         ctl.ground([("base", [])])
         atoms = [str(s) for s in one_answer(ctl, self.rules.name)[0]]
-        traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos, why_not)
+        traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos)
         results = read_results([a for a in atoms if a[0] != "_"], cases, self.rules.profile, self.rules.digest, as_of)
         return list(zip(results, traces, strict=True)), shared

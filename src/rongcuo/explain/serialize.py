@@ -24,22 +24,20 @@ def explanation_json(e: Explanation, rules: RuleSet) -> dict:
 
 
 def node_json(n: Node) -> dict:
-    out: dict = {"kind": n.kind, "atom": list(n.atom)}
+    """A node as the templates see it: what it states (kind, atom, status), its clauses and its children."""
+    out: dict = {"kind": n.kind, "status": n.status, "atom": list(n.atom)}
     if n.rule:
         out.update(clauses=list(n.clauses), modality=n.modality, rule=f"{n.rule.file}:{n.rule.line}")
-    if n.text:
-        out["text"] = n.text
+    if n.kind == "fact":
+        out["value"] = n.value
+    if n.operands:
+        out["operands"] = list(n.operands)
     if n.evidence:
         out["evidence"] = n.evidence
-    if n.checked:
-        out["checked"] = [
-            {
-                "rule": f"{i.file}:{i.line}",
-                "clauses": list(i.clauses),
-                "conditions": [{"literal": c.literal.text, "status": c.status} for c in conds],
-            }
-            for i, conds in n.checked
-        ]
+    if n.gives:
+        out["gives"] = {str(v).lower(): d for v, d in n.gives.items()}
+    if n.alternatives:
+        out["alternatives"] = True
     if n.children:
         out["children"] = [node_json(c) for c in n.children]
     return out
@@ -49,8 +47,10 @@ def candidate_json(c: Candidate) -> dict:
     return {
         "rule": f"{c.rule.file}:{c.rule.line}",
         "clauses": list(c.rule.clauses),
-        "conditions": [{"literal": x.literal.text, "status": x.status} for x in c.conditions],
+        "conditions": [node_json(n) for n in c.conditions],
         "blocked_by": list(c.blocked_by),
+        "establish": [dict(sorted(s.items())) for s in c.establish],
+        "verified": c.verified,
     }
 
 

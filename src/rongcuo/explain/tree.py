@@ -1,8 +1,13 @@
-"""The derivation tree of an outcome, built from the solver's trace.
+"""The derivation tree of an outcome or a consequence, built from the solver's trace.
 
 Nothing here decides anything: every node is a rule instance the solver
-recorded (engine.trace), a fact of the case, or a negation the solver checked.
-Rules that cite no clause are plumbing: their children are shown in their place.
+recorded (engine.trace), a fact or date of the case, or an atom the solver did
+not derive, with how each rule that could derive it fails (explain.absence).
+Every node states something true of the case (status ``holds``), except a fact
+the case leaves unknown (``unknown``: the tree reads it as false); a condition
+that holds through a negation is an ``absent`` node worded positively ("第十一条
+第二款所列条件均已满足"). Rules that cite no clause are plumbing: their children
+are shown in their place, unless the vocabulary makes their predicate a step.
 """
 
 from __future__ import annotations
@@ -10,33 +15,51 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine import CASE, PLUMBING, RuleInfo, Trace
+from ..model import days as days_
+from ..model import vocabulary as vocab
 from ..model.case import Case
-from .whynot import conditions
+from .absence import NEGATED, Absence, Atoms, Stop, Way
 
 
 @dataclass
 class Node:
-    kind: str  # rule | fact | date | negation | comparison | input
+    kind: str  # rule | fact | date | comparison | absent | inapplicable | present | missing | input
     atom: tuple = ()  # the atom, without the case index
+    status: str = "holds"  # holds | unknown (a fact the case leaves open, read as false) | fails (why-not)
     rule: RuleInfo | None = None
     clauses: tuple[str, ...] = ()
     modality: str | None = None  # as the cited clause words it (modality/2 of the rules)
-    text: str | None = None  # comparison: the literal as written
+    value: bool = True  # fact: whether it holds
+    operands: tuple = ()  # comparison: (left, operator, right), worded so that it is true
     evidence: str | None = None
-    checked: list = field(default_factory=list)  # negation: the rules that could derive it
+    gives: dict[bool, str] = field(default_factory=dict)  # an unknown fact: the disposition each value gives
+    alternatives: bool = False  # missing: its children are alternatives (any one would do), not all needed
     children: list[Node] = field(default_factory=list)
 
     def leaves(self) -> list[Node]:
         return [self] if not self.children else [leaf for c in self.children for leaf in c.leaves()]
 
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
 
 class TreeBuilder:
     def __init__(self, case: Case, trace: Trace, infos: dict[int, RuleInfo], shared: dict):
         self.case, self.trace, self.infos, self.shared = case, trace, infos, shared
+        closed = {f: v is True for f, v in case.facts.items()}
+        dates = {k: days_.day(d) for k, d in case.dates.items()}
+        self.absence = Absence(Atoms(trace, shared, closed, dates), infos)
 
     def outcome(self, name: str) -> list[Node]:
         """The grounds of outcome ``name``, each a tree down to the case's facts."""
         return self.nodes(("outcome", CASE, name), set())
+
+    def consequence(self, name: str) -> list[Node]:
+        """How consequence ``name`` (notification_late, notification_due, …) follows, for each clause attaching it."""
+        atoms = [a for a in self.trace.derivations if a[0] == "consequence" and _name(a[2]) == name]
+        return [n for a in sorted(atoms, key=str) for n in self.nodes(a, set())]
 
     def nodes(self, atom, seen: set, literal=None) -> list[Node]:
         """The node(s) standing for a body atom (a list: plumbing is flattened)."""
@@ -44,15 +67,16 @@ class TreeBuilder:
         if name in PLUMBING or atom in seen:
             return []
         if name == "fact":
-            return [Node("fact", atom[2:], evidence=self._evidence(atom[2]))]
+            return [self.fact(atom[2], True)]
         if name == "date":
             return [Node("date", atom[2:])]
         if name == "neg":
-            return [self.negation(atom[1])]
+            return [self.absent(atom[1])]
         if name == "cmp":
             # A compared value equal to the case index was written CASE (engine.trace): put it back.
-            values = tuple(self.trace.index if v == CASE else v for v in atom[1:])
-            return [Node("comparison", values, text=literal.text if literal else None)]
+            left, right = (self.trace.index if v == CASE else v for v in atom[1:])
+            op = _operator(literal.text) if literal else "="
+            return [Node("comparison", operands=(left, op, right))]
         derivations = self.trace.derivations.get(atom) or self.shared.get(atom)
         if not derivations:
             return [Node("input", _strip(atom))]
@@ -64,25 +88,70 @@ class TreeBuilder:
                 for i, b in enumerate(body)
                 for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None)
             ]
-            if info.clauses:
-                out.append(Node("rule", _strip(atom), info, info.clauses, self._modality(atom), children=children))
+            if info.clauses or _is_step(info.head):
+                out.append(
+                    Node(
+                        "rule",
+                        _strip(atom),
+                        rule=info,
+                        clauses=info.clauses,
+                        modality=self._modality(atom),
+                        children=children,
+                    )
+                )
             else:
                 out += children
         return out
 
-    def negation(self, atom) -> Node:
-        """not A: A has no derivation; the rules that could derive A, with why each does not."""
-        predicate = atom[0]
-        checked = (
-            [
-                (info, conditions(info, self.trace))
-                for info in self.infos.values()
-                if info.head == predicate and info.case_level
-            ]
-            if self.trace.why_not
-            else []
+    def fact(self, fact: str, holds: bool) -> Node:
+        unknown = self.case.facts.get(fact) == "unknown"
+        return Node(
+            "fact",
+            (fact,),
+            "unknown" if unknown else "holds",
+            value=holds,
+            evidence=self._evidence(fact) if holds else None,
         )
-        return Node("negation", _strip(atom), checked=checked)
+
+    def absent(self, atom, status: str = "holds", clauses: tuple[str, ...] = ()) -> Node:
+        """not A: A does not hold; how each rule that could derive it fails, each stop worded as what holds."""
+        if atom[0] == "fact":
+            return self.fact(atom[2], False)
+        return Node("absent", _strip(atom), status, children=self.ways(self.absence.why(_open(atom)), status, clauses))
+
+    def ways(self, ways: list[Way], status: str = "holds", clauses: tuple[str, ...] = ()) -> list[Node]:
+        """How each rule fails, under the rule's clauses; a rule citing no clause, or only the clauses
+        already cited above (``clauses``), shows its stops in its place."""
+        out: list[Node] = []
+        for way in ways:
+            cited = way.rule.clauses if not set(way.rule.clauses) <= set(clauses) else ()
+            stops = [self.stop(s, status, cited or clauses) for s in way.stops]
+            if cited:
+                out.append(Node("inapplicable", rule=way.rule, clauses=cited, status=status, children=stops))
+            else:
+                out += stops
+        out = _unique(out)
+        if len(out) == 1 and out[0].kind == "inapplicable" and len(ways) == 1:
+            return out[0].children  # the one rule that could derive it: its clause is named by the atom above
+        return out
+
+    def stop(self, stop: Stop, status: str = "holds", clauses: tuple[str, ...] = ()) -> Node:
+        """One literal that stops a rule. In a tree that explains what holds, worded as the truth it states."""
+        if stop.kind == "comparison":
+            left, op, right = stop.operands
+            return Node("comparison", status=status, operands=(left, NEGATED[op] if status == "holds" else op, right))
+        if stop.atom[0] == "fact":  # in why-not, a fact node names the value the rule needs, which the case lacks
+            holds = stop.kind == "present"
+            return (
+                self.fact(stop.atom[2], holds)
+                if status == "holds"
+                else Node("fact", stop.atom[2:], "fails", value=not holds)
+            )
+        if stop.kind == "present":
+            return Node("present", _strip(stop.atom), status, children=self.nodes(stop.atom, set()))
+        kind = "absent" if status == "holds" else "missing"
+        children = self.ways(stop.below, status, clauses)
+        return Node(kind, _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
 
     def _modality(self, atom) -> str | None:
         return next((m[2] for a in atom[1:] for m in self.shared if m[:2] == ("modality", a)), None)
@@ -90,6 +159,35 @@ class TreeBuilder:
     def _evidence(self, fact: str) -> str | None:
         found = (getattr(self.case, "evidence", None) or {}).get(fact)
         return getattr(found, "text", found)
+
+
+def _is_step(predicate: str) -> bool:
+    """A predicate shown as its own node although its rules cite no clause (a deadline's computation)."""
+    entry = vocab.vocabulary()["predicates"].get(predicate)
+    return bool(entry and entry.get("step"))
+
+
+def _operator(text: str) -> str:
+    return next((op for op in ("<=", ">=", "!=", "<", ">", "=") if op in text), "=")
+
+
+def _name(term) -> str:
+    return term[0] if isinstance(term, tuple) else term
+
+
+def _open(atom: tuple) -> tuple:
+    """A negated atom as recorded (anonymous arguments written ``any``) with those arguments open."""
+    return tuple(None if a == "any" else a for a in atom)
+
+
+def _unique(nodes: list[Node]) -> list[Node]:
+    seen, out = set(), []
+    for n in nodes:
+        key = repr(n)
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out
 
 
 def _strip(atom):

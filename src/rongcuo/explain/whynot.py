@@ -1,63 +1,53 @@
-"""Why not: every rule that could derive an outcome, with the conditions that
-fail in this case and the defeaters that block it — read from the trace."""
+"""Why not: every rule that could derive an outcome, with what is missing for it in this case (down to
+the facts, explain.absence), the smallest sets of facts that would establish it, and the defeaters that
+block the grants that fired."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..engine import Literal, Result, RuleInfo, Trace
+from ..engine import CASE, Result, RuleInfo
 from ..model import measure
+from .absence import Sets, fact_sets
+from .tree import Node, TreeBuilder
 
 # The contract of measure/rules/_mechanism/outcomes.lp: outcomes are derived as grant/4 and ground/4.
 OUTCOME_HEADS = ("grant", "ground")
 
 
-@dataclass(frozen=True)
-class Condition:
-    literal: Literal
-    status: str  # missing (no instance) | blocking (a negation violated) | apart (no joint instance)
-
-
-@dataclass(frozen=True)
+@dataclass
 class Candidate:
     rule: RuleInfo
-    conditions: tuple[Condition, ...]
-    blocked_by: tuple[str, ...]  # clauses whose defeat blocks this rule's grant
+    conditions: list[Node]  # what is missing (status fails), each down to the facts
+    blocked_by: tuple[str, ...]  # clauses whose grants block this rule's grant
+    establish: Sets = field(default_factory=list)  # the smallest sets of facts that would make the rule fire
+    verified: bool = False  # each set re-evaluated: the rule's clause then grounds or is defeated for the outcome
 
 
-def conditions(info: RuleInfo, trace: Trace) -> tuple[Condition, ...]:
-    """What stops rule ``info`` for this case, literal by literal."""
-    n = info.number
-    found = []
-    for i, lit in enumerate(info.body):
-        if lit.kind == "atom" and (n, i) not in trace.some:
-            found.append(Condition(lit, "missing"))
-        elif lit.kind in ("neg", "cmp") and (n, i) in trace.fails:
-            found.append(Condition(lit, "blocking"))
-    if not found and n not in trace.joint:
-        found = [Condition(lit, "apart") for lit in info.body if lit.kind == "atom"]
-    return tuple(found)
-
-
-def why_not(outcome: str, result: Result, trace: Trace, infos: dict[int, RuleInfo]) -> list[Candidate]:
+def why_not(outcome: str, result: Result, builder: TreeBuilder) -> list[Candidate]:
     """Empty when the outcome holds; otherwise every candidate rule and what stops it."""
     if result.outcome(outcome):
         return []
+    trace = builder.trace
     out = []
-    for info in infos.values():
+    for info in builder.infos.values():
         if info.head not in OUTCOME_HEADS or len(info.head_args) < 2 or not info.clauses:
             continue
-        if info.head_args[1] not in (outcome,) and not info.head_args[1][:1].isupper():
+        if info.head_args[1] != outcome and not info.head_args[1][:1].isupper():
             continue
         fired = [
             h
             for h, ds in trace.derivations.items()
             if h[0] == info.head and h[2] == outcome and any(n == info.number for n, _ in ds)
         ]
-        blocked = tuple(
-            sorted({b[-1] for b in trace.derivations if b[0] == "blocked" for h in fired if b[1:5] == h[1:5]})
-        )
-        out.append(Candidate(info, () if fired else conditions(info, trace), blocked))
+        if fired:
+            blocked = {b[-1] for b in trace.derivations if b[0] == "blocked" for h in fired if b[1:5] == h[1:5]}
+            out.append(Candidate(info, [], tuple(sorted(blocked, key=measure.order))))
+            continue
+        head = (info.head, CASE, outcome, *([None] * (len(info.head_args) - 2)))
+        ways = [w for w in builder.absence.why(head) if w.rule is info]
+        conditions = [builder.stop(s, "fails") for w in ways for s in w.stops]
+        out.append(Candidate(info, conditions, (), fact_sets(ways)))
     return out
 
 

@@ -10,6 +10,7 @@ other file's under its name (``t('batch.records')``).
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -98,7 +99,9 @@ def environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         finalize=_inert,
     )
-    env.globals.update(cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term)
+    env.globals.update(
+        cite=measure.cite, clause_text=measure.text, label=vocab.label, iso=iso, term=term, statement=statement
+    )
     env.filters["cites"] = cites
     env.filters["md"] = markdown_text
     return env
@@ -123,7 +126,8 @@ def term(value, lang: str = "zh") -> str:
     if isinstance(value, tuple):
         name, *args = value
         inner = ", ".join(dict.fromkeys(term(a, lang) for a in args if a != "any"))
-        return vocab.label("predicates", name, lang) + (
+        kind = next((k for k in ("consequences", "predicates") if name in vocab.vocabulary()[k]), "predicates")
+        return vocab.label(kind, name, lang) + (
             f"（{inner}）" if inner and lang == "zh" else f" ({inner})" if inner else ""
         )
     for kind in ("outcomes", "facts", "consequences", "modalities", "dates", "predicates"):
@@ -146,6 +150,28 @@ def markdown_text(text) -> str:
     return out[:number] + "\\" + out[number:] if number and out[number : number + 1] == "." else out  # "1." too
 
 
+def statement(atom: tuple, which: str = "says", lang: str = "zh") -> str:
+    """An atom (without its case) as a sentence: its predicate's ``says`` wording, or with ``absent`` the
+    sentence that no such atom holds — the first wording whose arguments are all known (vocabulary.yaml)."""
+    name, *args = atom
+    entry = vocab.vocabulary()["predicates"].get(name) or {}
+    known = [None if a in (None, "any") else term(a, lang) for a in args]
+    for wording in (entry.get(which) or {}).get(lang, ()):
+        used = [int(i) for i in _FIELDS.findall(wording)]
+        if all(i < len(known) and known[i] is not None for i in used):
+            return wording.format(*known)
+    if which == "absent":
+        return message("not_holds", lang) + message("colon", lang) + term(_bound(atom), lang)
+    return term(_bound(atom), lang)
+
+
+_FIELDS = re.compile(r"\{(\d+)\}")
+
+
+def _bound(atom: tuple) -> tuple:
+    return tuple(a for a in atom if a not in (None, "any"))
+
+
 def cites(clause_ids, lang: str = "zh") -> str:
     """Several citations in the language's list style: 第四条、第十一条第二款."""
     return ("、" if lang == "zh" else "; ").join(measure.cite(c, lang) for c in clause_ids)
@@ -155,4 +181,5 @@ def render(template: str, lang: str = "zh", **context) -> str:
     def t(key: str, **values) -> str:
         return message(key, lang, **values)
 
+    context.setdefault("detail", False)  # the drafter's view: rule locations and atoms
     return environment().get_template(template).render(lang=lang, t=t, **context)

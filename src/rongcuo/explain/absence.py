@@ -1,0 +1,248 @@
+"""Why an atom does not hold, instance by instance, down to the case's facts.
+
+The solver says which atoms hold (the trace's derivations, the case-free table
+atoms, the facts and dates the case brings); nothing here derives anything. For
+an atom that does not hold, every rule whose head could be it is matched
+against those atoms, literal by literal under the head's bindings; each way an
+instance fails is a :class:`Way` with every literal that stops it. A stopping
+literal that is itself a derived atom is explained the same way, to a bounded
+depth: that is how `not blocked(…)` reads as "第十三条不适用：无第十三条所称违反 …"
+and how why-not reaches the facts that would establish a missing condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import product
+
+import clingo
+
+from ..engine import CASE, RuleInfo, Trace
+from ..engine.inputs import CASE_FREE, value
+
+DEPTH = 6  # derived conditions are followed this far (the bundled rules need 5)
+_VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_']*$")
+_COMPARISON = re.compile(r"^(.+?)\s*(<=|>=|!=|<|>|=)\s*(.+)$")
+NEGATED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">", "=": "!=", "!=": "="}
+
+
+@dataclass
+class Stop:
+    """One literal that stops an instance: missing (a positive atom without a match), present (a negated
+    atom that holds) or comparison (operands with their bound values)."""
+
+    kind: str
+    atom: tuple = ()  # the literal's atom, its arguments bound where the instance binds them (None: open)
+    operands: tuple = ()  # comparison: (left, operator, right)
+    below: list[Way] = field(default_factory=list)  # a missing derived atom: how each of its rules fails
+    lift: Sets = field(default_factory=list)  # a present atom: the smallest sets of facts under which none holds
+
+
+@dataclass
+class Way:
+    """One instance of a rule that does not fire, with every literal that stops it."""
+
+    rule: RuleInfo
+    stops: list[Stop]
+
+
+Sets = list[dict[str, bool]]  # alternatives: each a set of fact values that would make something hold
+
+
+class Atoms:
+    """The atoms that hold for one case, indexed by predicate name, and how the solver derived each."""
+
+    def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
+        self.derivations = trace.derivations
+        self.by_name: dict[str, set[tuple]] = {}
+        for atom in (*trace.derivations, *shared):
+            self._add(atom)
+        for derivations in (*trace.derivations.values(), *shared.values()):
+            for _, body in derivations:
+                for b in body:
+                    if isinstance(b, tuple) and b[0] not in ("neg", "cmp", "agg"):
+                        self._add(b)
+        for fact, on in facts.items():
+            if on is True:
+                self._add(("fact", CASE, fact))
+        for key, day in dates.items():
+            self._add(("date", CASE, key, day))
+        self._add(("case", CASE))
+
+    def _add(self, atom) -> None:
+        atom = atom if isinstance(atom, tuple) else (atom,)
+        self.by_name.setdefault(atom[0], set()).add(atom)
+
+    def matching(self, name: str, arity: int) -> Iterator[tuple]:
+        return (a for a in self.by_name.get(name, ()) if len(a) == arity + 1)
+
+
+class Absence:
+    """Why atoms do not hold for one case: every rule that could derive them, and how each instance fails."""
+
+    def __init__(self, atoms: Atoms, infos: dict[int, RuleInfo]):
+        self.atoms = atoms
+        self.rules_of: dict[str, list[RuleInfo]] = {}
+        for info in infos.values():
+            self.rules_of.setdefault(info.head, []).append(info)
+
+    def why(self, atom: tuple, depth: int = DEPTH) -> list[Way]:
+        """How each rule that could derive ``atom`` fails (an argument None is open)."""
+        ways: list[Way] = []
+        for info in self.rules_of.get(atom[0], ()):
+            bindings = _match(tuple(_pattern(a) for a in info.head_args), atom[1:], {}, partial=True)
+            if bindings is not None and len(info.head_args) == len(atom) - 1:
+                self._walk(info, 0, bindings, [], ways, depth)
+        return ways
+
+    def _walk(self, info: RuleInfo, i: int, bindings: dict, stops: list[Stop], ways: list[Way], depth: int) -> None:
+        if i == len(info.body):
+            if not stops:  # the atoms all match: a comparison stops it
+                stops = [s for s in (_comparison(lit.text, bindings) for lit in info.body if lit.kind == "cmp") if s]
+            if stops and not any(w.rule is info and _same(w.stops, stops) for w in ways):
+                ways.append(Way(info, stops))
+            return
+        lit = info.body[i]
+        if lit.kind in ("cmp", "agg") or lit.predicate in CASE_FREE:  # the calendar is not stated here: no claim
+            self._walk(info, i + 1, bindings, stops, ways, depth)
+            return
+        pattern = tuple(_pattern(a) for a in lit.args)
+        matches = [
+            m for a in self.atoms.matching(lit.predicate, len(pattern)) if (m := _match(pattern, a[1:], bindings))
+        ]
+        if lit.kind == "neg":
+            held = [a for a in self.atoms.matching(lit.predicate, len(pattern)) if _match(pattern, a[1:], bindings)]
+            more = [Stop("present", sorted(held, key=str)[0], lift=self.lift(held))] if held else []
+            self._walk(info, i + 1, bindings, stops + more, ways, depth)
+        elif matches:
+            for extended in matches:
+                self._walk(info, i + 1, extended, stops, ways, depth)
+        else:
+            atom = (lit.predicate, *(_bound(p, bindings) for p in pattern))
+            below = self.why(atom, depth - 1) if depth > 0 and lit.predicate != "fact" else []
+            self._walk(info, i + 1, bindings, [*stops, Stop("missing", atom, below=below)], ways, depth)
+
+    def lift(self, atoms: list[tuple], depth: int = DEPTH) -> Sets:
+        """The smallest sets of fact values under which none of ``atoms`` holds: every derivation of
+        each broken at one of its literals (a fact that held made false, a fact that was absent made true)."""
+        options: list[Sets] = []
+        for atom in atoms:
+            if atom[0] == "fact":
+                options.append([{atom[2]: False}])
+                continue
+            for _, body in self.atoms.derivations.get(atom, ()):
+                options.append(smallest([s for b in body for s in self._break(b, depth)]))
+        return smallest(_combined(options))[:20] if options and all(options) else []
+
+    def _break(self, literal, depth: int) -> Sets:
+        if not isinstance(literal, tuple) or literal[0] in ("cmp", "agg", "date"):
+            return []
+        if literal[0] == "neg":
+            inner = literal[1]
+            return [{inner[2]: True}] if inner[0] == "fact" and isinstance(inner[2], str) else []
+        if literal[0] == "fact":
+            return [{literal[2]: False}]
+        return self.lift([literal], depth - 1) if depth > 0 else []
+
+
+def _combined(parts: list[Sets]) -> Sets:
+    """One set from each part, merged where they agree."""
+    out = []
+    for combination in product(*parts):
+        merged: dict[str, bool] = {}
+        if all(merged.setdefault(f, v) == v for part in combination for f, v in part.items()):
+            out.append(merged)
+    return out
+
+
+def fact_sets(ways: list[Way], limit: int = 5) -> Sets:
+    """The smallest sets of fact values under which one of ``ways`` would no longer be stopped, smallest
+    first (a stop no set of facts can lift — a date, a derived atom that holds — gives none)."""
+    found: Sets = []
+    for way in ways:
+        found += _way_sets(way)
+    return smallest(found)[:limit]
+
+
+def _way_sets(way: Way) -> Sets:
+    return _combined([_stop_sets(s) for s in way.stops])
+
+
+def _stop_sets(stop: Stop) -> Sets:
+    if stop.atom[:1] == ("fact",) and isinstance(stop.atom[2], str):
+        return [{stop.atom[2]: stop.kind == "missing"}] if stop.kind != "comparison" else []
+    if stop.kind == "missing":
+        return fact_sets(stop.below, limit=20)
+    return stop.lift
+
+
+def smallest(sets: Sets) -> Sets:
+    """The sets no other set is a part of, smallest first."""
+    unique = sorted({tuple(sorted(s.items())): s for s in sets}.values(), key=lambda s: (len(s), sorted(s)))
+    kept: Sets = []
+    for s in unique:
+        if not any(k.items() <= s.items() for k in kept):
+            kept.append(s)
+    return kept
+
+
+def _same(a: list[Stop], b: list[Stop]) -> bool:
+    return [(s.kind, s.atom, s.operands) for s in a] == [(s.kind, s.atom, s.operands) for s in b]
+
+
+def _comparison(text: str, bindings: dict) -> Stop | None:
+    """A comparison that fails, with its operands' values (None when it cannot be read)."""
+    found = _COMPARISON.match(text)
+    if not found:
+        return None
+    left, op, right = (_operand(found.group(1), bindings), found.group(2), _operand(found.group(3), bindings))
+    return Stop("comparison", operands=(left, op, right))
+
+
+def _operand(text: str, bindings: dict):
+    text = text.strip()
+    if text in bindings:
+        return bindings[text]
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+@cache
+def _pattern(text: str) -> tuple:
+    """A literal's argument as written: ('var', name), ('any',), ('value', v), or ('opaque',) for a term
+    with arithmetic or a function of variables (matched by anything, never bound)."""
+    text = text.strip()
+    if text == "_":
+        return ("any",)
+    if _VARIABLE.match(text):
+        return ("var", text)
+    try:
+        return ("value", value(clingo.parse_term(text)))
+    except (RuntimeError, ValueError):
+        return ("opaque",)
+
+
+def _match(pattern: tuple, values: tuple, bindings: dict, partial: bool = False) -> dict | None:
+    """The bindings extended by matching ``values``; None where they disagree (a None value, with
+    ``partial``, is an argument left open)."""
+    if len(pattern) != len(values):
+        return None
+    out = dict(bindings)
+    for p, v in zip(pattern, values, strict=True):
+        if partial and v is None:
+            continue
+        if p[0] == "var":
+            if p[1] in out and out[p[1]] != v:
+                return None
+            out[p[1]] = v
+        elif p[0] == "value" and p[1] != v:
+            return None
+    return out
+
+
+def _bound(p: tuple, bindings: dict):
+    if p[0] == "var":
+        return bindings.get(p[1])
+    return p[1] if p[0] == "value" else None
