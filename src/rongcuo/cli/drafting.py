@@ -42,6 +42,9 @@ DaysOpt = Annotated[
         help="Dates range over this many days (0: no dates). Default: the window the rules' date arithmetic needs.",
     ),
 ]
+IdsOpt = Annotated[
+    bool, typer.Option("--ids", help="Each outcome, fact, consequence, date and clause with its id, in a code span.")
+]
 DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the default without importing drafting
 
 if TYPE_CHECKING:
@@ -60,7 +63,7 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     return version
 
 
-def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:
+def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str, ids: bool) -> None:
     from ..drafting.report import rendered, to_json
     from ..drafting.witness import write
 
@@ -70,14 +73,14 @@ def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path 
     if out:
         out.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.md", "md"), ("report.html", "html")):
-            (out / name).write_text(rendered(report, fmt, lang.value, files), encoding="utf-8")
+            (out / name).write_text(rendered(report, fmt, lang.value, files, ids), encoding="utf-8")
         (out / "report.json").write_text(
             json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     if format == Format.json:
         typer.echo(json.dumps(to_json(report, files), ensure_ascii=False))
     else:
-        typer.echo(rendered(report, format.value, lang.value, files), nl=False)
+        typer.echo(rendered(report, format.value, lang.value, files, ids), nl=False)
 
 
 @app.command()
@@ -89,6 +92,7 @@ def check(
     out: OutOpt = None,
     days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
+    ids: IdsOpt = False,
     trust: TrustOpt = False,
 ) -> None:
     """Prove or refute every conflict check over every combination of facts; find dead and
@@ -104,6 +108,7 @@ def check(
         witnesses,
         out,
         f"rongcuo check: {version.name} ({version.rules.profile}), rule set {version.rules.digest}",
+        ids,
     )
     if report.conflicts:
         raise typer.Exit(1)
@@ -121,6 +126,7 @@ def diff(
     out: OutOpt = None,
     days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
+    ids: IdsOpt = False,
     trust: TrustOpt = False,
 ) -> None:
     """Every behavioural difference between two rule versions, in classes, each with a minimal
@@ -142,6 +148,7 @@ def diff(
         witnesses,
         out,
         f"rongcuo diff: {before.name} ({before.rules.digest}) → {after.name} ({after.rules.digest})",
+        ids,
     )
     if not report.same or report.cases:
         raise typer.Exit(1)
