@@ -292,7 +292,7 @@ def test_plain_flags_show_no_value_placeholder(command, flags):
     out = rongcuo(command, "--help").stdout
     assert "<bool>" not in out
     for flag in flags:
-        assert re.search(rf"{flag}\s{{2,}}[A-Z]", out), (flag, out)  # the help text follows, no placeholder
+        assert re.search(rf"{flag}\s{{2,}}[A-Z\u4e00-\u9fff]", out), (flag, out)  # help text follows, no placeholder
     assert "<int" in rongcuo("batch", "--help").stdout  # options with a value keep theirs
 
 

@@ -295,7 +295,7 @@ def test_diff_cli_reports_and_cases(tmp_path):
         "en",
     )
     assert run.returncode == 1, run.stderr
-    assert "G-Q3-DUTY-FULFILLED-VS-EXCLUSION: excluded → duty_fulfilled" in run.stdout
+    assert "G-Q3-DUTY-FULFILLED-VS-EXCLUSION: excluded from tolerance → duty fulfilled (no liability)" in run.stdout
     html = (tmp_path / "report.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "http" not in html.split("<body>")[0]
     assert (tmp_path / "report.md").read_text().startswith("# Rule versions compared")

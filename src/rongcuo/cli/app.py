@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 
 import typer
 
+from .words import h
+
 if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model (pydantic) are slow to import
     from ..ask import Ask
     from ..engine import RuleSet
@@ -39,7 +41,7 @@ _flag_without_placeholder()
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="容错 — the 奈曼旗 tolerance measure as Answer Set Programming.",
+    help=h("app"),
 )
 
 
@@ -73,17 +75,15 @@ class TextFormat(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
-ProfileOpt = Annotated[str, typer.Option("--profile", help="Interpretation profile (measure/profiles/NAME.lp).")]
-RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="A rule base directory instead of the bundled one.")]
-TrustOpt = Annotated[bool, typer.Option("--trust", help="Allow #script and #include outside the rule base.")]
-FormatOpt = Annotated[TextFormat, typer.Option("--format", help="text, or json (one object per line).")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Evaluation date (YYYY-MM-DD); default today.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help=h("opt.lang"))]
+ProfileOpt = Annotated[str, typer.Option("--profile", help=h("opt.profile"))]
+RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help=h("opt.rules"))]
+TrustOpt = Annotated[bool, typer.Option("--trust", help=h("opt.trust"))]
+FormatOpt = Annotated[TextFormat, typer.Option("--format", help=h("opt.format"))]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=h("opt.as-of"))]
 EffectiveDateOpt = Annotated[
     Optional[str],
-    typer.Option(
-        "--effective-date", help="The measure's commencement (a20; the text gives none): earlier conduct is flagged."
-    ),
+    typer.Option("--effective-date", help=h("opt.effective-date")),
 ]
 
 
@@ -111,15 +111,11 @@ def main(
             "--version",
             is_eager=True,
             callback=_version,
-            help="The version of rongcuo and clingo and the digest of the bundled rules; then exit.",
+            help=h("main.version"),
         ),
     ] = False,
-    verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="More log lines on stderr (-v: debugging).")
-    ] = 0,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr, warnings only.")
-    ] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=h("main.verbose"))] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("main.quiet"))] = False,
 ) -> None:
     configure_logging(verbose, quiet)
 
@@ -140,7 +136,7 @@ def configure_logging(verbose: int, quiet: bool) -> None:
                 self.handleError(record)
 
     log = logging.getLogger("rongcuo")
-    for handler in [h for h in log.handlers if getattr(h, "rongcuo", False)]:
+    for handler in [x for x in log.handlers if getattr(x, "rongcuo", False)]:
         log.removeHandler(handler)
     log.addHandler(Echo())
     log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)

@@ -13,53 +13,42 @@ from typing import Annotated, Optional
 import typer
 
 from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
+from .words import h
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
 
 
-@app.command()
+@app.command(help=h("batch"))
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Folders of case files (YAML/JSON), JSONL files, CSV files.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for results.jsonl, report.md and report.html.")],
+    inputs: Annotated[list[Path], typer.Argument(help=h("batch.inputs"))],
+    out: Annotated[Path, typer.Option("--out", help=h("batch.out"))],
     profile: ProfileOpt = "default",
     compare_profile: Annotated[
         Optional[str],
-        typer.Option("--compare-profile", help="Also evaluate under this profile and report what changes."),
+        typer.Option("--compare-profile", help=h("batch.compare-profile")),
     ] = None,
     compare_rules: Annotated[
         Optional[Path],
-        typer.Option(
-            "--compare-rules", help="Also evaluate under this rule base (a proposed one) and report what changes."
-        ),
+        typer.Option("--compare-rules", help=h("batch.compare-rules")),
     ] = None,
-    workers: Annotated[
-        Optional[int], typer.Option("--workers", min=1, help="Worker processes; default: one per CPU.")
-    ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted run in --out.")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help=h("batch.workers"))] = None,
+    resume: Annotated[bool, typer.Option("--resume", help=h("batch.resume"))] = False,
     as_of: AsOfOpt = None,
     effective_date: EffectiveDateOpt = None,
     recurrence_threshold: Annotated[
         int,
-        typer.Option(
-            "--recurrence-threshold", min=1, help="a18: cases of one field or error type that make a warning."
-        ),
+        typer.Option("--recurrence-threshold", min=1, help=h("batch.recurrence-threshold")),
     ] = 3,
     recurrence_window: Annotated[
-        int, typer.Option("--recurrence-window", min=1, help="a18: … within this many days.")
+        int, typer.Option("--recurrence-window", min=1, help=h("batch.recurrence-window"))
     ] = 365,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="CSV column mapping (see the README).")] = None,
-    chunk_size: Annotated[
-        int, typer.Option("--chunk-size", min=1, help="Records per worker task and grounding (JSONL: lines).")
-    ] = CHUNK_SIZE,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help=h("batch.mapping"))] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help=h("batch.chunk-size"))] = CHUNK_SIZE,
 ) -> None:
-    """Re-evaluate a corpus: results.jsonl (every record, evaluated or rejected) and the report (Markdown, HTML).
-
-    Exit code 0 when every record was evaluated, 1 when some were rejected (everything is still written),
-    2 when nothing could run."""
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
     from ..batch.workdir import OutError, ResumeError, WorkDir

@@ -24,24 +24,24 @@ from .app import (
     read_cases,
     warn,
 )
+from .words import h
 
-FormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
-WitnessOpt = Annotated[Optional[Path], typer.Option("--witnesses", help="Write each witness here as a case file.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help=h("drafting.format"))]
+WitnessOpt = Annotated[Optional[Path], typer.Option("--witnesses", help=h("drafting.witnesses"))]
 OutOpt = Annotated[
     Optional[Path],
-    typer.Option(
-        "--out", help="Write report.md, report.html and report.json here (and the witnesses, under witnesses/)."
-    ),
+    typer.Option("--out", help=h("drafting.out")),
 ]
-CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help="Which of these cases change disposition.")]
+CasesOpt = Annotated[Optional[list[Path]], typer.Option("--cases", help=h("drafting.cases"))]
 DaysOpt = Annotated[
     Optional[int],
     typer.Option(
         "--days",
         min=0,
-        help="Dates range over this many days (0: no dates). Default: the window the rules' date arithmetic needs.",
+        help=h("drafting.days"),
     ),
 ]
+IdsOpt = Annotated[bool, typer.Option("--ids", help=h("drafting.ids"))]
 DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the default without importing drafting
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     return version
 
 
-def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str) -> None:
+def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str, ids: bool) -> None:
     from ..drafting.report import rendered, to_json
     from ..drafting.witness import write
 
@@ -70,17 +70,17 @@ def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path 
     if out:
         out.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.md", "md"), ("report.html", "html")):
-            (out / name).write_text(rendered(report, fmt, lang.value, files), encoding="utf-8")
+            (out / name).write_text(rendered(report, fmt, lang.value, files, ids), encoding="utf-8")
         (out / "report.json").write_text(
             json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     if format == Format.json:
         typer.echo(json.dumps(to_json(report, files), ensure_ascii=False))
     else:
-        typer.echo(rendered(report, format.value, lang.value, files), nl=False)
+        typer.echo(rendered(report, format.value, lang.value, files, ids), nl=False)
 
 
-@app.command()
+@app.command(help=h("check"))
 def check(
     rules: RulesOpt = None,
     profile: ProfileOpt = "default",
@@ -89,10 +89,9 @@ def check(
     out: OutOpt = None,
     days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
+    ids: IdsOpt = False,
     trust: TrustOpt = False,
 ) -> None:
-    """Prove or refute every conflict check over every combination of facts; find dead and
-    redundant rules and inert facts. Exit code 1 when a conflict is found."""
     from ..drafting.check import check as check_rules
 
     version = _load(str(rules) if rules else f"profile:{profile}", profile, trust)
@@ -104,16 +103,17 @@ def check(
         witnesses,
         out,
         f"rongcuo check: {version.name} ({version.rules.profile}), rule set {version.rules.digest}",
+        ids,
     )
     if report.conflicts:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=h("diff"))
 def diff(
-    old: Annotated[str, typer.Argument(help="A rule directory, a draft, or profile:NAME.")],
-    new: Annotated[str, typer.Argument(help="A rule directory, a draft, or profile:NAME.")],
-    profile: Annotated[str, typer.Option("--profile", help="The profile of OLD, NEW given as folders.")] = "default",
+    old: Annotated[str, typer.Argument(help=h("diff.old"))],
+    new: Annotated[str, typer.Argument(help=h("diff.new"))],
+    profile: Annotated[str, typer.Option("--profile", help=h("diff.profile"))] = "default",
     cases: CasesOpt = None,
     as_of: AsOfOpt = None,
     format: FormatOpt = Format.text,
@@ -121,10 +121,9 @@ def diff(
     out: OutOpt = None,
     days: DaysOpt = None,
     lang: LangOpt = Lang.zh,
+    ids: IdsOpt = False,
     trust: TrustOpt = False,
 ) -> None:
-    """Every behavioural difference between two rule versions, in classes, each with a minimal
-    witness — or the proof that there is none. Exit code 1 when they differ."""
     from ..drafting.diff import corpus
     from ..drafting.diff import diff as diff_rules
 
@@ -142,6 +141,7 @@ def diff(
         witnesses,
         out,
         f"rongcuo diff: {before.name} ({before.rules.digest}) → {after.name} ({after.rules.digest})",
+        ids,
     )
     if not report.same or report.cases:
         raise typer.Exit(1)

@@ -23,11 +23,12 @@ from .app import (
     read_cases,
     warn,
 )
+from .words import h
 
 
-@app.command()
+@app.command(help=h("evaluate"))
 def evaluate(
-    cases: Annotated[list[Path], typer.Argument(help="Case files (YAML/JSON) or folders of them.")],
+    cases: Annotated[list[Path], typer.Argument(help=h("evaluate.cases"))],
     profile: ProfileOpt = "default",
     format: FormatOpt = TextFormat.text,
     as_of: AsOfOpt = None,
@@ -36,7 +37,6 @@ def evaluate(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
 ) -> None:
-    """Evaluate cases: the disposition and each outcome with its modality and grounds."""
     from ..ask import Evaluated, Rejected
     from ..ask import evaluate as evaluate_cases
     from ..model import vocabulary as vocab

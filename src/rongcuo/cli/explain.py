@@ -23,10 +23,9 @@ from .app import (
     ask_of,
     fail,
 )
+from .words import h
 
-OutcomeOpt = Annotated[
-    Optional[str], typer.Option("--outcome", help="Only this outcome, or a consequence (notification_late, …).")
-]
+OutcomeOpt = Annotated[Optional[str], typer.Option("--outcome", help=h("explain.outcome"))]
 
 
 class Detail(StrEnum):
@@ -34,11 +33,8 @@ class Detail(StrEnum):
     rules = "rules"
 
 
-DetailOpt = Annotated[
-    Detail,
-    typer.Option("--detail", help="analyst: in words; rules: the drafter's view, with rule locations and atoms."),
-]
-ViewFormatOpt = Annotated[Format, typer.Option("--format", help="text, md, html or json.")]
+DetailOpt = Annotated[Detail, typer.Option("--detail", help=h("explain.detail"))]
+ViewFormatOpt = Annotated[Format, typer.Option("--format", help=h("explain.format"))]
 
 if TYPE_CHECKING:
     from ..ask import Ask
@@ -91,9 +87,9 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
     )
 
 
-@app.command()
+@app.command(help=h("explain"))
 def explain(
-    case: Annotated[Path, typer.Argument(help="A case file.")],
+    case: Annotated[Path, typer.Argument(help=h("explain.case"))],
     outcome: OutcomeOpt = None,
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,
@@ -104,7 +100,6 @@ def explain(
     trust: TrustOpt = False,
     detail: DetailOpt = Detail.analyst,
 ) -> None:
-    """Why each outcome holds — a tree from the outcome down to the case's facts — and the defeated grounds."""
     from ..explain import explain as explain_cases
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
@@ -113,10 +108,10 @@ def explain(
     _emit(explanations, format, lang, asked, detail)
 
 
-@app.command()
+@app.command(help=h("whynot"))
 def whynot(
-    case: Annotated[Path, typer.Argument(help="A case file.")],
-    outcome: Annotated[str, typer.Argument(help="The outcome that does not hold.")],
+    case: Annotated[Path, typer.Argument(help=h("explain.case"))],
+    outcome: Annotated[str, typer.Argument(help=h("whynot.outcome"))],
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
@@ -126,7 +121,6 @@ def whynot(
     trust: TrustOpt = False,
     detail: DetailOpt = Detail.analyst,
 ) -> None:
-    """Every rule that could derive OUTCOME, with the conditions that fail and the defeaters that block it."""
     from ..explain import explain as explain_cases
 
     asked = ask_of(profile, rules, trust, as_of, effective_date)
@@ -137,14 +131,14 @@ def whynot(
     _emit(explanations, format, lang, asked, detail)
 
 
-@app.command()
+@app.command(help=h("whatif"))
 def whatif(
-    case: Annotated[Path, typer.Argument(help="A case file.")],
-    to: Annotated[Optional[str], typer.Option("--to", help="Make this the disposition.")] = None,
-    avoid: Annotated[Optional[str], typer.Option("--avoid", help="Make the disposition anything but this.")] = None,
-    fixed: Annotated[Optional[list[str]], typer.Option("--fixed", help="A fact that may not change.")] = None,
-    max_changes: Annotated[Optional[int], typer.Option("--max-changes", help="At most this many changes.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many alternatives.")] = 10,
+    case: Annotated[Path, typer.Argument(help=h("explain.case"))],
+    to: Annotated[Optional[str], typer.Option("--to", help=h("whatif.to"))] = None,
+    avoid: Annotated[Optional[str], typer.Option("--avoid", help=h("whatif.avoid"))] = None,
+    fixed: Annotated[Optional[list[str]], typer.Option("--fixed", help=h("whatif.fixed"))] = None,
+    max_changes: Annotated[Optional[int], typer.Option("--max-changes", help=h("whatif.max-changes"))] = None,
+    limit: Annotated[int, typer.Option("--limit", help=h("whatif.limit"))] = 10,
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,
     as_of: AsOfOpt = None,
@@ -153,7 +147,6 @@ def whatif(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
 ) -> None:
-    """The smallest sets of fact changes that make TO the disposition (or avoid AVOID), each verified."""
     from ..ask import Rejected
     from ..ask import evaluate as evaluate_cases
     from ..explain import whatif as whatif_case

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, warn
+from .words import h
 
 if TYPE_CHECKING:
     from ..extract import Lexicon, Proposal
@@ -25,48 +26,42 @@ class Extracted:
     target: Path | None
 
 
-@app.command()
+@app.command(help=h("extract"))
 def extract(
     narratives: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Narratives (.txt, UTF-8 or GB18030) or folders of them.", show_default=False),
+        typer.Argument(help=h("extract.narratives"), show_default=False),
     ] = None,
     out: Annotated[
         Optional[Path],
         typer.Option(
             "--out",
-            help="Write NAME.yaml per narrative here (default: the cases to standard output); "
-            "with --evaluate, where the report goes (default reports/extraction).",
+            help=h("extract.out"),
         ),
     ] = None,
     evaluate: Annotated[
         Optional[Path],
-        typer.Option("--evaluate", help="Score a labelled folder (NAME.txt beside its true case NAME.yaml)."),
+        typer.Option("--evaluate", help=h("extract.evaluate")),
     ] = None,
-    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Another lexicon file (YAML).")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help=h("extract.lexicon"))] = None,
     bank: Annotated[
         Optional[Path],
         typer.Option(
             "--bank",
-            help="A bank of confirmed evidence sentences (YAML: fact id → sentences) for the semantic layer, "
-            "beside the bundled one; --review adds the sentences an analyst confirms to it.",
+            help=h("extract.bank"),
         ),
     ] = None,
     review: Annotated[
         bool,
         typer.Option(
             "--review",
-            help="Confirm each proposed fact and candidate in the terminal (y accept, n reject, t true, f false, "
-            "s skip); confirmed true sentences join --bank.",
+            help=h("extract.review"),
         ),
     ] = False,
-    semantic: Annotated[
-        bool, typer.Option("--semantic/--no-semantic", help="Rank candidate facts from the sentence bank too.")
-    ] = True,
+    semantic: Annotated[bool, typer.Option("--semantic/--no-semantic", help=h("extract.semantic"))] = True,
     profile: ProfileOpt = "default",
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Propose facts and dates from case narratives, each with its evidence, for an analyst to confirm."""
     from ..extract import Lexicon
     from ..extract.source import narrative_files
     from ..model.case import CaseError

@@ -9,27 +9,22 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .app import Lang, LangOpt, RulesOpt, TextFormat, TrustOpt, app, fail, load_rules, one_line, rule_root
+from .words import h
 
 if TYPE_CHECKING:
     from ..golden import Check
 
 
-@app.command()
+@app.command(help=h("test"))
 def test(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Golden case files or folders.")] = None,
-    profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help=h("test.paths"))] = None,
+    profile: Annotated[Optional[list[str]], typer.Option("--profile", help=h("test.profile"))] = None,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
-    format: Annotated[
-        TextFormat, typer.Option("--format", help="text, or json (one report object: each check and its problems).")
-    ] = TextFormat.text,
-    junit: Annotated[
-        Optional[Path], typer.Option("--junit", help="Also write the checks here as JUnit XML (for CI systems).")
-    ] = None,
+    format: Annotated[TextFormat, typer.Option("--format", help=h("test.format"))] = TextFormat.text,
+    junit: Annotated[Optional[Path], typer.Option("--junit", help=h("test.junit"))] = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Run the golden cases under every profile they state expectations for (with --rules, that
-    rule directory's or draft's profiles: a draft takes the bundled ones)."""
     from .. import golden
     from ..engine import profiles
     from ..model import measure

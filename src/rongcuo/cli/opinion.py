@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, ask_of, fail
+from .words import h
 
 
 class DocFormat(StrEnum):
@@ -17,20 +18,18 @@ class DocFormat(StrEnum):
     md = "md"
 
 
-@app.command()
+@app.command(help=h("opinion"))
 def opinion(
-    case: Annotated[Path, typer.Argument(help="A case file.")],
+    case: Annotated[Path, typer.Argument(help=h("opinion.case"))],
     format: Annotated[
         Optional[DocFormat],
-        typer.Option("--format", help="docx, html or md; default: --out's suffix, else md."),
+        typer.Option("--format", help=h("opinion.format")),
     ] = None,
     out: Annotated[
         Optional[Path],
-        typer.Option("--out", help="Write here; default: md and html to stdout, docx to CASE-ID.opinion.docx."),
+        typer.Option("--out", help=h("opinion.out")),
     ] = None,
-    template: Annotated[
-        Optional[Path], typer.Option("--template", help="A Word template of the bureau's own (its styles are used).")
-    ] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", help=h("opinion.template"))] = None,
     profile: ProfileOpt = "default",
     as_of: AsOfOpt = None,
     effective_date: EffectiveDateOpt = None,
@@ -38,7 +37,6 @@ def opinion(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
 ) -> None:
-    """A draft 认定意见 for the party group: 基本情况, 认定依据 (articles and evidence quoted), 认定意见, 后续事项."""
     from ..ask import Rejected
     from ..ask import evaluate as evaluate_cases
     from ..model.case import CaseError

@@ -8,20 +8,17 @@ from typing import Annotated, Optional
 import typer
 
 from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TextFormat, TrustOpt, app, load_rules, rule_root
+from .words import h
 
 
-@app.command()
+@app.command(help=h("clauses"))
 def clauses(
-    format: Annotated[LedgerFormat, typer.Option("--format", help="text, md or json (one object per line).")] = (
-        LedgerFormat.text
-    ),
+    format: Annotated[LedgerFormat, typer.Option("--format", help=h("clauses.format"))] = (LedgerFormat.text),
     rules: RulesOpt = None,
-    profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Only these profiles.")] = None,
+    profile: Annotated[Optional[list[str]], typer.Option("--profile", help=h("clauses.profile"))] = None,
     trust: TrustOpt = False,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """The clause ledger: every article, paragraph and item and how it is encoded (under --rules:
-    how that rule directory or draft encodes it)."""
     from .. import ledger as ledger_mod
     from ..engine import profiles
     from ..present.render import render
@@ -46,12 +43,11 @@ def clauses(
     typer.echo(render(template, lang.value, entries=entries), nl=False)
 
 
-@app.command()
+@app.command(help=h("vocabulary"))
 def vocabulary(
-    format: Annotated[TextFormat, typer.Option("--format", help="text, or json (one object).")] = TextFormat.text,
+    format: Annotated[TextFormat, typer.Option("--format", help=h("vocabulary.format"))] = TextFormat.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """The fact ids a case file may use, grouped by article, with their labels."""
     from ..model import vocabulary as vocab
     from ..present.render import render
 

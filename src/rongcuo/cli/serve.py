@@ -9,32 +9,31 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .app import TrustOpt, app, fail, load_rules, rule_root
+from .words import h
 
 if TYPE_CHECKING:
     from ..engine import RuleSet
 
 
-@app.command()
+@app.command(help=h("serve"))
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help=h("serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=h("serve.port"))] = 8000,
     rules: Annotated[
         Optional[list[Path]],
         typer.Option(
             "--rules",
-            help="A rule base to serve besides the bundled profiles (repeatable); "
-            "its profiles are served as DIRNAME/PROFILE.",
+            help=h("serve.rules"),
         ),
     ] = None,
-    profile: Annotated[str, typer.Option("--profile", help="The profile of requests that name none.")] = "default",
+    profile: Annotated[str, typer.Option("--profile", help=h("serve.profile"))] = "default",
     trust: TrustOpt = False,
-    max_body: Annotated[int, typer.Option("--max-body", help="Bytes of one request body.")] = 1_000_000,
-    max_cases: Annotated[int, typer.Option("--max-cases", help="Cases in one /v1/evaluate request.")] = 100,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds of solving per request.")] = 10.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests at work at once; more get 503.")] = 32,
-    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    max_body: Annotated[int, typer.Option("--max-body", help=h("serve.max-body"))] = 1_000_000,
+    max_cases: Annotated[int, typer.Option("--max-cases", help=h("serve.max-cases"))] = 100,
+    time_limit: Annotated[float, typer.Option("--time-limit", help=h("serve.time-limit"))] = 10.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", help=h("serve.concurrency"))] = 32,
+    access_log: Annotated[bool, typer.Option("--access-log", help=h("serve.access-log"))] = False,
 ) -> None:
-    """Serve the JSON API (/v1, /openapi.json) and the analysts' page (/). The rule sets are fixed at start."""
     # Imported here: the other commands start without the web stack.
     import uvicorn
 

@@ -7,15 +7,17 @@ from ..engine.space import WINDOWS
 from ..explain.serialize import derivers
 from ..model import calendar
 from ..model import vocabulary as vocab
-from ..present.render import render
+from ..present.render import message, render
 from .check import Report
 from .diff import DiffReport
 from .witness import Witness, explain_all
+from .words import Words
 
 
-def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str]) -> str:
+def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str], ids: bool = False) -> str:
     """The report in ``format``; ``files`` names the written witness file of each witness key.
-    Markdown and HTML show each witness's explanation too."""
+    Markdown and HTML show each witness's explanation too. Outcomes, facts, consequences, dates and
+    clauses are named in words (drafting.words); ``ids`` adds each one's id in a code span."""
     name = "check" if isinstance(report, Report) else "diff"
     versions = {v.name: v.rules for v in _versions(report)}
     if format in ("md", "html"):
@@ -33,7 +35,15 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         last=calendar.LAST.isoformat(),
         derivers={n: derivers(rules) for n, rules in versions.items()},
         bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
+        n=Words(lang, ids, html=format == "html"),
+        ids=ids,
+        roles={} if isinstance(report, Report) else _roles(report, lang),
     )
+
+
+def _roles(report: DiffReport, lang: str) -> dict[str, str]:
+    """How a witness's answers are headed in a diff: old, new (the versions' names are in the header)."""
+    return {report.old.name: message("drafting.old", lang), report.new.name: message("drafting.new", lang)}
 
 
 def _versions(report: Report | DiffReport) -> list:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import yaml
 
 from ..model import measure
@@ -179,6 +180,8 @@ def cites(clause_ids, lang: str = "zh") -> str:
 
 def render(template: str, lang: str = "zh", **context) -> str:
     def t(key: str, **values) -> str:
+        if any(isinstance(v, markupsafe.Markup) for v in values.values()):  # HTML filled in: keep it markup
+            return markupsafe.Markup(markupsafe.escape(message(key, lang))).format(**values)
         return message(key, lang, **values)
 
     context.setdefault("detail", False)  # the drafter's view: rule locations and atoms
