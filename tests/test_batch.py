@@ -565,3 +565,23 @@ def test_a_bad_excel_row_is_rejected_with_its_sheet_and_row(tmp_path):
     assert len(bad) == 1 and bad[0]["row"] == 3 and bad[0]["source"] == f"{ledger} sheet 台账1"
     rows = list(openpyxl.load_workbook(out / "results.xlsx").active.iter_rows(values_only=True))
     assert rows[2][3] == "未评估" and f"{ledger} sheet 台账1 row 3" in rows[2][10], rows[2]
+
+
+def test_the_report_says_what_its_what_if_held_fixed(tmp_path):
+    """ "No change within 4 facts" names the fact the what-if does not change; a recorded out_of_scope frees it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    blocked = ["exceeded_statutory_scope", "violated_statutory_procedure", "major_loss", "serious_adverse_impact"]
+    records = {
+        "far": {"recorded_decision": "exempt", "facts": dict.fromkeys(["enforcement_personnel", *blocked], True)},
+        "out": {"recorded_decision": "out_of_scope", "facts": {"enforcement_personnel": True, "major_loss": True}},
+    }
+    for name, record in records.items():
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump({"id": name, **record}))
+    out = tmp_path / "out"
+    run = rongcuo("batch", folder, "--out", out, "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 0, run.stderr
+    report = (out / "report.md").read_text()
+    assert "在至多4项事实改变内（保持不变：当事人系执法人员），规则都不会得出原认定。" in report
+    assert "撤销「当事人系执法人员」(`enforcement_personnel`)" in report
+    assert "保持不变：当事人系执法人员" in (out / "report.html").read_text()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from rongcuo.ask import Ask
 from rongcuo.engine import RuleSet, day, profiles
 from rongcuo.engine.hypotheses import Assignment
-from rongcuo.explain import FIXED_BY_DEFAULT, apply, explain, whatif
+from rongcuo.explain import apply, explain, held_fixed, whatif
 from rongcuo.model import measure
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.case import Case, parse_case
@@ -35,7 +35,6 @@ PROFILES = profiles()
 FACTS = vocab.fact_ids()
 OUTCOMES = vocab.outcome_names()
 CLAUSES = set(measure.clauses())
-FREE = [f for f in FACTS if f not in FIXED_BY_DEFAULT]  # what whatif may change
 STEPS = {p for p, entry in vocab.vocabulary()["predicates"].items() if entry.get("step")}
 NOTHING = Assignment(frozenset(), frozenset())
 
@@ -219,7 +218,7 @@ def test_whatif_alternatives_reach_the_target_and_are_minimal(case, target, avoi
     for a in alternatives:
         changes = a.changes.true | a.changes.false
         assert not a.changes.true & a.changes.false
-        assert not changes & set(FIXED_BY_DEFAULT)
+        assert not changes & set(held_fixed(kw.get("to")))
         assert not a.changes.true & set(case.true_facts()) and a.changes.false <= set(case.true_facts())
         changed, *smaller = evaluate([apply(case, a.changes), *(apply(case, drop(a.changes, f)) for f in changes)])
         assert reaches(changed), (a.changes, changed.disposition)
@@ -227,8 +226,9 @@ def test_whatif_alternatives_reach_the_target_and_are_minimal(case, target, avoi
         assert not any(reaches(r) for r in smaller), f"{a.changes} is not minimal"
     # No single change does it when whatif finds nothing or needs more.
     if not alternatives or min(len(a.changes.true | a.changes.false) for a in alternatives) > 1:
-        single = evaluate([apply(case, flip(case, f)) for f in FREE])
-        assert not [f for f, r in zip(FREE, single, strict=True) if reaches(r)]
+        free = [f for f in FACTS if f not in held_fixed(kw.get("to"))]
+        single = evaluate([apply(case, flip(case, f)) for f in free])
+        assert not [f for f, r in zip(free, single, strict=True) if reaches(r)]
 
 
 @settings(max_examples=40, **SETTINGS)
@@ -462,21 +462,127 @@ def test_whynot_in_every_format():
 
 def test_whatif_text_and_json():
     text = ok("whatif", LOSS, "--to", "exempt")
-    assert "major_loss" in text and "第十一条第二款" in text
+    assert "不成立：造成重大损失〔既往事实〕" in text and "major_loss" not in text  # labels, not ids
+    assert "保持不变：当事人系执法人员" in text and "--show" in text and "第十一条" not in text  # no tree
     md = ok("whatif", LOSS, "--to", "exempt", "--format", "md", "--lang", "en")
-    assert md.startswith("# ") and "major_loss" in md and "Art. 11(2)" in md
+    assert md.startswith("# ") and "| 1 | does not hold: a major loss was caused [what happened] |" in md
     out = json.loads(ok("whatif", LOSS, "--to", "exempt", "--format", "json"))
     assert [(a["set_true"], a["set_false"]) for a in out["alternatives"]] == [([], ["major_loss"])]
     assert out["alternatives"][0]["result"]["disposition"] == "exempt"
+    assert out["alternatives"][0]["kinds"] == {"major_loss": "historical"}
+    assert out["held_fixed"] == ["enforcement_personnel"] and out["actionable"] is False
     fixed = json.loads(
         ok("whatif", LOSS, "--to", "exempt", "--fixed", "major_loss", "--max-changes", "1", "--format", "json")
     )
     assert fixed["alternatives"] == []
 
 
+def alternative_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"^ *\d+\. ", line)]
+
+
+def test_whatif_is_a_table_one_line_per_alternative_and_a_tree_only_when_asked():
+    path = GOLDEN / "g-a10-p1-i1.yaml"
+    out = json.loads(ok("whatif", path, "--to", "exempt", "--format", "json"))
+    text = ok("whatif", path, "--to", "exempt")
+    lines = alternative_lines(text)
+    assert len(lines) == len(out["alternatives"]) > 1
+    for line, a in zip(lines, out["alternatives"], strict=True):
+        assert "容错免责 ✓" in line
+        assert line.count("成立：") == len(a["set_true"]) + len(a["set_false"])
+    assert "第十一条" not in text and "rules/" not in text
+    assert len(text.splitlines()) < 20
+    shown = ok("whatif", path, "--to", "exempt", "--show", "2")
+    assert alternative_lines(shown) == lines
+    assert "方案2为什么得出「容错免责」" in shown and "第十一条第二款" in shown and "方案1为什么" not in shown
+    md = ok("whatif", path, "--to", "exempt", "--format", "md")
+    assert len([line for line in md.splitlines() if re.match(r"^\| \d+ \|", line)]) == len(lines)
+
+
+@pytest.mark.parametrize("n", ["0", "11", "-1"])
+def test_whatif_show_out_of_range_is_one_line(n):
+    one_line_error(rongcuo("whatif", GOLDEN / "g-a10-p1-i1.yaml", "--to", "exempt", "--show", n, *DAY), "--show")
+
+
 def test_whatif_html_is_self_contained():
     page = ok("whatif", LOSS, "--to", "exempt", "--format", "html")
-    assert "major_loss" in page and not re.search(r"https?://|<script[^>]*\bsrc=|<link\b", page, re.I)
+    assert 'data-fact="major_loss"' in page and not re.search(r"https?://|<script[^>]*\bsrc=|<link\b", page, re.I)
+    assert page.count('<tr id="alternative-') == 1 and '<details class="why">' in page  # collapsed
+    assert '<details class="why" open>' in ok("whatif", LOSS, "--to", "exempt", "--format", "html", "--show", "1")
+
+
+def test_whatif_json_round_trips(tmp_path):
+    """Each alternative's changes, made to the case file and evaluated afresh, give the result the json holds."""
+    path = GOLDEN / "g-a14-no-notice-before-due.yaml"
+    out = json.loads(ok("whatif", path, "--avoid", "exempt", "--format", "json"))
+    assert out["alternatives"]
+    data = yaml.safe_load(path.read_text("utf-8"))
+    for i, a in enumerate(out["alternatives"]):
+        changed = {**data, "facts": {**data["facts"], **dict.fromkeys(a["set_true"], True)}}
+        changed["facts"].update(dict.fromkeys(a["set_false"], False))
+        case = tmp_path / f"c{i}.yaml"
+        case.write_text(yaml.safe_dump(changed, allow_unicode=True), "utf-8")
+        evaluated = json.loads(ok("evaluate", case, "--format", "json"))
+        held = a["result"]
+        assert evaluated["disposition"] == held["disposition"] != "exempt"
+        assert evaluated["consequences"] == held["consequences"] and evaluated["outcomes"] == held["outcomes"]
+    assert json.loads(json.dumps(out, ensure_ascii=False)) == out
+
+
+ACTIONABLE = set(vocab.facts_of_kind(vocab.ACTIONABLE))
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.yaml")), ids=lambda p: p.stem)
+def test_whatif_actionable_changes_only_what_can_still_be_done(path):
+    case = load_case(path)
+    ask = Ask(rules(), None)
+    for target in ("exempt", "mitigated", "duty_fulfilled"):
+        for a in whatif(ask, case, to=target, actionable=True, limit=5, deadlines=True):
+            assert a.changes.true <= ACTIONABLE - set(case.true_facts()), (target, a.changes)
+            assert not a.changes.false, (target, a.changes)
+            for d in a.deadlines:
+                assert d.day >= ask.day_of(case).date and d.date not in case.dates
+
+
+def test_whatif_actionable_reads_as_what_can_still_be_done():
+    text = ok("whatif", GOLDEN / "g-a11-p2-i3-not-remedied.yaml", "--to", "exempt", "--actionable")
+    assert "在评估日（2024-12-31）之后仍可：" in text and " 1. 容错免责 ✓  积极主动消除不良影响、挽回损失" in text
+    none = ok("whatif", LOSS, "--to", "exempt", "--actionable")
+    assert "仅凭评估日之后仍可采取的行动无法达到" in none  # a major loss is history
+
+
+def test_whatif_notice_deadline_is_the_rules_last_day():
+    path = GOLDEN / "g-a14-no-notice-before-due.yaml"  # decision 2024-06-20, not notified by 2024-06-25
+    out = json.loads(rongcuo("whatif", path, "--to", "exempt", "--actionable", "--format", "json").stdout)
+    (a,) = out["alternatives"]
+    assert a["set_true"] == a["set_false"] == []
+    (d,) = a["deadlines"]
+    due = [c["args"][0] for c in a["result"]["consequences"] if c["consequence"] == "notification_due"]
+    assert d == {"date": "notified", "day": due[0], "avoids": "notification_late"}
+    text = rongcuo("whatif", path, "--to", "exempt", "--actionable").stdout
+    assert f"不晚于{due[0]}告知相关单位及当事人" in text
+    late = GOLDEN / "g-a14-no-notice-after-due.yaml"  # the day has passed: nothing left to meet
+    out = json.loads(rongcuo("whatif", late, "--to", "exempt", "--actionable", "--format", "json").stdout)
+    assert all(a["deadlines"] == [] for a in out["alternatives"])
+
+
+def test_whatif_out_of_scope_is_reachable():
+    out = json.loads(ok("whatif", LOSS, "--to", "out_of_scope", "--format", "json"))
+    assert [(a["set_true"], a["set_false"]) for a in out["alternatives"]] == [([], ["enforcement_personnel"])]
+    assert out["held_fixed"] == []
+    # Avoiding a disposition keeps the subject in scope unless freed.
+    avoid = json.loads(ok("whatif", LOSS, "--avoid", "mitigated", "--format", "json"))
+    assert avoid["held_fixed"] == ["enforcement_personnel"]
+    assert all("enforcement_personnel" not in a["set_false"] for a in avoid["alternatives"])
+    freed = json.loads(
+        ok("whatif", LOSS, "--avoid", "mitigated", "--free", "enforcement_personnel", "--format", "json")
+    )
+    assert freed["held_fixed"] == [] and ([], ["enforcement_personnel"]) in [
+        (a["set_true"], a["set_false"]) for a in freed["alternatives"]
+    ]
+    one_line_error(
+        rongcuo("whatif", LOSS, "--to", "exempt", "--fixed", "major_loss", "--free", "major_loss", *DAY), "--free"
+    )
 
 
 @pytest.mark.parametrize(
@@ -487,6 +593,7 @@ def test_whatif_html_is_self_contained():
         (("whatif", I6, "--to", "mitigate"), ("--to", "did you mean mitigated")),
         (("whatif", I6, "--avoid", "exemt"), ("--avoid", "did you mean exempt")),
         (("whatif", I6, "--to", "exempt", "--fixed", "major_los"), ("--fixed", "did you mean major_loss")),
+        (("whatif", I6, "--to", "exempt", "--free", "major_los"), ("--free", "did you mean major_loss")),
         (("whatif", I6), ("--to",)),
     ],
 )

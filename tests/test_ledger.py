@@ -56,4 +56,4 @@ def test_every_label_has_both_languages_and_nothing_else():
 
     for section, entries in vocabulary.vocabulary().items():
         for name, entry in entries.items():
-            assert set(entry) - {"group", "clause"} == {"zh", "en"}, (section, name, entry)
+            assert set(entry) - {"group", "clause", "kind"} == {"zh", "en"}, (section, name, entry)

@@ -213,3 +213,20 @@ def test_one_clause_followed_from_the_text_to_a_golden_case():
     citing = [p.name for p in golden if "a11.p2.i2" in cited(yaml.safe_load(p.read_text(encoding="utf-8"))["expect"])]
     named = [p.name for p in golden if TRAIL.search(p.stem)]
     assert citing or named
+
+
+# -- every fact says what it is, for what-if ----------------------------------------------------------
+
+
+def test_every_fact_has_a_kind():
+    facts = vocab.vocabulary()["facts"]
+    assert {f: e.get("kind") for f, e in facts.items() if e.get("kind") not in vocab.FACT_KINDS} == {}
+    assert sorted(f for k in vocab.FACT_KINDS for f in vocab.facts_of_kind(k)) == sorted(facts)
+    # What the measure's own words make a thing to do, and what already happened.
+    assert {"remedied_actively", "cooperated_with_investigation", "accepted_responsibility"} <= set(
+        vocab.facts_of_kind(vocab.ACTIONABLE)
+    )
+    assert {"counterparty_deception", "major_loss", "force_majeure_prevented_duty", "enforcement_personnel"} <= set(
+        vocab.facts_of_kind(vocab.HISTORICAL)
+    )
+    assert "not_prohibited_by_law" in vocab.facts_of_kind(vocab.INVESTIGABLE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..engine import RuleSet
+from ..explain import held_fixed
 from ..model import measure
 from ..model import vocabulary as vocab
 from ..present.render import markdown_text, message, render
@@ -115,6 +116,8 @@ def _context(
         "confusion": confusion,
         "disagreements": disagreements,
         "whatif_changes": WHATIF_CHANGES,
+        # what the what-if held fixed, for the report to say so (none when the recorded decision is out_of_scope)
+        "whatif_held": lambda recorded: [vocab.label("facts", f, lang) for f in held_fixed(recorded)],
         "alerts": found[0],
         "alert_changes": _alert_changes(*found) if compare else None,
         "compared": [(n, summary.dispositions[n], summary.compared[n]) for n in shown] if compare else None,

@@ -137,6 +137,9 @@ def whatif(
     to: Annotated[Optional[str], typer.Option("--to", help=h("whatif.to"))] = None,
     avoid: Annotated[Optional[str], typer.Option("--avoid", help=h("whatif.avoid"))] = None,
     fixed: Annotated[Optional[list[str]], typer.Option("--fixed", help=h("whatif.fixed"))] = None,
+    free: Annotated[Optional[list[str]], typer.Option("--free", help=h("whatif.free"))] = None,
+    actionable: Annotated[bool, typer.Option("--actionable", help=h("whatif.actionable"))] = False,
+    show: Annotated[Optional[int], typer.Option("--show", help=h("whatif.show"))] = None,
     max_changes: Annotated[Optional[int], typer.Option("--max-changes", help=h("whatif.max-changes"))] = None,
     limit: Annotated[int, typer.Option("--limit", help=h("whatif.limit"))] = 10,
     profile: ProfileOpt = "default",
@@ -149,6 +152,7 @@ def whatif(
 ) -> None:
     from ..ask import Rejected
     from ..ask import evaluate as evaluate_cases
+    from ..explain import held_fixed
     from ..explain import whatif as whatif_case
     from ..explain.serialize import alternative_json, derivers
     from ..model import vocabulary as vocab
@@ -157,18 +161,38 @@ def whatif(
     if not (to or avoid):
         fail("whatif: give --to OUTCOME or --avoid OUTCOME")
     asked = ask_of(profile, rules, trust, as_of, effective_date)
-    for name in fixed or []:
-        if name not in vocab.fact_ids():
-            hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
-            fail(f"--fixed: {name}: unknown fact id — {hint}")
+    for option, names in (("--fixed", fixed), ("--free", free)):
+        for name in names or []:
+            if name not in vocab.fact_ids():
+                hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
+                fail(f"{option}: {name}: unknown fact id — {hint}")
+    if both := sorted(set(fixed or ()) & set(free or ())):
+        fail(f"--fixed and --free: {', '.join(both)}: a fact is either fixed or free")
+    if show is not None and show < 1:
+        fail(f"--show: {show}: alternatives are numbered from 1")
     the_case = _case(case)
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
         fail(str(answer.error))
+    fixed_, free_ = tuple(fixed or ()), tuple(free or ())
     alternatives = answered(
-        whatif_case, asked, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
+        whatif_case,
+        asked,
+        the_case,
+        to=to,
+        avoid=avoid,
+        fixed=fixed_,
+        free=free_,
+        actionable=actionable,
+        max_changes=max_changes,
+        limit=limit,
+        deadlines=True,
     )
+    if show is not None and show > len(alternatives):
+        found = {0: "there is no alternative", 1: "there is only 1 alternative"}
+        fail(f"--show: {show}: {found.get(len(alternatives), f'there are only {len(alternatives)} alternatives')}")
+    held = held_fixed(to, fixed_, free_)
     if format == Format.json:
         typer.echo(
             json.dumps(
@@ -176,6 +200,10 @@ def whatif(
                     "case": the_case.id,
                     "to": to,
                     "avoid": avoid,
+                    "actionable": actionable,
+                    "as_of": asked.day_of(the_case).date.isoformat(),
+                    "held_fixed": list(held),
+                    "freed": sorted(free_),
                     "alternatives": [alternative_json(a, asked.rules) for a in alternatives],
                 },
                 ensure_ascii=False,
@@ -192,6 +220,13 @@ def whatif(
             to=to,
             avoid=avoid,
             alternatives=alternatives,
+            show=show,
+            actionable=actionable,
+            held=held,
+            freed=sorted(free_),
+            limit=limit,
+            kinds_of={f: vocab.fact_kind(f) for f in vocab.fact_ids()},
+            in_order=lambda facts: sorted(facts, key=vocab.fact_ids().index),
             md=format == Format.md,
             derivers=derivers(asked.rules),
             outcome_names=vocab.outcome_names(),

@@ -6,6 +6,7 @@ package only arranges it for the templates.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..ask import Ask, by_day, results
@@ -16,6 +17,8 @@ from .absence import smallest
 from .tree import Node, TreeBuilder
 from .whynot import Candidate, why_not
 
+# Held fixed unless freed, or unless the target is out_of_scope (which only they reach): otherwise "the subject
+# is not enforcement personnel" would answer every --avoid.
 FIXED_BY_DEFAULT = ("enforcement_personnel",)
 
 
@@ -28,10 +31,21 @@ class Explanation:
     open_world: OpenWorld | None = None
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A date the case does not have yet, and the last day for it that avoids a consequence: on ``day`` the
+    evaluation gives no ``avoids``, a day later it does (both asked of the rules)."""
+
+    date: str  # the date key (notified, correction_completed)
+    day: dt.date
+    avoids: str  # the consequence (notification_late, correction_overdue)
+
+
 @dataclass
 class Alternative:
     changes: Assignment
     explanation: Explanation
+    deadlines: tuple[Deadline, ...] = ()
 
 
 def explain(
@@ -122,6 +136,24 @@ def _grants(result, outcome: str, clauses: tuple[str, ...]) -> bool:
     return bool(set(clauses) & set(granted))
 
 
+def held_fixed(to: str | None, fixed: tuple[str, ...] = (), free: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The facts a what-if does not change: those asked for, and FIXED_BY_DEFAULT unless freed or unless
+    ``to`` is out_of_scope — the target only they can reach."""
+    default = () if to == "out_of_scope" else FIXED_BY_DEFAULT
+    return tuple(f for f in vocab.fact_ids() if (f in fixed or f in default) and f not in free)
+
+
+def changeable(case: Case, *, actionable: bool, held: tuple[str, ...], free: tuple[str, ...] = ()) -> list[str]:
+    """The facts a what-if may change. ``actionable``: only what the officer or the bureau can still do — an
+    actionable fact not yet true (what was done cannot be undone) — and what ``free`` names."""
+    done = set(case.true_facts())
+    return [
+        f
+        for f in vocab.fact_ids()
+        if f not in held and (not actionable or f in free or (vocab.fact_kind(f) == vocab.ACTIONABLE and f not in done))
+    ]
+
+
 def whatif(
     ask: Ask,
     case: Case,
@@ -129,16 +161,18 @@ def whatif(
     to: str | None = None,
     avoid: str | None = None,
     fixed: tuple[str, ...] = (),
+    free: tuple[str, ...] = (),
+    actionable: bool = False,
     max_changes: int | None = None,
     limit: int = 10,
+    deadlines: bool = False,
 ) -> list[Alternative]:
-    """All smallest sets of fact changes that reach the target, each verified by evaluation."""
-    keep = set(FIXED_BY_DEFAULT) | set(fixed)
-    free = [f for f in vocab.fact_ids() if f not in keep]
+    """All smallest sets of fact changes that reach the target, each verified by evaluation; with
+    ``deadlines``, each alternative's dates still to come (see :func:`deadlines_of`)."""
     changes = minimal_changes(
         ask.rules,
         _closed(case),
-        free,
+        changeable(case, actionable=actionable, held=held_fixed(to, fixed, free), free=free),
         ask.day_of(case).date,
         to=to,
         avoid=avoid,
@@ -153,7 +187,57 @@ def whatif(
         if (to and disposition != to) or (avoid and disposition == avoid):
             raise AssertionError(f"what-if alternative {change} does not verify: {disposition}")
         alternatives.append(Alternative(change, explanation))
+    if deadlines and alternatives:
+        for a, found in zip(alternatives, deadlines_of(ask, [a.explanation for a in alternatives]), strict=True):
+            a.deadlines = found
     return alternatives
+
+
+# A date the case may still get, and the consequence a late one brings (a14: notice later than the seven
+# days; a17: correction after the deadline in force).
+_LATE = {"notified": "notification_late", "correction_completed": "correction_overdue"}
+
+
+def deadlines_of(ask: Ask, explanations: list[Explanation]) -> list[tuple[Deadline, ...]]:
+    """Per explained case, the dates it does not have yet whose last good day is still to come: the day is
+    read from the rules' answer, then checked by evaluating the case with that date (no lateness) and with
+    the day after (late) — so it is the rules' boundary, not a count made here."""
+    proposed: list[tuple[int, str, dt.date]] = []
+    for i, e in enumerate(explanations):
+        as_of = ask.day_of(e.case).date
+        for key, day in _candidates(e.case, e.result):
+            if day >= as_of and key not in e.case.dates:
+                proposed.append((i, key, day))
+    probes = [_dated(explanations[i].case, key, day + dt.timedelta(n)) for i, key, day in proposed for n in (0, 1)]
+    found = results(ask, probes) if probes else []
+    out: list[list[Deadline]] = [[] for _ in explanations]
+    for j, (i, key, day) in enumerate(proposed):
+        on, after = found[2 * j], found[2 * j + 1]
+        if isinstance(on, Result) and isinstance(after, Result) and _late(after, key) and not _late(on, key):
+            out[i].append(Deadline(key, day, _LATE[key]))
+    return [tuple(d) for d in out]
+
+
+def _candidates(case: Case, result: Result) -> list[tuple[str, dt.date]]:
+    """Where the last good day may be: the notice's due day as the rules give it (notification_due), the
+    case's own correction deadlines (which one is in force is the rules' to say: only it passes the check)."""
+    found = [
+        ("notified", dt.date.fromisoformat(str(c.args[0])))
+        for c in result.consequences
+        if c.consequence == "notification_due" and c.args
+    ]
+    found += [
+        ("correction_completed", case.dates[k]) for k in ("correction_deadline", "extended_deadline") if k in case.dates
+    ]
+    return found
+
+
+def _late(result: Result, key: str) -> bool:
+    return any(c.consequence == _LATE[key] for c in result.consequences)
+
+
+def _dated(case: Case, key: str, day: dt.date) -> Case:
+    return case.model_copy(update={"dates": {**case.dates, key: day}})
 
 
 def apply(case: Case, change: Assignment) -> Case:

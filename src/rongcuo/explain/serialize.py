@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..ask import open_world_json
 from ..engine import RuleSet
+from ..model import vocabulary as vocab
 from . import Alternative, Explanation
 from .tree import Node
 from .whynot import Candidate
@@ -58,5 +59,7 @@ def alternative_json(a: Alternative, rules: RuleSet) -> dict:
     return {
         "set_true": sorted(a.changes.true),
         "set_false": sorted(a.changes.false),
+        "kinds": {f: vocab.fact_kind(f) for f in sorted(a.changes.true | a.changes.false)},
+        "deadlines": [{"date": d.date, "day": d.day.isoformat(), "avoids": d.avoids} for d in a.deadlines],
         "result": explanation_json(a.explanation, rules),
     }

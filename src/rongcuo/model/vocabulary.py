@@ -21,6 +21,21 @@ def fact_ids() -> list[str]:
     return list(vocabulary()["facts"])
 
 
+# What a fact is, for what-if: what happened (the counterparty's deception, a major loss), what is still to be
+# found out (whether the law prohibited it), or what the officer or the bureau can still do (remedy, cooperate).
+HISTORICAL, INVESTIGABLE, ACTIONABLE = "historical", "investigable", "actionable"
+FACT_KINDS = (HISTORICAL, INVESTIGABLE, ACTIONABLE)
+
+
+def fact_kind(fact: str) -> str:
+    """The fact's ``kind:`` in the vocabulary (one of FACT_KINDS)."""
+    return vocabulary()["facts"][fact]["kind"]
+
+
+def facts_of_kind(kind: str) -> list[str]:
+    return [f for f, entry in vocabulary()["facts"].items() if entry["kind"] == kind]
+
+
 def date_keys() -> list[str]:
     return list(vocabulary()["dates"])
 

@@ -77,6 +77,8 @@ class Service:
         to: str | None,
         avoid: str | None,
         fixed: tuple[str, ...] = (),
+        free: tuple[str, ...] = (),
+        actionable: bool = False,
         max_changes: int | None = None,
         limit: int = 10,
     ) -> list[Alternative]:
@@ -84,7 +86,18 @@ class Service:
             raise Problem("invalid-parameter", "whatif: give to=OUTCOME or avoid=OUTCOME")
 
         def alternatives() -> list[Alternative]:
-            return whatif(ask, case, to=to, avoid=avoid, fixed=fixed, max_changes=max_changes, limit=limit)
+            return whatif(
+                ask,
+                case,
+                to=to,
+                avoid=avoid,
+                fixed=fixed,
+                free=free,
+                actionable=actionable,
+                max_changes=max_changes,
+                limit=limit,
+                deadlines=True,
+            )
 
         return await solving(self.limits.time_limit, alternatives)
 

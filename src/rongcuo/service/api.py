@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from ..ask import Ask
 from ..engine import RuleSet
 from ..engine import profiles as bundled_profiles
+from ..explain import held_fixed
 from ..explain.serialize import alternative_json, explanation_json
 from ..ledger import ledger
 from ..model import measure
@@ -145,6 +146,11 @@ async def whatif(
     to: Outcome = None,
     avoid: Outcome = None,
     fixed: Annotated[list[str] | None, Query(description="Facts that may not change.")] = None,
+    free: Annotated[
+        list[str] | None,
+        Query(description="Facts that may change though held fixed by default (enforcement_personnel)."),
+    ] = None,
+    actionable: Annotated[bool, Query(description="Only actionable facts not yet true.")] = False,
     max_changes: Annotated[int | None, Query(ge=0, le=len(schema.FACTS))] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     profile: Profile = None,
@@ -162,11 +168,21 @@ async def whatif(
             to=to,
             avoid=avoid,
             fixed=inputs.facts(fixed or [], "fixed"),
+            free=inputs.facts(free or [], "free"),
+            actionable=actionable,
             max_changes=max_changes,
             limit=limit,
         )
     return JSONResponse(
-        {"case": case.id, "to": to, "avoid": avoid, "alternatives": [alternative_json(a, ask.rules) for a in found]}
+        {
+            "case": case.id,
+            "to": to,
+            "avoid": avoid,
+            "actionable": actionable,
+            "held_fixed": list(held_fixed(to, tuple(fixed or ()), tuple(free or ()))),
+            "freed": sorted(free or ()),
+            "alternatives": [alternative_json(a, ask.rules) for a in found],
+        }
     )
 
 
