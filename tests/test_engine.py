@@ -192,7 +192,7 @@ def test_a_rule_that_makes_an_outcome_depend_on_a_date_moves_the_outcome_to_the_
     ]
     results = rules.evaluate(cases)
     assert [r.disposition for r in results] == ["exempt", "none", "excluded"]
-    assert results == [r for r, _ in rules.tracer.trace(cases, why_not=False)[0]]
+    assert results == [r for r, _ in rules.tracer.trace(cases)[0]]
 
 
 def test_dates_travel_packed_and_are_unpacked_in_the_vocabulary_order(default_rules):

@@ -56,4 +56,12 @@ def test_every_label_has_both_languages_and_nothing_else():
 
     for section, entries in vocabulary.vocabulary().items():
         for name, entry in entries.items():
-            assert set(entry) - {"group", "clause", "kind"} == {"zh", "en"}, (section, name, entry)
+            assert set(entry) - {"group", "clause", "kind", "says", "absent", "step"} == {"zh", "en"}, (
+                section,
+                name,
+                entry,
+            )
+            for wording in ("says", "absent"):  # a predicate's sentences: lists of wordings in both languages
+                if wording in entry:
+                    assert set(entry[wording]) == {"zh", "en"}, (section, name, wording)
+                    assert len(entry[wording]["zh"]) == len(entry[wording]["en"]) >= 1, (section, name, wording)

@@ -348,7 +348,7 @@ def test_split_evaluation_equals_the_whole_program(profile, cases, as_of, effect
     rules per case give what the whole program, grounded at once, gives."""
     split = rules(profile).evaluator.split(cases, as_of, effective_date)
     whole = rules(profile).evaluator.whole(cases, as_of, effective_date)
-    traced, _ = rules(profile).tracer.trace(cases, as_of=as_of, effective_date=effective_date, why_not=False)
+    traced, _ = rules(profile).tracer.trace(cases, as_of=as_of, effective_date=effective_date)
     assert [full(r) for r in split] == [full(r) for r in whole] == [full(r) for r, _ in traced]
 
 

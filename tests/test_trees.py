@@ -163,7 +163,10 @@ def test_a_deadline_is_explained_down_to_the_calendar():
     run = rongcuo("explain", path, "--outcome", "notification_due")
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert "告知期限届满日为2024-10-08（解释口径 Q6）" in out
+    assert (
+        "告知期限届满日为2024-10-08（解释口径 Q6：自决定作出次日起算7日，期限末日为休息日的顺延至其后第一个工作日"
+        in out
+    )
     assert "作出容错认定决定日期：2024-09-27" in out
     for d in ("2024-10-04", "2024-10-05", "2024-10-06", "2024-10-07"):
         assert f"{d}为休息日" in out
@@ -196,3 +199,10 @@ def test_whynot_reaches_the_facts_that_would_establish_a_missing_condition():
     (a11,) = [c for c in e.why_not["exempt"] if "a11.p2" in c.rule.clauses]
     assert a11.verified and a11.establish
     assert all({"not_prohibited_by_law", "remedied_actively"} <= set(s) for s in a11.establish)
+
+
+def test_every_reading_is_named_in_both_languages():
+    stems = {p.stem for p in (ROOT / "measure" / "readings").glob("q*.lp")}
+    named = vocab.vocabulary()["readings"]
+    assert set(named) == stems
+    assert all(entry["zh"] and entry["en"] for entry in named.values())

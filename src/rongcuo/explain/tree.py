@@ -34,6 +34,7 @@ class Node:
     evidence: str | None = None
     gives: dict[bool, str] = field(default_factory=dict)  # an unknown fact: the disposition each value gives
     alternatives: bool = False  # missing: its children are alternatives (any one would do), not all needed
+    reading: str | None = None  # the reading (measure/readings/ file stem) the rule comes from, unless its parent's
     children: list[Node] = field(default_factory=list)
 
     def leaves(self) -> list[Node]:
@@ -54,15 +55,15 @@ class TreeBuilder:
 
     def outcome(self, name: str) -> list[Node]:
         """The grounds of outcome ``name``, each a tree down to the case's facts."""
-        return self.nodes(("outcome", CASE, name), set())
+        return _readings(self.nodes(("outcome", CASE, name), set()))
 
     def consequence(self, name: str) -> list[Node]:
         """How consequence ``name`` (notification_late, notification_due, …) follows, for each clause attaching it."""
         atoms = [a for a in self.trace.derivations if a[0] == "consequence" and _name(a[2]) == name]
-        return [n for a in sorted(atoms, key=str) for n in self.nodes(a, set())]
+        return _readings([n for a in sorted(atoms, key=str) for n in self.nodes(a, set())])
 
-    def nodes(self, atom, seen: set, literal=None) -> list[Node]:
-        """The node(s) standing for a body atom (a list: plumbing is flattened)."""
+    def nodes(self, atom, seen: set, literal=None, clauses: tuple[str, ...] = ()) -> list[Node]:
+        """The node(s) standing for a body atom of a rule citing ``clauses`` (a list: plumbing is flattened)."""
         name = atom[0] if isinstance(atom, tuple) else atom
         if name in PLUMBING or atom in seen:
             return []
@@ -71,7 +72,7 @@ class TreeBuilder:
         if name == "date":
             return [Node("date", atom[2:])]
         if name == "neg":
-            return [self.absent(atom[1])]
+            return [self.absent(atom[1], clauses=clauses)]
         if name == "cmp":
             # A compared value equal to the case index was written CASE (engine.trace): put it back.
             left, right = (self.trace.index if v == CASE else v for v in atom[1:])
@@ -83,24 +84,22 @@ class TreeBuilder:
         out = []
         for number, body in derivations:
             info = self.infos[number]
+            cited = info.clauses or clauses
             children = [
                 n
                 for i, b in enumerate(body)
-                for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None)
+                for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None, cited)
             ]
-            if info.clauses or _is_step(info.head):
-                out.append(
-                    Node(
-                        "rule",
-                        _strip(atom),
-                        rule=info,
-                        clauses=info.clauses,
-                        modality=self._modality(atom),
-                        children=children,
-                    )
-                )
-            else:
+            if not (info.clauses or _is_step(info.head)):
                 out += children
+            elif same := next(
+                (n for n in out if n.rule and n.atom == _strip(atom) and n.clauses == info.clauses), None
+            ):
+                same.children += children  # another derivation of the same step: one node, each support beneath
+            else:
+                node = Node("rule", _strip(atom), rule=info, clauses=info.clauses, modality=self._modality(atom))
+                node.children = children
+                out.append(node)
         return out
 
     def fact(self, fact: str, holds: bool) -> Node:
@@ -159,6 +158,15 @@ class TreeBuilder:
     def _evidence(self, fact: str) -> str | None:
         found = (getattr(self.case, "evidence", None) or {}).get(fact)
         return getattr(found, "text", found)
+
+
+def _readings(nodes: list[Node], above: str | None = None) -> list[Node]:
+    """Each rule node names the reading it comes from, once: not again below a node naming the same."""
+    for n in nodes:
+        stem = n.rule.file[len("readings/") : -len(".lp")] if n.rule and n.rule.file.startswith("readings/") else None
+        n.reading = stem if n.kind == "rule" and stem != above else None
+        _readings(n.children, stem or above)
+    return nodes
 
 
 def _is_step(predicate: str) -> bool:
