@@ -73,7 +73,7 @@ def test_batch_honours_the_effective_date(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(rulesets):
-    return TestClient(create_app(Service(rulesets, "default")))
+    return TestClient(create_app(Service(rulesets, "default")), headers={"Accept-Language": "en"})
 
 
 def test_the_api_honours_the_effective_date(client):

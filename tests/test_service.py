@@ -36,7 +36,9 @@ EXEMPT = golden("g-a11-p1-i6.yaml")  # 容错免责 on a11.p1.i6 and a11.p2
 
 
 def client_for(rulesets: dict[str, RuleSet], **limits) -> TestClient:
-    return TestClient(create_app(Service(rulesets, "default", Limits(**limits))), raise_server_exceptions=False)
+    en = {"Accept-Language": "en"}  # the messages these tests read are the English ones (test_errors.py: zh)
+    app = create_app(Service(rulesets, "default", Limits(**limits)))
+    return TestClient(app, raise_server_exceptions=False, headers=en)
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +414,8 @@ def test_a_rule_set_without_an_answer_fails_only_its_own_requests(tmp_path, rule
     # A rule base whose constraint leaves no answer set for cases with major_loss: the requests batched
     # together with such a case are answered on their own.
     served = {"default": rulesets["default"], "bad/default": rules}
-    with TestClient(create_app(Service(served, "bad/default")), raise_server_exceptions=False) as c:
+    app = create_app(Service(served, "bad/default"))
+    with TestClient(app, raise_server_exceptions=False, headers={"Accept-Language": "en"}) as c:
         bad = {"id": "X", "facts": {"major_loss": True}}
         with ThreadPoolExecutor(6) as pool:
             answers = list(

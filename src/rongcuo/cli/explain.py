@@ -39,15 +39,17 @@ def _case(path: Path) -> Case:
     try:
         return load_case(path)
     except CaseError as e:
-        fail(str(e))
+        fail(e)
 
 
 def _outcome(name: str | None, option: str) -> str | None:
     from ..model import vocabulary as vocab
+    from ..model.coded import OptionError, ids, msg, suggest
 
     if name is not None and name not in vocab.outcome_names():
-        hint = vocab.did_you_mean(name, vocab.outcome_names(), f"use one of {', '.join(vocab.outcome_names())}")
-        fail(f"{option}: {name!r} is not an outcome — {hint}")
+        names = vocab.outcome_names()
+        hint = suggest(name, names, "outcomes", msg("errors.use_one_of", choices=ids("outcomes", names)))
+        fail(OptionError(option, "errors.not_outcome", value=repr(name), hint=hint))
     return name
 
 
@@ -141,20 +143,21 @@ def whatif(
     from ..explain import whatif as whatif_case
     from ..explain.serialize import alternative_json, derivers
     from ..model import vocabulary as vocab
+    from ..model.coded import OptionError, msg, suggest
     from ..present.render import render
 
     if not (to or avoid):
-        fail("whatif: give --to OUTCOME or --avoid OUTCOME")
+        fail("errors.cli_whatif_target")
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     for name in fixed or []:
         if name not in vocab.fact_ids():
-            hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
-            fail(f"--fixed: {name}: unknown fact id — {hint}")
+            hint = suggest(name, vocab.fact_ids(), "facts", msg("errors.see_vocabulary"))
+            fail(OptionError(f"--fixed: {name}", "errors.unknown_fact", hint=hint))
     the_case = _case(case)
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
-        fail(str(answer.error))
+        fail(answer.error)
     alternatives = answered(
         whatif_case, asked, the_case, to=to, avoid=avoid, fixed=tuple(fixed or ()), max_changes=max_changes, limit=limit
     )
@@ -194,4 +197,4 @@ def _check(path: Path, explanation: Explanation) -> None:
     from ..ask import contradiction
 
     if problem := contradiction(str(path), explanation.case, explanation.result):
-        fail(str(problem))
+        fail(problem)
