@@ -49,9 +49,9 @@ def test_evaluate_json_has_the_contract_keys():
 
 def test_the_real_process_refuses_a_bad_case_in_one_line(tmp_path):
     path = write(tmp_path, "bad.yaml", {"id": "A", "facts": {"major_los": True}})
-    run = rongcuo("evaluate", path, process=True)
+    run = rongcuo("evaluate", path, process=True)  # zh, as a user gets it
     assert run.returncode == 2 and run.stdout == ""
-    assert run.stderr == f"rongcuo: {path}: facts.major_los: unknown fact id — did you mean major_loss?\n"
+    assert run.stderr == f"rongcuo: {path}: facts.major_los: 未知的事实编号 — 是否指 major_loss（造成重大损失）？\n"
 
 
 # In-process from here on.

@@ -72,7 +72,7 @@ def test_a_batch_rejects_the_hostile_records_and_evaluates_the_rest(tmp_path):
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "good.yaml").write_text("id: GOOD\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
     out = tmp_path / "out"
-    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31", "--lang", "en")
     assert run.returncode == 1, run.stderr  # some records rejected, the rest written
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert len(lines) == len(HOSTILE) + 1
@@ -108,7 +108,7 @@ def test_a_csv_quote_left_open_rejects_its_row_and_loses_no_other(tmp_path):
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    rongcuo("batch", path, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    rongcuo("batch", path, "--out", out, "--workers", "1", "--as-of", "2024-12-31", "--lang", "en")
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert len(lines) == 51
     (bad,) = [x for x in lines if x["status"] == "rejected"]

@@ -73,12 +73,15 @@ class TextFormat(StrEnum):
     json = "json"
 
 
-_language = ["zh"]  # the running command's --lang: its error lines are in it (zh for a command without one)
+DEFAULT_LANG = "zh"  # of a command's error lines before (or without) its --lang
+_language = [DEFAULT_LANG]  # the running command's --lang: its error lines are in it (zh for a command without one)
 
 
-def _remember_lang(value: Lang | None) -> Lang | None:
-    """--lang as it is parsed, for the command's error lines (fail, warn): parsed before the command runs."""
-    _language[0] = str(value) if value in ("zh", "en") else "zh"
+def _remember_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | None) -> Lang | None:
+    """--lang as it is parsed, for the command's error lines (fail, warn): parsed before the command runs.
+    Not given, the lines are in DEFAULT_LANG (zh, as --lang's own default)."""
+    given = getattr(ctx.get_parameter_source(param.name or "lang"), "name", "DEFAULT") != "DEFAULT"
+    _language[0] = str(value) if given and value in ("zh", "en") else DEFAULT_LANG
     return value
 
 
@@ -130,7 +133,7 @@ def main(
         bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr, warnings only.")
     ] = False,
 ) -> None:
-    _language[0] = "zh"  # until the command's --lang is parsed (in-process runs share this module)
+    _language[0] = DEFAULT_LANG  # until the command's --lang is parsed (in-process runs share this module)
     configure_logging(verbose, quiet)
 
 
