@@ -51,7 +51,7 @@ class Run:
     stderr: str
 
 
-def rongcuo(*args, cwd=ROOT, process=False, lang="en") -> Run:
+def rongcuo(*args, cwd=ROOT, process=False) -> Run:
     """`rongcuo ARGS` run in `cwd` (None: where the tests run), in this process (typer's CliRunner, stdout
     and stderr apart) or, with process=True, as a user runs it: `python -m rongcuo` in a process of its own.
 
@@ -63,8 +63,6 @@ def rongcuo(*args, cwd=ROOT, process=False, lang="en") -> Run:
     test_batch.py the run killed and resumed.
     """
     args = [str(a) for a in args]
-    # The error lines of a command without --lang (or before it is parsed) are zh; the tests written
-    # against the English lines run in-process with ``lang="en"`` (test_errors.py asks for zh).
     if process:
         run = subprocess.run([sys.executable, "-m", "rongcuo", *args], capture_output=True, text=True, cwd=cwd)
         return Run(run.returncode, run.stdout, run.stderr)
@@ -75,13 +73,8 @@ def rongcuo(*args, cwd=ROOT, process=False, lang="en") -> Run:
     here = os.getcwd()
     if cwd is not None:
         os.chdir(cwd)
-    import importlib
-
-    cli = importlib.import_module("rongcuo.cli.app")
-    default, cli.DEFAULT_LANG = cli.DEFAULT_LANG, lang
     try:
         result = CliRunner().invoke(app, args, catch_exceptions=False, prog_name="rongcuo")
     finally:
         os.chdir(here)
-        cli.DEFAULT_LANG = default
     return Run(result.exit_code, result.stdout, result.stderr)

@@ -70,7 +70,7 @@ def test_a_bad_case_file_in_zh_has_no_english_words(tmp_path, name):
     body, typed = BAD[name]
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
-    run = rongcuo("evaluate", path, lang="zh")
+    run = rongcuo("evaluate", path)
     assert run.returncode == 2
     (line,) = run.stderr.strip().splitlines()
     assert line.startswith(f"rongcuo: {path}: ")
@@ -81,14 +81,14 @@ def test_a_bad_case_file_in_zh_has_no_english_words(tmp_path, name):
 def test_zh_names_a_suggested_fact_with_its_label(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(BAD["unknown.yaml"][0], encoding="utf-8")
-    zh = rongcuo("evaluate", path, lang="zh").stderr
+    zh = rongcuo("evaluate", path).stderr
     en = rongcuo("evaluate", path, "--lang", "en").stderr
     assert "facts.major_los: 未知的事实编号 — 是否指 major_loss（造成重大损失）？" in zh
     assert "facts.major_los: unknown fact id — did you mean major_loss?" in en
 
 
 def test_a_missing_file_and_an_unsafe_rule_file_in_zh(tmp_path):
-    missing = rongcuo("evaluate", tmp_path / "nowhere.yaml", lang="zh")
+    missing = rongcuo("evaluate", tmp_path / "nowhere.yaml")
     assert missing.returncode == 2 and _english(missing.stderr.strip(), [str(tmp_path / "nowhere.yaml")]) == []
     (tmp_path / "rules").mkdir()
     (tmp_path / "profiles").mkdir()
@@ -96,7 +96,7 @@ def test_a_missing_file_and_an_unsafe_rule_file_in_zh(tmp_path):
     (tmp_path / "profiles" / "default.lp").write_text("", encoding="utf-8")
     case = tmp_path / "c.yaml"
     case.write_text("id: X\n", encoding="utf-8")
-    run = rongcuo("evaluate", case, "--rules", tmp_path, lang="zh")
+    run = rongcuo("evaluate", case, "--rules", tmp_path)
     assert run.returncode == 2
     (line,) = run.stderr.strip().splitlines()
     assert "#script" in line and _english(line, [str(tmp_path / "rules" / "a.lp"), "script", "trust"]) == [], line
@@ -155,7 +155,7 @@ def test_pydantic_errors_map_to_keys_by_type(data, code):
 def test_a_batch_in_zh_rejects_in_zh_with_the_key(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_text('{"id": "A", "facts": {"major_los": true}}\n{"id": "B"}\n{"id": \n', encoding="utf-8")
-    run = rongcuo("batch", cases, "--out", tmp_path / "out", lang="zh")
+    run = rongcuo("batch", cases, "--out", tmp_path / "out")
     assert run.returncode == 1
     lines = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text("utf-8").splitlines()]
     rejected = [line for line in lines if line["status"] == "rejected"]

@@ -10,6 +10,7 @@ has one.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ from starlette.exceptions import HTTPException
 from ..ask import CONTRADICTION
 from ..engine import RuleError
 from ..model.case import CaseError
-from ..model.coded import Coded, Msg, render, text
+from ..model.coded import Coded, Msg, OptionError, msg, render, text
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("rongcuo.service")
@@ -145,16 +146,60 @@ async def _problem(request: Request, exc: Problem) -> JSONResponse:
     return response(exc, request)
 
 
+# Starlette's own answers (an unknown path, a method a path does not take), by the catalogue key that says them.
+STATUS_KEYS = {404: "errors.no_such_path", 405: "errors.method_not_allowed"}
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     kind = STATUS_KIND.get(exc.status_code, "invalid-parameter" if exc.status_code < 500 else "internal")
-    return response(Problem(kind, str(exc.detail), headers=getattr(exc, "headers", None)), request)
+    key = STATUS_KEYS.get(exc.status_code)
+    detail: Detail = Msg(key, {"method": request.method}) if key else str(exc.detail)
+    return response(Problem(kind, detail, headers=getattr(exc, "headers", None)), request)
+
+
+# FastAPI's checks of query parameters (pydantic's error types), by the catalogue key that says them.
+_PARAMETER_KEYS = {
+    "missing": "errors.required",
+    "int_parsing": "errors.int_type",
+    "int_type": "errors.int_type",
+    "int_from_float": "errors.int_type",
+    "greater_than_equal": "errors.at_least",
+    "less_than_equal": "errors.at_most",
+    "string_pattern_mismatch": "errors.not_allowed",
+}
+_CHOICES = re.compile(r"^\^\((?P<choices>[\w|]+)\)\$$")
+
+
+def parameter_error(error: dict) -> OptionError:
+    """One of FastAPI's errors as a coded one: the parameter (``max_changes``; ``query.`` left off, as the
+    other parameter errors name it) and what is wrong, from the catalogue where pydantic's type has a key."""
+    loc = [str(part) for part in error.get("loc", ())]
+    field = ".".join(loc[1:] if len(loc) > 1 and loc[0] == "query" else loc) or "(request)"
+    key, ctx = _PARAMETER_KEYS.get(error.get("type", "")), error.get("ctx") or {}
+    value = repr(error.get("input"))
+    if key == "errors.not_allowed":
+        found = _CHOICES.match(str(ctx.get("pattern", "")))
+        if found is None:
+            key = None
+        else:
+            hint = msg("errors.use_one_of", choices=found["choices"].split("|"))
+            return OptionError(field, key, value=value, hint=hint)
+    if key == "errors.at_least" and "ge" in ctx:
+        return OptionError(field, key, value=value, min=ctx["ge"])
+    if key == "errors.at_most" and "le" in ctx:
+        return OptionError(field, key, value=value, max=ctx["le"])
+    if key in ("errors.required", "errors.int_type"):
+        return OptionError(field, key, value=value)
+    return OptionError(field, "errors.invalid", detail=str(error.get("msg", "")))
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's own checks of query parameters, in one line each: where, and what is wrong."""
-    errors = [{"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()]
-    first = errors[0] if errors else {"field": "(request)", "detail": "not valid"}
-    return response(Problem("invalid-parameter", f"{first['field']}: {first['detail']}", errors=errors), request)
+    """FastAPI's own checks of query parameters, in one line each in the request's language: where, and
+    what is wrong, with the catalogue key."""
+    lang = language(request)
+    errors = [parameter_error(e) for e in exc.errors()] or [OptionError("(request)", "errors.invalid", detail="")]
+    listed = [{"field": e.option, "code": e.code, "detail": e.text(lang)} for e in errors]
+    return response(Problem("invalid-parameter", errors[0], errors=listed), request)
 
 
 async def _rules(request: Request, exc: RuleError) -> JSONResponse:
