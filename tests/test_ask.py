@@ -73,7 +73,7 @@ def test_batch_honours_the_effective_date(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(rulesets):
-    return TestClient(create_app(Service(rulesets, "default")))
+    return TestClient(create_app(Service(rulesets, "default")), headers={"Accept-Language": "en"})
 
 
 def test_the_api_honours_the_effective_date(client):
@@ -115,7 +115,7 @@ def test_the_contradiction_is_worded_once(client, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(BAD))
     message = "facts: performed_per_statutory_duty and exceeded_statutory_scope contradict each other"
-    run = rongcuo("evaluate", path)
+    run = rongcuo("evaluate", path, "--lang", "en")
     assert run.returncode == 2 and f"{path}: {message}" in run.stderr
     problem = client.post("/v1/evaluate", json=BAD).json()
     assert problem["detail"] == f"case: {message} — set one of them to false"

@@ -213,22 +213,29 @@ def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
     rejected = [r for r in got if r["status"] == "rejected"]
     assert len(evaluated) + len(rejected) == records
     assert run.stdout.startswith(f"{records} records: {len(evaluated)} evaluated, {len(rejected)} rejected")
-    reasons = {r.get("case") or r["reason"].split(": ")[0]: r["reason"] for r in rejected}
-    assert len(rejected) == 8
+    # One of each kind, by its catalogue key; the reasons in zh, the language a batch without --lang has.
+    by_code = {r["code"]: r for r in rejected}
+    assert len(rejected) == 8 and len(by_code) == 8
     # the mapping left open on line 2 (the file ends on line 3): where it began is where to look
-    assert any("b-bad.yaml: line 2: not well-formed YAML" in m for m in reasons.values())
-    assert any(m.endswith("facts.major_los: unknown fact id — did you mean major_loss?") for m in reasons.values())
-    assert any("dates.decision: '2024-02-30' is not a date" in m for m in reasons.values())
-    assert any(
-        "performed_per_statutory_duty and violated_statutory_procedure contradict" in m for m in reasons.values()
-    )
-    assert f"is also the id of {jsonl} line 1" in reasons[good[1]["id"]]
-    assert any(": (case): a case must be a mapping" in m for m in reasons.values())
-    assert any("not well-formed JSON" in m for m in reasons.values())
-    assert any("not UTF-8" in m for m in reasons.values())
+    assert by_code["errors.not_yaml"]["reason"].startswith(f"{folder / 'b-bad.yaml'}: 第 2 行: 不是格式正确的 YAML")
+    unknown = by_code["errors.unknown_fact"]
+    assert unknown["case"] == "BAD-FACT" and unknown["field"] == "facts.major_los"
+    assert unknown["reason"].endswith("facts.major_los: 未知的事实编号 — 是否指 major_loss（造成重大损失）？")
+    not_a_date = by_code["errors.not_a_date"]
+    assert not_a_date["field"] == "dates.decision" and "dates.decision: '2024-02-30' 不是日期" in not_a_date["reason"]
+    contradiction = by_code["errors.contradiction"]["reason"]
+    assert "performed_per_statutory_duty" in contradiction and "violated_statutory_procedure" in contradiction
+    assert "相互矛盾" in contradiction
+    twice = by_code["errors.duplicate_id"]
+    assert twice["case"] == good[1]["id"] and twice["field"] == "id" and str(jsonl) in twice["reason"]
+    assert "编号须唯一" in twice["reason"]
+    assert by_code["errors.not_a_case"]["field"] == "(case)"
+    assert ": （案件）: 案件须为映射" in by_code["errors.not_a_case"]["reason"]
+    assert "不是格式正确的 JSON" in by_code["errors.not_json"]["reason"]
+    assert "不是 UTF-8 文本" in by_code["errors.not_utf8"]["reason"]
     for r in rejected:
         assert r["source"] and (r["source"].endswith(".yaml") or r["line"] >= 1)
-        assert r["reason"].startswith(f"{r['source']} line {r['line']}: " if "line" in r else f"{r['source']}: ")
+        assert r["reason"].startswith(f"{r['source']} 第 {r['line']} 行: " if "line" in r else f"{r['source']}: ")
     report = (out / "report.md").read_text(encoding="utf-8")
     assert f"记录总数 | {records} = 评估 {len(evaluated)} + 拒绝 {len(rejected)}" in report
     assert all(markdown_text(r["reason"]) in report for r in rejected)
@@ -325,6 +332,9 @@ def test_resume_refuses_a_run_with_other_settings(tmp_path):
     (out / ".rongcuo-batch").mkdir(parents=True)
     (out / ".rongcuo-batch" / "manifest.json").write_text(json.dumps({"profile": "strict"}))
     run = batch(cases, "--out", out, "--resume", ok=False)
+    changed = re.search(f"{re.escape(str(out))} 中未完成的运行在 (.*) 上不同，请去掉 --resume 重新开始", run.output)
+    assert run.exit_code == 2 and changed and "profile" in changed[1].split("、"), run.output
+    run = batch(cases, "--out", out, "--resume", "--lang", "en", ok=False)
     assert run.exit_code == 2 and "differs in" in run.output and "without --resume" in run.output
 
 
@@ -379,10 +389,11 @@ def test_dates_out_of_order_are_rejected_records_naming_both_keys(tmp_path):
         },
     ]
     out = tmp_path / "out"
-    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out)
+    batch(write_jsonl(tmp_path / "cases.jsonl", cases), "--out", out, "--lang", "en")
     ok, early, shorter = results(out)  # in input order
     assert ok["status"] == "evaluated" and ok["case"] == "OK"
     assert early["status"] == shorter["status"] == "rejected"
+    assert early["code"] == shorter["code"] == "errors.dates_before"
     assert early["field"] == "dates.notified" and "notified 2024-03-10 is before decision 2024-03-20" in early["reason"]
     assert shorter["field"] == "dates.extended_deadline"
     assert "extended_deadline 2024-05-20 is before correction_deadline 2024-05-31" in shorter["reason"]
@@ -466,11 +477,14 @@ def test_bad_inputs_stop_before_the_run(tmp_path):
     csv_path.write_text("id,major_los\nA,true\n", encoding="utf-8")
     run = batch(csv_path, "--out", tmp_path / "o", ok=False)
     assert run.exit_code == 2
+    assert f"{csv_path}: 列 'major_los': 不是案件字段、日期键或事实编号 — 是否指 major_loss？" in run.output
+    run = batch(csv_path, "--out", tmp_path / "o", "--lang", "en", ok=False)
+    assert run.exit_code == 2
     assert "column 'major_los': not a case field, date key or fact id — did you mean major_loss?" in run.output
     assert batch(tmp_path / "missing.jsonl", "--out", tmp_path / "o", ok=False).exit_code == 2
     mapping = tmp_path / "m.yaml"
     mapping.write_text("columns: {编号: identifier}\n", encoding="utf-8")
-    run = batch(csv_path, "--mapping", mapping, "--out", tmp_path / "o", ok=False)
+    run = batch(csv_path, "--mapping", mapping, "--out", tmp_path / "o", "--lang", "en", ok=False)
     assert run.exit_code == 2 and "columns.编号: 'identifier' is not a part of a case" in run.output
     run = batch(
         csv_path, "--out", tmp_path / "o", "--compare-profile", "literal", "--compare-rules", tmp_path, ok=False
@@ -564,7 +578,9 @@ def test_a_bad_excel_row_is_rejected_with_its_sheet_and_row(tmp_path):
     bad = [r for r in results(out) if r["status"] == "rejected"]
     assert len(bad) == 1 and bad[0]["row"] == 3 and bad[0]["source"] == f"{ledger} sheet 台账1"
     rows = list(openpyxl.load_workbook(out / "results.xlsx").active.iter_rows(values_only=True))
-    assert rows[2][3] == "未评估" and f"{ledger} sheet 台账1 row 3" in rows[2][10], rows[2]
+    assert bad[0]["code"] == "errors.not_truth_value"
+    assert rows[2][3] == "未评估" and f"{ledger} sheet 台账1 第 3 行" in rows[2][10], rows[2]
+    assert "'perhaps' 不是 true、false 或 unknown" in rows[2][10], rows[2]
 
 
 def test_the_report_says_what_its_what_if_held_fixed(tmp_path):

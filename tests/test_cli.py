@@ -49,9 +49,9 @@ def test_evaluate_json_has_the_contract_keys():
 
 def test_the_real_process_refuses_a_bad_case_in_one_line(tmp_path):
     path = write(tmp_path, "bad.yaml", {"id": "A", "facts": {"major_los": True}})
-    run = rongcuo("evaluate", path, process=True)
+    run = rongcuo("evaluate", path, process=True)  # zh, as a user gets it
     assert run.returncode == 2 and run.stdout == ""
-    assert run.stderr == f"rongcuo: {path}: facts.major_los: unknown fact id — did you mean major_loss?\n"
+    assert run.stderr == f"rongcuo: {path}: facts.major_los: 未知的事实编号 — 是否指 major_loss（造成重大损失）？\n"
 
 
 # In-process from here on.
@@ -114,10 +114,19 @@ def test_profiles_answer_differently():
 def test_bad_case_one_line_exit_2(tmp_path, data, message):
     path = write(tmp_path, "bad.yaml", data)
     for command in (("evaluate",), ("explain",), ("whynot", "__case__", "exempt")):
-        run = rongcuo(*[path if a == "__case__" else a for a in command], *([] if len(command) > 1 else [path]))
+        args = [path if a == "__case__" else a for a in command] + ([] if len(command) > 1 else [path])
+        run = rongcuo(*args, "--lang", "en")
         assert run.returncode == 2, command
         assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
         assert run.stderr.startswith(f"rongcuo: {path}: ") and message in run.stderr
+
+
+def test_dates_out_of_order_in_zh_name_both_keys_with_their_labels(tmp_path):
+    path = write(tmp_path, "bad.yaml", {"id": "A", "dates": {"decision": "2024-03-20", "notified": "2024-03-19"}})
+    run = rongcuo("evaluate", path)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert run.stderr.startswith(f"rongcuo: {path}: dates.notified: notified（告知日期） 2024-03-19 早于 decision")
+    assert "请改正其中一个日期" in run.stderr
 
 
 def test_duplicate_ids_name_both_files(tmp_path):
@@ -125,13 +134,15 @@ def test_duplicate_ids_name_both_files(tmp_path):
     b = write(tmp_path, "b.yaml", {"id": "SAME"})
     run = rongcuo("evaluate", tmp_path)
     assert run.returncode == 2
-    assert f"{b}: id: 'SAME' is also the id of {a}" in run.stderr
+    assert f"{b}: id: 'SAME' 也是 {a} 的编号，编号须唯一" in run.stderr
 
 
 def test_bad_option_values_exit_2(tmp_path):
     case = GOLDEN / "g-a11-p1-i6.yaml"
     assert rongcuo("evaluate", case, "--as-of", "tomorrow").returncode == 2
     run = rongcuo("evaluate", case, "--profile", "lenient")
+    assert run.returncode == 2 and "没有解释口径 'lenient'，可用：default、literal、strict" in run.stderr
+    run = rongcuo("evaluate", case, "--profile", "lenient", "--lang", "en")
     assert run.returncode == 2 and "no profile 'lenient'" in run.stderr and "default, literal, strict" in run.stderr
     assert rongcuo("evaluate", tmp_path / "missing.yaml").returncode == 2
 
@@ -250,7 +261,7 @@ def test_the_case_files_as_of_in_json_whatif_and_english(tmp_path):
     undated = write(tmp_path, "c.yaml", {"id": "C", "facts": {"enforcement_personnel": True}})
     assert "（今日）" in rongcuo("evaluate", undated).stdout
     bad = write(tmp_path, "d.yaml", {"id": "D", "as_of": "2024-13-01"})
-    run = rongcuo("evaluate", bad)
+    run = rongcuo("evaluate", bad, "--lang", "en")
     assert run.returncode == 2 and "as_of: '2024-13-01' is not a date" in run.stderr, run.stderr
 
 

@@ -307,9 +307,11 @@ def test_diff_cli_reports_and_cases(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("check", "--rules", "/no/such/dir"), "no such rule directory"),
-        (("check", "--profile", "nope"), "no profile 'nope'"),
-        (("diff", "profile:default", "profile:nope"), "no profile 'nope'"),
+        (("check", "--rules", "/no/such/dir"), "/no/such/dir：没有这个规则目录"),
+        (("check", "--profile", "nope"), "没有解释口径 'nope'，可用：default、literal、strict"),
+        (("diff", "profile:default", "profile:nope"), "没有解释口径 'nope'"),
+        (("check", "--profile", "nope", "--lang", "en"), "no profile 'nope'"),
+        (("diff", "profile:default", "profile:nope", "--lang", "en"), "no profile 'nope'"),
     ],
 )
 def test_bad_rule_sets_one_line_exit_2(args, message):

@@ -597,17 +597,30 @@ def test_whatif_out_of_scope_is_reachable():
 @pytest.mark.parametrize(
     "args, words",
     [
-        (("explain", I6, "--outcome", "exemt"), ("--outcome", "did you mean exempt")),
-        (("whynot", I6, "exemt"), ("OUTCOME", "did you mean exempt")),
-        (("whatif", I6, "--to", "mitigate"), ("--to", "did you mean mitigated")),
-        (("whatif", I6, "--avoid", "exemt"), ("--avoid", "did you mean exempt")),
-        (("whatif", I6, "--to", "exempt", "--fixed", "major_los"), ("--fixed", "did you mean major_loss")),
-        (("whatif", I6, "--to", "exempt", "--free", "major_los"), ("--free", "did you mean major_loss")),
+        (("explain", I6, "--outcome", "exemt"), ("--outcome: 'exemt' 不是处理结论", "是否指 exempt（容错免责）")),
+        (("whynot", I6, "exemt"), ("OUTCOME: 'exemt' 不是处理结论", "是否指 exempt（容错免责）")),
+        (("whatif", I6, "--to", "mitigate"), ("--to: 'mitigate' 不是处理结论", "是否指 mitigated")),
+        (("whatif", I6, "--avoid", "exemt"), ("--avoid", "是否指 exempt（容错免责）")),
+        (
+            ("whatif", I6, "--to", "exempt", "--fixed", "major_los"),
+            ("--fixed: major_los: 未知的事实编号", "是否指 major_loss"),
+        ),
+        (
+            ("whatif", I6, "--to", "exempt", "--free", "major_los"),
+            ("--free: major_los: 未知的事实编号", "是否指 major_loss"),
+        ),
         (("whatif", I6), ("--to",)),
     ],
 )
 def test_bad_names_are_one_line_errors(args, words):
-    one_line_error(rongcuo(*args), *words)
+    one_line_error(rongcuo(*args), *words)  # zh, as a user gets them
+
+
+def test_bad_names_in_english_with_lang_en():
+    one_line_error(rongcuo("explain", I6, "--outcome", "exemt", "--lang", "en"), "--outcome", "did you mean exempt")
+    one_line_error(
+        rongcuo("whatif", I6, "--fixed", "major_los", "--to", "exempt", "--lang", "en"), "did you mean major_loss"
+    )
 
 
 @pytest.mark.parametrize("command", [("explain",), ("whynot", "exempt"), ("whatif", "--to", "exempt")])

@@ -167,12 +167,12 @@ def test_an_extracted_case_is_evaluated_like_any_case(tmp_path):
 @pytest.mark.parametrize(
     "setup, expected",
     [
-        (lambda p: p / "missing.txt", "missing.txt: (file): no such file or folder"),
-        (lambda p: (p / "bad.txt").write_bytes(b"\xff\xff\xff") and p / "bad.txt", "neither UTF-8 nor GB18030"),
+        (lambda p: p / "missing.txt", "missing.txt: （文件）: 没有这个文件或文件夹"),
+        (lambda p: (p / "bad.txt").write_bytes(b"\xff\xff\xff") and p / "bad.txt", "既不是 UTF-8 也不是 GB18030 文本"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, setup, expected):
-    run = rongcuo("extract", setup(tmp_path))
+    run = rongcuo("extract", setup(tmp_path))  # zh, as a user gets it
     assert run.returncode == 2 and expected in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
 
@@ -189,7 +189,7 @@ def test_no_input_and_bad_lexicon_are_one_line_errors(tmp_path):
             allow_unicode=True,
         )
     )
-    run = rongcuo("extract", SAMPLE, "--lexicon", bad)
+    run = rongcuo("extract", SAMPLE, "--lexicon", bad, "--lang", "en")
     assert run.returncode == 2 and "facts.major_los: unknown fact id — did you mean major_loss?" in run.stderr
 
 

@@ -42,10 +42,14 @@ def test_a_hostile_case_file_gets_one_line_and_exit_2(tmp_path, name):
     text, message = HOSTILE[name]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    run = rongcuo("evaluate", path)
+    run = rongcuo("evaluate", path, "--lang", "en")
     assert run.returncode == 2
     (line,) = run.stderr.strip().splitlines()
     assert line.startswith(f"rongcuo: {path}: ") and message in line
+    run = rongcuo("evaluate", path)  # zh, as a user gets it: one line as well (test_errors.py reads the words)
+    assert run.returncode == 2
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith(f"rongcuo: {path}: ") and "Traceback" not in line
 
 
 def test_yaml_12_booleans_and_dates_as_text():
@@ -72,7 +76,7 @@ def test_a_batch_rejects_the_hostile_records_and_evaluates_the_rest(tmp_path):
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "good.yaml").write_text("id: GOOD\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
     out = tmp_path / "out"
-    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    run = rongcuo("batch", folder, "--out", out, "--workers", "1", "--as-of", "2024-12-31", "--lang", "en")
     assert run.returncode == 1, run.stderr  # some records rejected, the rest written
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert len(lines) == len(HOSTILE) + 1
@@ -85,14 +89,15 @@ def test_a_batch_rejects_the_hostile_records_and_evaluates_the_rest(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(rulesets):
-    return TestClient(create_app(Service(rulesets, "default")), raise_server_exceptions=False)
+    en = {"Accept-Language": "en"}  # the messages these tests read are the English ones
+    return TestClient(create_app(Service(rulesets, "default")), raise_server_exceptions=False, headers=en)
 
 
 @pytest.mark.parametrize("name", ["laughs.yaml", "deep.json", "far.yaml", "twice.json", "surrogate.json"])
 def test_the_service_answers_a_hostile_body_with_a_4xx_problem(client, name):
     text, message = HOSTILE[name]
     if name.endswith(".yaml"):
-        response = client.post("/", data={"case_text": text})
+        response = client.post("/", data={"case_text": text, "lang": "en"})
         assert 400 <= response.status_code < 500 and message in html.unescape(response.text)
     else:
         response = client.post("/v1/evaluate", content=text.encode())
@@ -107,7 +112,7 @@ def test_a_csv_quote_left_open_rejects_its_row_and_loses_no_other(tmp_path):
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    rongcuo("batch", path, "--out", out, "--workers", "1", "--as-of", "2024-12-31")
+    rongcuo("batch", path, "--out", out, "--workers", "1", "--as-of", "2024-12-31", "--lang", "en")
     lines = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert len(lines) == 51
     (bad,) = [x for x in lines if x["status"] == "rejected"]
@@ -155,17 +160,19 @@ def test_one_batch_at_a_time_in_an_output_folder(tmp_path):
     with (out / ".rongcuo-batch.lock").open("a") as held:  # another run holds the folder
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         run = rongcuo("batch", folder, "--out", out, "--workers", "1")
-        assert run.returncode == 2 and "another rongcuo batch is writing there" in run.stderr
+        assert run.returncode == 2 and "另一个 rongcuo batch 正在写入" in run.stderr
     assert not (out / "results.jsonl").exists()
     assert rongcuo("batch", folder, "--out", out, "--workers", "1").returncode == 0
     blocked = tmp_path / "file"
     blocked.write_text("")
     run = rongcuo("batch", folder, "--out", blocked, "--workers", "1")
+    assert run.returncode == 2 and f"{blocked}：无法写入（" in run.stderr and "--out" in run.stderr
+    run = rongcuo("batch", folder, "--out", blocked, "--workers", "1", "--lang", "en")
     assert run.returncode == 2 and "cannot write there" in run.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     run = rongcuo("batch", empty, "--out", tmp_path / "o2", "--workers", "1")
-    assert run.returncode == 2 and "no records" in run.stderr
+    assert run.returncode == 2 and "没有记录" in run.stderr
 
 
 @pytest.mark.parametrize(
@@ -187,7 +194,7 @@ def test_a_rule_that_reads_another_case_is_refused_at_load(tmp_path, rule):
     with pytest.raises(RuleError, match=r"rules/leak.lp:1: this rule reads the atoms of more than one case"):
         RuleSet.load("default", root)
     run = rongcuo("evaluate", root / "golden" / "g-a11-p1-i6.yaml", "--rules", root)
-    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "more than one case" in run.stderr
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "这条规则读取了多个案件的原子" in run.stderr
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -218,10 +225,10 @@ def test_a_case_without_an_answer_fails_no_other_and_check_refuses_inconsistent_
     assert isinstance(bad, ask.Rejected) and bad.error.field == "(rules)" and "no answer set" in bad.error.message
     assert isinstance(good, ask.Evaluated) and isinstance(other, ask.Evaluated)
     run = rongcuo("explain", golden / "g-a11-p2-i2-major-loss.yaml", "--rules", root)
-    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "no answer set" in run.stderr
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "对这些案件无解" in run.stderr
     (root / "rules" / "zz.lp").write_text(":- case(C).\n", encoding="utf-8")
     run = rongcuo("check", "--rules", root)
-    assert run.returncode == 2 and "inconsistent" in run.stderr and "已证明" not in run.stdout
+    assert run.returncode == 2 and "规则自相矛盾" in run.stderr and "已证明" not in run.stdout
 
 
 def test_case_text_cannot_forge_a_line_or_steer_the_terminal(tmp_path):
@@ -229,7 +236,7 @@ def test_case_text_cannot_forge_a_line_or_steer_the_terminal(tmp_path):
     path.write_text('id: "A\\x1b]0;pwned\\x07\\nrongcuo: all fine"\nfacts: {enforcement_personnel: true}\n')
     run = rongcuo("evaluate", path)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "\x1b" not in run.stderr + run.stdout
-    assert "line break or control character" in run.stderr
+    assert "含换行或控制字符，请写成一行文字" in run.stderr
     path.write_text('id: A\ntitle: "\\x1b[2J标题"\nfacts: {enforcement_personnel: true}\n')
     run = rongcuo("evaluate", path, "--format", "text")
     assert run.returncode == 0 and "\x1b" not in run.stdout
@@ -283,7 +290,7 @@ def test_a_huge_narrative_is_refused_not_read(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("检查" * 600_000, encoding="utf-8")
     run = rongcuo("extract", path)
-    assert run.returncode == 2 and "larger than 1,000,000 bytes" in run.stderr
+    assert run.returncode == 2 and "大于 1,000,000 字节" in run.stderr
 
 
 def test_a_rule_file_that_is_a_fifo_or_includes_from_outside_is_refused_before_it_is_read(tmp_path):

@@ -130,7 +130,8 @@ def test_a_bureau_template_is_used_and_a_bad_one_refused(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(rulesets):
-    with TestClient(create_app(Service(rulesets, "default", Limits())), raise_server_exceptions=False) as c:
+    app = create_app(Service(rulesets, "default", Limits()))
+    with TestClient(app, raise_server_exceptions=False, headers={"Accept-Language": "en"}) as c:
         yield c
 
 

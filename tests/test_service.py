@@ -35,13 +35,24 @@ def golden(name: str) -> dict:
 EXEMPT = golden("g-a11-p1-i6.yaml")  # 容错免责 on a11.p1.i6 and a11.p2
 
 
-def client_for(rulesets: dict[str, RuleSet], **limits) -> TestClient:
-    return TestClient(create_app(Service(rulesets, "default", Limits(**limits))), raise_server_exceptions=False)
+def client_for(rulesets: dict[str, RuleSet], accept_language: str | None = "en", **limits) -> TestClient:
+    """A client of a service with these limits; it sends ``Accept-Language: en`` (the messages most tests here
+    read are the English ones), or, with ``accept_language=None``, no such header: what a user gets by default."""
+    app = create_app(Service(rulesets, "default", Limits(**limits)))
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    return TestClient(app, raise_server_exceptions=False, headers=headers)
 
 
 @pytest.fixture(scope="module")
 def client(rulesets) -> TestClient:
     with client_for(rulesets) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def plain(rulesets) -> TestClient:
+    """A client that names no language: the problem details are zh."""
+    with client_for(rulesets, accept_language=None) as c:
         yield c
 
 
@@ -209,9 +220,11 @@ def test_batch_streams_one_line_per_case_in_order(client):
         "case": None,
         "status": "rejected",
         "field": "facts.major_los",
+        "code": "errors.unknown_fact",
         "line": 3,
         "reason": "line 3: facts.major_los: unknown fact id — did you mean major_loss?",
     }
+    assert [o.get("code") for o in out[2:6]] == ["errors.not_json", "errors.duplicate_id", None, "errors.contradiction"]
     assert out[2]["reason"].startswith("line 4: column 2: not well-formed JSON")
     assert out[3]["reason"] == f"line 5: id: {EXEMPT['id']!r} is also the id of line 1 — ids must be unique"
     assert out[4]["open_world"]["possible"] == ["exempt", "mitigated"] and out[4]["agreement"] == "undetermined"
@@ -279,42 +292,88 @@ def test_openapi_documents_every_endpoint(client):
 
 
 @pytest.mark.parametrize(
-    "data, field, message",
+    "data, field, code, message",
     [
-        ({"id": "A", "facts": {"major_los": True}}, "facts.major_los", "unknown fact id — did you mean major_loss?"),
+        (
+            {"id": "A", "facts": {"major_los": True}},
+            "facts.major_los",
+            "errors.unknown_fact",
+            "unknown fact id — did you mean major_loss?",
+        ),
         (
             {"id": "A", "facts": {"inspection_target_conceald": True}},
             "facts.inspection_target_conceald",
+            "errors.unknown_fact",
             "unknown fact id — did you mean inspection_target_concealed?",
         ),
         (
             {"id": "A", "dates": {"decision": "2024-13-01"}},
             "dates.decision",
+            "errors.not_a_date",
             "'2024-13-01' is not a date — write it as YYYY-MM-DD",
         ),
         (
             {"id": "A", "dates": {"decisoin": "2024-01-01"}},
             "dates.decisoin",
+            "errors.unknown_date_key",
             "unknown date key — did you mean decision?",
         ),
-        ({"id": "A", "facts": {"major_loss": "yes"}}, "facts.major_loss", "'yes' is not true, false or unknown"),
-        ({"id": "A", "narative": "x"}, "narative", "not a field of a case — did you mean narrative?"),
-        ({"facts": {}}, "id", "required — add it"),
-        ({"id": " "}, "id", "empty id — give the case a unique id such as NM-2024-017"),
+        (
+            {"id": "A", "facts": {"major_loss": "yes"}},
+            "facts.major_loss",
+            "errors.not_truth_value",
+            "'yes' is not true, false or unknown",
+        ),
+        (
+            {"id": "A", "narative": "x"},
+            "narative",
+            "errors.extra_forbidden",
+            "not a field of a case — did you mean narrative?",
+        ),
+        ({"facts": {}}, "id", "errors.required", "required — add it"),
+        ({"id": " "}, "id", "errors.empty_id", "empty id — give the case a unique id such as NM-2024-017"),
         (
             {"id": "A", "recorded_decision": "exmpt"},
             "recorded_decision",
+            "errors.not_outcome",
             "'exmpt' is not an outcome — did you mean exempt?",
         ),
-        ("NM-1", "(case)", "a case must be a mapping with at least an `id`"),
+        ("NM-1", "(case)", "errors.not_a_case", "a case must be a mapping with at least an `id`"),
     ],
 )
-def test_invalid_cases_carry_the_cli_message(client, data, field, message):
+def test_invalid_cases_carry_the_cli_message(client, data, field, code, message):
     for path in ("/v1/evaluate", "/v1/explain", "/v1/whynot?outcome=none", "/v1/whatif?to=none"):
         body = problem(client.post(path, json=data), 422, "invalid-case")
-        assert body["detail"] == f"case: {field}: {message}"
-        assert body["errors"] == [{"source": "case", "field": field, "detail": body["detail"]}]
+        assert body["detail"] == f"case: {field}: {message}" and body["code"] == code
+        assert body["errors"] == [{"source": "case", "field": field, "code": code, "detail": body["detail"]}]
         assert body["instance"] == path.split("?")[0]
+
+
+@pytest.mark.parametrize(
+    "data, field, code, message",
+    [
+        (
+            {"id": "A", "facts": {"major_los": True}},
+            "facts.major_los",
+            "errors.unknown_fact",
+            "未知的事实编号 — 是否指 major_loss（造成重大损失）？",
+        ),
+        (
+            {"id": "A", "dates": {"decision": "2024-13-01"}},
+            "dates.decision",
+            "errors.not_a_date",
+            "'2024-13-01' 不是日期，请写成 YYYY-MM-DD",
+        ),
+        ({"facts": {}}, "id", "errors.required", "必填，请补上"),
+        ("NM-1", "（案件）", "errors.not_a_case", "案件须为映射，至少含 id"),
+    ],
+)
+def test_invalid_cases_are_said_in_zh_by_default(plain, data, field, code, message):
+    body = problem(plain.post("/v1/evaluate", json=data), 422, "invalid-case")
+    assert body["detail"] == f"案件: {field}: {message}" and body["code"] == code
+    assert [(e["code"], e["detail"]) for e in body["errors"]] == [(code, body["detail"])]
+    asked = problem(plain.post("/v1/evaluate?lang=en", json=data), 422, "invalid-case")
+    assert asked["code"] == code and asked["detail"].startswith("case: ")
 
 
 def test_a_list_names_each_rejected_case(client):
@@ -354,13 +413,26 @@ def test_dates_out_of_order_are_rejected_with_the_cli_message(client):
 @pytest.mark.parametrize(
     "body, detail",
     [
-        (b'{"id": "A",', "line 1 column 12: not well-formed JSON: Expecting property name enclosed in double quotes"),
-        (b"", "line 1 column 1: not well-formed JSON: Expecting value"),
+        (b'{"id": "A",', "line 1 column 12: not well-formed JSON: a quoted key was expected here"),
+        (b"", "line 1 column 1: not well-formed JSON: a value was expected here"),
         (b"\xff\xfe{}", "the body is not UTF-8 text"),
     ],
 )
 def test_bodies_that_are_not_json(client, body, detail):
     assert problem(client.post("/v1/evaluate", content=body), 400, "not-well-formed")["detail"] == detail
+
+
+@pytest.mark.parametrize(
+    "body, code, detail",
+    [
+        (b'{"id": "A",', "errors.not_json", "第 1 行 第 12 列: 不是格式正确的 JSON：此处缺少带引号的键"),
+        (b"", "errors.not_json", "第 1 行 第 1 列: 不是格式正确的 JSON：此处缺少值"),
+        (b"\xff\xfe{}", "errors.body_not_utf8", "请求体不是 UTF-8 文本"),
+    ],
+)
+def test_bodies_that_are_not_json_in_zh(plain, body, code, detail):
+    found = problem(plain.post("/v1/evaluate", content=body), 400, "not-well-formed")
+    assert (found["code"], found["detail"]) == (code, detail)
 
 
 @pytest.mark.parametrize(
@@ -378,22 +450,41 @@ def test_bodies_that_are_not_json(client, body, detail):
         ("/v1/whatif", "whatif: give to=OUTCOME or avoid=OUTCOME"),
         ("/v1/whatif?to=mitigatd", "to: 'mitigatd' is not an outcome — did you mean mitigated?"),
         ("/v1/whatif?avoid=exempt&fixed=major_los", "fixed: major_los: unknown fact id — did you mean major_loss?"),
-        ("/v1/whatif?avoid=exempt&max_changes=-1", "query.max_changes: Input should be greater than or equal to 0"),
-        (
-            "/v1/whatif?avoid=exempt&limit=many",
-            "query.limit: Input should be a valid integer, unable to parse string as an integer",
-        ),
-        ("/v1/whynot", "query.outcome: Field required"),
+        ("/v1/whatif?avoid=exempt&max_changes=-1", "max_changes: '-1': must be at least 0"),
+        ("/v1/whatif?avoid=exempt&limit=many", "limit: 'many': input should be a valid integer"),
+        ("/v1/whynot", "outcome: required — add it"),
+        ("/v1/opinion?format=pdf", "format: 'pdf' is not an allowed value — use one of docx, html, md"),
     ],
 )
 def test_bad_parameters(client, query, detail):
     assert problem(client.post(query, json=EXEMPT), 422, "invalid-parameter")["detail"] == detail
 
 
-def test_unknown_paths_and_methods(client):
+@pytest.mark.parametrize(
+    "query, code, detail",
+    [
+        ("/v1/evaluate?profile=literl", "errors.not_served", "profile: 'literl' 不在使用中 — 是否指 literal？"),
+        ("/v1/whatif?avoid=exempt&max_changes=-1", "errors.at_least", "max_changes: '-1'：须不小于 0"),
+        ("/v1/whatif?avoid=exempt&limit=many", "errors.int_type", "limit: 'many'：须为整数"),
+        ("/v1/whynot", "errors.required", "outcome: 必填，请补上"),
+        ("/v1/opinion?lang=fr", "errors.not_allowed", "lang: 'fr' 不是可用的值 — 可用：zh、en"),
+    ],
+)
+def test_bad_parameters_in_zh_with_their_key(plain, query, code, detail):
+    """FastAPI's own checks (422) as well as rongcuo's: zh without a language asked for, and the key."""
+    body = problem(plain.post(query, json=EXEMPT), 422, "invalid-parameter")
+    assert (body["code"], body["detail"]) == (code, detail)
+    if "errors" in body:  # FastAPI's checks list every parameter that failed
+        assert [(e["field"], e["code"]) for e in body["errors"]] == [(detail.split(":")[0], code)]
+
+
+def test_unknown_paths_and_methods(client, plain):
     assert problem(client.get("/v1/nothing"), 404, "not-found")["instance"] == "/v1/nothing"
     problem(client.get("/v1/evaluate"), 405, "method-not-allowed")
-    problem(client.put("/v1/clauses"), 405, "method-not-allowed")
+    body = problem(client.put("/v1/clauses"), 405, "method-not-allowed")
+    assert body["code"] == "errors.method_not_allowed" and "does not take PUT" in body["detail"]
+    body = problem(plain.get("/v1/nothing"), 404, "not-found")
+    assert body["code"] == "errors.no_such_path" and body["detail"].startswith("没有这个地址")
 
 
 def test_an_internal_failure_is_a_problem_without_a_trace(rulesets, monkeypatch):
@@ -412,7 +503,8 @@ def test_a_rule_set_without_an_answer_fails_only_its_own_requests(tmp_path, rule
     # A rule base whose constraint leaves no answer set for cases with major_loss: the requests batched
     # together with such a case are answered on their own.
     served = {"default": rulesets["default"], "bad/default": rules}
-    with TestClient(create_app(Service(served, "bad/default")), raise_server_exceptions=False) as c:
+    app = create_app(Service(served, "bad/default"))
+    with TestClient(app, raise_server_exceptions=False, headers={"Accept-Language": "en"}) as c:
         bad = {"id": "X", "facts": {"major_loss": True}}
         with ThreadPoolExecutor(6) as pool:
             answers = list(
@@ -473,8 +565,11 @@ def test_solving_time_limit_interrupts_clingo(tmp_path):
         assert body["detail"].startswith("solving took longer than 0.5 s and was interrupted")
         line = json.loads(c.post("/v1/batch", content=b'{"id": "A"}').text)
         assert line["status"] == "error" and "interrupted" in line["reason"]
+        assert body["code"] == "errors.time_limit"
         page = c.get("/?id=A")
-        assert page.status_code == 422 and "interrupted" in page.text
+        assert page.status_code == 422 and "求解超过 0.5 秒，已中断" in page.text
+        page = c.get("/?id=A&lang=en")
+        assert page.status_code == 422 and "solving took longer than 0.5 s and was interrupted" in page.text
         assert c.get("/healthz").status_code == 200  # and the service goes on
 
 
@@ -656,26 +751,39 @@ def test_pasting_a_case_file_redirects_to_its_address(client):
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    "text, lang, message",
     [
-        ("id: A\nfacts: {major_los: true}", "case: facts.major_los: unknown fact id — did you mean major_loss?"),
-        ("id: [unclosed", "pasted case: line 1: not well-formed YAML or JSON"),
+        (
+            "id: A\nfacts: {major_los: true}",
+            "zh",
+            "案件: facts.major_los: 未知的事实编号 — 是否指 major_loss（造成重大损失）？",
+        ),
+        ("id: A\nfacts: {major_los: true}", "en", "case: facts.major_los: unknown fact id — did you mean major_loss?"),
+        ("id: [unclosed", "zh", "粘贴的案件: 第 1 行: 不是格式正确的 YAML 或 JSON"),
+        ("id: [unclosed", "en", "pasted case: line 1: not well-formed YAML or JSON"),
     ],
 )
-def test_pasting_a_bad_case_shows_the_message(client, text, message):
-    response = client.post("/", data={"case_text": text})
+def test_pasting_a_bad_case_shows_the_message(client, text, lang, message):
+    # The page speaks its own lang (a form field; zh without one), whatever Accept-Language says.
+    data = {"case_text": text, **({"lang": lang} if lang != "zh" else {})}
+    response = client.post("/", data=data)
     assert response.status_code in (400, 422) and message in response.text
     assert 'id="error"' in response.text
 
 
 def test_page_errors_are_shown_not_raised(client):
     html = client.get("/", params={"id": "A", "major_los": "true"}).text
+    assert "major_los: 不是事实编号、日期键或页面的选项 — 是否指 major_loss？" in html
+    html = client.get("/", params={"id": "A", "major_los": "true", "lang": "en"}).text
     assert "major_los: not a fact id, date key or option of the page — did you mean major_loss?" in html
-    response = client.get(
-        "/", params={"id": "A", "performed_per_statutory_duty": "true", "violated_statutory_procedure": "true"}
-    )
+    contradiction = {"id": "A", "performed_per_statutory_duty": "true", "violated_statutory_procedure": "true"}
+    response = client.get("/", params=contradiction)
+    assert response.status_code == 422 and "相互矛盾，请将其中一项设为 false" in response.text
+    response = client.get("/", params={**contradiction, "lang": "en"})
     assert response.status_code == 422 and "contradict each other" in response.text
     maybe = client.get("/", params={"id": "A", "major_loss": "maybe"}).text
+    assert "facts.major_loss: &#39;maybe&#39; 不是 true、false 或 unknown" in maybe
+    maybe = client.get("/", params={"id": "A", "major_loss": "maybe", "lang": "en"}).text
     assert "&#39;maybe&#39; is not true, false or unknown" in maybe
 
 

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from .engine import OpenWorld, Result, RuleError, RuleSet, open_world
 from .model import vocabulary as vocab
 from .model.case import Case, CaseError
+from .model.coded import Id, msg
 
 CHUNK = 10_000  # cases per grounding
+CONTRADICTION = "errors.contradiction"  # the key of a rejection for two facts that cannot hold together
 RULES_FAILED = "(rules)"  # the field of a rejection that is the rule set's fault: no single answer for the case
 DATE_KEYS = frozenset(vocab.date_keys())
 
@@ -105,8 +107,16 @@ class Rejected:
     case: str | None = None  # the id it had, when known
     result: Result | None = None  # for a contradiction: the result that found it
 
-    def to_json(self) -> dict:
-        return {"case": self.case, "status": "rejected", "field": self.error.field, "reason": str(self.error)}
+    def to_json(self, lang: str = "en") -> dict:
+        """The rejection as JSON: its catalogue key (``code``, for a program to group by) and the reason in ``lang``."""
+        error = self.error
+        return {
+            "case": self.case,
+            "status": "rejected",
+            "field": error.field,
+            "code": error.code,
+            "reason": error.text(lang),
+        }
 
 
 Answer = Evaluated | Rejected
@@ -138,12 +148,13 @@ def answers(
     ask: Ask, cases: Sequence[Case], found: Sequence[Result | RuleError], sources: Sequence[str], which: str = ""
 ) -> list[Answer]:
     """Each case's answer from its result: rejected when its facts contradict each other, or when the
-    rules give it no single answer; else evaluated. ``which`` names the rule set in a rejection."""
+    rules give it no single answer; else evaluated. ``which`` (a catalogue key, errors.under_comparison)
+    names the rule set in a rejection."""
     out: list[Answer] = []
     for case, result, source in zip(cases, found, sources, strict=True):
         if isinstance(result, RuleError):
-            reason = f"{result} — the rules give this case no single answer: see rongcuo check"
-            out.append(Rejected(CaseError(source, RULES_FAILED, reason), case.id))
+            error = CaseError(source, RULES_FAILED, "errors.rules_failed", reason=msg(result.code, **result.values))
+            out.append(Rejected(error, case.id))
         elif problem := contradiction(source, case, result, which):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
@@ -160,22 +171,33 @@ def evaluate(ask: Ask, cases: Sequence[Case], sources: Sequence[str] | None = No
 
 
 def contradiction(source: str, case: Case, result: Result, which: str = "") -> CaseError | None:
-    """The one wording of a contradictory case's rejection (``which`` names a second rule set): two facts
-    that cannot hold together, or two dates out of the order the rules require (the later key first)."""
+    """The one wording of a contradictory case's rejection (``which``, a catalogue key, names a second rule
+    set): two facts that cannot hold together, or two dates out of the order the rules require (the later
+    key first)."""
     if not result.contradictions:
         return None
     first, second = result.contradictions[0]
     if first in DATE_KEYS and second in DATE_KEYS:
         earlier, later = case.dates.get(first), case.dates.get(second)
         before = bool(earlier and later and later < earlier)
-        relation, rule = ("before", "cannot come before") if before else ("not after", "must come after")
         return CaseError(
             source,
             f"dates.{second}",
-            f"{second} {later} is {relation} {first} {earlier}{which} — correct one of the two dates "
-            f"({second} {rule} {first})",
+            "errors.dates_before" if before else "errors.dates_not_after",
+            first=Id("dates", first),
+            second=Id("dates", second),
+            earlier=str(earlier),
+            later=str(later),
+            which=msg(which) if which else "",
         )
-    return CaseError(source, "facts", f"{first} and {second} contradict each other{which} — set one of them to false")
+    return CaseError(
+        source,
+        "facts",
+        CONTRADICTION,
+        first=Id("facts", first),
+        second=Id("facts", second),
+        which=msg(which) if which else "",
+    )
 
 
 def agreement(recorded: str | None, possible: set[str]) -> str | None:
@@ -187,12 +209,12 @@ def agreement(recorded: str | None, possible: set[str]) -> str | None:
     return "agree" if len(possible) == 1 else "undetermined"
 
 
-def results_line(answer: Answer, position: dict, compared: Answer | None = None) -> dict:
+def results_line(answer: Answer, position: dict, compared: Answer | None = None, lang: str = "en") -> dict:
     """The results.jsonl line of a record (``position`` names where it stood: source, line or row):
     `evaluate`'s JSON with the recorded decision and the agreement, and the comparison's answer;
     or the rejection with its reason."""
     if isinstance(answer, Rejected):
-        return {**answer.to_json(), **position}
+        return {**answer.to_json(lang), **position}
     line = answer.to_json()
     recorded = answer.case.recorded_decision
     line["recorded_decision"] = recorded

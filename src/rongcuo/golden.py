@@ -45,7 +45,7 @@ class Check:
 def load_golden(path: Path) -> Golden:
     data = read_file(path)
     if not isinstance(data, dict) or "expect" not in data:
-        raise CaseError(str(path), "expect", "a golden case needs an `expect:` block per profile (or `all:`)")
+        raise CaseError(str(path), "expect", "errors.golden_expect")
     expect = data.pop("expect")
     case = parse_case(data, str(path))
     return Golden(str(path), case, case.title or "", case.as_of, expect)
@@ -67,7 +67,7 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
 def _result(answer: Answer) -> Result:
     """What the rules said of a golden case: a rejected one was rejected for a contradiction (its result)."""
     if answer.result is None:  # golden cases are valid case files: a rejection is a contradiction
-        raise CaseError(str(answer.error.source), "facts", str(answer.error))
+        raise answer.error
     return answer.result
 
 

@@ -23,7 +23,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..model import vocabulary as vocab
-from ..model.case import CaseError
+from ..model.case import CaseError, case_error
+from ..model.coded import ids, msg, suggest
 from ..model.files import read_file
 
 TOP_LEVEL = ("id", "title", "field", "error_type", "recorded_decision", "narrative")
@@ -72,16 +73,14 @@ class Layout(BaseModel):
             elif name in targets():
                 resolved.append(targets()[name])
             else:
-                hint = vocab.did_you_mean(
-                    name, [*targets(), *self.columns], "map it in a mapping file (--mapping), or list it under `ignore`"
-                )
-                raise CaseError(source, f"column {name!r}", f"not a case field, date key or fact id — {hint}")
+                hint = suggest(name, [*targets(), *self.columns], "", msg("errors.map_the_column"))
+                raise CaseError(source, f"column {name!r}", "errors.unknown_column", hint=hint)
         taken = [t for t in resolved if t]
         if "id" not in taken:
-            raise CaseError(source, "header", "no `id` column — every row needs the case id")
+            raise CaseError(source, "header", "errors.no_id_column")
         if len(taken) != len(set(taken)):
             twice = next(t for t in taken if taken.count(t) > 1)
-            raise CaseError(source, "header", f"two columns hold {twice} — keep one")
+            raise CaseError(source, "header", "errors.two_columns", target=twice)
         return resolved
 
     def case_data(self, cells: dict[str, str]) -> dict[str, Any]:
@@ -111,20 +110,19 @@ def load_layout(path: Path | None) -> Layout:
     try:
         mapping = Mapping.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(mapping)"
-        raise CaseError(str(path), where, f"{err['msg']} — see the README's CSV mapping section") from None
+        found = case_error(str(path), e.errors()[0], list(Mapping.model_fields))
+        where = "(mapping)" if found.field == "(case)" else found.field
+        raise CaseError(str(path), where, "errors.mapping_invalid", reason=msg(found.code, **found.values)) from None
     allowed = set(targets().values())
     for column, target in mapping.columns.items():
         if target not in allowed:
-            hint = vocab.did_you_mean(target, sorted(allowed), "targets are id, subject.name, dates.KEY, facts.FACT_ID")
-            raise CaseError(str(path), f"columns.{column}", f"{target!r} is not a part of a case — {hint}")
+            hint = suggest(target, sorted(allowed), "", msg("errors.targets_are"))
+            raise CaseError(str(path), f"columns.{column}", "errors.not_a_target", target=repr(target), hint=hint)
     names = vocab.outcome_names()
     for label, outcome in mapping.decisions.items():
         if outcome not in names:
-            raise CaseError(
-                str(path), f"decisions.{label}", f"{outcome!r} is not an outcome — use one of {', '.join(names)}"
-            )
+            hint = suggest(outcome, names, "outcomes", msg("errors.use_one_of", choices=ids("outcomes", names)))
+            raise CaseError(str(path), f"decisions.{label}", "errors.not_outcome", value=repr(outcome), hint=hint)
     spellings = dict(Layout().spellings)
     for value, words in ((True, mapping.true), (False, mapping.false), ("unknown", mapping.unknown)):
         spellings.update({word.strip().lower(): value for word in words})
@@ -138,11 +136,11 @@ def _plain(data: Any, source: str) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise CaseError(source, "(mapping)", "a mapping file is a YAML mapping — see the README's CSV mapping section")
+        raise CaseError(source, "(mapping)", "errors.mapping_not_mapping")
 
     def text(value: Any, where: str) -> str:
         if isinstance(value, bool):
-            raise CaseError(source, where, f"{value!r} reads as a truth value — put the word in quotes")
+            raise CaseError(source, where, "errors.mapping_truth_value", value=repr(value))
         return str(value) if isinstance(value, int | float) else value
 
     plain: dict[Any, Any] = {}

@@ -24,7 +24,7 @@ from .workdir import WORK
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 EXTRA_CELLS = "(extra cells)"  # a row longer than its header: how many cells too many
-UNREAD = "(unread)"  # a row that could not be read as CSV: why
+UNREAD = "(unread)"  # a row that could not be read as CSV: why (its CaseError)
 CELL_LINES = 20  # lines one quoted cell may span
 
 
@@ -145,11 +145,11 @@ class Reader:
             rows = _csv_rows(self._decoded(f))
             header = next(rows, [])
             if isinstance(header, CaseError):
-                raise CaseError(str(path), "header", header.message)
+                raise CaseError(str(path), "header", header.code, **header.values)
             targets = self.layout.header(header, str(path))
             for number, row in enumerate(rows, 2):  # as a spreadsheet numbers them: the header is row 1
                 if isinstance(row, CaseError):
-                    yield Record(str(path), "row", number, {UNREAD: row.message})
+                    yield Record(str(path), "row", number, {UNREAD: row})
                     continue
                 if not any(cell.strip() for cell in row):
                     self.blank += 1
@@ -208,7 +208,7 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[list[str] | CaseError]:
             if len(pending) <= CELL_LINES:
                 continue
         # an open quote: reject its row, read the lines it took again
-        yield CaseError("", "(row)", 'a quote (") opens a cell that never closes — close it or remove it')
+        yield CaseError("", "(row)", "errors.csv_open_quote")
         source = itertools.chain(pending[1:], source)
         pending = []
 
@@ -217,7 +217,7 @@ def _one_row(text: str) -> list[str] | CaseError:
     try:
         return next(csv.reader([text], strict=True), [])
     except csv.Error as e:
-        return CaseError("", "(row)", f"not a well-formed CSV row: {e} — quote a cell that holds commas or quotes")
+        return CaseError("", "(row)", "errors.csv_row", detail=str(e))
 
 
 def _sheets(path: Path) -> Iterator[tuple[str, Iterator[list[str]]]]:
@@ -227,7 +227,7 @@ def _sheets(path: Path) -> Iterator[tuple[str, Iterator[list[str]]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # not a workbook openpyxl can read: one line, no traceback
-        raise CaseError(str(path), "(file)", f"not an Excel workbook (.xlsx) openpyxl can read: {e}") from None
+        raise CaseError(str(path), "(file)", "errors.not_xlsx", detail=str(e)) from None
     try:
         for sheet in book.worksheets:
             yield sheet.title, ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
@@ -263,7 +263,7 @@ def _csv_header(path: Path, layout: Layout) -> None:
     with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         header = next(csv.reader(f), None)
     if header is None:
-        raise CaseError(str(path), "header", "empty file — the first row names the columns")
+        raise CaseError(str(path), "header", "errors.csv_empty")
     layout.header(header, str(path))
 
 
@@ -273,8 +273,8 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             # A batch's own unfinished state is not input, even when --out lies inside a folder of cases.
             yield from (p for p in case_files([path]) if WORK not in p.parts)
         elif not path.exists():
-            raise CaseError(str(path), "(file)", "no such file or folder")
+            raise CaseError(str(path), "(file)", "errors.no_such_file")
         elif path.suffix in (*JSONL_SUFFIXES, ".csv", ".xlsx", *CASE_SUFFIXES):
             yield path
         else:
-            raise CaseError(str(path), "(file)", "not a folder, .jsonl, .csv, .xlsx, .yaml or .json file")
+            raise CaseError(str(path), "(file)", "errors.batch_input_kind")

@@ -62,6 +62,7 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "effective_date": batch.settings.effective_date and batch.settings.effective_date.isoformat(),
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
+        "lang": batch.settings.lang,  # of the rejected records' reasons in results.jsonl
     }
     with locked(batch.out):
         return _run(batch, reader, rules, compare, manifest, progress)
@@ -104,9 +105,9 @@ def _evaluate(
             continue
         pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk,))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
-            _settle(work, *pending.popleft(), advance, occurrences)
+            _settle(work, *pending.popleft(), advance, occurrences, batch.settings.lang)
     while pending:
-        _settle(work, *pending.popleft(), advance, occurrences)
+        _settle(work, *pending.popleft(), advance, occurrences, batch.settings.lang)
 
 
 def _settle(
@@ -116,25 +117,26 @@ def _settle(
     evaluated: AsyncResult,
     advance: Callable[[int, int], None],
     occurrences: Occurrences,
+    lang: str,
 ) -> None:
     settled = evaluated.get()
     duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
     if duplicates:
         settled = _without_duplicates(
-            settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}
+            settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}, lang
         )
     work.append(number, settled.text, settled.labels, settled.summary)
     occurrences.add(settled.labels)
     advance(chunk.how_many, chunk.size)
 
 
-def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str]) -> Settled:
+def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str], lang: str) -> Settled:
     """Ids are unique in a batch: a case whose id an earlier case holds is rejected, naming that case."""
     rows = chunk.rows()
     for index, first in duplicates.items():
         record, case = records[index], rows[index].case
-        error = CaseError(record.where, "id", f"{case!r} is also the id of {first} — ids must be unique")
-        rows[index] = rejected(record, error, case=case)
+        error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
+        rows[index] = rejected(record, error, case=case, lang=lang)
     return settle(rows, [record.where for record in records])
 
 

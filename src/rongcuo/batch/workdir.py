@@ -25,17 +25,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..model.coded import Coded, os_reason
 from .summary import Summary
 
 WORK = ".rongcuo-batch"
 LOCK = ".rongcuo-batch.lock"
 
 
-class ResumeError(Exception):
+class ResumeError(Coded):
     """An unfinished run that --resume cannot continue."""
 
 
-class OutError(Exception):
+class OutError(Coded):
     """An output folder a run cannot use: not writable, or another run's."""
 
 
@@ -47,14 +48,12 @@ def locked(out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK).open("a")
     except OSError as e:
-        raise OutError(f"{out}: cannot write there ({e.strerror}) — give a folder you can write to as --out") from None
+        raise OutError("errors.out_not_writable", out=str(out), reason=os_reason(e)) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutError(
-                f"{out}: another rongcuo batch is writing there — wait for it, or give another --out"
-            ) from None
+            raise OutError("errors.out_locked", out=str(out)) from None
         yield
     finally:
         handle.close()
@@ -95,9 +94,7 @@ class WorkDir:
         before = json.loads(self.manifest.read_text(encoding="utf-8"))
         changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
         if changed:
-            raise ResumeError(
-                f"the unfinished run in {self.out} differs in {', '.join(changed)} — run without --resume to start over"
-            )
+            raise ResumeError("errors.resume_differs", out=str(self.out), changed=changed)
         done, ends, journal_end = 0, (0, 0), 0
         with self.journal.open("rb") as f:
             for line in f:
@@ -113,7 +110,7 @@ class WorkDir:
         every = (*ends, journal_end)
         for path, end in zip((self.results, self.labels, self.journal), every, strict=True):
             if not path.exists() or path.stat().st_size < end:
-                raise ResumeError(f"{path}: shorter than its journal says — run without --resume to start over")
+                raise ResumeError("errors.resume_short", path=str(path))
         return done, every
 
     def _restore_results(self, end: int) -> None:

@@ -20,6 +20,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
+from ..model.decode import json_problem
 from ..model.files import load_case
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
@@ -38,6 +39,7 @@ class Settings:
     as_of: dt.date
     layout: Layout
     effective_date: dt.date | None = None  # a20: the measure's commencement
+    lang: str = "zh"  # of a rejected record's reason
 
     def asks(self) -> tuple[Ask, Ask | None]:
         """The Ask and the comparison's, as every worker asks them."""
@@ -96,13 +98,13 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
     rows = []
     for record, case in zip(records, read, strict=True):
         if isinstance(case, CaseError):
-            rows.append(rejected(record, case, case.case))  # named by the id it gave, when readable
+            rows.append(rejected(record, case, case.case, settings.lang))  # named by the id it gave, when readable
             continue
         answer, other = next(found), next(compared) if compared else None
         if isinstance(answer, Rejected):
-            rows.append(rejected(record, answer.error))
+            rows.append(rejected(record, answer.error, lang=settings.lang))
         elif isinstance(other, Rejected):
-            rows.append(rejected(record, other.error))
+            rows.append(rejected(record, other.error, lang=settings.lang))
         elif answer.world:
             rows.append(_uncertain(record, answer, answer.world, other))
         else:
@@ -112,13 +114,14 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
 
 def _compared(compare: Ask, cases: list[Case], sources: list[str]) -> list[Answer]:
     """The comparison's answers; its rejections say that they are the comparison rules'."""
-    return answers(compare, cases, results(compare, cases), sources, " (comparison rules)")
+    return answers(compare, cases, results(compare, cases), sources, "errors.under_comparison")
 
 
-def rejected(record: Record, error: CaseError, case: str | None = None) -> Row:
-    """A rejected record's row; ``case`` names the id it had, when it does not claim it (a duplicate)."""
-    line = results_line(Rejected(error, case), record.position())
-    return Row(None, orjson.dumps(line), Refused(error.field, str(error)))
+def rejected(record: Record, error: CaseError, case: str | None = None, lang: str = "zh") -> Row:
+    """A rejected record's row, its reason in ``lang``; ``case`` names the id it had, when it does not
+    claim it (a duplicate)."""
+    line = results_line(Rejected(error, case), record.position(), lang=lang)
+    return Row(None, orjson.dumps(line), Refused(error.field, line["reason"]))
 
 
 def _read(record: Record, layout: Layout) -> Case | CaseError:
@@ -142,23 +145,21 @@ def _json(record: Record):
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise CaseError(record.where, "(line)", "not UTF-8 text — save the file as UTF-8") from None
-        raise CaseError(record.where, f"column {e.colno}", f"not well-formed JSON: {e.msg}") from None
+            raise CaseError(record.where, "(line)", "errors.not_utf8") from None
+        raise CaseError(record.where, f"column {e.colno}", "errors.not_json", problem=json_problem(e.msg)) from None
 
 
 def _cells(record: Record, layout: Layout) -> dict:
     assert isinstance(record.data, dict)  # a CSV row's cells by target
     cells = dict(record.data)
     if unread := cells.get(UNREAD):
-        raise CaseError(record.where, "(row)", unread)
+        raise CaseError(record.where, "(row)", unread.code, **unread.values)
     if extra := cells.pop(EXTRA_CELLS, None):
-        raise CaseError(
-            record.where, "(row)", f"{extra} cell(s) more than the header names — quote cells that contain commas"
-        )
+        raise CaseError(record.where, "(row)", "errors.csv_extra_cells", n=extra)
     try:
         "".join(cells.values()).encode("utf-8")
     except UnicodeEncodeError:
-        raise CaseError(record.where, "(row)", "not UTF-8 text — save the file as UTF-8 (CSV UTF-8)") from None
+        raise CaseError(record.where, "(row)", "errors.csv_not_utf8") from None
     return layout.case_data(cells)
 
 

@@ -75,7 +75,19 @@ class TextFormat(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help=h("opt.lang"))]
+DEFAULT_LANG = "zh"  # of a command's error lines before (or without) its --lang
+_language = [DEFAULT_LANG]  # the running command's --lang: its error lines are in it (zh for a command without one)
+
+
+def _remember_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | None) -> Lang | None:
+    """--lang as it is parsed, for the command's error lines (fail, warn): parsed before the command runs.
+    Not given, the lines are in DEFAULT_LANG (zh, as --lang's own default)."""
+    given = getattr(ctx.get_parameter_source(param.name or "lang"), "name", "DEFAULT") != "DEFAULT"
+    _language[0] = str(value) if given and value in ("zh", "en") else DEFAULT_LANG
+    return value
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help=h("opt.lang"), callback=_remember_lang)]
 ProfileOpt = Annotated[str, typer.Option("--profile", help=h("opt.profile"))]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help=h("opt.rules"))]
 TrustOpt = Annotated[bool, typer.Option("--trust", help=h("opt.trust"))]
@@ -117,6 +129,7 @@ def main(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=h("main.verbose"))] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("main.quiet"))] = False,
 ) -> None:
+    _language[0] = DEFAULT_LANG  # until the command's --lang is parsed (in-process runs share this module)
     configure_logging(verbose, quiet)
 
 
@@ -142,14 +155,33 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
 
 
-def fail(message: str) -> NoReturn:
-    warn(message)
+def fail(problem: str | BaseException, **values) -> NoReturn:
+    """The command ends with one line on stderr (exit 2): an error, or a catalogue key and its values."""
+    warn(problem, **values)
     raise typer.Exit(2)
 
 
-def warn(message: str) -> None:
-    """One line on stderr: a case's text in it cannot break the line or steer the terminal."""
-    typer.echo(f"rongcuo: {one_line(message)}", err=True)
+def warn(problem: str | BaseException, **values) -> None:
+    """One line on stderr in the command's language (its --lang, zh without one): a case's text in it
+    cannot break the line or steer the terminal."""
+    typer.echo(f"rongcuo: {one_line(said(problem, **values))}", err=True)
+
+
+def said(problem: str | BaseException, **values) -> str:
+    """An error (rendered in the command's language when it is coded), a catalogue key (``errors.…``)
+    with its values, or a line as it is."""
+    from ..model.coded import render, text
+
+    if isinstance(problem, BaseException):
+        return text(problem, command_lang())
+    if problem.startswith("errors."):
+        return render(problem, command_lang(), values)
+    return problem
+
+
+def command_lang() -> str:
+    """The running command's --lang; zh when it has none (as every --lang defaults to zh)."""
+    return _language[0]
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {
@@ -169,7 +201,7 @@ def answered(call: Callable[..., T], *args, **kwargs) -> T:
     try:
         return call(*args, **kwargs)
     except RuleError as e:
-        fail(str(e))
+        fail(e)
 
 
 def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = False) -> RuleSet:
@@ -180,7 +212,7 @@ def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = Fal
     try:
         loaded = RuleSet.load(profile, rule_root(rules), trusted=trust, corpus=corpus)
     except RuleError as e:
-        fail(str(e))
+        fail(e)
     if rules is not None:  # the bundled rules are held lint-free by the tests
         linted(loaded, refuse=not trust)
     import logging
@@ -200,7 +232,7 @@ def linted(rules: RuleSet, refuse: bool = False, extra: tuple = ()) -> list:
     for finding in findings:
         typer.echo(f"rongcuo: {finding}", err=True)
     if refuse and any(f.error for f in findings):
-        fail("the rules use a fact id the vocabulary does not have (above): fix it, or run with --trust")
+        fail("errors.cli_lint_refused")
     return findings
 
 
@@ -221,7 +253,7 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
     try:
         return days.parse(value, option)
     except ValueError as e:
-        fail(str(e))
+        fail(e)
 
 
 def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
@@ -235,14 +267,14 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     try:
         found = list(case_files(paths))
     except CaseError as e:
-        fail(str(e))
+        fail(e)
     for path in found:
         try:
             case = load_case(path)
             if case.id in seen:
-                raise CaseError(str(path), "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
+                raise CaseError(str(path), "id", "errors.duplicate_id", id=repr(case.id), first=seen[case.id])
         except CaseError as e:
-            errors.append(str(e))
+            errors.append(said(e))
             continue
         seen[case.id] = str(path)
         cases.append((str(path), case))

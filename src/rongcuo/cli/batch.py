@@ -55,15 +55,16 @@ def batch(
     from ..batch.worker import Settings
     from ..engine import RuleError
     from ..model.case import CaseError
+    from ..model.coded import os_reason
 
     if compare_profile and compare_rules:
-        fail("--compare-profile and --compare-rules: give one of them")
+        fail("errors.cli_compare_both")
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
     try:
         effective = parse_day(effective_date, "--effective-date")
-        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective)
+        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective, lang.value)
         job = Batch(
             inputs,
             out,
@@ -77,9 +78,9 @@ def batch(
         )
         summary, reader = run(job, _progress)
     except (CaseError, RuleError, ResumeError, OutError) as e:
-        fail(str(e))
+        fail(e)
     except OSError as e:  # the disk filled, the folder went read-only: what is done is kept
-        fail(f"{out}: cannot write: {e.strerror} — make room, then run the same command with --resume")
+        fail("errors.cli_batch_write", out=str(out), reason=os_reason(e))
     except KeyboardInterrupt:
         typer.echo(f"rongcuo: interrupted — run the same command with --resume to continue in {out}", err=True)
         raise typer.Exit(130) from None
@@ -90,7 +91,7 @@ def batch(
         f"→ {out} ({summary.records / max(seconds, 1e-9):,.0f} cases/s)"
     )
     if not summary.records:
-        fail(f"{', '.join(map(str, inputs))}: no records — name folders of case files, JSONL or CSV files")
+        fail("errors.cli_no_records", inputs=[str(i) for i in inputs])
     if summary.rejected:  # everything is written; the exit code says that some records were not evaluated
         raise typer.Exit(1)
 

@@ -55,7 +55,7 @@ def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     try:
         version = drafting.load(spec, profile, trusted=trust)
     except RuleError as e:
-        fail(str(e))
+        fail(e)
     version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
     return version
 

@@ -21,6 +21,7 @@ from .app import (
     app,
     ask_of,
     read_cases,
+    said,
     warn,
 )
 from .words import h
@@ -45,7 +46,7 @@ def evaluate(
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
-    errors += [str(a.error) for a in answers if isinstance(a, Rejected)]
+    errors += [said(a.error) for a in answers if isinstance(a, Rejected)]
     for line in errors:
         warn(line)
     evaluated = [a for a in answers if isinstance(a, Evaluated)]

@@ -49,16 +49,20 @@ def _case(path: Path) -> Case:
     try:
         return load_case(path)
     except CaseError as e:
-        fail(str(e))
+        fail(e)
 
 
 def _outcome(name: str | None, option: str, consequences: bool = False) -> str | None:
     from ..model import vocabulary as vocab
+    from ..model.coded import OptionError, ids, msg, suggest
 
-    names = vocab.outcome_names() + (list(vocab.vocabulary()["consequences"]) if consequences else [])
-    if name is not None and name not in names:
-        hint = vocab.did_you_mean(name, names, f"use one of {', '.join(names)}")
-        fail(f"{option}: {name!r} is not an outcome{' or a consequence' if consequences else ''} — {hint}")
+    outcomes, others = vocab.outcome_names(), list(vocab.vocabulary()["consequences"]) if consequences else []
+    if name is not None and name not in outcomes + others:
+        hint = suggest(name, outcomes, "outcomes", msg("errors.use_one_of", choices=ids("outcomes", outcomes)))
+        if others and hint.key != "errors.did_you_mean":
+            hint = suggest(name, others, "consequences", hint)
+        code = "errors.not_outcome_or_consequence" if others else "errors.not_outcome"
+        fail(OptionError(option, code, value=repr(name), hint=hint))
     return name
 
 
@@ -156,25 +160,26 @@ def whatif(
     from ..explain import whatif as whatif_case
     from ..explain.serialize import alternative_json, derivers
     from ..model import vocabulary as vocab
+    from ..model.coded import OptionError, msg, suggest
     from ..present.render import render
 
     if not (to or avoid):
-        fail("whatif: give --to OUTCOME or --avoid OUTCOME")
+        fail("errors.cli_whatif_target")
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     for option, names in (("--fixed", fixed), ("--free", free)):
         for name in names or []:
             if name not in vocab.fact_ids():
-                hint = vocab.did_you_mean(name, vocab.fact_ids(), "see rongcuo vocabulary")
-                fail(f"{option}: {name}: unknown fact id — {hint}")
+                hint = suggest(name, vocab.fact_ids(), "facts", msg("errors.see_vocabulary"))
+                fail(OptionError(f"{option}: {name}", "errors.unknown_fact", hint=hint))
     if both := sorted(set(fixed or ()) & set(free or ())):
-        fail(f"--fixed and --free: {', '.join(both)}: a fact is either fixed or free")
+        fail(OptionError("--fixed, --free", "errors.fixed_and_free", facts=", ".join(both)))
     if show is not None and show < 1:
-        fail(f"--show: {show}: alternatives are numbered from 1")
+        fail(OptionError(f"--show: {show}", "errors.show_from_one"))
     the_case = _case(case)
     to, avoid = _outcome(to, "--to"), _outcome(avoid, "--avoid")
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
-        fail(str(answer.error))
+        fail(answer.error)
     fixed_, free_ = tuple(fixed or ()), tuple(free or ())
     alternatives = answered(
         whatif_case,
@@ -190,8 +195,7 @@ def whatif(
         deadlines=True,
     )
     if show is not None and show > len(alternatives):
-        found = {0: "there is no alternative", 1: "there is only 1 alternative"}
-        fail(f"--show: {show}: {found.get(len(alternatives), f'there are only {len(alternatives)} alternatives')}")
+        fail(OptionError(f"--show: {show}", "errors.show_beyond", count=len(alternatives)))
     held = held_fixed(to, fixed_, free_)
     if format == Format.json:
         typer.echo(
@@ -240,4 +244,4 @@ def _check(path: Path, explanation: Explanation) -> None:
     from ..ask import contradiction
 
     if problem := contradiction(str(path), explanation.case, explanation.result):
-        fail(str(problem))
+        fail(problem)

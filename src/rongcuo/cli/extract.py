@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, warn
+from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, said, warn
 from .words import h
 
 if TYPE_CHECKING:
@@ -73,10 +73,10 @@ def extract(
             _evaluate(evaluate, out or REPORT_DIR, lex, profile, lang.value, sentences)
             return
         if not narratives:
-            fail("extract: no narrative given — name .txt files or folders, or use --evaluate DIR")
+            fail("errors.cli_no_narrative")
         paths = narrative_files(narratives)
     except CaseError as e:
-        fail(str(e))
+        fail(e)
     _extract(paths, out, lex, lang.value, sentences, bank if review else None, review)
 
 
@@ -113,9 +113,9 @@ def _extract(
             to_case(record, str(path))
             target = out / f"{path.stem}.yaml" if out else None
             if any(d.case_id == path.stem for d in done):
-                raise CaseError(str(path), "id", f"{path.stem!r} is also the name of another narrative — rename one")
+                raise CaseError(str(path), "id", "errors.narrative_twice", name=repr(path.stem))
         except CaseError as e:
-            errors.append(str(e))
+            errors.append(said(e))
             continue
         done.append(Extracted(path.stem, encoding, proposal, target))
         documents.append((target, dump(record)))
@@ -156,10 +156,10 @@ def _evaluate(folder: Path, report_dir: Path, lex: Lexicon, profile: str, lang: 
     from ..present.render import render
 
     if not folder.is_dir():
-        fail(f"{folder}: --evaluate: not a folder — give the folder of NAME.txt and NAME.yaml files")
+        fail("errors.cli_evaluate_not_folder", folder=str(folder))
     items = load_labelled(folder, lex, bank)
     if not items:
-        fail(f"{folder}: --evaluate: no narratives (.txt) in it — add NAME.txt with its label NAME.yaml")
+        fail("errors.cli_evaluate_empty", folder=str(folder))
     evaluation = score(folder, items, load_rules(profile, None, False), lex)
     report_dir.mkdir(parents=True, exist_ok=True)
     report = report_dir / "report.md"

@@ -35,7 +35,7 @@ def test(
     try:
         checks = golden.run(paths or [measure.root() / "golden"], rulesets)
     except CaseError as e:
-        fail(str(e))
+        fail(e)
     if junit is not None:
         junit.write_bytes(_junit(checks))
     if format == TextFormat.json:

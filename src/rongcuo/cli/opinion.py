@@ -47,15 +47,15 @@ def opinion(
         suffix = out.suffix.lstrip(".").lower() if out else ""
         format = DocFormat(suffix) if suffix in DocFormat.__members__ else DocFormat.md
     if template is not None and not template.is_file():
-        fail(f"--template: {template}: no such file")
+        fail("errors.cli_template_missing", template=str(template))
     asked = ask_of(profile, rules, trust, as_of, effective_date)
     try:
         the_case = load_case(case)
     except CaseError as e:
-        fail(str(e))
+        fail(e)
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
-        fail(str(answer.error))
+        fail(answer.error)
     d = documents.draft(the_case, answer.result, asked.day_of(the_case), lang.value)
     if format == DocFormat.docx:
         try:
@@ -63,7 +63,7 @@ def opinion(
         except Exception as e:  # a template python-docx cannot open: say so, no traceback
             if template is None:
                 raise
-            fail(f"--template: {template}: not a Word document python-docx can open ({e})")
+            fail("errors.cli_template_unreadable", template=str(template), detail=str(e))
         target = out or Path(f"{the_case.id}.opinion.docx")
         _write(target, data)
         typer.echo(str(target))
@@ -77,7 +77,9 @@ def opinion(
 
 
 def _write(path: Path, data: bytes) -> None:
+    from ..model.coded import os_reason
+
     try:
         path.write_bytes(data)
     except OSError as e:
-        fail(f"{path}: cannot write: {e.strerror}")
+        fail("errors.cannot_write", path=str(path), reason=os_reason(e))

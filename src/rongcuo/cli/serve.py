@@ -44,7 +44,7 @@ def serve(
     try:
         service = Service(served, profile, limits)
     except ValueError as e:
-        fail(str(e))
+        fail(e)
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
     uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=access_log)
@@ -58,10 +58,10 @@ def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
     for root in dirs:
         found = profiles(rule_root(root))
         if not found:
-            fail(f"--rules: {root}: no profiles/*.lp — a rule base has rules/ and profiles/")
+            fail("errors.cli_serve_no_profiles", root=str(root))
         for p in found:
             name = f"{root.resolve().name}/{p}"
             if name in served:
-                fail(f"--rules: {root}: {name} is served already — give the rule bases distinct folder names")
+                fail("errors.cli_serve_twice", root=str(root), name=name)
             served[name] = load_rules(p, root, trust)
     return served

@@ -84,10 +84,7 @@ def check(version: Version, days: int | None = None) -> Report:
         facts=[f"_conditional({n})" for n in conditional],
     )
     if not space.holds():  # no scenario at all: every "proved" below would be vacuous
-        raise RuleError(
-            f"{version.name}: the rules have no answer for any case — they are inconsistent (an integrity "
-            "constraint that always fires?), so nothing about them can be proved"
-        )
+        raise RuleError("errors.rules_inconsistent", name=version.name)
     checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
     refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]

@@ -43,7 +43,7 @@ def load(spec: str, profile: str = "default", *, trusted: bool = False) -> Versi
         return _version(spec, spec.removeprefix(PROFILE_PREFIX), bundled_root(), trusted)
     root = Path(spec)
     if not root.is_dir():
-        raise RuleError(f"{spec}: no such rule directory — give a directory or profile:NAME")
+        raise RuleError("errors.no_rule_directory", spec=spec)
     if not is_draft(root):
         return _version(spec, profile, root, trusted)
     return _version(spec, profile, merged(root), trusted, title(root))

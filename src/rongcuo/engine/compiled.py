@@ -206,7 +206,7 @@ class Program:
             values[level.heads] = derived
             values[level.negated] = ~derived
         if self.violation is not None and _any(values[self.violation], n):
-            raise RuleError(f"rule set {self.name} has no answer set for these cases")
+            raise RuleError("errors.no_answer_set", name=self.name)
         return values
 
 

@@ -55,7 +55,7 @@ def one_answer(
             ]
             found.append((model.symbols(shown=True), kept))
             if len(found) > 1:
-                raise RuleError(f"rule set {name} is ambiguous: several answer sets (a cycle through negation?)")
+                raise RuleError("errors.ambiguous", name=name)
     if not found:
-        raise RuleError(f"rule set {name} has no answer set for these cases")
+        raise RuleError("errors.no_answer_set", name=name)
     return found[0]

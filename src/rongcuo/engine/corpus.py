@@ -39,7 +39,7 @@ def recurrences(
     ``rules`` must be loaded with ``corpus=True``.
     """
     if not any(path.is_relative_to(rules.root / "corpus") for path in rules.files):
-        raise RuleError(f"rule set {rules.digest} has no corpus rules — load it with corpus=True")
+        raise RuleError("errors.no_corpus_rules", name=rules.digest)
     ctl = rules.control()
     label = cache(lambda kind, key: (clingo.Function(kind), clingo.String(key)))  # a few labels, on every day
     with ctl.backend() as backend:

@@ -68,7 +68,7 @@ class RuleSet:
         root = (root or bundled_root()).resolve()
         profile_file = root / "profiles" / f"{profile}.lp"
         if not profile_file.is_file():
-            raise RuleError(f"{root}: no profile {profile!r} — available: {', '.join(profiles(root)) or 'none'}")
+            raise RuleError("errors.no_profile", root=str(root), profile=repr(profile), available=profiles(root) or "-")
         parts = sorted((root / "rules").rglob("*.lp"))
         if corpus:
             parts += sorted((root / "corpus").glob("*.lp"))
@@ -145,7 +145,7 @@ def parse(files: Sequence[Path], root: Path, *, trusted: bool = False) -> tuple[
     try:
         ast.parse_files([str(f) for f in files], statements.append)
     except RuntimeError as e:
-        raise RuleError(f"{root}: the rules do not parse: {e}") from None
+        raise RuleError("errors.rules_do_not_parse", root=str(root), detail=str(e)) from None
     if not trusted:
         _refuse_untrusted(root.resolve(), statements)
     return tuple(statements)
@@ -180,28 +180,25 @@ def _check_includes(files: Sequence[Path], root: Path) -> None:
             continue
         seen.add(resolved)
         if not resolved.is_relative_to(root):
-            raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
+            raise RuleError("errors.rules_outside", path=str(path), root=str(root))
         if not resolved.is_file() or resolved.stat().st_size > MAX_RULE_FILE:
-            raise RuleError(f"{path}: not a rule file (not a regular file, or over {MAX_RULE_FILE:,} bytes)")
+            raise RuleError("errors.not_rule_file", path=str(path), max=MAX_RULE_FILE)
         text = resolved.read_text(encoding="utf-8", errors="replace")
         if _nesting(text) > MAX_NESTING:
-            raise RuleError(f"{path}: terms nested deeper than {MAX_NESTING} levels — the rules are not read")
+            raise RuleError("errors.rules_too_deep", path=str(path), max=MAX_NESTING)
         for quoted, library in _INCLUDE.findall(text):
             if library:
-                raise RuleError(f"{path}: #include <{library}> reads outside the rule base — pass --trust to allow it")
+                raise RuleError("errors.rules_library", path=str(path), library=library)
             pending.append(resolved.parent / quoted)
 
 
 def _refuse_untrusted(root: Path, statements: list[ast.AST]) -> None:
     for path in sorted(_files(statements)):
         if not path.is_relative_to(root):
-            raise RuleError(f"{path}: included from outside the rule base {root} — pass --trust to allow it")
+            raise RuleError("errors.rules_outside", path=str(path), root=str(root))
     for s in statements:
         if s.ast_type == ast.ASTType.Script:
-            raise RuleError(
-                f"{s.location.begin.filename}:{s.location.begin.line}: #script in a rule file — "
-                "rules must stay declarative; pass --trust to allow it"
-            )
+            raise RuleError("errors.rules_script", where=f"{s.location.begin.filename}:{s.location.begin.line}")
 
 
 def _files(statements: Sequence[ast.AST]) -> set[Path]:
@@ -216,10 +213,7 @@ def _check_shown(root: Path, statements: Sequence[ast.AST]) -> None:
     if extra := shown - set(SHOWN.items()):
         listed = ", ".join(f"{n}/{a}" for n, a in sorted(extra))
         expected = ", ".join(f"{n}/{a}" for n, a in SHOWN.items())
-        raise RuleError(
-            f"{root}: the rules show {listed}, which rongcuo does not read — show only {expected} "
-            "(rules/_mechanism/show.lp)"
-        )
+        raise RuleError("errors.rules_show", root=str(root), listed=listed, expected=expected)
 
 
 def _check_case_local(root: Path, statements: Sequence[ast.AST]) -> None:
@@ -229,10 +223,7 @@ def _check_case_local(root: Path, statements: Sequence[ast.AST]) -> None:
     own = [s for s in statements if not Path(s.location.begin.filename).is_relative_to(corpus)]
     for rule, cases in not_case_local(own):
         where = f"{relative(root, Path(rule.location.begin.filename))}:{rule.location.begin.line}"
-        raise RuleError(
-            f"{where}: this rule reads the atoms of more than one case ({cases}) — every case atom a rule "
-            "reads must carry the case of its head; rules over many cases belong in corpus/"
-        )
+        raise RuleError("errors.rules_not_case_local", where=where, cases=str(cases))
 
 
 def _digest(root: Path, used: set[Path]) -> str:

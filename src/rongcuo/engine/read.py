@@ -114,10 +114,8 @@ def _content(atoms: tuple[str, ...]) -> tuple:
     for outcome, source, item, by in by_name["blocked"]:
         defeats[(outcome, by)].add((source, item))
     if len(by_name["disposition"]) != 1:
-        raise RuleError(
-            f"the rules give {len(by_name['disposition'])} dispositions for a case, not one: "
-            f"{sorted(by_name['disposition'])}"
-        )
+        found = sorted(by_name["disposition"])
+        raise RuleError("errors.rules_dispositions", n=len(found), found=str(found))
     (disposition,) = by_name["disposition"][0]
     return (
         disposition,

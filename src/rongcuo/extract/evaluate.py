@@ -111,7 +111,7 @@ def load_labelled(folder: Path, lexicon: Lexicon, bank: Bank | None = None) -> l
     for path in narrative_files([folder]):
         label = path.with_suffix(".yaml")
         if not label.is_file():
-            raise CaseError(str(path), "(label)", f"no label file — write {label.name} beside it")
+            raise CaseError(str(path), "(label)", "errors.no_label_file", name=label.name)
         text, encoding = read_narrative(path)
         started = time.perf_counter()
         proposal = propose(text.strip(), lexicon, bank)

@@ -26,6 +26,8 @@ import yaml
 
 from ..model import vocabulary as vocab
 from ..model.case import CaseError
+from ..model.coded import ids, msg, os_reason, suggest
+from ..model.decode import yaml_problem
 
 GAP_MARK = "…"
 DATE_MARK = "{date}"
@@ -73,16 +75,16 @@ class Lexicon:
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
         """The bundled lexicon, or the one at ``path``; a CaseError names what is wrong."""
-        source = str(path) if path else "lexicon.yaml (bundled)"
+        source = str(path) if path else "lexicon.yaml"
         try:
             raw = path.read_bytes() if path else files("rongcuo").joinpath("extract/lexicon.yaml").read_bytes()
             data = yaml.safe_load(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as e:
-            raise CaseError(source, "(file)", f"cannot read: {e}") from None
+            raise CaseError(source, "(file)", "errors.cannot_read", reason=os_reason(e)) from None
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "(file)"
-            raise CaseError(source, where, f"not well-formed YAML: {getattr(e, 'problem', None) or e}") from None
+            raise CaseError(source, where, "errors.not_yaml", problem=yaml_problem(e)) from None
         return _build(source, hashlib.sha256(raw).hexdigest()[:16], data)
 
     def words(self) -> tuple[str, ...]:
@@ -138,23 +140,23 @@ def _rules(source: str, data: Any, compile_) -> tuple[Rule, ...]:
     out = []
     for fact, entries in _Reader(source, data, "rules").data.items():
         if fact not in known:
-            hint = vocab.did_you_mean(str(fact), known, "see `rongcuo vocabulary`")
-            raise CaseError(source, f"rules.{fact}", f"unknown fact id — {hint}")
+            hint = suggest(str(fact), known, "facts", msg("errors.see_vocabulary"))
+            raise CaseError(source, f"rules.{fact}", "errors.unknown_fact", hint=hint)
         if not isinstance(entries, list) or not entries:
-            raise CaseError(source, f"rules.{fact}", "must be a list of rules (name, steps, window, unless, propose)")
+            raise CaseError(source, f"rules.{fact}", "errors.lexicon_rules")
         for i, entry in enumerate(entries):
             where = f"rules.{fact}[{i}]"
             reader = _Reader(source, entry, where, allowed=("name", "steps", "window", "unless", "propose"))
             steps = reader.data.get("steps")
             if not isinstance(steps, list) or not steps:
-                raise CaseError(source, f"{where}.steps", "must be a list of steps, each a list of phrasings")
+                raise CaseError(source, f"{where}.steps", "errors.lexicon_steps")
             compiled = tuple(
                 tuple(compile_(p) for p in _Reader(source, {"step": step}, f"{where}.steps[{j}]").words("step"))
                 for j, step in enumerate(steps)
             )
             unless = reader.words("unless", required=False)
             if bad := [f for f in unless if f not in known]:
-                raise CaseError(source, f"{where}.unless", f"unknown fact id {bad[0]!r}")
+                raise CaseError(source, f"{where}.unless", "errors.unknown_fact_named", fact=repr(bad[0]))
             out.append(
                 Rule(
                     fact=fact,
@@ -173,8 +175,8 @@ def _facts(source: str, data: dict, compile_, reach: int) -> dict[str, FactPatte
     out = {}
     for fact, entry in data.items():
         if fact not in known:
-            hint = vocab.did_you_mean(str(fact), known, "see `rongcuo vocabulary`")
-            raise CaseError(source, f"facts.{fact}", f"unknown fact id — {hint}")
+            hint = suggest(str(fact), known, "facts", msg("errors.see_vocabulary"))
+            raise CaseError(source, f"facts.{fact}", "errors.unknown_fact", hint=hint)
         reader = _Reader(source, entry or {}, f"facts.{fact}", allowed=("establish", "deny", "block", "reach"))
         out[fact] = FactPatterns(
             establish=tuple(compile_(p) for p in reader.words("establish")),
@@ -190,12 +192,12 @@ def _dates(source: str, data: dict, compile_) -> tuple[tuple[str, tuple[re.Patte
     out = []
     for key, phrases in data.items():
         if key not in keys:
-            hint = vocab.did_you_mean(str(key), keys, "use one of " + ", ".join(keys))
-            raise CaseError(source, f"dates.{key}", f"unknown date key — {hint}")
+            hint = suggest(str(key), keys, "dates", msg("errors.use_one_of", choices=ids("dates", keys)))
+            raise CaseError(source, f"dates.{key}", "errors.unknown_date_key", hint=hint)
         reader = _Reader(source, {key: phrases}, "dates")
         patterns = reader.words(key)
         if any(p.count(DATE_MARK) != 1 for p in patterns):
-            raise CaseError(source, f"dates.{key}", f"every phrasing needs exactly one {DATE_MARK}")
+            raise CaseError(source, f"dates.{key}", "errors.lexicon_date_mark", mark=DATE_MARK)
         out.append((key, tuple(compile_(p) for p in patterns)))
     return tuple(out)
 
@@ -243,10 +245,10 @@ class _Reader:
     def __init__(self, source: str, data: Any, where: str = "", allowed: tuple[str, ...] | None = None):
         self.source, self.where = source, where
         if not isinstance(data, dict):
-            raise CaseError(source, where or "(lexicon)", "must be a mapping")
+            raise CaseError(source, where or "(lexicon)", "errors.must_be_mapping")
         extra = set(data) - set(allowed or data)
         if extra:
-            raise CaseError(source, self._at(sorted(extra)[0]), f"not a lexicon field — use {', '.join(allowed or ())}")
+            raise CaseError(source, self._at(sorted(extra)[0]), "errors.lexicon_field", fields=list(allowed or ()))
         self.data = data
 
     def _at(self, key: str) -> str:
@@ -255,19 +257,19 @@ class _Reader:
     def mapping(self, key: str) -> dict:
         value = self.data.get(key)
         if not isinstance(value, dict):
-            raise CaseError(self.source, self._at(key), "required mapping — see the bundled extract/lexicon.yaml")
+            raise CaseError(self.source, self._at(key), "errors.lexicon_mapping")
         return value
 
     def number(self, key: str) -> int:
         value = self.data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise CaseError(self.source, self._at(key), f"{value!r} is not a whole number of characters")
+            raise CaseError(self.source, self._at(key), "errors.lexicon_number", value=repr(value))
         return value
 
     def words(self, key: str, required: bool = True) -> tuple[str, ...]:
         value = self.data.get(key, None if required else [])
         if not isinstance(value, list) or not all(isinstance(w, str) and w.strip(GAP_MARK) for w in value):
-            raise CaseError(self.source, self._at(key), "must be a list of non-empty phrasings")
+            raise CaseError(self.source, self._at(key), "errors.lexicon_phrasings")
         if required and not value:
-            raise CaseError(self.source, self._at(key), "needs at least one phrasing")
+            raise CaseError(self.source, self._at(key), "errors.lexicon_no_phrasing")
         return tuple(value)

@@ -28,6 +28,8 @@ import yaml
 
 from ..model import vocabulary as vocab
 from ..model.case import CaseError
+from ..model.coded import msg, os_reason
+from ..model.decode import yaml_problem
 from .propose import Mention
 from .segment import Span
 
@@ -130,12 +132,13 @@ def read_bank(path: Path) -> list[Entry]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise CaseError(str(path), "(file)", f"not a readable bank file: {e}") from None
+        reason = os_reason(e) if isinstance(e, (OSError, UnicodeDecodeError)) else yaml_problem(e)
+        raise CaseError(str(path), "(file)", "errors.bank_unreadable", reason=reason) from None
     known = set(vocab.fact_ids())
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise CaseError(str(path), "(file)", "a bank file maps fact ids to lists of sentences")
+        raise CaseError(str(path), "(file)", "errors.bank_shape")
     if bad := sorted(set(data) - known):
-        raise CaseError(str(path), bad[0], "unknown fact id — see `rongcuo vocabulary`")
+        raise CaseError(str(path), bad[0], "errors.unknown_fact", hint=msg("errors.see_vocabulary"))
     return [Entry(f, str(s), str(path)) for f, sentences in data.items() for s in sentences if str(s).strip()]
 
 

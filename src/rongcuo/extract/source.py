@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model.case import CaseError
+from ..model.coded import os_reason
 
 ENCODINGS = ("utf-8", "gb18030")
 NARRATIVE_SUFFIX = ".txt"
@@ -17,19 +18,17 @@ def read_narrative(path: Path) -> tuple[str, str]:
     """The text (line ends normalised, no BOM) and the encoding it was read with."""
     try:
         if path.stat().st_size > MAX_NARRATIVE:
-            raise CaseError(
-                str(path), "(file)", f"larger than {MAX_NARRATIVE:,} bytes — a narrative is one report: split it"
-            )
+            raise CaseError(str(path), "(file)", "errors.narrative_too_large", max=MAX_NARRATIVE)
         data = path.read_bytes()
     except OSError as e:
-        raise CaseError(str(path), "(file)", f"cannot read: {e.strerror}") from None
+        raise CaseError(str(path), "(file)", "errors.cannot_read", reason=os_reason(e)) from None
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), encoding
-    raise CaseError(str(path), "(file)", "neither UTF-8 nor GB18030 text — save the narrative in one of them")
+    raise CaseError(str(path), "(file)", "errors.narrative_encoding")
 
 
 def narrative_files(paths: list[Path]) -> list[Path]:
@@ -41,5 +40,5 @@ def narrative_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise CaseError(str(path), "(file)", "no such file or folder")
+            raise CaseError(str(path), "(file)", "errors.no_such_file")
     return found

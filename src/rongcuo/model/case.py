@@ -13,20 +13,38 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from . import days
 from . import vocabulary as vocab
+from .coded import Coded, ids, msg, place, suggest
 
 FactValue = bool | Literal["unknown"]
 _FACTS = frozenset(vocab.fact_ids())
 _DATE_KEYS = frozenset(vocab.date_keys())
 
 
-class CaseError(Exception):
-    """A bad case: where it is, which field, and how to fix it."""
+class CaseError(Coded):
+    """A bad case: where it is (``source``), which ``field``, and what is wrong with the fix (a catalogue
+    key of present/messages/errors.yaml and its values, rendered in a language by :meth:`text`)."""
 
     case: str | None = None  # the id the bad record gave, when it gave one (a batch names the record by it)
 
-    def __init__(self, source: str, field: str, message: str):
-        super().__init__(f"{source}: {field}: {message}")
-        self.source, self.field, self.message = source, field, message
+    def __init__(self, source: str, field: str, code: str, **values: Any):
+        super().__init__(code, **values)
+        self.source, self.field = source, field
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (str(error) is the whole line)."""
+        return self.reason("en")
+
+    def text(self, lang: str = "en") -> str:
+        return f"{place(self.source, lang)}: {place(self.field, lang)}: {self.reason(lang)}"
+
+
+class _Invalid(ValueError):
+    """A validator's problem: a catalogue key and values, and the key of the mapping it is under (facts.X)."""
+
+    def __init__(self, code: str, at: str | None = None, **values: Any):
+        super().__init__(code)
+        self.code, self.at, self.values = code, at, values
 
 
 class Subject(BaseModel):
@@ -97,7 +115,7 @@ class Case(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("empty id — give the case a unique id such as NM-2024-017")
+            raise _Invalid("errors.empty_id")
         return _one_line(value)
 
     @field_validator("field", "error_type")
@@ -109,36 +127,33 @@ class Case(BaseModel):
     @classmethod
     def _facts(cls, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError("must be a mapping of fact id to true, false or unknown")
+            raise _Invalid("errors.facts_mapping")
         for fid, v in value.items():
             if fid not in _FACTS:
-                hint = vocab.did_you_mean(str(fid), vocab.fact_ids(), "see `rongcuo vocabulary` for the ids")
-                raise ValueError(f"{fid}: unknown fact id — {hint}")
+                hint = suggest(str(fid), vocab.fact_ids(), "facts", msg("errors.see_vocabulary"))
+                raise _Invalid("errors.unknown_fact", str(fid), hint=hint)
             if not (isinstance(v, bool) or v == "unknown"):
-                raise ValueError(f"{fid}: {v!r} is not true, false or unknown")
+                raise _Invalid("errors.not_truth_value", str(fid), value=repr(v))
         return value
 
     @field_validator("dates", mode="before")
     @classmethod
     def _dates(cls, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError("must be a mapping of date key to an ISO date (YYYY-MM-DD)")
+            raise _Invalid("errors.dates_mapping")
         parsed = {}
         for key, v in value.items():
             if key not in _DATE_KEYS:
                 keys = vocab.date_keys()
-                hint = vocab.did_you_mean(str(key), keys, f"use one of {', '.join(keys)}")
-                raise ValueError(f"{key}: unknown date key — {hint}")
+                hint = suggest(str(key), keys, "dates", msg("errors.use_one_of", choices=ids("dates", keys)))
+                raise _Invalid("errors.unknown_date_key", str(key), hint=hint)
             parsed[key] = _iso_date(key, v)
         return parsed
 
     @field_validator("as_of", mode="before")
     @classmethod
     def _as_of(cls, value: Any) -> Any:
-        try:
-            return None if value is None else _iso_date("as_of", value)
-        except ValueError as e:  # the location names the field already
-            raise ValueError(str(e).removeprefix("as_of: ")) from None
+        return None if value is None else _iso_date(None, value)  # the location names the field already
 
     @field_validator("evidence", mode="before")
     @classmethod
@@ -150,18 +165,18 @@ class Case(BaseModel):
     def _extraction(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, dict) and "dates" in value:
             try:
-                _check_spans(value["dates"], vocab.date_keys(), "date key", info.data.get("narrative"))
-            except ValueError as e:
-                raise ValueError(f"dates.{e}") from None
+                _check_spans(value["dates"], vocab.date_keys(), "dates", info.data.get("narrative"))
+            except _Invalid as e:
+                raise _Invalid(e.code, f"dates.{e.at}" if e.at else "dates", **e.values) from None
         if isinstance(value, dict) and isinstance(value.get("candidates"), list):
             for i, c in enumerate(value["candidates"]):
                 if not isinstance(c, dict):
-                    raise ValueError(f"candidates[{i}]: must be a mapping with fact, score, reason, text, start, end")
+                    raise _Invalid("errors.candidate_mapping", f"candidates[{i}]")
                 span = {k: c[k] for k in ("text", "start", "end") if k in c}
                 try:
-                    _check_spans({c.get("fact"): span}, vocab.fact_ids(), "fact id", info.data.get("narrative"))
-                except ValueError as e:
-                    raise ValueError(f"candidates[{i}].{e}") from None
+                    _check_spans({c.get("fact"): span}, vocab.fact_ids(), "facts", info.data.get("narrative"))
+                except _Invalid as e:
+                    raise _Invalid(e.code, f"candidates[{i}].{e.at}", **e.values) from None
         return value
 
     @field_validator("recorded_decision")
@@ -169,8 +184,8 @@ class Case(BaseModel):
     def _decision(cls, value: str | None) -> str | None:
         names = vocab.outcome_names()
         if value is not None and value not in names:
-            hint = vocab.did_you_mean(value, names, f"use one of {', '.join(names)}")
-            raise ValueError(f"{value!r} is not an outcome — {hint}")
+            hint = suggest(value, names, "outcomes", msg("errors.use_one_of", choices=ids("outcomes", names)))
+            raise _Invalid("errors.not_outcome", value=repr(value), hint=hint)
         return value
 
     def true_facts(self) -> list[str]:
@@ -183,34 +198,34 @@ class Case(BaseModel):
 
 
 def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) -> Any:
-    """Evidence entries: known keys, whole-number offsets, and offsets that quote the text."""
+    """Evidence entries (``kind``: of facts or dates): known keys, whole-number offsets, offsets that quote the text."""
     if not isinstance(value, dict):
-        raise ValueError(f"must be a mapping of {kind} to {{text, start, end, needs_confirmation}}")
+        raise _Invalid("errors.evidence_mapping" if kind == "facts" else "errors.date_evidence_mapping")
     fields = list(Evidence.model_fields)
     for key, span in value.items():
         if key not in keys:
-            hint = vocab.did_you_mean(str(key), keys, "see `rongcuo vocabulary`")
-            raise ValueError(f"{key}: unknown {kind} — {hint}")
+            hint = suggest(str(key), keys, kind, msg("errors.see_vocabulary"))
+            raise _Invalid("errors.unknown_fact" if kind == "facts" else "errors.unknown_date_key", str(key), hint=hint)
         if not isinstance(span, dict) or set(span) - set(fields) or not {"text", "start", "end"} <= set(span):
-            raise ValueError(f"{key}: must be a mapping with text, start, end (and needs_confirmation)")
+            raise _Invalid("errors.span_mapping", str(key))
         text, start, end = span["text"], span["start"], span["end"]
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)) or not 0 <= start <= end:
-            raise ValueError(f"{key}: start {start!r} and end {end!r} must be character offsets, 0 <= start <= end")
+            raise _Invalid("errors.span_offsets", str(key), start=repr(start), end=repr(end))
         if not isinstance(text, str) or not isinstance(span.get("needs_confirmation", True), bool):
-            raise ValueError(f"{key}: text must be a string and needs_confirmation true or false")
+            raise _Invalid("errors.span_types", str(key))
         if narrative is not None and narrative[start:end] != text:
-            raise ValueError(f"{key}: narrative[{start}:{end}] is not the quoted text — fix start/end or the text")
+            raise _Invalid("errors.span_quote", str(key), start=start, end=end)
     return value
 
 
 def _one_line(value: str) -> str:
     """Ids and labels are one line of text: a line break or a terminal escape in one could forge output."""
     if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
-        raise ValueError(f"{value[:40]!r}: a line break or control character — write it as one line of text")
+        raise _Invalid("errors.control_character", value=repr(value[:40]))
     return value
 
 
-def _iso_date(key: str, value: Any) -> dt.date:
+def _iso_date(key: str | None, value: Any) -> dt.date:
     day = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         day = value
@@ -220,31 +235,54 @@ def _iso_date(key: str, value: Any) -> dt.date:
         except ValueError:
             pass
     if day is None:
-        raise ValueError(f"{key}: {value!r} is not a date — write it as YYYY-MM-DD")
+        raise _Invalid("errors.not_a_date", key, value=repr(value))
     if not days.FIRST <= day <= days.LAST:
-        raise ValueError(f"{key}: {value!r} is outside the dates rongcuo computes with ({days.FIRST} … {days.LAST})")
+        raise _Invalid("errors.date_out_of_range", key, value=repr(value), first=str(days.FIRST), last=str(days.LAST))
     return day
+
+
+# Pydantic's error types, by the catalogue key that says them (anything else: errors.invalid, with pydantic's text).
+_PYDANTIC = {
+    "missing": "errors.required",
+    "bool_type": "errors.bool_type",
+    "bool_parsing": "errors.bool_type",
+    "string_type": "errors.string_type",
+    "dict_type": "errors.dict_type",
+    "model_type": "errors.dict_type",
+    "list_type": "errors.list_type",
+    "int_type": "errors.int_type",
+    "int_parsing": "errors.int_type",
+    "int_from_float": "errors.int_type",
+    "float_type": "errors.float_type",
+    "float_parsing": "errors.float_type",
+    "date_type": "errors.date_type",
+    "date_parsing": "errors.date_type",
+    "date_from_datetime_parsing": "errors.date_type",
+    "date_from_datetime_inexact": "errors.date_type",
+    "literal_error": "errors.literal_error",
+}
 
 
 def parse_case(data: Any, source: str) -> Case:
     """Validate one case record (already decoded from YAML/JSON)."""
     if not isinstance(data, dict):
-        raise CaseError(source, "(case)", "a case must be a mapping with at least an `id`")
+        raise CaseError(source, "(case)", "errors.not_a_case")
     try:
         return Case.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(part) for part in err["loc"]) or "(case)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            fields = ", ".join(Case.model_fields)
-            msg = f"not a field of a case — {vocab.did_you_mean(loc, list(Case.model_fields), f'fields are {fields}')}"
-        elif err["type"] == "missing":
-            msg = "required — add it"
-        elif err["type"] in ("bool_type", "string_type", "dict_type"):
-            msg = f"{err['input']!r}: {msg.lower()}"
-        # Field-level validators name the key themselves (facts.X, dates.X).
-        head, _, rest = msg.partition(": ")
-        if loc in ("facts", "dates", "evidence", "extraction") and rest and " " not in head:
-            loc, msg = f"{loc}.{head}", rest
-        raise CaseError(source, loc, msg) from None
+        raise case_error(source, e.errors()[0], list(Case.model_fields)) from None
+
+
+def case_error(source: str, err: Any, fields: list[str]) -> CaseError:
+    """Pydantic's first error as a case error: the validator's own key, or the one its type maps to."""
+    loc = ".".join(str(part) for part in err["loc"]) or "(case)"
+    found = err.get("ctx", {}).get("error")
+    if isinstance(found, _Invalid):  # a validator of ours: facts.X and dates.X are named by the key
+        return CaseError(source, f"{loc}.{found.at}" if found.at else loc, found.code, **found.values)
+    if err["type"] == "extra_forbidden":
+        hint = suggest(loc.rpartition(".")[2], fields, "", msg("errors.fields_are", fields=fields))
+        return CaseError(source, loc, "errors.extra_forbidden", hint=hint)
+    code = _PYDANTIC.get(err["type"])
+    if code is None:
+        return CaseError(source, loc, "errors.invalid", detail=err["msg"].removeprefix("Value error, "))
+    return CaseError(source, loc, code, value=repr(err.get("input")))

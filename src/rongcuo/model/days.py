@@ -13,12 +13,14 @@ LAST = dt.date(2199, 12, 31)
 
 def parse(value: str, name: str) -> dt.date:
     """An ISO date an option or a parameter gives, within the dates the rules compute with (ValueError: why not)."""
+    from .coded import OptionError
+
     try:
         found = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a date — write it as YYYY-MM-DD") from None
+        raise OptionError(name, "errors.not_a_date", value=repr(value)) from None
     if not FIRST <= found <= LAST:
-        raise ValueError(f"{name}: {value!r} is outside the dates rongcuo computes with ({FIRST} … {LAST})")
+        raise OptionError(name, "errors.date_out_of_range", value=repr(value), first=str(FIRST), last=str(LAST))
     return found
 
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from .coded import Coded, Msg, msg, place
+
 MAX_BYTES = 4_000_000  # one document
 MAX_DEPTH = 32  # nesting of mappings and lists (a case file needs 4)
 MAX_NODES = 20_000  # values in one document, aliases expanded
@@ -32,12 +34,15 @@ MAX_DIGITS = 18  # digits of one integer (character offsets, counts)
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class DecodeError(ValueError):
-    """A document that is not well-formed or passes a bound: where (``line 3``) and what."""
+class DecodeError(Coded, ValueError):
+    """A document that is not well-formed or passes a bound: where (``line 3``) and what (a catalogue key)."""
 
-    def __init__(self, where: str, message: str):
-        super().__init__(f"{where}: {message}")
-        self.where, self.message = where, message
+    def __init__(self, where: str, code: str, **values: Any):
+        super().__init__(code, **values)
+        self.where = where
+
+    def text(self, lang: str = "en") -> str:
+        return f"{place(self.where, lang)}: {self.reason(lang)}"
 
 
 class _Loader(_BASE):  # type: ignore[misc, valid-type]
@@ -67,11 +72,11 @@ def decode_yaml(text: str) -> Any:
         _check_nodes(node)
         return _check_values(loader.construct_document(node))
     except yaml.YAMLError as e:
-        raise DecodeError(_where(e, text), _reason(e)) from None
+        raise DecodeError(_where(e, text), "errors.not_yaml", problem=yaml_problem(e)) from None
     except DecodeError:
         raise
     except (ValueError, RecursionError) as e:  # an integer past Python's digit limit, a deep construct
-        raise DecodeError("(document)", f"not a value rongcuo reads ({str(e).split(':')[0]})") from None
+        raise DecodeError("(document)", "errors.unreadable_value", detail=str(e).split(":")[0]) from None
     finally:
         loader.dispose()
 
@@ -86,11 +91,11 @@ def _shallow(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     where = f"line {event.start_mark.line + 1}" if event.start_mark else "(document)"
-                    raise DecodeError(where, f"nested deeper than {MAX_DEPTH} levels")
+                    raise DecodeError(where, "errors.too_deep", max=MAX_DEPTH)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as e:
-        raise DecodeError(_where(e, text), _reason(e)) from None
+        raise DecodeError(_where(e, text), "errors.not_yaml", problem=yaml_problem(e)) from None
 
 
 def decode_json(text: str | bytes) -> Any:
@@ -100,21 +105,21 @@ def decode_json(text: str | bytes) -> Any:
         # bytes are UTF-8 here (json.loads would guess UTF-16 from a byte-order mark)
         data = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as e:
-        raise DecodeError(f"line {e.lineno} column {e.colno}", f"not well-formed JSON: {e.msg}") from None
+        raise DecodeError(f"line {e.lineno} column {e.colno}", "errors.not_json", problem=json_problem(e.msg)) from None
     except UnicodeDecodeError:
-        raise DecodeError("(document)", "not UTF-8 text — save it as UTF-8") from None
+        raise DecodeError("(document)", "errors.not_utf8") from None
     except RecursionError:
-        raise DecodeError("(document)", f"nested deeper than {MAX_DEPTH} levels") from None
+        raise DecodeError("(document)", "errors.too_deep", max=MAX_DEPTH) from None
     except DecodeError:
         raise
     except ValueError as e:  # an integer past Python's digit limit
-        raise DecodeError("(document)", f"not a value rongcuo reads ({str(e).split(':')[0]})") from None
+        raise DecodeError("(document)", "errors.unreadable_value", detail=str(e).split(":")[0]) from None
     return _check_values(data)
 
 
 def _size(text: str | bytes) -> None:
     if len(text) > MAX_BYTES:
-        raise DecodeError("(document)", f"larger than {MAX_BYTES:,} bytes — split it into several files")
+        raise DecodeError("(document)", "errors.too_large", max=MAX_BYTES)
 
 
 def _where(e: yaml.YAMLError, text: str) -> str:
@@ -125,16 +130,59 @@ def _where(e: yaml.YAMLError, text: str) -> str:
     return f"line {mark.line + 1}" if mark else "(document)"
 
 
-def _reason(e: yaml.YAMLError) -> str:
+def yaml_problem(e: yaml.YAMLError) -> Msg:
+    """PyYAML's problem, in words when it is a common one, else as PyYAML states it."""
     problem = getattr(e, "problem", None) or getattr(e, "reason", None) or str(e).splitlines()[0]
-    return f"not well-formed YAML: {problem}"
+    return _problem(problem, _YAML_PROBLEMS)
+
+
+def json_problem(problem: str) -> Msg:
+    """The JSON parser's problem (json and orjson state them alike), in words when it is a common one."""
+    return _problem(problem, _JSON_PROBLEMS)
+
+
+def _problem(problem: str, known: dict[str, str]) -> Msg:
+    for start, key in known.items():
+        if problem.startswith(start):
+            return msg(key)
+    return msg("errors.parser_said", problem=problem)
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "errors.yaml_mapping_values",
+    "could not find expected ':'": "errors.yaml_expected_colon",
+    "found character that cannot start any token": "errors.yaml_bad_character",
+    "found unexpected end of stream": "errors.yaml_unexpected_end",
+    "found undefined alias": "errors.yaml_undefined_alias",
+    "expected <block end>": "errors.yaml_bad_indentation",
+    "did not find expected key": "errors.yaml_bad_indentation",
+    "did not find expected ','": "errors.yaml_unclosed",
+    "did not find expected '-' indicator": "errors.yaml_bad_indentation",
+    "found a tab character": "errors.yaml_tab",
+    "expected a single document": "errors.yaml_several_documents",
+    "but found another document": "errors.yaml_several_documents",
+}
+_JSON_PROBLEMS = {
+    "Expecting value": "errors.json_expecting_value",
+    "Expecting property name": "errors.json_expecting_name",
+    "Expecting ',' delimiter": "errors.json_expecting_comma",
+    "Expecting ':' delimiter": "errors.json_expecting_colon",
+    "Extra data": "errors.json_extra_data",
+    "Unterminated string": "errors.json_unterminated",
+    "Invalid control character": "errors.json_control",
+    "unexpected character": "errors.json_expecting_value",
+    "unexpected content after document": "errors.json_extra_data",
+    "trailing comma is not allowed": "errors.json_trailing_comma",
+    "control character": "errors.json_control",
+    "unexpected end of data": "errors.json_unexpected_end",
+}
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise DecodeError("(document)", f"the key {key!r} is given twice — keep one")
+            raise DecodeError("(document)", "errors.duplicate_key", key=repr(key))
         out[key] = value
     return out
 
@@ -147,15 +195,12 @@ def _check_nodes(root: yaml.Node) -> None:
     while stack:
         node, depth, done = stack.pop()
         if depth > MAX_DEPTH:
-            raise DecodeError(f"line {node.start_mark.line + 1}", f"nested deeper than {MAX_DEPTH} levels")
+            raise DecodeError(f"line {node.start_mark.line + 1}", "errors.too_deep", max=MAX_DEPTH)
         children = _children(node)
         if done or not children:
             size = 1 + sum(sizes[id(c)] for c in children)
             if size > MAX_NODES:
-                raise DecodeError(
-                    f"line {node.start_mark.line + 1}",
-                    f"more than {MAX_NODES:,} values (aliases expanded) — write the values out, without &anchors",
-                )
+                raise DecodeError(f"line {node.start_mark.line + 1}", "errors.too_many_values", max=MAX_NODES)
             sizes[id(node)] = size
             continue
         if id(node) in sizes:
@@ -179,7 +224,7 @@ def _unique_keys(node: yaml.MappingNode) -> None:
     for key, _ in node.value:
         if isinstance(key, yaml.ScalarNode):
             if key.value in seen:
-                raise DecodeError(f"line {key.start_mark.line + 1}", f"the key {key.value!r} is given twice — keep one")
+                raise DecodeError(f"line {key.start_mark.line + 1}", "errors.duplicate_key", key=repr(key.value))
             seen.add(key.value)
 
 
@@ -190,18 +235,18 @@ def _check_values(data: Any) -> Any:
         value, depth = stack.pop()
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise DecodeError("(document)", f"a text longer than {MAX_STRING:,} characters")
+                raise DecodeError("(document)", "errors.text_too_long", max=MAX_STRING)
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise DecodeError("(document)", f"{value[:20]!r}…: not valid Unicode (a lone surrogate)") from None
+                raise DecodeError("(document)", "errors.lone_surrogate", value=repr(value[:20])) from None
         elif isinstance(value, bool):
             continue
         elif isinstance(value, int) and len(str(abs(value))) > MAX_DIGITS:
-            raise DecodeError("(document)", f"an integer of more than {MAX_DIGITS} digits")
+            raise DecodeError("(document)", "errors.too_many_digits", max=MAX_DIGITS)
         elif isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
-                raise DecodeError("(document)", f"nested deeper than {MAX_DEPTH} levels")
+                raise DecodeError("(document)", "errors.too_deep", max=MAX_DEPTH)
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
     return data

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .case import Case, CaseError, parse_case
+from .coded import os_reason
 from .decode import MAX_BYTES, DecodeError, decode_json, decode_yaml
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -19,14 +20,14 @@ def read_file(path: Path) -> Any:
     """Decode a YAML or JSON file (model.decode's bounds), as a CaseError when it is not well-formed."""
     try:
         if path.stat().st_size > MAX_BYTES or not path.is_file():
-            raise CaseError(str(path), "(file)", f"not a case file: larger than {MAX_BYTES:,} bytes, or not a file")
+            raise CaseError(str(path), "(file)", "errors.not_case_file", max=MAX_BYTES)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise CaseError(str(path), "(file)", f"cannot read: {e}") from None
+        raise CaseError(str(path), "(file)", "errors.cannot_read", reason=os_reason(e)) from None
     try:
         return decode_json(text) if path.suffix == ".json" else decode_yaml(text)
     except DecodeError as e:
-        raise CaseError(str(path), e.where, e.message) from None
+        raise CaseError(str(path), e.where, e.code, **e.values) from None
 
 
 GOLDEN_KEYS = ("expect",)  # a golden file's as_of is the case's own
@@ -48,4 +49,4 @@ def case_files(paths: Iterable[Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise CaseError(str(path), "(file)", "no such file or folder")
+            raise CaseError(str(path), "(file)", "errors.no_such_file")

@@ -13,8 +13,8 @@ from .. import ask as asking
 from ..ask import RULES_FAILED, Ask, Rejected, contradiction
 from ..engine import RuleSet
 from ..explain import Alternative, Explanation, explain, whatif
-from ..model import vocabulary as vocab
 from ..model.case import Case
+from ..model.coded import OptionError, msg, suggest
 from .coalesce import Coalescer
 from .limits import Gate, Limits, solving
 from .problems import Problem, invalid
@@ -39,8 +39,8 @@ class Service:
             return self.rulesets[self.default]
         if name not in self.rulesets:
             names = list(self.rulesets)
-            hint = vocab.did_you_mean(name, names, f"served: {', '.join(names)}")
-            raise Problem("invalid-parameter", f"profile: {name!r} is not served — {hint}")
+            hint = suggest(name, names, "", msg("errors.served", names=names))
+            raise Problem("invalid-parameter", OptionError("profile", "errors.not_served", value=repr(name), hint=hint))
         return self.rulesets[name]
 
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
@@ -56,7 +56,7 @@ class Service:
         answers = await solving(self.limits.time_limit, asking.answers, ask, cases, found, sources)
         rejected = [a.error for a in answers if isinstance(a, Rejected)]
         if failed := [e for e in rejected if e.field == RULES_FAILED]:  # the rule set's fault, not the case's
-            raise Problem("rules-failed", str(failed[0]))
+            raise Problem("rules-failed", failed[0])
         if rejected:
             raise invalid(rejected)
         return [a.to_json() for a in answers]
@@ -83,7 +83,7 @@ class Service:
         limit: int = 10,
     ) -> list[Alternative]:
         if not (to or avoid):
-            raise Problem("invalid-parameter", "whatif: give to=OUTCOME or avoid=OUTCOME")
+            raise Problem("invalid-parameter", msg("errors.whatif_target"))
 
         def alternatives() -> list[Alternative]:
             return whatif(

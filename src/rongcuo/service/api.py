@@ -17,6 +17,7 @@ from ..ledger import ledger
 from ..model import measure
 from . import inputs, schema
 from .answers import Service
+from .problems import language
 from .stream import batch_lines, numbered
 
 router = APIRouter(prefix="/v1")
@@ -200,7 +201,8 @@ async def batch(
     service, ask = _ask(request, profile, as_of, effective_date)
     lines = numbered(await request.body(), service.limits.max_batch_cases)
     service.gate.check()
-    return StreamingResponse(batch_lines(service, ask, lines), media_type="application/x-ndjson")
+    lang = language(request)
+    return StreamingResponse(batch_lines(service, ask, lines, lang), media_type="application/x-ndjson")
 
 
 @router.get("/clauses", summary="The clause ledger, with the measure's text")

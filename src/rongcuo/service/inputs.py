@@ -12,6 +12,7 @@ from typing import Any
 from ..model import days
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError, parse_case
+from ..model.coded import OptionError, ids, msg, suggest
 from ..model.decode import DecodeError, decode_json
 from ..model.files import GOLDEN_KEYS
 from .limits import check_count
@@ -23,9 +24,9 @@ def decode(body: bytes) -> Any:
     try:
         return decode_json(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise Problem("not-well-formed", "the body is not UTF-8 text") from None
+        raise Problem("not-well-formed", msg("errors.body_not_utf8")) from None
     except DecodeError as e:
-        raise Problem("not-well-formed", str(e)) from None
+        raise Problem("not-well-formed", e) from None
 
 
 def case_of(data: Any, source: str = "case") -> Case:
@@ -37,7 +38,7 @@ def case_of(data: Any, source: str = "case") -> Case:
 
 def one_case(data: Any) -> Case:
     if isinstance(data, list):
-        raise invalid([CaseError("case", "(case)", "one case here, not a list — send a list to /v1/evaluate")])
+        raise invalid([CaseError("case", "(case)", "errors.one_case_not_list")])
     try:
         return case_of(data)
     except CaseError as e:
@@ -57,7 +58,7 @@ def cases_of(data: Any, cap: int) -> list[Case]:
         try:
             case = case_of(item, source)
             if case.id in seen:
-                raise CaseError(source, "id", f"{case.id!r} is also the id of {seen[case.id]} — ids must be unique")
+                raise CaseError(source, "id", "errors.duplicate_id", id=repr(case.id), first=seen[case.id])
         except CaseError as e:
             errors.append(e)
             continue
@@ -66,7 +67,7 @@ def cases_of(data: Any, cap: int) -> list[Case]:
     if errors:
         raise invalid(errors)
     if not cases:
-        raise invalid([CaseError("cases", "(list)", "no case — send a case or a list of cases")])
+        raise invalid([CaseError("cases", "(list)", "errors.no_case")])
     return cases
 
 
@@ -75,21 +76,21 @@ def day(value: str | None, option: str = "as_of") -> dt.date | None:
         return None
     try:
         return days.parse(value, option)
-    except ValueError as e:
-        raise Problem("invalid-parameter", str(e)) from None
+    except OptionError as e:
+        raise Problem("invalid-parameter", e) from None
 
 
 def outcome(name: str | None, option: str) -> str | None:
     names = vocab.outcome_names()
     if name is not None and name not in names:
-        hint = vocab.did_you_mean(name, names, f"use one of {', '.join(names)}")
-        raise Problem("invalid-parameter", f"{option}: {name!r} is not an outcome — {hint}")
+        hint = suggest(name, names, "outcomes", msg("errors.use_one_of", choices=ids("outcomes", names)))
+        raise Problem("invalid-parameter", OptionError(option, "errors.not_outcome", value=repr(name), hint=hint))
     return name
 
 
 def facts(names: list[str], option: str) -> tuple[str, ...]:
     for name in names:
         if name not in vocab.fact_ids():
-            hint = vocab.did_you_mean(name, vocab.fact_ids(), "see /v1/vocabulary for the ids")
-            raise Problem("invalid-parameter", f"{option}: {name}: unknown fact id — {hint}")
+            hint = suggest(name, vocab.fact_ids(), "facts", msg("errors.see_vocabulary_api"))
+            raise Problem("invalid-parameter", OptionError(f"{option}: {name}", "errors.unknown_fact", hint=hint))
     return tuple(names)

@@ -14,10 +14,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import parse_qsl
 
 from anyio import to_thread
 
 from ..engine import TimeLimit, time_limit
+from ..model.coded import Msg, msg
 from .problems import MEDIA_TYPE, Problem
 
 T = TypeVar("T")
@@ -59,12 +61,17 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def _too_large_detail(cap: int) -> str:
-    return f"the body is larger than {cap:,} bytes — send fewer cases per request (or use /v1/batch)"
+def _too_large_detail(cap: int) -> Msg:
+    return msg("errors.body_too_large", max=cap)
 
 
 async def _too_large(scope, send, cap: int) -> None:
-    body = json.dumps(Problem("body-too-large", _too_large_detail(cap)).body(scope["path"])).encode()
+    from .problems import accepted
+
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    lang = query.get("lang") or accepted(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
+    lang = lang if lang in ("zh", "en") else "zh"
+    body = json.dumps(Problem("body-too-large", _too_large_detail(cap)).body(scope["path"], lang)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -93,11 +100,7 @@ class Gate:
 
     def check(self) -> None:
         if self.full:
-            raise Problem(
-                "busy",
-                f"{self.limit} requests are being answered — try again in a moment",
-                headers={"Retry-After": "1"},
-            )
+            raise Problem("busy", msg("errors.busy", n=self.limit), headers={"Retry-After": "1"})
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -121,15 +124,9 @@ async def solving(seconds: float, work: Callable[..., T], *args) -> T:
     try:
         return await to_thread.run_sync(limited)
     except TimeLimit:
-        raise Problem(
-            "time-limit",
-            f"solving took longer than {seconds:g} s and was interrupted — ask for less "
-            "(fewer cases, a smaller max_changes, more fixed facts)",
-        ) from None
+        raise Problem("time-limit", msg("errors.time_limit", seconds=f"{seconds:g}")) from None
 
 
 def check_count(count: int, cap: int) -> None:
     if count > cap:
-        raise Problem(
-            "too-many-cases", f"{count} cases in one request, at most {cap} — split them (or send them to /v1/batch)"
-        )
+        raise Problem("too-many-cases", msg("errors.too_many_cases", n=count, max=cap))

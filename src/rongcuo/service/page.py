@@ -23,6 +23,7 @@ from ..explain.serialize import derivers
 from ..model import measure
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError
+from ..model.coded import OptionError, msg, suggest
 from ..model.decode import DecodeError, decode_yaml
 from ..present.render import render
 from . import inputs
@@ -125,13 +126,13 @@ async def opinion(request: Request) -> Response:
     service = request.app.state.service
     try:
         if format not in OPINION_TYPES:
-            raise Problem("invalid-parameter", f"format: {format!r} — use docx, html or md")
+            raise Problem("invalid-parameter", OptionError("format", "errors.page_format", value=repr(format)))
         ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
         case = inputs.one_case(form.case_data())
         async with service.gate.slot():
             body = await service.opinion(ask, case, format, form.lang)
     except Problem as p:
-        return _page(service, form, error=p.detail, status=p.status)
+        return _page(service, form, error=p.detail(form.lang), status=p.status)
     return Response(
         body, media_type=OPINION_TYPES[format], headers={"Content-Disposition": attachment(case.id, format)}
     )
@@ -146,7 +147,7 @@ async def paste(request: Request) -> Response:
     try:
         case = inputs.one_case(_pasted(text))
     except Problem as p:
-        return _page(request.app.state.service, form, error=p.detail, status=p.status, pasted=text)
+        return _page(request.app.state.service, form, error=p.detail(form.lang), status=p.status, pasted=text)
     return RedirectResponse(Form.of_case(case, form.lang, form.profile, form.as_of).url(), status_code=303)
 
 
@@ -154,8 +155,8 @@ def _pasted(text: str):
     try:
         return decode_yaml(text)  # JSON is YAML: one bounded loader for both
     except DecodeError as e:
-        message = e.message.replace("well-formed YAML", "well-formed YAML or JSON")  # the box takes either
-        raise invalid([CaseError("pasted case", e.where, message)]) from None
+        code = "errors.not_yaml_or_json" if e.code == "errors.not_yaml" else e.code  # the box takes either
+        raise invalid([CaseError("pasted case", e.where, code, **e.values)]) from None
 
 
 async def _answer(service: Service, form: Form) -> dict:
@@ -163,8 +164,8 @@ async def _answer(service: Service, form: Form) -> dict:
     try:
         if form.stray:
             name = form.stray[0]
-            hint = vocab.did_you_mean(name, [*FACTS, *DATES, *OPTIONS], "see /v1/vocabulary")
-            raise Problem("invalid-parameter", f"{name}: not a fact id, date key or option of the page — {hint}")
+            hint = suggest(name, [*FACTS, *DATES, *OPTIONS], "", msg("errors.see_vocabulary_api"))
+            raise Problem("invalid-parameter", OptionError(name, "errors.page_stray", hint=hint))
         ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
         case = inputs.one_case(form.case_data())
         to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
@@ -174,9 +175,9 @@ async def _answer(service: Service, form: Form) -> dict:
                 await service.whatif(ask, case, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
             )
     except Problem as p:
-        return {"error": p.detail, "status": p.status}
+        return {"error": p.detail(form.lang), "status": p.status}
     except RuleError as e:
-        return {"error": str(e), "status": 500}
+        return {"error": e.text(form.lang), "status": 500}
     return {"explanation": explanation, "alternatives": alternatives, "derivers": derivers(ask.rules)}
 
 

@@ -1,20 +1,26 @@
 """Errors as RFC 9457 problem details (application/problem+json), never a stack trace.
 
 Each kind of problem has a ``type`` URI (``urn:rongcuo:problem:KIND``), a fixed
-title and a status; the ``detail`` carries the same message the CLI prints.
+title and a status; the ``detail`` carries the same message the CLI prints, in
+the request's language (:func:`language`: its ``lang``, else Accept-Language,
+else zh), and ``code`` its catalogue key (present/messages/errors.yaml) when it
+has one.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ..ask import CONTRADICTION
 from ..engine import RuleError
 from ..model.case import CaseError
+from ..model.coded import Coded, Msg, OptionError, msg, render, text
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("rongcuo.service")
@@ -36,39 +42,103 @@ KINDS = {
 STATUS_KIND = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
 
 
-class Problem(Exception):
-    """A request answered with a problem: its kind, the detail, and extra members."""
+Detail = str | Coded | Msg  # a line as it is (pydantic's, FastAPI's), a coded error, or a catalogue key and values
 
-    def __init__(self, kind: str, detail: str, headers: dict[str, str] | None = None, **extra):
-        super().__init__(detail)
-        self.kind, self.detail, self.headers, self.extra = kind, detail, headers, extra
+
+class Problem(Exception):
+    """A request answered with a problem: its kind, the detail (rendered in the request's language when
+    it is coded), the rejected cases (``errors``), and extra members."""
+
+    def __init__(
+        self,
+        kind: str,
+        detail: Detail,
+        headers: dict[str, str] | None = None,
+        cases: list[CaseError] | None = None,
+        **extra,
+    ):
+        super().__init__(detail_text(detail, "en"))
+        self.kind, self.problem, self.headers, self.cases, self.extra = kind, detail, headers, cases, extra
 
     @property
     def status(self) -> int:
         return KINDS[self.kind][0]
 
-    def body(self, instance: str) -> dict:
+    @property
+    def code(self) -> str | None:
+        """The catalogue key of the detail, when it has one."""
+        found = self.problem
+        return found.code if isinstance(found, Coded) else found.key if isinstance(found, Msg) else None
+
+    def detail(self, lang: str = "zh") -> str:
+        return detail_text(self.problem, lang)
+
+    def body(self, instance: str, lang: str = "zh") -> dict:
         status, title = KINDS[self.kind]
+        listed = {}
+        if self.cases is not None:
+            listed["errors"] = [
+                {"source": e.source, "field": e.field, "code": e.code, "detail": e.text(lang)} for e in self.cases
+            ]
         return {
             "type": f"urn:rongcuo:problem:{self.kind}",
             "title": title,
             "status": status,
-            "detail": self.detail,
+            "detail": self.detail(lang),
+            **({"code": self.code} if self.code else {}),
             "instance": instance,
+            **listed,
             **self.extra,
         }
 
 
+def detail_text(detail: Detail, lang: str) -> str:
+    if isinstance(detail, Msg):
+        return render(detail.key, lang, detail.values)
+    return text(detail, lang) if isinstance(detail, Coded) else detail
+
+
 def invalid(errors: list[CaseError]) -> Problem:
-    """Rejected cases: the first message as detail, all of them under ``errors``."""
-    listed = [{"source": e.source, "field": e.field, "detail": str(e)} for e in errors]
-    kind = "contradiction" if all(" contradict each other" in e.message for e in errors) else "invalid-case"
-    return Problem(kind, str(errors[0]), errors=listed)
+    """Rejected cases: the first message as detail, all of them under ``errors``; a contradiction when
+    every one is two facts that cannot hold together (by its key)."""
+    kind = "contradiction" if all(e.code == CONTRADICTION for e in errors) else "invalid-case"
+    return Problem(kind, errors[0], cases=errors)
+
+
+def language(request: Request) -> str:
+    """The language of a request's messages: its ``lang`` parameter, else the first of zh and en its
+    Accept-Language prefers (by q), else zh."""
+    asked = request.query_params.get("lang")
+    if asked in ("zh", "en"):
+        return asked
+    return accepted(request.headers.get("accept-language", ""))
+
+
+def accepted(header: str) -> str:
+    """zh or en, whichever an Accept-Language header prefers (zh when it names neither)."""
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("zh", "en") and q > 0:
+            ranked.append((-q, position, primary))
+    return min(ranked)[2] if ranked else "zh"
 
 
 def response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
-        problem.body(request.url.path), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers
+        problem.body(request.url.path, language(request)),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=problem.headers,
     )
 
 
@@ -76,20 +146,64 @@ async def _problem(request: Request, exc: Problem) -> JSONResponse:
     return response(exc, request)
 
 
+# Starlette's own answers (an unknown path, a method a path does not take), by the catalogue key that says them.
+STATUS_KEYS = {404: "errors.no_such_path", 405: "errors.method_not_allowed"}
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     kind = STATUS_KIND.get(exc.status_code, "invalid-parameter" if exc.status_code < 500 else "internal")
-    return response(Problem(kind, str(exc.detail), headers=getattr(exc, "headers", None)), request)
+    key = STATUS_KEYS.get(exc.status_code)
+    detail: Detail = Msg(key, {"method": request.method}) if key else str(exc.detail)
+    return response(Problem(kind, detail, headers=getattr(exc, "headers", None)), request)
+
+
+# FastAPI's checks of query parameters (pydantic's error types), by the catalogue key that says them.
+_PARAMETER_KEYS = {
+    "missing": "errors.required",
+    "int_parsing": "errors.int_type",
+    "int_type": "errors.int_type",
+    "int_from_float": "errors.int_type",
+    "greater_than_equal": "errors.at_least",
+    "less_than_equal": "errors.at_most",
+    "string_pattern_mismatch": "errors.not_allowed",
+}
+_CHOICES = re.compile(r"^\^\((?P<choices>[\w|]+)\)\$$")
+
+
+def parameter_error(error: dict) -> OptionError:
+    """One of FastAPI's errors as a coded one: the parameter (``max_changes``; ``query.`` left off, as the
+    other parameter errors name it) and what is wrong, from the catalogue where pydantic's type has a key."""
+    loc = [str(part) for part in error.get("loc", ())]
+    field = ".".join(loc[1:] if len(loc) > 1 and loc[0] == "query" else loc) or "(request)"
+    key, ctx = _PARAMETER_KEYS.get(error.get("type", "")), error.get("ctx") or {}
+    value = repr(error.get("input"))
+    if key == "errors.not_allowed":
+        found = _CHOICES.match(str(ctx.get("pattern", "")))
+        if found is None:
+            key = None
+        else:
+            hint = msg("errors.use_one_of", choices=found["choices"].split("|"))
+            return OptionError(field, key, value=value, hint=hint)
+    if key == "errors.at_least" and "ge" in ctx:
+        return OptionError(field, key, value=value, min=ctx["ge"])
+    if key == "errors.at_most" and "le" in ctx:
+        return OptionError(field, key, value=value, max=ctx["le"])
+    if key in ("errors.required", "errors.int_type"):
+        return OptionError(field, key, value=value)
+    return OptionError(field, "errors.invalid", detail=str(error.get("msg", "")))
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's own checks of query parameters, in one line each: where, and what is wrong."""
-    errors = [{"field": ".".join(str(p) for p in e["loc"]), "detail": e["msg"]} for e in exc.errors()]
-    first = errors[0] if errors else {"field": "(request)", "detail": "not valid"}
-    return response(Problem("invalid-parameter", f"{first['field']}: {first['detail']}", errors=errors), request)
+    """FastAPI's own checks of query parameters, in one line each in the request's language: where, and
+    what is wrong, with the catalogue key."""
+    lang = language(request)
+    errors = [parameter_error(e) for e in exc.errors()] or [OptionError("(request)", "errors.invalid", detail="")]
+    listed = [{"field": e.option, "code": e.code, "detail": e.text(lang)} for e in errors]
+    return response(Problem("invalid-parameter", errors[0], errors=listed), request)
 
 
 async def _rules(request: Request, exc: RuleError) -> JSONResponse:
-    return response(Problem("rules-failed", str(exc)), request)
+    return response(Problem("rules-failed", exc), request)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -101,7 +215,7 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
         exc,
         exc_info=log.isEnabledFor(logging.DEBUG),
     )
-    return response(Problem("internal", "the service failed on this request; it is logged on the server"), request)
+    return response(Problem("internal", Msg("errors.internal", {})), request)
 
 
 def install(app: FastAPI) -> None:

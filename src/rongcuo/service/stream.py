@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from ..ask import Ask, Rejected, evaluate, results_line
 from ..engine import RuleError
 from ..model.case import Case, CaseError
+from ..model.coded import render
 from ..model.decode import DecodeError, decode_json
 from .answers import Service
 from .inputs import case_of
@@ -35,7 +36,10 @@ def numbered(body: bytes, cap: int) -> list[tuple[int, bytes]]:
     return lines
 
 
-async def batch_lines(service: Service, ask: Ask, lines: list[tuple[int, bytes]]) -> AsyncIterator[bytes]:
+async def batch_lines(
+    service: Service, ask: Ask, lines: list[tuple[int, bytes]], lang: str = "zh"
+) -> AsyncIterator[bytes]:
+    """One line per case, a rejected one's reason in ``lang`` (the request's language)."""
     seen: dict[str, int] = {}
     for start in range(0, len(lines), CHUNK):
         chunk = lines[start : start + CHUNK]
@@ -45,16 +49,20 @@ async def batch_lines(service: Service, ask: Ask, lines: list[tuple[int, bytes]]
         try:
             async with service.gate.turn():
                 found = await solving(service.limits.time_limit, evaluate, ask, cases, sources)
-        except (Problem, RuleError) as e:
-            yield _line({"status": "error", "line": chunk[0][0], "reason": str(e)})
+        except Problem as e:
+            yield _line({"status": "error", "line": chunk[0][0], "code": e.code, "reason": e.detail(lang)})
+            return
+        except RuleError as e:
+            yield _line({"status": "error", "line": chunk[0][0], "code": e.code, "reason": e.text(lang)})
             return
         except Exception as e:  # the stream has begun (200): it ends with a line saying so, never cut off
             log.error("/v1/batch failed at line %s: %s: %s", chunk[0][0], type(e).__name__, e)
-            yield _line({"status": "error", "line": chunk[0][0], "reason": "the service failed on this chunk"})
+            failed = render("errors.chunk_failed", lang, {})
+            yield _line({"status": "error", "line": chunk[0][0], "code": "errors.chunk_failed", "reason": failed})
             return
         answers = iter(found)
         yield b"".join(
-            _line(results_line(item if isinstance(item, Rejected) else next(answers), {"line": n}))
+            _line(results_line(item if isinstance(item, Rejected) else next(answers), {"line": n}, lang=lang))
             for (n, _), item in zip(chunk, read, strict=True)
         )
 
@@ -64,7 +72,7 @@ def _read(number: int, line: bytes, seen: dict[str, int]) -> Case | Rejected:
     try:
         case = case_of(_json(line, where), where)
         if case.id in seen:
-            raise CaseError(where, "id", f"{case.id!r} is also the id of line {seen[case.id]} — ids must be unique")
+            raise CaseError(where, "id", "errors.duplicate_id", id=repr(case.id), first=f"line {seen[case.id]}")
     except CaseError as e:
         return Rejected(e)
     seen[case.id] = number
@@ -75,7 +83,7 @@ def _json(line: bytes, where: str):
     try:
         return decode_json(line)
     except DecodeError as e:  # a JSONL line is one line: its column is all that says where
-        raise CaseError(where, e.where.removeprefix("line 1 "), e.message) from None
+        raise CaseError(where, e.where.removeprefix("line 1 "), e.code, **e.values) from None
 
 
 def _line(data: dict) -> bytes:

@@ -100,10 +100,8 @@ def versioned(
             if s.positive:
                 out.extend(_observer(version, s.name, s.arity))
         elif kind == ast.ASTType.ShowTerm:
-            raise RuleError(
-                f"{s.location.begin.filename}:{s.location.begin.line}: "
-                "only `#show p/n.` can be compared between versions"
-            )
+            where = f"{s.location.begin.filename}:{s.location.begin.line}"
+            raise RuleError("errors.rules_show_term", where=where)
         elif kind == ast.ASTType.Defined:
             out.append(s if (s.name, s.arity) in INPUT else s.update(arity=s.arity + 1))
         elif kind == ast.ASTType.Rule and not _is_constraint(s):
