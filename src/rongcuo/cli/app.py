@@ -117,6 +117,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -128,9 +129,26 @@ def main(
     ] = False,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=h("main.verbose"))] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=h("main.quiet"))] = False,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", envvar="RONGCUO_CONFIG", help=h("main.config"), metavar="FILE")
+    ] = None,
 ) -> None:
     _language[0] = DEFAULT_LANG  # until the command's --lang is parsed (in-process runs share this module)
     configure_logging(verbose, quiet)
+    _defaults(ctx, config)
+
+
+def _defaults(ctx: typer.Context, config: Path | None) -> None:
+    """The configuration file's and RONGCUO_* defaults, as click's default_map of the commands (the
+    command line still overrides them); kept on the context for `rongcuo config`."""
+    from . import settings
+
+    try:
+        found = settings.read(config, ctx.command)
+        ctx.default_map = settings.default_map(found, ctx.command, ctx)
+    except settings.ConfigError as e:
+        fail(e.key, **e.values)
+    ctx.obj = found
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:

@@ -66,3 +66,24 @@ def vocabulary(
         typer.echo(json.dumps({"lang": lang.value, "groups": shown}, ensure_ascii=False))
         return
     typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)
+
+
+@app.command("config", help=h("config"))
+def config(
+    ctx: typer.Context,
+    format: Annotated[TextFormat, typer.Option("--format", help=h("opt.format"))] = TextFormat.text,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    from ..present.render import render
+    from . import settings
+
+    root = ctx.find_root()
+    found = settings.resolved(root.obj or [], root.command)
+    if format == TextFormat.json:
+        rows = [
+            {"option": s.name, "value": s.value, "source": s.source, "table": s.command, "commands": commands}
+            for s, commands in found
+        ]
+        typer.echo(json.dumps({"file": settings.FILE, "settings": rows}, ensure_ascii=False, default=str))
+        return
+    typer.echo(render("reference/config.txt.j2", lang.value, settings=found, file=settings.FILE), nl=False)
