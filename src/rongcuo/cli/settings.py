@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 FILE = "rongcuo.toml"
 PREFIX = "RONGCUO_"
 SKIP = {"help", "version", "config", "verbose", "quiet"}  # no defaults from a file for these
