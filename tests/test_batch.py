@@ -101,7 +101,7 @@ def test_the_bundled_corpus_is_all_accounted_for(historical):
     out, printed = historical
     lines = results(out)
     assert len(lines) == len(list(HISTORICAL.rglob("*.yaml"))) == 340
-    assert printed.startswith("340 records: 340 evaluated, 0 rejected")
+    assert printed.startswith("340 条记录：已评估 340 条，未评估 0 条 → ")
     assert [line["source"] for line in lines] == sorted(line["source"] for line in lines)
     report = (out / "report.md").read_text(encoding="utf-8")
     for heading in (
@@ -212,7 +212,7 @@ def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):
     evaluated = [r for r in got if r["status"] == "evaluated"]
     rejected = [r for r in got if r["status"] == "rejected"]
     assert len(evaluated) + len(rejected) == records
-    assert run.stdout.startswith(f"{records} records: {len(evaluated)} evaluated, {len(rejected)} rejected")
+    assert run.stdout.startswith(f"{records} 条记录：已评估 {len(evaluated)} 条，未评估 {len(rejected)} 条")
     # One of each kind, by its catalogue key; the reasons in zh, the language a batch without --lang has.
     by_code = {r["code"]: r for r in rejected}
     assert len(rejected) == 8 and len(by_code) == 8

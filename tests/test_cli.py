@@ -175,7 +175,7 @@ def test_main_job_writes_a_report(tmp_path):
     assert run.returncode == 1, run.stderr  # the contradictory golden cases are rejected; all is written
     results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert len(results) == len(list(GOLDEN.glob("*.yaml")))
-    assert run.stdout.startswith(f"{len(results)} records: ")
+    assert run.stdout.startswith(f"{len(results)} 条记录：已评估 ")
     assert "处理结论分布" in (out / "report.md").read_text() and (out / "report.html").exists()
 
 
@@ -403,9 +403,9 @@ def test_a_batch_off_a_terminal_logs_its_progress_and_its_report_phase(tmp_path,
     run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
     assert run.returncode == 0, run.stderr
     lines = run.stderr.splitlines()
-    progress = [line for line in lines if " % of the input, " in line]
-    assert progress and progress[-1].startswith("rongcuo: batch: 2 records, 100 % of the input, ")
-    assert progress[-1].endswith(" cases/s, 0 s left")
-    assert lines[-1].startswith("rongcuo: batch: 2 records evaluated in ") and lines[-1].endswith("writing the report…")
+    progress = [line for line in lines if "已读入" in line]
+    assert progress and progress[-1].startswith("rongcuo: 批量：2 条记录，已读入 100%，每秒 ")
+    assert progress[-1].endswith(" 件，尚需 0 秒")
+    assert lines[-1].startswith("rongcuo: 批量：2 条记录已评估，用时 ") and lines[-1].endswith("正在生成报告…")
     quiet = rongcuo("-q", "batch", folder, "--out", tmp_path / "q", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

@@ -7,12 +7,13 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day
+from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, said
 from .words import h
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
@@ -76,19 +77,28 @@ def batch(
             recurrence_window,
             lang.value,
         )
-        summary, reader = run(job, _progress)
+        summary, reader = run(job, partial(_progress, lang=lang.value))
     except (CaseError, RuleError, ResumeError, OutError) as e:
         fail(e)
     except OSError as e:  # the disk filled, the folder went read-only: what is done is kept
         fail("errors.cli_batch_write", out=str(out), reason=os_reason(e))
     except KeyboardInterrupt:
-        typer.echo(f"rongcuo: interrupted — run the same command with --resume to continue in {out}", err=True)
+        typer.echo(f"rongcuo: {said('batch.interrupted', out=str(out))}", err=True)
         raise typer.Exit(130) from None
     seconds = time.perf_counter() - started
-    blank = f" ({reader.blank} blank lines skipped)" if reader.blank else ""
+    blank = message("batch.blank_skipped", lang.value, n=f"{reader.blank:,}") if reader.blank else ""
+    speed = f"{summary.records / max(seconds, 1e-9):,.0f}"
     typer.echo(
-        f"{summary.records} records: {summary.evaluated} evaluated, {summary.rejected} rejected{blank} "
-        f"→ {out} ({summary.records / max(seconds, 1e-9):,.0f} cases/s)"
+        message(
+            "batch.done",
+            lang.value,
+            records=f"{summary.records:,}",
+            evaluated=f"{summary.evaluated:,}",
+            rejected=f"{summary.rejected:,}",
+            blank=blank,
+            out=str(out),
+            speed=speed,
+        )
     )
     if not summary.records:
         fail("errors.cli_no_records", inputs=[str(i) for i in inputs])
@@ -96,12 +106,19 @@ def batch(
         raise typer.Exit(1)
 
 
+def message(key: str, lang: str, **values) -> str:
+    """A line's words (present/messages/batch.yaml), imported when the run needs them."""
+    from ..present.render import message as words
+
+    return words(key, lang, **values)
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
+def _progress(total: int, lang: str = "zh") -> Iterator[Callable[[int, int], None]]:
     """A progress bar over the input's bytes, counting records and cases per second, on a terminal; off
     one, a log line every PROGRESS_EVERY seconds (records, share of the input, cases/s, time left). Then,
     either way, a line for the report's phase, which takes a while on a large batch."""
@@ -113,7 +130,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
     console = Console(stderr=True)
     started = time.perf_counter()
     count = [0]
-    with _bar(total, console) if console.is_terminal else _lines(total, log, started) as advance:
+    with _bar(total, console, lang) if console.is_terminal else _lines(total, log, started, lang) as advance:
 
         def counted(records: int, size: int) -> None:
             count[0] += records
@@ -121,11 +138,11 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
 
         yield counted
     seconds = time.perf_counter() - started
-    log.info("batch: %s records evaluated in %.0f s; writing the report…", f"{count[0]:,}", seconds)
+    log.info("%s", message("batch.reporting", lang, records=f"{count[0]:,}", seconds=f"{seconds:.0f}"))
 
 
 @contextmanager
-def _lines(total: int, log, started: float) -> Iterator[Callable[[int, int], None]]:
+def _lines(total: int, log, started: float, lang: str) -> Iterator[Callable[[int, int], None]]:
     """Progress as a log line now and then: for a run whose stderr is a file."""
     state = {"records": 0, "done": 0, "said": started}
 
@@ -139,19 +156,19 @@ def _lines(total: int, log, started: float) -> Iterator[Callable[[int, int], Non
         elapsed = max(now - started, 1e-9)
         share = min(state["done"] / total, 1.0) if total else 0.0
         left = elapsed * (1 - share) / share if share else None
-        log.info(
-            "batch: %s records, %.0f %% of the input, %s cases/s, %s left",
-            f"{state['records']:,}",
-            100 * share,
-            f"{state['records'] / elapsed:,.0f}",
-            "?" if left is None else f"{left:.0f} s",
-        )
+        values = {
+            "records": f"{state['records']:,}",
+            "share": f"{100 * share:.0f}",
+            "speed": f"{state['records'] / elapsed:,.0f}",
+            "left": "?" if left is None else f"{left:.0f}",
+        }
+        log.info("%s", message("batch.progress", lang, **values))
 
     yield advance
 
 
 @contextmanager
-def _bar(total: int, console) -> Iterator[Callable[[int, int], None]]:
+def _bar(total: int, console, lang: str) -> Iterator[Callable[[int, int], None]]:
     """rich's progress bar, on a terminal."""
     from rich.progress import (
         BarColumn,
@@ -168,14 +185,16 @@ def _bar(total: int, console) -> Iterator[Callable[[int, int], None]]:
     class _CasesPerSecond(ProgressColumn):
         def render(self, task: Task) -> Text:
             elapsed = task.elapsed or 0
-            speed = f"{task.fields['records'] / elapsed:,.0f} cases/s" if elapsed else ""
+            speed = (
+                message("batch.bar_speed", lang, speed=f"{task.fields['records'] / elapsed:,.0f}") if elapsed else ""
+            )
             return Text(speed, style="progress.data.speed")
 
     columns = (
-        TextColumn("[bold]batch"),
+        TextColumn("[bold]" + message("batch.bar_title", lang)),
         BarColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.fields[records]:,} records"),
+        TextColumn(message("batch.bar_records", lang)),
         _CasesPerSecond(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
