@@ -77,7 +77,7 @@ def propose(narrative: str, lexicon: Lexicon, bank: Bank | None = None) -> Propo
             decided[mention.fact] = mention
     decided = {f: decided[f] for f in vocab.fact_ids() if f in decided}
     semantic = bank.near(narrative, reading.sentences, exclude=set(decided)) if bank else []
-    keyed = key_dates(narrative, lexicon)
+    keyed = key_dates(narrative, lexicon, _affirmed(narrative, reading, lexicon))
     candidates = rank(decided, inferred + reading.dropped + semantic)
     return Proposal(narrative, _title(narrative), decided, keyed.dates, keyed.evidence, keyed.unassigned, candidates)
 
@@ -144,6 +144,27 @@ def read(text: str, lexicon: Lexicon) -> Reading:
                 continue
             found.append(Mention(match.fact, value[0], sentence, value[1]))
     return Reading(spans, tokens, found, dropped, quotes)
+
+
+def _affirmed(text: str, reading: Reading, lexicon: Lexicon):
+    """Whether a date phrasing's match (start, the date's end, end) is a finding: not in quoted speech,
+    not after a mood cue of its sentence, no negation cue before the first verb after the date (仍未完成整改)."""
+
+    def affirmed(start: int, date_end: int, end: int) -> bool:
+        if inside(reading.quotes, start):
+            return False
+        for sentence, words in zip(reading.sentences, reading.words, strict=True):
+            if sentence.start <= start < sentence.end:
+                if any(m < end for m in _moods(text, sentence, words, lexicon)):
+                    return False
+                for word in (w for w in words if date_end <= w.start and w.end <= end):
+                    if word.text in lexicon.cues:
+                        return False  # 仍未完成整改: the act did not happen
+                    if word.flag.startswith("v"):
+                        break  # 作出不予处罚决定: the verb came first, the negation is its object's
+        return True
+
+    return affirmed
 
 
 def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
