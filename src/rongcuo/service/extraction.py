@@ -71,7 +71,9 @@ class Extractor:
             if fact not in proposed:
                 raise CaseError("request", f"answers.{fact}", "errors.review_not_proposed")
             if answer not in ANSWERS:
-                raise CaseError("request", f"answers.{fact}", "errors.review_answer", value=repr(answer), choices=", ".join(ANSWERS))
+                raise CaseError(
+                    "request", f"answers.{fact}", "errors.review_answer", value=repr(answer), choices=", ".join(ANSWERS)
+                )
         record.setdefault("extraction", {}).setdefault("candidates", [])
         with self._lock:
             out, confirmed = review(record, lambda item: ANSWERS.get(str(answers.get(item.fact)), "s"), self.bank_path)

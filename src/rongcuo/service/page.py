@@ -258,9 +258,7 @@ async def review_download(request: Request) -> Response:
 def _record(text: str) -> dict:
     data = inputs.decode(text.encode("utf-8"))
     if not isinstance(data, dict):
-        raise invalid(
-            [CaseError("request", "record", "errors.review_form_record")]
-        )
+        raise invalid([CaseError("request", "record", "errors.review_form_record")])
     return data
 
 
