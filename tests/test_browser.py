@@ -45,10 +45,23 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base(rulesets):
+    yield from serving(Service(rulesets, "default"))
+
+
+@pytest.fixture(scope="module")
+def bank_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("bank") / "bank.yaml"
+
+
+@pytest.fixture(scope="module")
+def review_base(rulesets, bank_file):
+    """A second server, started with a bank (`serve --bank`): the review view's confirmations are kept."""
+    yield from serving(Service(rulesets, "default", bank=bank_file))
+
+
+def serving(service: Service):
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(Service(rulesets, "default")), host="127.0.0.1", port=free_port(), log_level="warning"
-        )
+        uvicorn.Config(create_app(service), host="127.0.0.1", port=free_port(), log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -169,6 +182,48 @@ def test_markup_in_a_case_is_shown_not_run(page, base):
     assert page.evaluate("window.pwned") is None
     page.goto(base + "/?id=A&" + "%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E=true")
     assert "不是事实编号、日期键或页面的选项" in page.inner_text("#error")  # the page in zh, its default
+    assert page.evaluate("window.pwned") is None
+
+
+NARRATIVE = (ROOT / "cases" / "narratives" / "dev" / "N-001.txt").read_text(encoding="utf-8")
+
+
+def test_review_a_pasted_narrative_confirm_correct_and_evaluate(browser, review_base, bank_file):
+    page = browser.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(review_base + "/review")
+    page.fill("#narrative", NARRATIVE)
+    page.fill("#narrative-id", "REVIEW-1")
+    page.click("#extract")
+    page.wait_for_selector("#proposals")
+    evidence = page.inner_text("#item-enforcement_personnel .evidence")
+    assert "执法人员王某某" in evidence
+    assert any("执法人员王某某" in m for m in page.locator("#narrative-text mark").all_inner_texts())
+    assert page.locator("#candidates .item").count() >= 1  # the ranked candidates, with their evidence
+    page.check('input[name="answer.enforcement_personnel"][value="accept"]')
+    page.check('input[name="answer.remedied_actively"][value="false"]')  # corrected
+    page.click("#confirm")
+    page.wait_for_selector("#disposition")
+    assert page.inner_text("#case-id") == "REVIEW-1"
+    assert page.inner_text("#disposition") == "从轻、减轻处理"  # 容错免责 with the remedy it was told is false
+    assert "enforcement_personnel" in page.inner_text("#banked")
+    assert yaml.safe_load(bank_file.read_text(encoding="utf-8"))["enforcement_personnel"] == [evidence]
+    with page.expect_download() as download:
+        page.click("#download")
+    case = yaml.safe_load(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert case["facts"]["remedied_actively"] is False
+    assert case["evidence"]["enforcement_personnel"]["needs_confirmation"] is False
+    page.close()
+
+
+def test_markup_in_a_reviewed_narrative_is_shown_not_run(page, base):
+    payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+    page.goto(base + "/review")
+    page.fill("#narrative", f"执法人员王某{payload}当即撤销了该决定。")
+    page.click("#extract")
+    page.wait_for_selector("#proposals")
+    assert payload in page.inner_text("#narrative-text")
+    assert "不会保留" in page.inner_text("#bank-note")  # a server without a bank says so
     assert page.evaluate("window.pwned") is None
 
 

@@ -479,3 +479,70 @@ def test_review_confirms_rejects_and_teaches_the_bank(tmp_path):
     assert not case.evidence["acted_within_duty"].needs_confirmation
     assert confirmed == ["enforcement_personnel", "acted_within_duty"]
     assert semantic.read_bank(bank)[1].text == "执法人员在日常检查中发现该店存在问题。"
+
+
+# Quotations: someone else's words are no finding ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("群众举报称“执法人员的行为造成重大损失”。", "major_loss"),
+        ("当事人辩称“我们已经及时纠正了错误”。", "corrected_timely"),
+        ("该商户在电话中扬言：「要把事情闹大，造成严重不良影响」。", "serious_adverse_impact"),
+        ('来信写道"执法人员超越职权查封了仓库"。', "exceeded_statutory_scope"),
+    ],
+)
+def test_a_mention_inside_reported_speech_is_dropped_but_ranked(text, fact):
+    proposal = propose(text, LEXICON)
+    assert fact not in proposal.facts
+    assert [c.reason for c in proposal.candidates if c.fact == fact] == ["quoted"]
+
+
+def test_a_negation_inside_reported_speech_decides_nothing():
+    assert "counterparty_deception" not in facts("当事人辩称“我们从未提供虚假材料”。")
+
+
+def test_the_report_around_a_quotation_is_still_read():
+    found = facts("群众举报称“执法人员造成重大损失”。经查，该举报不属实。")
+    assert found["report_received"] is True and found["report_found_untrue"] is True
+    assert "major_loss" not in found
+
+
+def test_a_quotation_ends_where_its_mark_closes():
+    found = facts("当事人辩称“未造成任何损失”，经查，该行为造成重大损失。")
+    assert found["major_loss"] is True
+    assert "loss_or_adverse_impact" not in found
+
+
+def test_a_recorded_quotation_or_a_term_in_quotes_is_read_as_text():
+    assert facts("现场笔录载明：“执法人员当即撤销了该决定。”")["corrected_timely"] is True
+    assert facts("经查，执法人员王某在“双随机”检查中未出示执法证件。")["violated_statutory_procedure"] is True
+
+
+# Date keys from the date's own verb, in the scopes the facts use ---------------------------------
+
+
+def keyed(text: str) -> dict[str, str]:
+    return {k: d.value.isoformat() for k, d in propose(text, LEXICON).dates.items()}
+
+
+def test_a_date_takes_the_cue_of_its_own_clause():
+    assert keyed("2024年3月5日执法人员开展检查，次日告知当事人整改。") == {"conduct": "2024-03-05"}
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("局党组计划于2024年5月10日作出容错认定决定。", "decision"),
+        ("截至2024年6月1日，该店仍未完成整改。", "correction_completed"),
+        ("当事人辩称“2024年3月1日已告知本人”。", "notified"),
+    ],
+)
+def test_a_past_act_is_keyed_only_from_a_finding(text, key):
+    assert key not in keyed(text)
+
+
+def test_a_deadline_is_keyed_inside_a_directive_and_a_negated_object_keeps_its_act():
+    assert keyed("局党组责成其于2024年6月30日前完成整改。") == {"correction_deadline": "2024-06-30"}
+    assert keyed("2023年4月10日，执法人员作出不予处罚决定。") == {"conduct": "2023-04-10"}

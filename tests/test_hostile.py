@@ -320,3 +320,18 @@ def test_a_rule_nested_too_deep_is_refused_before_parsing(tmp_path):
     (root / "rules" / "deep.lp").write_text("p(" * 100_000 + "x" + ")" * 100_000 + ".\n", encoding="utf-8")
     with pytest.raises(RuleError, match="nested deeper than 64 levels"):
         RuleSet.load("default", root)
+
+
+def test_a_narrative_in_the_review_view_is_shown_not_run(rulesets):
+    payload = '<img src=x onerror="alert(1)"><script>alert(1)</script>'
+    narrative = f"执法人员王某{payload}当即撤销了该决定。举报称“{payload}”。"
+    with TestClient(create_app(Service(rulesets, "default"))) as c:
+        page = c.post("/review", data={"narrative": narrative, "id": payload})
+        assert page.status_code == 200
+        assert "<img" not in page.text and "<script>alert" not in page.text
+        assert "&lt;img src=x onerror=" in page.text and "&lt;script&gt;alert(1)" in page.text
+        assert "<mark" in page.text  # the evidence is marked, its text escaped inside the mark
+        record = html.unescape(page.text.split('name="record" value="', 1)[1].split('"', 1)[0])
+        confirmed = c.post("/review/confirm", data={"record": record, "answer.corrected_timely": "accept"})
+        assert confirmed.status_code == 200
+        assert "<img" not in confirmed.text and "<script>alert" not in confirmed.text

@@ -806,3 +806,64 @@ def test_the_page_escapes_every_string(client, payload):
         assert not any(r in html for r in raw), html
     if "{{" in payload:  # shown as written, never evaluated
         assert "{{ 7 * 7 }}" in pages[0].text
+
+
+# -- extraction: a narrative proposed, the analyst's answers confirmed ----------------------------
+
+NARRATIVE = (ROOT / "cases" / "narratives" / "dev" / "N-001.txt").read_text(encoding="utf-8")
+
+
+def test_extract_proposes_the_facts_with_their_evidence_and_confirm_banks_the_true_ones(rulesets, tmp_path):
+    bank = tmp_path / "bank.yaml"
+    with TestClient(create_app(Service(rulesets, "default", bank=bank))) as c:
+        proposed = c.post("/v1/extract", json={"narrative": NARRATIVE, "id": "R-1"}).json()
+        case = proposed["case"]
+        assert proposed["bank"] is True and case["id"] == "R-1"
+        assert case["facts"]["enforcement_personnel"] is True
+        evidence = case["evidence"]["enforcement_personnel"]
+        assert case["narrative"][evidence["start"] : evidence["end"]] == evidence["text"]
+        assert evidence["needs_confirmation"] is True
+        answers = {"enforcement_personnel": "accept", "remedied_actively": "false", "major_loss": "reject"}
+        confirmed = c.post("/v1/confirm", json={"case": case, "answers": answers}).json()
+    facts = confirmed["case"]["facts"]
+    assert facts["enforcement_personnel"] is True and facts["remedied_actively"] is False and "major_loss" not in facts
+    assert confirmed["case"]["evidence"]["enforcement_personnel"]["needs_confirmation"] is False
+    assert confirmed["case"]["evidence"]["inspection_target_concealed"]["needs_confirmation"] is True  # not answered
+    assert confirmed["banked"] == ["enforcement_personnel"]
+    assert yaml.safe_load(bank.read_text(encoding="utf-8")) == {"enforcement_personnel": [evidence["text"]]}
+
+
+def test_without_a_bank_confirmations_are_not_kept(client):
+    case = client.post("/v1/extract", json={"narrative": NARRATIVE}).json()["case"]
+    confirmed = client.post("/v1/confirm", json={"case": case, "answers": {"enforcement_personnel": "true"}}).json()
+    assert confirmed["bank"] is False and confirmed["banked"] == []
+    assert "bank" in client.get("/review").text and "--bank" in client.get("/review").text
+
+
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/v1/extract", {"narrative": ""}, "narrative"),
+        ("/v1/extract", {"narrative": 3}, "narrative"),
+        ("/v1/extract", {"narrative": "执法人员当即撤销。", "id": ""}, "id"),
+        ("/v1/confirm", {"case": {"id": "A"}, "answers": {}}, "case"),
+    ],
+)
+def test_extract_and_confirm_answer_bad_input_with_a_problem_naming_the_field(client, path, body, field):
+    found = problem(client.post(path, json=body), 422, "invalid-case")
+    assert field in found["detail"]
+
+
+def test_confirm_refuses_an_answer_it_does_not_know_and_evidence_that_misquotes(client):
+    case = client.post("/v1/extract", json={"narrative": NARRATIVE}).json()["case"]
+    bad = problem(
+        client.post("/v1/confirm", json={"case": case, "answers": {"major_loss": "maybe"}}), 422, "invalid-case"
+    )
+    assert "answers.major_loss" in bad["detail"]
+    forged = dict(case, evidence={**case["evidence"], "major_loss": {**case["evidence"]["major_loss"], "text": "伪造"}})
+    problem(client.post("/v1/confirm", json={"case": forged, "answers": {"major_loss": "true"}}), 422, "invalid-case")
+
+
+def test_extract_keeps_the_body_limit(rulesets):
+    with client_for(rulesets, max_body=1000) as c:
+        problem(c.post("/v1/extract", json={"narrative": "执法人员。" * 500}), 413, "body-too-large")

@@ -49,6 +49,7 @@ def batch(
     trust: TrustOpt = False,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help=h("batch.mapping"))] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help=h("batch.chunk-size"))] = CHUNK_SIZE,
+    coverage: Annotated[bool, typer.Option("--coverage", help=h("batch.coverage"))] = False,
 ) -> None:
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
@@ -102,6 +103,8 @@ def batch(
     )
     if not summary.records:
         fail("errors.cli_no_records", inputs=[str(i) for i in inputs])
+    if coverage:
+        _coverage(inputs, out, profile, rules, trust, effective, lang.value)
     if summary.rejected:  # everything is written; the exit code says that some records were not evaluated
         raise typer.Exit(1)
 
@@ -206,3 +209,30 @@ def _bar(total: int, console, lang: str) -> Iterator[Callable[[int, int], None]]
             progress.update(task, advance=size, records=progress.tasks[task].fields["records"] + records)
 
         yield advance
+
+
+def _coverage(
+    inputs: list[Path], out: Path, profile: str, rules: Path | None, trust: bool, effective, lang: str
+) -> None:
+    """The corpus's legal coverage (rongcuo.coverage) as coverage.txt, .md, .html and .json in ``out``;
+    the text on standard output. The case files of ``inputs`` (a corpus of JSONL or CSV: not yet)."""
+    import json
+
+    from ..coverage import coverage
+    from ..engine import RuleError
+    from ..model import measure
+    from ..present.render import render
+    from .app import load_rules, read_cases
+
+    cases, _ = read_cases([p for p in inputs if p.is_dir() or p.suffix in (".yaml", ".yml", ".json")])
+    loaded = load_rules(profile, rules, trust)
+    try:
+        report = coverage(loaded, [c for _, c in cases], effective)
+    except RuleError as e:
+        fail(str(e))
+    for ext in ("txt", "md", "html"):
+        text = render(f"coverage/report.{ext}.j2", lang, reports=[report], clauses=measure.clauses())
+        (out / f"coverage.{ext}").write_text(text, "utf-8")
+        if ext == "txt":
+            typer.echo(text, nl=False)
+    (out / "coverage.json").write_text(json.dumps({"coverage": [report.to_json()]}, ensure_ascii=False), "utf-8")

@@ -143,7 +143,7 @@ def _review(record: dict, learn: Path | None, lang: str) -> dict:
         typer.echo(f"  {item.evidence['text']}", err=True)
         if item.evidence.get("support"):
             typer.echo(f"  ≈ {item.evidence['support']}", err=True)
-        answer: str = typer.prompt("  y/n/t/f/s", default="s", err=True)
+        answer: str = typer.prompt("  y/n/t/f/u/s", default="s", err=True)
         return answer.strip().lower()[:1] if answer.strip().lower()[:1] in ANSWERS else "s"
 
     reviewed, _ = review(record, ask, learn)

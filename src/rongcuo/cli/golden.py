@@ -3,16 +3,45 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, RulesOpt, TextFormat, TrustOpt, app, fail, load_rules, one_line, rule_root
+from .app import (
+    Lang,
+    LangOpt,
+    RulesOpt,
+    TextFormat,
+    TrustOpt,
+    app,
+    fail,
+    load_rules,
+    one_line,
+    rule_root,
+    warn,
+)
 from .words import h
 
 if TYPE_CHECKING:
+    from ..coverage import Coverage
+    from ..engine import RuleSet
     from ..golden import Check
+
+
+class CoverageFormat(StrEnum):
+    text = "text"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+CoverageOpt = Annotated[bool, typer.Option("--coverage", help=h("test.coverage"))]
+CoverageFormatOpt = Annotated[CoverageFormat, typer.Option("--coverage-format", help=h("test.coverage-format"))]
+CoverageOutputOpt = Annotated[Optional[Path], typer.Option("--coverage-output", help=h("test.coverage-output"))]
+WriteMissingOpt = Annotated[Optional[Path], typer.Option("--write-missing", help=h("test.write-missing"))]
+FailUnderOpt = Annotated[Optional[float], typer.Option("--fail-under", min=0, max=100, help=h("test.fail-under"))]
 
 
 @app.command(help=h("test"))
@@ -24,6 +53,11 @@ def test(
     format: Annotated[TextFormat, typer.Option("--format", help=h("test.format"))] = TextFormat.text,
     junit: Annotated[Optional[Path], typer.Option("--junit", help=h("test.junit"))] = None,
     lang: LangOpt = Lang.zh,
+    coverage: CoverageOpt = False,
+    coverage_format: CoverageFormatOpt = CoverageFormat.text,
+    coverage_output: CoverageOutputOpt = None,
+    write_missing: WriteMissingOpt = None,
+    fail_under: FailUnderOpt = None,
 ) -> None:
     from .. import golden
     from ..engine import profiles
@@ -42,8 +76,99 @@ def test(
         typer.echo(json.dumps(report(checks), ensure_ascii=False))
     else:
         typer.echo(render("reference/golden.txt.j2", lang.value, checks=checks), nl=False)
-    if not checks or not all(c.passed for c in checks):
+    failed = not checks or not all(c.passed for c in checks)
+    if coverage or write_missing or fail_under is not None:
+        per = [(r, [c.golden.case for c in checks if c.profile == r.profile]) for r in rulesets]
+        if not report_coverage(per, coverage_format, coverage_output, write_missing, fail_under, lang.value):
+            failed = True
+    if failed:
         raise typer.Exit(1)
+
+
+def report_coverage(
+    per: list[tuple[RuleSet, list]],
+    format: CoverageFormat,
+    output: Path | None,
+    write_missing: Path | None,
+    fail_under: float | None,
+    lang: str,
+) -> bool:
+    """The coverage of each rule set by its cases (rongcuo.coverage), rendered; the missing cases written
+    as golden files to review; False when a rule set's coverage is under ``fail_under``."""
+    from ..coverage import coverage as measure_coverage
+    from ..engine import RuleError
+    from ..model import measure
+    from ..present.render import render
+
+    try:
+        reports = [measure_coverage(rules, cases) for rules, cases in per]
+    except RuleError as e:
+        fail(str(e))
+    if format == CoverageFormat.json:
+        text = json.dumps({"coverage": [c.to_json() for c in reports]}, ensure_ascii=False) + "\n"
+    else:
+        text = render(
+            f"coverage/report.{'txt' if format == CoverageFormat.text else format.value}.j2",
+            lang,
+            reports=reports,
+            clauses=measure.clauses(),
+        )
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, "utf-8")
+        except OSError as e:
+            from ..model.coded import os_reason
+
+            fail("errors.cannot_write", path=str(output), reason=os_reason(e))
+    if write_missing is not None:
+        _write_missing(reports, write_missing, lang)
+    ok = True
+    for c in reports:
+        if fail_under is not None and c.percent() < fail_under:
+            warn(
+                render_line(
+                    "coverage.fail_under", lang, percent=c.percent(), profile=c.rules.profile, threshold=fail_under
+                )
+            )
+            ok = False
+    return ok
+
+
+def render_line(key: str, lang: str, **values) -> str:
+    from ..present.render import message
+
+    return message(key, lang, **values)
+
+
+def _write_missing(reports: list[Coverage], folder: Path, lang: str) -> None:
+    """A golden file per gap the solver filled, its expectation the rules' answer today (to review)."""
+    import yaml
+
+    from ..coverage import missing
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from ..model.coded import os_reason
+
+        fail("errors.cannot_write", path=str(folder), reason=os_reason(e))
+    written = unfilled = 0
+    for c in reports:
+        found, none = missing(c)
+        unfilled += len(none)
+        for m in found:
+            data = m.golden()
+            specifies = ", ".join(m.item.clauses) or m.item.key
+            head = f"# Specifies {specifies}: a case for the coverage gap {m.item.kind} {m.item.key}, found by the "
+            head += "solver (rongcuo test --coverage --write-missing). Review the expectation.\n"
+            path = folder / f"{data['id'].lower()}.yaml"
+            path.write_text(head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+            written += 1
+    warn(render_line("coverage.written", lang, n=written, dir=folder))
+    if unfilled:
+        warn(render_line("coverage.not_found", lang, n=unfilled))
 
 
 def report(checks: list[Check]) -> dict:

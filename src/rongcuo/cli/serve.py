@@ -33,17 +33,25 @@ def serve(
     time_limit: Annotated[float, typer.Option("--time-limit", help=h("serve.time-limit"))] = 10.0,
     concurrency: Annotated[int, typer.Option("--concurrency", help=h("serve.concurrency"))] = 32,
     access_log: Annotated[bool, typer.Option("--access-log", help=h("serve.access-log"))] = False,
+    bank: Annotated[Optional[Path], typer.Option("--bank", help=h("serve.bank"))] = None,
 ) -> None:
     # Imported here: the other commands start without the web stack.
     import uvicorn
 
+    from ..model.case import CaseError
     from ..service import Limits, Service, create_app
 
     served = _rulesets(rules or [], trust)
     limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
     try:
-        service = Service(served, profile, limits)
+        service = Service(served, profile, limits, bank)
+        if bank is not None:
+            from ..extract.semantic import read_bank
+
+            read_bank(bank)  # a bank that cannot be read is named now, not at the first review
     except ValueError as e:
+        fail(e)
+    except CaseError as e:
         fail(e)
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again

@@ -35,7 +35,7 @@ from .inputs import (
     number,
     params,
 )
-from .read import Shared, by_case, read_results
+from .read import SHORT, Shared, by_case, read_results
 from .split import Split, split
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Evaluator:
 
     @property
     def name(self) -> str:
-        return f"{self.digest} ({self.profile})"
+        return f"{self.digest[:SHORT]} ({self.profile})"
 
     def evaluate(
         self,

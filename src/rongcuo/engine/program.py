@@ -2,7 +2,10 @@
 
 A :class:`RuleSet` is the statements (clingo AST) of the measure's rules under
 one profile — the mechanism files, the articles, the readings the profile
-includes — refused when unsafe, with a digest over the files loaded. It is
+includes — refused when unsafe, with a digest over everything that decides an
+answer (:class:`Provenance`: the files loaded — rules, readings, the profile —,
+the vocabulary, the holiday calendar's version and data, the engine's version):
+a full sha256, and its first 16 hex digits for display (``digest``). It is
 evaluated through engine.evaluate and traced through engine.trace; both are
 built on first use and kept with it.
 """
@@ -27,7 +30,7 @@ from .control import control
 from .errors import RuleError
 from .evaluate import Evaluator
 from .inputs import clause_id, value
-from .read import SHOWN
+from .read import SHORT, SHOWN
 from .syntax import clause_constants
 from .trace import Tracer, not_case_local
 
@@ -52,6 +55,39 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Covered:
+    """One file a rule set's hash covers, with its own sha256."""
+
+    kind: str  # mechanism | rule | reading | profile | corpus | vocabulary | other
+    path: str  # relative to the rule base (the vocabulary: to the measure folder it is read from)
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Everything that decides a rule set's answers, and the sha256 over it all."""
+
+    files: tuple[Covered, ...]
+    calendar: str  # chinese-calendar and its version
+    calendar_data: str  # sha256 of the calendar data the rules read
+    calendar_years: str  # the years it covers: 2004–2026
+    engine: str  # rongcuo's and clingo's versions
+
+    @cached_property
+    def sha256(self) -> str:
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f"file {f.kind} {f.path} {f.sha256}\n".encode())
+        h.update(f"calendar {self.calendar} {self.calendar_years} {self.calendar_data}\n".encode())
+        h.update(f"engine {self.engine}\n".encode())
+        return h.hexdigest()
+
+    @property
+    def short(self) -> str:
+        return self.sha256[:SHORT]
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """The rule base of one profile, parsed and checked once, evaluated many times."""
 
@@ -59,7 +95,7 @@ class RuleSet:
     profile: str
     statements: tuple[ast.AST, ...] = field(repr=False)
     files: tuple[Path, ...]
-    digest: str
+    provenance: Provenance = field(repr=False)
 
     @classmethod
     def load(
@@ -77,7 +113,17 @@ class RuleSet:
         if root != bundled_root().resolve():  # the bundled rules are held to it by the test suite
             _check_case_local(root, statements)
         used = _files(statements)
-        return cls(root, profile, statements, tuple(sorted(used)), _digest(root, used))
+        return cls(root, profile, statements, tuple(sorted(used)), provenance(root, used))
+
+    @property
+    def sha256(self) -> str:
+        """The full sha256 of everything that decides this rule set's answers (JSON shows it)."""
+        return self.provenance.sha256
+
+    @property
+    def digest(self) -> str:
+        """The short form of :attr:`sha256`, as results and reports show it."""
+        return self.provenance.short
 
     @property
     def name(self) -> str:
@@ -104,7 +150,7 @@ class RuleSet:
     @cached_property
     def evaluator(self) -> Evaluator:
         """The evaluation fast path of this rule set (engine.evaluate), built on first use."""
-        return Evaluator(self.statements, self.profile, self.digest, lambda filename: self.relative(filename))
+        return Evaluator(self.statements, self.profile, self.sha256, lambda filename: self.relative(filename))
 
     @cached_property
     def tracer(self) -> Tracer:
@@ -226,11 +272,37 @@ def _check_case_local(root: Path, statements: Sequence[ast.AST]) -> None:
         raise RuleError("errors.rules_not_case_local", where=where, cases=str(cases))
 
 
-def _digest(root: Path, used: set[Path]) -> str:
-    h = hashlib.sha256()
-    for path in sorted(used, key=lambda p: relative(root, p)):
-        h.update(relative(root, path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+def provenance(root: Path, used: set[Path]) -> Provenance:
+    """What decides a rule set's answers: the files loaded, the vocabulary the engine reads, the
+    calendar, the engine. Content, not location: a copy of the rule base hashes the same."""
+    import clingo
+
+    from .. import __version__
+    from ..model import calendar
+    from ..model import vocabulary as vocab
+
+    files = [
+        Covered(_kind(rel), rel, hashlib.sha256(path.read_bytes()).hexdigest())
+        for rel, path in sorted((relative(root, p), p) for p in used)
+    ]
+    words = vocab.source()
+    files.append(Covered("vocabulary", words.name, hashlib.sha256(words.read_bytes()).hexdigest()))
+    years = f"{calendar.FIRST.year}–{calendar.LAST.year}"
+    engine = f"rongcuo {__version__}, clingo {clingo.__version__}"
+    return Provenance(tuple(files), calendar.version(), calendar.data_sha256(), years, engine)
+
+
+def _kind(rel: str) -> str:
+    for prefix, kind in (
+        ("rules/_mechanism/", "mechanism"),
+        ("rules/", "rule"),
+        ("readings/", "reading"),
+        ("profiles/", "profile"),
+        ("corpus/", "corpus"),
+    ):
+        if rel.startswith(prefix):
+            return kind
+    return "other"
 
 
 def relative(root: Path, path: Path) -> str:

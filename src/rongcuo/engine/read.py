@@ -15,6 +15,8 @@ from ..model.result import Consequence, Defeat, Outcome, Result
 from .errors import RuleError
 from .inputs import parse_atom
 
+SHORT = 16  # hex digits of the short form of a rule set's sha256, as results show it
+
 # The shown atoms and their arities: what rules/_mechanism/show.lp shows and this module reads.
 # RuleSet.load refuses a rule base that shows anything else.
 SHOWN = {
@@ -83,7 +85,17 @@ def read_results(
             consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
         results.append(
             Result(
-                case.id, profile, digest, day, disposition, modality, outcomes, consequences, defeated, contradictions
+                case.id,
+                profile,
+                digest[:SHORT],
+                day,
+                disposition,
+                modality,
+                outcomes,
+                consequences,
+                defeated,
+                contradictions,
+                digest,
             )
         )
     return results

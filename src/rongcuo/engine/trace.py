@@ -342,5 +342,5 @@ class Tracer:
         ctl.ground([("base", [])])
         atoms = [str(s) for s in one_answer(ctl, self.rules.name)[0]]
         traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos)
-        results = read_results([a for a in atoms if a[0] != "_"], cases, self.rules.profile, self.rules.digest, as_of)
+        results = read_results([a for a in atoms if a[0] != "_"], cases, self.rules.profile, self.rules.sha256, as_of)
         return list(zip(results, traces, strict=True)), shared

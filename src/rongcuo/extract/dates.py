@@ -2,17 +2,28 @@
 
 A date without its year takes the year of the nearest full date before it. Which
 key a date is for (conduct, decision, …) comes from the lexicon's phrasings
-around it; a date no phrasing claims stays unassigned and is reported as such.
+around it — the verb or cue the date belongs to (作出…决定, 告知, 检查, 限…前, 完成整改).
+A cue in the date's own clause wins over one in another clause of the sentence; then
+the lexicon's order. A past act (``EVENTS``: the decision, the notice, the conduct, the
+completed correction) is keyed only from a cue that is a finding: not in a mood's scope
+(拟于…作出决定), not in quoted speech, not negated between the date and its cue
+(截至…仍未完成整改) — the scopes the facts use (``affirmed``, from ``propose``). A
+deadline may stand in a directive (责成其于…前完成整改): that is where deadlines are.
+A date no phrasing claims stays unassigned and is reported as such.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .lexicon import DATE_SLOT, Lexicon
-from .segment import Span, sentences
+from .segment import CLAUSE_END, Span, sentences
+
+EVENTS = ("decision", "notified", "conduct", "correction_completed")  # past acts: keyed from findings only
+Affirmed = Callable[[int, int, int], bool]  # (match start, date end, match end) in the text → a finding there
 
 _CN = "〇零一二三四五六七八九"
 _CN_VALUE = {c: (0 if c in "〇零" else "一二三四五六七八九".index(c) + 1) for c in _CN}
@@ -82,13 +93,13 @@ class KeyedDates:
     unassigned: list[FoundDate]
 
 
-def key_dates(text: str, lexicon: Lexicon) -> KeyedDates:
+def key_dates(text: str, lexicon: Lexicon, affirmed: Affirmed | None = None) -> KeyedDates:
     """Each key takes the first date its phrasings claim; the other dates are unassigned."""
     found = find_dates(text)
     claims: dict[int, tuple[str, Span]] = {}
     for sentence in sentences(text):
         inside = [i for i, d in enumerate(found) if sentence.start <= d.start and d.end <= sentence.end]
-        for index, key in _claims(text, sentence, [found[i] for i in inside], lexicon).items():
+        for index, key in _claims(text, sentence, [found[i] for i in inside], lexicon, affirmed).items():
             claims[inside[index]] = (key, sentence)
     dates, evidence, unassigned = {}, {}, []
     for i, day in enumerate(found):
@@ -101,7 +112,9 @@ def key_dates(text: str, lexicon: Lexicon) -> KeyedDates:
     return KeyedDates(dates, evidence, unassigned)
 
 
-def _claims(text: str, sentence: Span, inside: list[FoundDate], lexicon: Lexicon) -> dict[int, str]:
+def _claims(
+    text: str, sentence: Span, inside: list[FoundDate], lexicon: Lexicon, affirmed: Affirmed | None = None
+) -> dict[int, str]:
     """Index of a date in ``inside`` → its key, from phrasings matched on the sentence with dates masked."""
     if not inside:
         return {}
@@ -113,9 +126,21 @@ def _claims(text: str, sentence: Span, inside: list[FoundDate], lexicon: Lexicon
         cursor = day.end
     masked.append(text[cursor : sentence.end])
     line = "".join(masked)
-    claimed: dict[int, str] = {}
-    for key, patterns in lexicon.dates:
+
+    def back(position: int) -> int:
+        """A position of the masked line in the text."""
+        shift = sum(inside[i].end - inside[i].start - 1 for i, slot in enumerate(slots) if slot < position)
+        return sentence.start + position + shift
+
+    best: dict[int, tuple[tuple[int, int, int], str]] = {}
+    for order, (key, patterns) in enumerate(lexicon.dates):
         for pattern in patterns:
             for m in pattern.finditer(line):
-                claimed.setdefault(slots.index(m.start(1)), key)
-    return claimed
+                slot = slots.index(m.start(1))
+                if key in EVENTS and affirmed and not affirmed(back(m.start()), back(m.end(1)), back(m.end())):
+                    continue
+                between = line[m.start() : m.end()]
+                rank = (int(any(c in CLAUSE_END for c in between)), order, len(between))
+                if slot not in best or rank < best[slot][0]:
+                    best[slot] = (rank, key)
+    return {slot: key for slot, (_, key) in best.items()}

@@ -9,7 +9,8 @@ once, so adding a phrasing or a synonym never needs a code change.
 
 Beyond the per-fact phrasings the lexicon holds the mood cues (担心, 扬言, 如…将:
 what follows them in the sentence is not a finding), the copular negations whose
-scope is the head of a 的-phrase (不属于执法大队的工作范围), and the cross-sentence
+scope is the head of a 的-phrase (不属于执法大队的工作范围), the speech cues that make
+a quotation someone else's words (举报称“…”, 当事人辩称“…”), and the cross-sentence
 rules (``rules``): steps that must be read in order within a few sentences.
 """
 
@@ -71,6 +72,8 @@ class Lexicon:
     attributes: tuple[str, ...] = ()  # words a cue right before them negates alone (未署名举报信)
     rules: tuple[Rule, ...] = ()
     reach: int = 12  # negation.reach
+    speech: tuple[str, ...] = ()  # quotation.speech: 称, 辩称… before a quotation mark: someone else's words
+    records: tuple[str, ...] = ()  # quotation.records: 载明, 简称… before one: a record or a term, not speech
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -96,6 +99,7 @@ def _build(source: str, digest: str, data: Any) -> Lexicon:
     section = _Reader(source, data)
     negation = _Reader(source, section.mapping("negation"), "negation")
     reach = negation.number("reach")
+    quotation = _Reader(source, section.data.get("quotation") or {}, "quotation", allowed=("speech", "records"))
     gap = section.number("gap")
     classes = _synonyms(source, section.data.get("synonyms") or {})
     small = section.number("small_gap") if "small_gap" in section.data else 2
@@ -120,6 +124,8 @@ def _build(source: str, digest: str, data: Any) -> Lexicon:
         attributes=negation.words("attributes", required=False),
         rules=_rules(source, section.data.get("rules") or {}, compile_),
         reach=reach,
+        speech=quotation.words("speech", required=False),
+        records=quotation.words("records", required=False),
     )
 
 

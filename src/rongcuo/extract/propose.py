@@ -4,8 +4,9 @@ A mention is a phrasing of the lexicon found in a sentence. Its value is
   true       an `establish` phrasing, not negated;
   false      an `establish` phrasing negated in its clause, or a `deny` phrasing;
   unknown    either, in a clause with a hedge (是否, 尚需…).
-A mention after a mood cue of its sentence (担心, 扬言, 如…将, 责成) is no finding: it
-is dropped, and only ranked as a candidate. Negation reads the sentence's structure:
+A mention after a mood cue of its sentence (担心, 扬言, 如…将, 责成), or inside a quotation
+of someone else's words (举报称“…”, 当事人辩称“…”: ``quote``), is no finding: it is
+dropped, and only ranked as a candidate. Negation reads the sentence's structure:
 a cue inside a 的-modifier (不愿透露姓名的群众举报) or negating an attribute right
 after it (未署名举报信) does not reach the mention, and a copula (不属于) negates the
 head of a 的-phrase, not its modifier (不属于执法大队的工作范围).
@@ -25,6 +26,7 @@ from ..model import vocabulary as vocab
 from ..model.case import FactValue
 from .dates import FoundDate, key_dates
 from .lexicon import FactPatterns, Lexicon, Rule
+from .quote import inside, reported
 from .segment import Span, Word, clause_at, sentences, tagged
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ CATEGORY = ("范畴", "之列", "行列", "身份")  # 不属于执法人员的�
 SCORES = {"establish": 1.0, "deny": 1.0, "negated": 1.0, "inferred": 0.9, "conflict": 0.75, "hedged": 0.7}
 SCORE_CANDIDATE_RULE = 0.65
 SCORE_MOOD = 0.45
+SCORE_QUOTED = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Mention:
     fact: str
     value: FactValue
     sentence: Span  # the evidence: the sentence, or first to last of the sentences a rule rests on
-    reason: str  # establish | negated | deny | hedged | conflict | inferred | mood | candidate | semantic
+    reason: str  # establish | negated | deny | hedged | conflict | inferred | mood | quoted | candidate | semantic
     source: str = "pattern"  # pattern | rule | semantic
     support: str | None = None  # the rule's name, or the bank sentence a semantic candidate is near
     score: float = 1.0
@@ -74,7 +77,7 @@ def propose(narrative: str, lexicon: Lexicon, bank: Bank | None = None) -> Propo
             decided[mention.fact] = mention
     decided = {f: decided[f] for f in vocab.fact_ids() if f in decided}
     semantic = bank.near(narrative, reading.sentences, exclude=set(decided)) if bank else []
-    keyed = key_dates(narrative, lexicon)
+    keyed = key_dates(narrative, lexicon, _affirmed(narrative, reading, lexicon))
     candidates = rank(decided, inferred + reading.dropped + semantic)
     return Proposal(narrative, _title(narrative), decided, keyed.dates, keyed.evidence, keyed.unassigned, candidates)
 
@@ -100,7 +103,8 @@ class Reading:
     sentences: list[Span]
     words: list[list[Word]]
     mentions: list[Mention]
-    dropped: list[Mention]  # mentions in an irrealis or directive scope: candidates only
+    dropped: list[Mention]  # mentions in an irrealis or directive scope, or quoted speech: candidates only
+    quotes: list[Span] = field(default_factory=list)  # the insides of quotations of someone else's words
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ def read(text: str, lexicon: Lexicon) -> Reading:
     spans = sentences(text)
     tokens = [tagged(text, s, lexicon.words() + lexicon.hedges) for s in spans]
     found, dropped = [], []
+    quotes = reported(text, lexicon)
     for sentence, words in zip(spans, tokens, strict=True):
         matches = [
             _Match(fact, span, polarity)
@@ -127,6 +132,10 @@ def read(text: str, lexicon: Lexicon) -> Reading:
             value: tuple[FactValue, str] | None = _value(text, clause, match, words, lexicon, patterns)
             if value is None:
                 continue
+            if inside(quotes, match.span.start):  # hedged or not (辩称“…”): someone else's words
+                if value[0] is True:
+                    dropped.append(Mention(match.fact, "unknown", sentence, "quoted", score=SCORE_QUOTED))
+                continue
             if any(w.text in lexicon.hedges for w in words if clause.start <= w.start and w.end <= clause.end):
                 value = ("unknown", "hedged")
             if any(start <= match.span.start for start in moods):
@@ -134,7 +143,28 @@ def read(text: str, lexicon: Lexicon) -> Reading:
                     dropped.append(Mention(match.fact, "unknown", sentence, "mood", score=SCORE_MOOD))
                 continue
             found.append(Mention(match.fact, value[0], sentence, value[1]))
-    return Reading(spans, tokens, found, dropped)
+    return Reading(spans, tokens, found, dropped, quotes)
+
+
+def _affirmed(text: str, reading: Reading, lexicon: Lexicon):
+    """Whether a date phrasing's match (start, the date's end, end) is a finding: not in quoted speech,
+    not after a mood cue of its sentence, no negation cue before the first verb after the date (仍未完成整改)."""
+
+    def affirmed(start: int, date_end: int, end: int) -> bool:
+        if inside(reading.quotes, start):
+            return False
+        for sentence, words in zip(reading.sentences, reading.words, strict=True):
+            if sentence.start <= start < sentence.end:
+                if any(m < end for m in _moods(text, sentence, words, lexicon)):
+                    return False
+                for word in (w for w in words if date_end <= w.start and w.end <= end):
+                    if word.text in lexicon.cues:
+                        return False  # 仍未完成整改: the act did not happen
+                    if word.flag.startswith("v"):
+                        break  # 作出不予处罚决定: the verb came first, the negation is its object's
+        return True
+
+    return affirmed
 
 
 def mentions(text: str, lexicon: Lexicon) -> list[Mention]:
@@ -241,7 +271,7 @@ def _steps(text: str, reading: Reading, rule: Rule, lexicon: Lexicon) -> list[in
                 for m in pattern.finditer(text, sentence.start, sentence.end):
                     span = Span(m.start(), m.end())
                     clause = clause_at(text, sentence, span.start)
-                    if any(start <= span.start for start in moods):
+                    if any(start <= span.start for start in moods) or inside(reading.quotes, span.start):
                         continue
                     if negates(text, clause, span, words, lexicon, lexicon.reach):
                         continue

@@ -4,7 +4,7 @@
 candidates not yet decided — and asks, for each, one of
   y  accept as proposed (a candidate: true)      n  reject (the fact is left out)
   t  set true                                     f  set false
-  s  skip (left as proposed; a candidate stays a candidate)
+  u  set unknown (left open for the evaluation)   s  skip (left as proposed; a candidate stays one)
 Confirmed items lose ``needs_confirmation``; a fact confirmed true gives its
 evidence sentence to the bank (``semantic.add_to_bank``), so the next extraction
 ranks the bureau's own wording without a code or lexicon edit.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ANSWERS = ("y", "n", "t", "f", "s")
+ANSWERS = ("y", "n", "t", "f", "u", "s")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class Item:
 
 
 def items(record: dict[str, Any]) -> list[Item]:
-    out = [Item(f, v, record["evidence"][f], False) for f, v in record["facts"].items()]
+    evidence = record.get("evidence") or {}
+    out = [Item(f, v, evidence.get(f, {}), False) for f, v in record.get("facts", {}).items()]
     decided = set(record["facts"])
     for c in record.get("extraction", {}).get("candidates", []):
         if c["fact"] not in decided:
@@ -54,14 +55,15 @@ def review(
             continue
         if answer == "n":
             out["facts"].pop(item.fact, None)
-            out["evidence"].pop(item.fact, None)
+            out.get("evidence", {}).pop(item.fact, None)
             continue
-        value = {"y": True if item.candidate else item.value, "t": True, "f": False}[answer]
+        value = {"y": True if item.candidate else item.value, "t": True, "f": False, "u": "unknown"}[answer]
         out["facts"][item.fact] = value
-        out["evidence"][item.fact] = item.evidence | {"needs_confirmation": False}
+        if item.evidence:
+            out.setdefault("evidence", {})[item.fact] = item.evidence | {"needs_confirmation": False}
         if value is True:
             confirmed.append(item.fact)
-            if bank is not None:
+            if bank is not None and item.evidence.get("text"):
                 add_to_bank(bank, item.fact, item.evidence["text"])
     out["extraction"]["candidates"] = [c for c in out["extraction"]["candidates"] if c["fact"] not in out["facts"]]
     return out, confirmed

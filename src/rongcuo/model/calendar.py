@@ -40,3 +40,23 @@ def kind_of_day(n: int) -> Kind | None:
 
 def kind(d: dt.date) -> Kind | None:
     return kind_of_day(day(d))
+
+
+def version() -> str:
+    """The calendar package and its version, as provenance names it."""
+    from chinese_calendar import __version__
+
+    return f"chinese-calendar {__version__}"
+
+
+@cache
+def data_sha256() -> str:
+    """The sha256 of the calendar data the rules read: every holiday, adjusted working day and day in lieu
+    the package publishes, with its name (a new State Council notice changes it)."""
+    import hashlib
+
+    h = hashlib.sha256(f"{FIRST}..{LAST}\n".encode())
+    for table in ("holidays", "workdays", "in_lieu_days"):
+        for day_, name in sorted(getattr(constants, table, {}).items()):
+            h.update(f"{table} {day_.isoformat()} {name}\n".encode())
+    return h.hexdigest()

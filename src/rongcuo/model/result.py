@@ -49,6 +49,7 @@ class Result:
     consequences: tuple[Consequence, ...] = ()
     defeated: tuple[Defeat, ...] = ()
     contradictions: tuple[tuple[str, str], ...] = ()
+    rules_sha256: str = ""  # the full sha256 of the rule set (``rules`` is its short form): rongcuo rules show
 
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.outcome == name), None)
@@ -72,4 +73,5 @@ class Result:
             "defeated": [
                 {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in self.defeated
             ],
+            "rules_sha256": self.rules_sha256,  # the full hash: rongcuo rules show resolves it
         }

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from .. import ask as asking
 from ..ask import RULES_FAILED, Ask, Rejected, contradiction
 from ..engine import RuleSet
 from ..explain import Alternative, Explanation, explain, whatif
-from ..model.case import Case
+from ..model.case import Case, CaseError
 from ..model.coded import OptionError, msg, suggest
 from .coalesce import Coalescer
+from .extraction import Extractor
 from .limits import Gate, Limits, solving
 from .problems import Problem, invalid
 
@@ -25,14 +28,17 @@ class Service:
     rulesets: dict[str, RuleSet]  # served name → rule set, fixed at start
     default: str  # the profile a request gets when it names none
     limits: Limits = field(default_factory=Limits)
+    bank: Path | None = None  # the bank file confirmed evidence sentences join (`serve --bank`); None: not kept
     gate: Gate = field(init=False)
     coalescer: Coalescer = field(init=False)
+    extractor: Extractor = field(init=False)
 
     def __post_init__(self):
         if self.default not in self.rulesets:
             raise ValueError(f"--profile: {self.default!r} is not served — available: {', '.join(self.rulesets)}")
         self.gate = Gate(self.limits.concurrency)
         self.coalescer = Coalescer(max(self.limits.max_cases, 64), self.limits.time_limit)
+        self.extractor = Extractor(self.bank)
 
     def rules(self, name: str | None) -> RuleSet:
         if name is None:
@@ -113,3 +119,18 @@ class Service:
             return documents.docx(d) if format == "docx" else documents.text(d, format).encode("utf-8")
 
         return await solving(self.limits.time_limit, write)
+
+    async def extract(self, narrative: Any, case_id: Any = "WEB-1") -> dict[str, Any]:
+        """The proposed case record of a pasted narrative (extract.propose), with its ranked candidates."""
+        return await solving(self.limits.time_limit, self._checked, self.extractor.propose, narrative, case_id)
+
+    async def confirm(self, record: Any, answers: Any) -> tuple[dict[str, Any], list[str]]:
+        """The record after the analyst's answers, and the facts confirmed true (their sentences banked)."""
+        return await solving(self.limits.time_limit, self._checked, self.extractor.confirm, record, answers)
+
+    @staticmethod
+    def _checked(work, *args):
+        try:
+            return work(*args)
+        except CaseError as e:
+            raise invalid([e]) from None

@@ -30,6 +30,7 @@ EffectiveDate = Annotated[
     str | None,
     Query(description="The measure's commencement (a20; the text gives none), YYYY-MM-DD: earlier conduct is flagged."),
 ]
+CASE_RECORD = schema.CASE
 Outcome = Annotated[str | None, Query(description="An outcome: " + ", ".join(schema.OUTCOMES))]
 
 
@@ -203,6 +204,60 @@ async def batch(
     service.gate.check()
     lang = language(request)
     return StreamingResponse(batch_lines(service, ask, lines, lang), media_type="application/x-ndjson")
+
+
+EXTRACT_BODY = {
+    "type": "object",
+    "required": ["narrative"],
+    "properties": {"narrative": {"type": "string"}, "id": {"type": "string"}},
+}
+CONFIRM_BODY = {
+    "type": "object",
+    "required": ["case", "answers"],
+    "properties": {
+        "case": CASE_RECORD,
+        "answers": {
+            "type": "object",
+            "additionalProperties": {"enum": ["accept", "reject", "true", "false", "unknown"]},
+        },
+    },
+}
+
+
+@router.post(
+    "/extract",
+    summary="Propose the facts and dates of a narrative (prose report), with their evidence",
+    openapi_extra=schema.body(EXTRACT_BODY),
+    responses=schema.answers({"type": "object"}),
+)
+async def extract(request: Request) -> JSONResponse:
+    """The proposed case record, as `rongcuo extract` writes it: every fact and date with its evidence
+    (``needs_confirmation: true``) and the ranked candidates; ``bank`` says whether confirmations are kept."""
+    service: Service = request.app.state.service
+    data = inputs.decode(await request.body())
+    data = data if isinstance(data, dict) else {}
+    async with service.gate.slot():
+        record = await service.extract(data.get("narrative"), data.get("id", "WEB-1"))
+    return JSONResponse({"case": record, "bank": service.bank is not None})
+
+
+@router.post(
+    "/confirm",
+    summary="Confirm, reject or correct the proposed facts of an extracted case",
+    openapi_extra=schema.body(CONFIRM_BODY),
+    responses=schema.answers({"type": "object"}),
+)
+async def confirm(request: Request) -> JSONResponse:
+    """The case after the analyst's answers (fact → accept, reject, true, false or unknown; a fact not
+    answered stays as proposed). Facts confirmed true give their evidence sentence to the bank when the
+    server has one (``serve --bank``): ``banked`` lists them."""
+    service: Service = request.app.state.service
+    data = inputs.decode(await request.body())
+    data = data if isinstance(data, dict) else {}
+    async with service.gate.slot():
+        record, confirmed = await service.confirm(data.get("case"), data.get("answers", {}))
+    kept = service.bank is not None
+    return JSONResponse({"case": record, "banked": confirmed if kept else [], "bank": kept})
 
 
 @router.get("/clauses", summary="The clause ledger, with the measure's text")

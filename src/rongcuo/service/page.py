@@ -10,10 +10,11 @@ needed beyond one line that leaves the false facts out of the address.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field, replace
 from functools import cache
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -181,6 +182,135 @@ async def _answer(service: Service, form: Form) -> dict:
     return {"explanation": explanation, "alternatives": alternatives, "derivers": derivers(ask.rules)}
 
 
+# The review view: a narrative's proposals confirmed against their evidence -------------------------
+
+
+def _fields(body: bytes) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+
+
+@router.get("/review", response_class=HTMLResponse)
+async def review_page(request: Request) -> HTMLResponse:
+    lang = "en" if request.query_params.get("lang") == "en" else "zh"
+    return _review(request.app.state.service, lang)
+
+
+@router.post("/review", response_class=HTMLResponse)
+async def review_extract(request: Request) -> HTMLResponse:
+    """A pasted narrative: its proposed facts, each with its evidence marked in the text."""
+    fields = _fields(await request.body())
+    lang = "en" if fields.get("lang") == "en" else "zh"
+    service: Service = request.app.state.service
+    narrative, case_id = fields.get("narrative", ""), fields.get("id") or "WEB-1"
+    try:
+        async with service.gate.slot():
+            record = await service.extract(narrative, case_id)
+    except Problem as p:
+        return _review(service, lang, narrative=narrative, case_id=case_id, error=p.detail, status=p.status)
+    return _review(service, lang, record=record, narrative=narrative, case_id=case_id)
+
+
+@router.post("/review/confirm", response_class=HTMLResponse)
+async def review_confirm(request: Request) -> HTMLResponse:
+    """The analyst's answers: the confirmed case evaluated on the page, with its case file to download."""
+    fields = _fields(await request.body())
+    lang = "en" if fields.get("lang") == "en" else "zh"
+    service: Service = request.app.state.service
+    record: dict | None = None
+    try:
+        record = _record(fields.get("record", ""))
+        answers = {k.removeprefix("answer."): v for k, v in fields.items() if k.startswith("answer.") and v != "skip"}
+        record["dates"] = {k.removeprefix("date."): v for k, v in fields.items() if k.startswith("date.") and v}
+        async with service.gate.slot():
+            confirmed, banked = await service.confirm(record, answers)
+        case = inputs.one_case(confirmed)
+    except Problem as p:
+        return _review(service, lang, record=record, error=p.detail, status=p.status)
+    form = Form.of_case(case, lang, "", "")
+    answer = await _answer(service, form)
+    kept = service.bank is not None
+    confirmation = {"record": json.dumps(confirmed, ensure_ascii=False), "banked": banked if kept else [], "kept": kept}
+    return _page(service, form, confirmation=confirmation, **answer)
+
+
+@router.post("/review/download")
+async def review_download(request: Request) -> Response:
+    """The confirmed case file (YAML), as `rongcuo extract --review` writes it."""
+    from ..extract import dump
+
+    fields = _fields(await request.body())
+    service: Service = request.app.state.service
+    try:
+        record = _record(fields.get("record", ""))
+        inputs.one_case(record)
+    except Problem as p:
+        return _review(service, "zh", error=p.detail, status=p.status)
+    return Response(
+        dump(record),
+        media_type="application/yaml; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="case.yaml"; '
+            f"filename*=UTF-8''{quote(str(record['id']), safe='')}.yaml"
+        },
+    )
+
+
+def _record(text: str) -> dict:
+    data = inputs.decode(text.encode("utf-8"))
+    if not isinstance(data, dict):
+        raise invalid([CaseError("request", "record", "errors.review_form_record")])
+    return data
+
+
+def _review(service: Service, lang: str, *, record: dict | None = None, status: int = 200, **context) -> HTMLResponse:
+    from ..extract.review import items as proposed
+
+    nonce = secrets.token_urlsafe(16)
+    shown = []
+    if record is not None:
+        scored = {c["fact"]: c for c in record.get("extraction", {}).get("candidates", [])}
+        for i, item in enumerate(proposed(record)):
+            extra = scored.get(item.fact, {}) if item.candidate else {}
+            shown.append(
+                {
+                    "index": i,
+                    "fact": item.fact,
+                    "value": item.value,
+                    "candidate": item.candidate,
+                    "evidence": item.evidence,
+                    "score": extra.get("score"),
+                    "reason": extra.get("reason"),
+                }
+            )
+    html = render(
+        "page/review.html",
+        lang,
+        nonce=nonce,
+        record=record,
+        record_json=json.dumps(record, ensure_ascii=False) if record else "",
+        items=shown,
+        segments=segments(record.get("narrative", "") if record else "", shown),
+        date_keys=DATES,
+        bank=service.bank is not None,
+        narrative=context.get("narrative", record.get("narrative", "") if record else ""),
+        case_id=context.get("case_id", record.get("id", "WEB-1") if record else "WEB-1"),
+        error=context.get("error"),
+    )
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": page_policy(nonce)})
+
+
+def segments(narrative: str, shown: list[dict]) -> list[tuple[str, list[int], list[int]]]:
+    """The narrative cut where an evidence span starts or ends: each piece, the items whose evidence
+    covers it, and the items whose evidence starts there (their anchors)."""
+    spans = [(s["index"], s["evidence"].get("start", 0), s["evidence"].get("end", 0)) for s in shown]
+    cuts = sorted({0, len(narrative), *(a for _, a, _ in spans), *(b for _, _, b in spans)})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        covering = [i for i, s, e in spans if s <= a and b <= e]
+        out.append((narrative[a:b], covering, [i for i, s, _ in spans if s == a]))
+    return out
+
+
 def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)  # the page's one script runs; nothing a case put on it does
     html = render(
@@ -198,6 +328,7 @@ def _page(service: Service, form: Form, *, status: int = 200, **answer) -> HTMLR
         alternatives=answer.get("alternatives"),
         derivers=answer.get("derivers", {}),
         pasted=answer.get("pasted", ""),
+        confirmation=answer.get("confirmation"),
     )
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": page_policy(nonce)})
 
