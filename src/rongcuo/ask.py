@@ -28,6 +28,7 @@ from .engine import OpenWorld, Result, RuleError, RuleSet, open_world
 from .model import vocabulary as vocab
 from .model.case import Case, CaseError
 from .model.coded import Id, msg
+from .model.shapes import OpenWorldJSON, ResultJSON
 
 CHUNK = 10_000  # cases per grounding
 CONTRADICTION = "errors.contradiction"  # the key of a rejection for two facts that cannot hold together
@@ -91,7 +92,7 @@ class Evaluated:
         """The dispositions the rules can give this case: one, or with unknown facts each possible one."""
         return set(self.world.dispositions) if self.world else {self.result.disposition or "none"}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> ResultJSON:
         """`rongcuo evaluate --format json`: the result, with ``open_world`` when facts are unknown."""
         out = self.result.to_json()
         if self.world:
@@ -215,7 +216,7 @@ def results_line(answer: Answer, position: dict, compared: Answer | None = None,
     or the rejection with its reason."""
     if isinstance(answer, Rejected):
         return {**answer.to_json(lang), **position}
-    line = answer.to_json()
+    line: dict = dict(answer.to_json())
     recorded = answer.case.recorded_decision
     line["recorded_decision"] = recorded
     line["agreement"] = agreement(recorded, answer.dispositions())
@@ -227,7 +228,7 @@ def results_line(answer: Answer, position: dict, compared: Answer | None = None,
     return line
 
 
-def open_world_json(case: Case, world: OpenWorld) -> dict:
+def open_world_json(case: Case, world: OpenWorld) -> OpenWorldJSON:
     """Certain and possible outcomes over the unknown facts, and what each disposition needs."""
     return {
         "unknown": case.unknown_facts(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated, Optional
 
 import typer
@@ -87,3 +88,15 @@ def config(
         typer.echo(json.dumps({"file": settings.FILE, "settings": rows}, ensure_ascii=False, default=str))
         return
     typer.echo(render("reference/config.txt.j2", lang.value, settings=found, file=settings.FILE), nl=False)
+
+
+class SchemaName(StrEnum):
+    case = "case"
+    result = "result"
+
+
+@app.command("schema", help=h("schema"))
+def schema(name: Annotated[SchemaName, typer.Argument(help=h("schema.name"))]) -> None:
+    from ..model.shapes import schemas
+
+    typer.echo(json.dumps(schemas()[name.value], ensure_ascii=False, indent=2))

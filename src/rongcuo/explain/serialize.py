@@ -16,7 +16,8 @@ def derivers(rules: RuleSet) -> dict[str, tuple[str, ...]]:
 
 
 def explanation_json(e: Explanation, rules: RuleSet) -> dict:
-    out = e.result.to_json()
+    """The result's JSON (model/shapes.py) with the trees (why) and the candidates (why_not)."""
+    out: dict = dict(e.result.to_json())
     out["why"] = {name: [node_json(n) for n in nodes] for name, nodes in e.trees.items()}
     out["why_not"] = {name: [candidate_json(c) for c in cands] for name, cands in e.why_not.items()}
     if e.open_world:

@@ -6,6 +6,10 @@ Pure data, read by the engine from the solver's answer (engine.read); no clingo 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .shapes import ResultJSON
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Result:
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.outcome == name), None)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> ResultJSON:
         return {
             "case": self.case,
             "profile": self.profile,

@@ -65,7 +65,7 @@ class Service:
             raise Problem("rules-failed", failed[0])
         if rejected:
             raise invalid(rejected)
-        return [a.to_json() for a in answers]
+        return [dict(a.to_json()) for a in answers]
 
     async def explain(
         self, ask: Ask, case: Case, outcome: str | None = None, why_not_of: tuple[str, ...] = ()

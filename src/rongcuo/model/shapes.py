@@ -1,0 +1,88 @@
+"""The JSON rongcuo prints, as types: what `evaluate --format json` (and every answer that embeds it —
+explain, whatif, results.jsonl, the API) writes for one case.
+
+The functions that build these dictionaries are typed with them (mypy checks every key), and the JSON
+Schemas in schemas/ are generated from them and from the case model (`rongcuo schema`); a test holds
+the two together and validates real outputs against them.
+"""
+
+from __future__ import annotations
+
+from typing import (
+    Any,
+    NotRequired,  # pydantic reads TypedDicts from here on Python 3.11
+)
+
+from typing_extensions import TypedDict
+
+Modality = str  # shall, may, shall_not (measure/vocabulary.yaml modalities)
+
+
+class OutcomeJSON(TypedDict):
+    outcome: str  # an outcome of measure/vocabulary.yaml
+    modality: Modality | None  # as the strongest of its grounds words it
+    grounds: list[str]  # clause ids (measure/text.zh.md), e.g. a11.p1.i6
+    catch_all: bool  # rests on catch-all items only (Q7): the party group determines it
+
+
+class ConsequenceJSON(TypedDict):
+    consequence: str  # a consequence of measure/vocabulary.yaml
+    args: list[str]  # e.g. the due date of notification_due (ISO)
+    grounds: list[str]  # the clauses attaching it
+
+
+class DefeatJSON(TypedDict):
+    outcome: str
+    grounds: list[str]  # the grant that would give the outcome
+    blocked_by: str  # the clause whose grant defeats it
+
+
+class AssignmentJSON(TypedDict):
+    true: list[str]
+    false: list[str]
+    settles: bool  # these values alone settle the disposition
+
+
+class OpenWorldJSON(TypedDict):
+    unknown: list[str]  # the case's unknown facts
+    certain: list[str]  # outcomes that hold whatever they are
+    possible: list[str]  # outcomes that hold for some of their values
+    dispositions: dict[str, AssignmentJSON]  # each possible disposition and the values it needs
+
+
+class ResultJSON(TypedDict):
+    case: str
+    profile: str
+    rules: str  # the rule set's short hash (16 hex digits of rules_sha256)
+    as_of: str  # the evaluation date (ISO)
+    disposition: str | None
+    disposition_modality: Modality | None
+    outcomes: list[OutcomeJSON]
+    consequences: list[ConsequenceJSON]
+    defeated: list[DefeatJSON]
+    rules_sha256: str  # the full hash: `rongcuo rules show` resolves it
+    open_world: NotRequired[OpenWorldJSON]  # with unknown facts
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schemas of the case file and of one case's result, generated from the models."""
+    from pydantic import TypeAdapter
+
+    from .case import Case
+
+    def titled(schema: dict[str, Any], name: str, title: str) -> dict[str, Any]:
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://rongcuo.invalid/schemas/{name}.schema.json",
+            **schema,
+            "title": title,
+        }
+
+    return {
+        "case": titled(Case.model_json_schema(), "case", "A rongcuo case file (YAML or JSON)"),
+        "result": titled(
+            TypeAdapter(ResultJSON).json_schema(),
+            "result",
+            "One case's result, as `rongcuo evaluate --format json` prints it",
+        ),
+    }

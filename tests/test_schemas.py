@@ -1,0 +1,59 @@
+"""The JSON shapes are documented (issue 19.2): schemas/ holds the JSON Schemas generated from the models
+(`rongcuo schema`), and real inputs and outputs validate against them."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import jsonschema
+import pytest
+import yaml
+
+from rongcuo.model.shapes import schemas
+
+from .conftest import ROOT, rongcuo
+
+GOLDEN = sorted((ROOT / "measure" / "golden").glob("*.yaml"))
+
+
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+@pytest.mark.parametrize("name", ["case", "result"])
+def test_the_committed_schemas_are_the_generated_ones(name):
+    committed = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    assert committed == schemas()[name], f"schemas/{name}.schema.json is stale: rongcuo schema {name} > it"
+    assert rongcuo("schema", name).stdout.strip() == json.dumps(committed, ensure_ascii=False, indent=2)
+
+
+def test_every_golden_case_file_is_a_case_by_the_schema():
+    for path in GOLDEN:
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text("utf-8")), default=str))  # dates as ISO text
+        data.pop("expect", None)  # the golden expectation is not part of a case (measure/golden/README.md)
+        validator("case").validate(data)
+
+
+def test_every_evaluated_golden_result_is_a_result_by_the_schema(tmp_path):
+    run = rongcuo("evaluate", *GOLDEN, "--format", "json", "--as-of", "2024-12-31")
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(lines) == len(GOLDEN) - sum(1 for p in GOLDEN if p.stem.startswith("g-contra")), run.stderr
+    # and one with unknown facts: its open world
+    case = tmp_path / "u.yaml"
+    case.write_text(yaml.safe_dump({"id": "U", "facts": {"enforcement_personnel": True, "major_loss": "unknown"}}))
+    (open_world,) = [json.loads(rongcuo("evaluate", case, "--format", "json").stdout)]
+    assert "open_world" in open_world
+    for line in [*lines, open_world]:
+        validator("result").validate(line)
+
+
+def test_the_schemas_refuse_what_is_not_one():
+    with pytest.raises(jsonschema.ValidationError):
+        validator("case").validate({"id": "X", "facts": {"enforcement_personnel": "perhaps"}})
+    with pytest.raises(jsonschema.ValidationError):
+        validator("result").validate({"case": "X", "outcomes": "exempt"})
