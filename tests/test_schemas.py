@@ -57,3 +57,20 @@ def test_the_schemas_refuse_what_is_not_one():
         validator("case").validate({"id": "X", "facts": {"enforcement_personnel": "perhaps"}})
     with pytest.raises(jsonschema.ValidationError):
         validator("result").validate({"case": "X", "outcomes": "exempt"})
+
+
+def test_extract_writes_json_lines_a_batch_reads(tmp_path):
+    """`extract --format json` writes one case per line (issue 19.2), each a case by the schema, and
+    `rongcuo batch` evaluates the file as it is."""
+    narratives = sorted((ROOT / "cases" / "narratives" / "dev").glob("*.txt"))[:3]
+    run = rongcuo("extract", *narratives, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["id"] for line in lines] == [p.stem for p in narratives]
+    for line in lines:
+        validator("case").validate(line)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(run.stdout, "utf-8")
+    batch = rongcuo("batch", cases, "--out", tmp_path / "out", "--workers", "1", cwd=None)
+    assert batch.returncode == 0, batch.stderr
+    assert batch.stdout.startswith("3 条记录：已评估 3 条")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -24,6 +26,11 @@ class Extracted:
     encoding: str
     proposal: Proposal
     target: Path | None
+
+
+class CaseFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
 
 
 @app.command(help=h("extract"))
@@ -59,6 +66,7 @@ def extract(
         ),
     ] = False,
     semantic: Annotated[bool, typer.Option("--semantic/--no-semantic", help=h("extract.semantic"))] = True,
+    format: Annotated[CaseFormat, typer.Option("--format", help=h("extract.format"))] = CaseFormat.yaml,
     profile: ProfileOpt = "default",
     lang: LangOpt = Lang.zh,
 ) -> None:
@@ -77,7 +85,7 @@ def extract(
         paths = narrative_files(narratives)
     except CaseError as e:
         fail(e)
-    _extract(paths, out, lex, lang.value, sentences, bank if review else None, review)
+    _extract(paths, out, lex, lang.value, sentences, bank if review else None, review, format)
 
 
 def _bank(path: Path | None) -> Bank:
@@ -94,7 +102,10 @@ def _extract(
     bank: Bank | None,
     learn: Path | None = None,
     review: bool = False,
+    format: CaseFormat = CaseFormat.yaml,
 ) -> None:
+    """Each narrative's case file with its evidence: YAML documents, or JSON lines that `rongcuo batch`
+    reads as they are (``--format json``); into ``out``, one file each, with a summary."""
     from ..extract import case_record, dump, propose, to_case
     from ..extract.source import read_narrative
     from ..model.case import CaseError
@@ -111,14 +122,15 @@ def _extract(
             if review:
                 record = _review(record, learn, lang)
             to_case(record, str(path))
-            target = out / f"{path.stem}.yaml" if out else None
+            target = out / f"{path.stem}.{format.value}" if out else None
             if any(d.case_id == path.stem for d in done):
                 raise CaseError(str(path), "id", "errors.narrative_twice", name=repr(path.stem))
         except CaseError as e:
             errors.append(said(e))
             continue
         done.append(Extracted(path.stem, encoding, proposal, target))
-        documents.append((target, dump(record)))
+        text = json.dumps(record, ensure_ascii=False, default=str) + "\n" if format == CaseFormat.json else dump(record)
+        documents.append((target, text))
     if out:
         out.mkdir(parents=True, exist_ok=True)
         for target, text in documents:
@@ -126,7 +138,8 @@ def _extract(
             target.write_text(text, encoding="utf-8")
         typer.echo(render("extract/proposals.txt.j2", lang, items=done, rejected=errors), nl=False)
     else:
-        typer.echo("---\n".join(text for _, text in documents), nl=False)
+        joint = "" if format == CaseFormat.json else "---\n"  # JSON lines, or YAML documents
+        typer.echo(joint.join(text for _, text in documents), nl=False)
     for line in errors:
         warn(line)
     if errors:
