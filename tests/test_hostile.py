@@ -335,3 +335,26 @@ def test_a_narrative_in_the_review_view_is_shown_not_run(rulesets):
         confirmed = c.post("/review/confirm", data={"record": record, "answer.corrected_timely": "accept"})
         assert confirmed.status_code == 200
         assert "<img" not in confirmed.text and "<script>alert" not in confirmed.text
+
+
+def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path):
+    """orjson keeps the last of two equal keys; the batch reads such a line again with the strict parser
+    (a key repeated in one object is refused), while equal keys in different objects stay legal."""
+    lines = [
+        '{"id": "A", "facts": {"enforcement_personnel": true, "enforcement_personnel": false}}',
+        '{"id": "B", "id": "C", "facts": {}}',
+        '{"id": "D", "facts": {"major_loss": true}, "evidence": {"major_loss": {"text": "x", "start": 0, "end": 1}},'
+        ' "narrative": "x"}',
+    ]
+    cases = tmp_path / "dup.jsonl"
+    cases.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    run = rongcuo("batch", cases, "--out", out, "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 1, run.stderr  # rejected records: everything written, the exit says so
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [(r["status"], r.get("code")) for r in rows] == [
+        ("rejected", "errors.duplicate_key"),
+        ("rejected", "errors.duplicate_key"),
+        ("evaluated", None),
+    ]
+    assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]

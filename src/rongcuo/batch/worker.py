@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
-from ..model.decode import json_problem
+from ..model.decode import DecodeError, decode_json, json_problem
 from ..model.files import load_case
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
@@ -136,11 +137,22 @@ def _read(record: Record, layout: Layout) -> Case | CaseError:
         return e
 
 
+# A string followed by a colon is a key in JSON; a line naming some key twice (at any depth) is read again
+# by the strict parser, which refuses a key repeated within one object (orjson keeps the last silently).
+_KEY = re.compile(rb'"((?:[^"\\]|\\.)*)"\s*:')
+
+
 def _json(record: Record):
     data = record.data
     assert isinstance(data, bytes)  # a JSONL line
     try:
-        return orjson.loads(data)
+        found = orjson.loads(data)
+        keys = _KEY.findall(data)
+        if len(keys) != len(set(keys)):
+            decode_json(data)
+        return found
+    except DecodeError as e:
+        raise CaseError(record.where, e.where, e.code, **e.values) from None
     except orjson.JSONDecodeError as e:
         try:
             data.decode("utf-8")

@@ -248,7 +248,7 @@ def linted(rules: RuleSet, refuse: bool = False, extra: tuple = ()) -> list:
 
     findings = lint(rules, extra)
     for finding in findings:
-        typer.echo(f"rongcuo: {finding}", err=True)
+        typer.echo(f"rongcuo: {finding.text(command_lang())}", err=True)
     if refuse and any(f.error for f in findings):
         fail("errors.cli_lint_refused")
     return findings
