@@ -93,6 +93,8 @@ RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help=h("opt.rules")
 TrustOpt = Annotated[bool, typer.Option("--trust", help=h("opt.trust"))]
 FormatOpt = Annotated[TextFormat, typer.Option("--format", help=h("opt.format"))]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=h("opt.as-of"))]
+LogOpt = Annotated[Optional[Path], typer.Option("--log", help=h("opt.log"), metavar="FILE")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=h("opt.store"), metavar="DIR")]
 EffectiveDateOpt = Annotated[
     Optional[str],
     typer.Option("--effective-date", help=h("opt.effective-date")),
@@ -306,3 +308,14 @@ def ask_of(profile: str, rules: Path | None, trust: bool, as_of: str | None, eff
     return Ask(
         load_rules(profile, rules, trust), parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     )
+
+
+def logged(write: Callable[[], T], log: Path, store: Path | None) -> T:
+    """``write()`` of the decision log, a disk that refuses it said in one line (exit 2)."""
+    from ..model.coded import os_reason
+    from ..replay import default_store
+
+    try:
+        return write()
+    except OSError as e:
+        fail("errors.log_write", log=str(log), store=str(store or default_store(log)), reason=os_reason(e))

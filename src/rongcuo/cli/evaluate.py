@@ -14,12 +14,15 @@ from .app import (
     FormatOpt,
     Lang,
     LangOpt,
+    LogOpt,
     ProfileOpt,
     RulesOpt,
+    StoreOpt,
     TextFormat,
     TrustOpt,
     app,
     ask_of,
+    logged,
     read_cases,
     said,
     warn,
@@ -37,6 +40,8 @@ def evaluate(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    log: LogOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     from ..ask import Evaluated, Rejected
     from ..ask import evaluate as evaluate_cases
@@ -50,6 +55,11 @@ def evaluate(
     for line in errors:
         warn(line)
     evaluated = [a for a in answers if isinstance(a, Evaluated)]
+    if log is not None:
+        from ..replay import DecisionLog
+
+        decisions = DecisionLog.at(log, store, "evaluate")
+        logged(lambda: decisions.answers(asked, evaluated), log, store)
     if format == TextFormat.json:
         for answer in evaluated:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
