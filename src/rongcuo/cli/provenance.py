@@ -66,5 +66,3 @@ def provenance_json(r: RuleSet) -> dict:
         "engine": p.engine,
     }
 
-
-from . import replay as _replay  # noqa: E402,F401  (registers `rongcuo replay`: the decision log's provenance)
