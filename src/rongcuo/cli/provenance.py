@@ -65,4 +65,3 @@ def provenance_json(r: RuleSet) -> dict:
         "calendar": {"package": p.calendar, "years": p.calendar_years, "data_sha256": p.calendar_data},
         "engine": p.engine,
     }
-

@@ -47,6 +47,8 @@ class BodyLimit:
         cap = self.limits.max_batch_body if scope["path"] == "/v1/batch" else self.limits.max_body
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
+            if declared.isdigit() and int(declared) <= DRAIN_BYTES:
+                await _drain(receive, DRAIN_BYTES, DRAIN_SECONDS)  # then the client reads the 413, not a reset
             return await _too_large(scope, send, cap)
         seen = 0
 
@@ -59,6 +61,28 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+# A client that sends its whole body before reading the answer (urllib, many scripts) sees a reset, not the
+# 413, when the server closes with the body unread: a declared body up to DRAIN_BYTES is read and dropped
+# first (within DRAIN_SECONDS), then refused; a larger one is refused at once.
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
+
+
+async def _drain(receive, most: int, seconds: float) -> None:
+    """Read and drop the rest of a refused request's body (a lingering close), at most ``most`` bytes or
+    ``seconds``: past either, the connection closes as it would have."""
+    read = 0
+    try:
+        async with asyncio.timeout(seconds):
+            while read <= most:
+                message = await receive()
+                read += len(message.get("body", b""))
+                if message.get("type") != "http.request" or not message.get("more_body"):
+                    return
+    except TimeoutError:
+        return
 
 
 def _too_large_detail(cap: int) -> Msg:
