@@ -65,6 +65,3 @@ def provenance_json(r: RuleSet) -> dict:
         "calendar": {"package": p.calendar, "years": p.calendar_years, "data_sha256": p.calendar_data},
         "engine": p.engine,
     }
-
-
-from . import replay as _replay  # noqa: E402,F401  (registers `rongcuo replay`: the decision log's provenance)

@@ -64,7 +64,18 @@ def serve(
         fail(e)
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=access_log)
+    uvicorn.run(
+        create_app(service),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=access_log,
+        # uvicorn's own bounds: open connections beyond these get its 503 (the gate answers the solving
+        # ones); an idle keep-alive connection is closed after 5 s; a request head is at most 16 KiB.
+        limit_concurrency=max(64, 8 * concurrency),
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
+    )
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
