@@ -33,6 +33,12 @@ COLUMNS = (
 )
 
 
+def write_file(results: Path, path: Path, lang: str = "zh") -> int:
+    """The ledger of a results.jsonl file, written to ``path`` (in a batch worker: off the main process)."""
+    with results.open("rb") as lines:
+        return write(lines, path, lang)
+
+
 def write(lines: Iterable[bytes | str], path: Path, lang: str = "zh") -> int:
     """Write the ledger of these results lines to ``path``; how many rows."""
     import openpyxl  # only the batch's end needs it

@@ -62,6 +62,7 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "effective_date": batch.settings.effective_date and batch.settings.effective_date.isoformat(),
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
+        "outputs": ["results.jsonl", "disagreements.jsonl"],  # what the journal's offsets are of
     }
     with locked(batch.out):
         return _run(batch, reader, rules, compare, manifest, progress)
@@ -123,7 +124,7 @@ def _settle(
         settled = _without_duplicates(
             settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}
         )
-    work.append(number, settled.text, settled.labels, settled.summary)
+    work.append(number, settled.text, settled.labels, settled.disagreements, settled.summary)
     occurrences.add(settled.labels)
     advance(chunk.how_many, chunk.size)
 
