@@ -240,7 +240,8 @@ def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]
 
 def _example(case: Case) -> str:
     """The facts and dates of a disagreeing case, without its free text: what the report's what-if needs."""
-    return json.dumps({"facts": case.true_facts(), "dates": {k: v.isoformat() for k, v in sorted(case.dates.items())}})
+    dates = {k: v.isoformat() for k, v in sorted(case.dates.items())}
+    return orjson.dumps({"facts": case.true_facts(), "dates": dates}).decode()
 
 
 def _labels(case: Case, result: Result) -> tuple | None:
