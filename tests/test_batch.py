@@ -619,3 +619,26 @@ def test_every_disagreement_is_in_disagreements_jsonl(historical):
     listed = [json.loads(line) for line in (out / "disagreements.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [d["case"] for d in listed] == disagreeing
     assert all(d["recorded"] != d["disposition"] and d["grounds"]["recorded_outcome"] for d in listed)
+
+
+def test_the_streamed_ledger_reads_back_in_openpyxl_sheet_by_sheet(tmp_path, monkeypatch):
+    """results.xlsx is written as its XML parts: openpyxl reads every row back, a new sheet after ROWS rows,
+    each with its frozen header and filter; a control character in a reason does not break the file."""
+    import openpyxl
+
+    from rongcuo.batch import excel
+
+    monkeypatch.setattr(excel, "ROWS", 2)
+    lines = [
+        json.dumps({"case": "A", "source": "x.jsonl", "line": 1, "status": "rejected", "reason": "bad \x01 <&> "}),
+        json.dumps({"case": "B", "source": "x.jsonl", "line": 2, "status": "evaluated", "disposition": "none"}),
+        "",
+        json.dumps({"case": "C", "source": "x.jsonl", "line": 4, "status": "evaluated", "agreement": "agree"}),
+    ]
+    assert excel.write(lines, tmp_path / "l.xlsx", "en") == 3
+    book = openpyxl.load_workbook(tmp_path / "l.xlsx")
+    assert [s.title for s in book.worksheets] == ["Re-evaluation", "Re-evaluation 2"]
+    first, second = (list(s.iter_rows(values_only=True)) for s in book.worksheets)
+    assert first[0][0] == "Case id" and [r[0] for r in first[1:]] == ["A", "B"] and second[1][:3] == ("C", "x.jsonl", 4)
+    assert first[1][10] == "bad \ufffd <&> "
+    assert [(s.freeze_panes, s.auto_filter.ref) for s in book.worksheets] == [("A2", "A1:K3"), ("A2", "A1:K2")]
