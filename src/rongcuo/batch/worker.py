@@ -186,7 +186,8 @@ def _cells(record: Record, layout: Layout) -> dict:
 
 def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
     line = results_line(answer, record.position(), other)
-    return Row(answer.case.id, orjson.dumps(line), _tally(answer.case, answer.result, other.result if other else None))
+    tally = _tally(answer.case, answer.result, other.result if other else None, record.where)
+    return Row(answer.case.id, orjson.dumps(line), tally)
 
 
 def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evaluated | None) -> Row:
@@ -212,7 +213,7 @@ def _settled(world: OpenWorld) -> str | None:
     return next(iter(world.dispositions)) if len(world.dispositions) == 1 else None
 
 
-def _tally(case: Case, result: Result, other: Result | None) -> Known:
+def _tally(case: Case, result: Result, other: Result | None, where: str) -> Known:
     keys = {c.key: c for c in result.consequences}
 
     def date(key: str) -> str | None:
@@ -220,11 +221,14 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
         return d.isoformat() if d else None
 
     due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
+    grounds, why = (
+        _disagreement(case, result, where) if case.recorded_decision not in (None, result.disposition) else (None, None)
+    )
     return Known(
         disposition=result.disposition or "none",
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
-        why=_why(case, result) if case.recorded_decision not in (None, result.disposition) else None,
+        why=why,
         late_notice=(case.id, date("decision"), due, date("notified")) if "notification_late" in keys else None,
         overdue=(
             case.id,
@@ -238,7 +242,8 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
         labels=_labels(case, result),
-        example=_example(case) if case.recorded_decision not in (None, result.disposition) else None,
+        example=_example(case) if why else None,
+        grounds=grounds,
     )
 
 
@@ -257,7 +262,8 @@ def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]
 
 def _example(case: Case) -> str:
     """The facts and dates of a disagreeing case, without its free text: what the report's what-if needs."""
-    return json.dumps({"facts": case.true_facts(), "dates": {k: v.isoformat() for k, v in sorted(case.dates.items())}})
+    dates = {k: v.isoformat() for k, v in sorted(case.dates.items())}
+    return orjson.dumps({"facts": case.true_facts(), "dates": dates}).decode()
 
 
 def _labels(case: Case, result: Result) -> tuple | None:
@@ -270,14 +276,29 @@ def _labels(case: Case, result: Result) -> tuple | None:
     return None
 
 
-def _why(case: Case, result: Result) -> str:
-    """A disagreement as the rules explain it — the same key for every case the same reasons cover."""
-    return json.dumps(
-        [
-            case.recorded_decision,
-            result.disposition,
-            [[o.outcome, o.modality, list(o.grounds), o.catch_all] for o in result.outcomes],
-            [[d.outcome, list(d.grounds), d.blocked_by] for d in result.defeated],
+def _disagreement(case: Case, result: Result, where: str) -> tuple[str, bytes]:
+    """A disagreement's decisive grounds, the report's group (a JSON key), and its disagreements.jsonl line.
+
+    The grounds: the recorded decision and the disposition, the disposition's grounds, and what became of
+    the recorded outcome — it holds (on its grounds), it is blocked (by which clauses) or nothing gives it.
+    Cases that differ only in what else holds share a group; the line has the case's whole reason."""
+    recorded, disposition = case.recorded_decision, result.disposition
+    given = next((list(o.grounds) for o in result.outcomes if o.outcome == disposition), [])
+    held = next((o for o in result.outcomes if o.outcome == recorded), None)
+    blocked = sorted({d.blocked_by for d in result.defeated if d.outcome == recorded})
+    fate, clauses = ("holds", list(held.grounds)) if held else ("blocked", blocked) if blocked else ("not_given", [])
+    line = {
+        "case": case.id,
+        "record": where,
+        "recorded": recorded,
+        "disposition": disposition,
+        "grounds": {"disposition": given, "recorded_outcome": fate, "clauses": clauses},
+        "outcomes": [
+            {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
+            for o in result.outcomes
         ],
-        ensure_ascii=False,
-    )
+        "defeated": [
+            {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in result.defeated
+        ],
+    }
+    return orjson.dumps([recorded, disposition, given, fate, clauses]).decode(), orjson.dumps(line) + b"\n"
