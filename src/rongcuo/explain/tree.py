@@ -36,6 +36,7 @@ class Node:
     alternatives: bool = False  # missing: its children are alternatives (any one would do), not all needed
     reading: str | None = None  # the reading (measure/readings/ file stem) the rule comes from, unless its parent's
     again: bool = False  # the same subtree is shown above: its children are not repeated
+    said: tuple | None = field(default=None, init=False, repr=False, compare=False)  # _key, once built
     children: list[Node] = field(default_factory=list)
 
     def leaves(self) -> list[Node]:
@@ -231,8 +232,11 @@ def _unique(nodes: list[Node]) -> list[Node]:
 
 
 def _key(n: Node) -> tuple:
-    """What a node says, below it included (a dataclass repr costs ten times as much: it prints RuleInfo)."""
-    return (n.kind, n.atom, n.status, n.clauses, n.value, n.operands, tuple(_key(c) for c in n.children))
+    """What a node says, below it included (a dataclass repr costs ten times as much: it prints RuleInfo);
+    kept on the node once its tree is built (nothing it depends on changes after)."""
+    if n.said is None:
+        n.said = (n.kind, n.atom, n.status, n.clauses, n.value, n.operands, tuple(_key(c) for c in n.children))
+    return n.said
 
 
 def _strip(atom):
