@@ -25,6 +25,7 @@ from .app import (
 from .words import h
 
 if TYPE_CHECKING:
+    from ..model.shapes import TestReportJSON
     from ..coverage import Coverage
     from ..engine import RuleSet
     from ..golden import Check
@@ -171,7 +172,7 @@ def _write_missing(reports: list[Coverage], folder: Path, lang: str) -> None:
         warn(render_line("coverage.not_found", lang, n=unfilled))
 
 
-def report(checks: list[Check]) -> dict:
+def report(checks: list[Check]) -> TestReportJSON:
     """The JSON report of `rongcuo test --format json`: the counts and each check."""
     failed = sum(not c.passed for c in checks)
     return {
