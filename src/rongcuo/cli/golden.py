@@ -25,10 +25,10 @@ from .app import (
 from .words import h
 
 if TYPE_CHECKING:
-    from ..model.shapes import TestReportJSON
     from ..coverage import Coverage
     from ..engine import RuleSet
     from ..golden import Check
+    from ..model.shapes import TestReportJSON
 
 
 class CoverageFormat(StrEnum):
