@@ -406,6 +406,7 @@ def test_a_batch_off_a_terminal_logs_its_progress_and_its_report_phase(tmp_path,
     progress = [line for line in lines if "已读入" in line]
     assert progress and progress[-1].startswith("rongcuo: 批量：2 条记录，已读入 100%，每秒 ")
     assert progress[-1].endswith(" 件，尚需 0 秒")
-    assert lines[-1].startswith("rongcuo: 批量：2 条记录已评估，用时 ") and lines[-1].endswith("正在生成报告…")
+    assert lines[-2].startswith("rongcuo: 批量：2 条记录已评估，用时 ") and lines[-2].endswith("正在生成报告…")
+    assert lines[-1].startswith("rongcuo: 批量：报告已生成，用时 ") and lines[-1].endswith(" 秒")  # its own phase
     quiet = rongcuo("-q", "batch", folder, "--out", tmp_path / "q", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

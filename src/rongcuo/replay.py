@@ -128,17 +128,8 @@ def manifest(rules: RuleSet) -> dict:
     """What a rule set's hash covers (`rongcuo rules show --format json`), and whether it was bundled."""
     from .engine import bundled_root
 
-    p = rules.provenance
-    return {
-        "sha256": rules.sha256,
-        "rules": rules.digest,
-        "profile": rules.profile,
-        "bundled": rules.root == bundled_root().resolve(),
-        "rongcuo": __version__,
-        "files": [{"kind": f.kind, "path": f.path, "sha256": f.sha256} for f in p.files],
-        "calendar": {"package": p.calendar, "years": p.calendar_years, "data_sha256": p.calendar_data},
-        "engine": p.engine,
-    }
+    bundled = rules.root == bundled_root().resolve()
+    return {**rules.provenance_json(), "bundled": bundled, "rongcuo": __version__}
 
 
 def _write_once(path: Path, data: bytes) -> None:

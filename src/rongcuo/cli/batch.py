@@ -95,7 +95,9 @@ def batch(
             recurrence_window,
             lang.value,
         )
-        summary, reader = run(job, partial(_progress, lang=lang.value))
+        phases: dict[str, float] = {}
+        summary, reader = run(job, partial(_progress, lang=lang.value, phases=phases))
+        _reported(phases, lang.value)
     except (CaseError, RuleError, ResumeError, OutError) as e:
         fail(e)
     except OSError as e:  # the disk filled, the folder went read-only: what is done is kept
@@ -140,7 +142,7 @@ def _cpus() -> int:
 
 
 @contextmanager
-def _progress(total: int, lang: str = "zh") -> Iterator[Callable[[int, int], None]]:
+def _progress(total: int, lang: str = "zh", phases: dict | None = None) -> Iterator[Callable[[int, int], None]]:
     """A progress bar over the input's bytes, counting records and cases per second, on a terminal; off
     one, a log line every PROGRESS_EVERY seconds (records, share of the input, cases/s, time left). Then,
     either way, a line for the report's phase, which takes a while on a large batch."""
@@ -161,6 +163,17 @@ def _progress(total: int, lang: str = "zh") -> Iterator[Callable[[int, int], Non
         yield counted
     seconds = time.perf_counter() - started
     log.info("%s", message("batch.reporting", lang, records=f"{count[0]:,}", seconds=f"{seconds:.0f}"))
+    if phases is not None:
+        phases["report"] = time.perf_counter()
+
+
+def _reported(phases: dict[str, float], lang: str) -> None:
+    """The report phase's end, with how long it took (a million records' report takes a while)."""
+    import logging
+
+    if "report" in phases:
+        seconds = time.perf_counter() - phases["report"]
+        logging.getLogger("rongcuo.batch").info("%s", message("batch.reported", lang, seconds=f"{seconds:.1f}"))
 
 
 @contextmanager

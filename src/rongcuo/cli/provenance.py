@@ -55,13 +55,4 @@ def known(rules: Path | None, trust: bool) -> list[RuleSet]:
 
 
 def provenance_json(r: RuleSet) -> dict:
-    p = r.provenance
-    return {
-        "sha256": r.sha256,
-        "rules": r.digest,
-        "profile": r.profile,
-        "root": str(r.root),
-        "files": [{"kind": f.kind, "path": f.path, "sha256": f.sha256} for f in p.files],
-        "calendar": {"package": p.calendar, "years": p.calendar_years, "data_sha256": p.calendar_data},
-        "engine": p.engine,
-    }
+    return {**r.provenance_json(), "root": str(r.root)}

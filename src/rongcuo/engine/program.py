@@ -129,6 +129,19 @@ class RuleSet:
     def name(self) -> str:
         return f"{self.digest} ({self.profile})"
 
+    def provenance_json(self) -> dict:
+        """What the hash covers, as `rongcuo rules show --format json` prints it (content, not location:
+        the root is not part of it)."""
+        p = self.provenance
+        return {
+            "sha256": self.sha256,
+            "rules": self.digest,
+            "profile": self.profile,
+            "files": [{"kind": f.kind, "path": f.path, "sha256": f.sha256} for f in p.files],
+            "calendar": {"package": p.calendar, "years": p.calendar_years, "data_sha256": p.calendar_data},
+            "engine": p.engine,
+        }
+
     def control(self, arguments: Sequence[str] = (), extra: Sequence[ast.AST] = ()) -> clingo.Control:
         """A fresh Control holding the rules and the vocabulary (cases are added by the caller)."""
         return control((*self.statements, *extra), arguments)
