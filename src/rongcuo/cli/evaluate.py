@@ -17,6 +17,7 @@ from .app import (
     ProfileOpt,
     RulesOpt,
     TextFormat,
+    TimelineOpt,
     TrustOpt,
     app,
     ask_of,
@@ -37,13 +38,14 @@ def evaluate(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..ask import Evaluated, Rejected
     from ..ask import evaluate as evaluate_cases
     from ..model import vocabulary as vocab
     from ..present.render import render
 
-    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
     errors += [said(a.error) for a in answers if isinstance(a, Rejected)]

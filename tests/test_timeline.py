@@ -1,0 +1,173 @@
+"""The timeline of rule versions (issue 18, items 1–2): versions by date in one program, Q12 choosing.
+
+A timeline of one version gives exactly today's answers; the bundled timeline (measure/versions.yaml,
+an illustrative amendment and its repeal) gives each transition answer of Q12 (the golden cases
+g-q12-*.yaml, run by test_golden); the alternatives of Q12; the timeline file's errors.
+"""
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rongcuo import timeline
+from rongcuo.engine import RuleError, RuleSet, Span, Timeline, bundled_root, profiles
+from rongcuo.model.case import parse_case
+from rongcuo.model.files import case_files, read_file
+
+from .conftest import ROOT, rongcuo
+
+AS_OF = dt.date(2026, 6, 1)
+GOLDEN = sorted(case_files([ROOT / "measure" / "golden"]))
+HISTORICAL = sorted((ROOT / "cases" / "historical").rglob("*.yaml"))
+PLAIN = {"version", "version_reason", "versions_consulted", "rules", "rules_sha256"}
+
+
+def cases_of(paths):
+    out = []
+    for p in paths:
+        data = read_file(p)
+        data.pop("expect", None)
+        data.pop("recorded_decision", None)
+        out.append(parse_case(data, str(p)))
+    return out
+
+
+def one_version(tmp_path: Path, start: str | None = None) -> Path:
+    path = tmp_path / "versions.yaml"
+    lines = ["versions:", "  - id: only", "    rules: bundled"] + ([f"    from: {start}"] if start else [])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("profile", profiles())
+def test_a_timeline_of_one_version_gives_todays_answers(tmp_path, profile):
+    """Over every golden case and the historical corpus, on their own dates and on one late date."""
+    line = timeline.load(one_version(tmp_path), profile)
+    rules = RuleSet.load(profile)
+    cases = cases_of(GOLDEN + HISTORICAL)
+    for as_of in (AS_OF, dt.date(2021, 6, 1)):
+        plain = rules.evaluator.whole(cases, as_of)
+        timed = line.evaluate(cases, as_of)
+        for a, b in zip(plain, timed, strict=True):
+            got = {k: v for k, v in b.to_json().items() if k not in PLAIN}
+            want = {k: v for k, v in a.to_json().items() if k not in PLAIN}
+            assert got == want, a.case
+            assert b.version == "only"
+            assert b.versions_consulted == ()
+
+
+def test_the_bundled_timeline_reads_as_written():
+    listed = timeline.entries(timeline.bundled_timeline())
+    assert [e.id for e in listed] == ["v2021", "v2025_illustrative", "v2026_illustrative"]
+    assert listed[0].start is None and listed[0].end == dt.date(2025, 7, 1)
+    assert listed[1].start == dt.date(2025, 7, 1) and listed[1].end == dt.date(2026, 1, 1)
+    assert listed[2].end is None
+    assert not listed[0].illustrative and all(e.illustrative for e in listed[1:])
+    assert all("并非法律" in e.note["zh"] and "NOT LAW" in e.note["en"] for e in listed[1:])
+
+
+def _cooperated(conduct, decision=None):
+    dates = {"conduct": conduct, **({"decision": decision} if decision else {})}
+    facts = {"enforcement_personnel": True, "cooperated_with_investigation": True}
+    return parse_case({"id": f"X-{conduct}-{decision}", "facts": facts, "dates": dates}, "test")
+
+
+def _answers(line: Timeline):
+    cases = [
+        _cooperated("2025-03-01", "2025-09-01"),  # before the switch, lenient later version
+        _cooperated("2025-08-01", "2026-02-02"),  # before the repeal, harsher later version
+        _cooperated("2025-08-01", "2025-09-10"),  # after the switch
+        _cooperated("2025-03-01"),  # no decision: the evaluation date is the determination
+    ]
+    return [(r.disposition, r.version, r.version_reason) for r in line.evaluate(cases, AS_OF)]
+
+
+def test_the_default_reading_is_the_more_lenient_version():
+    assert _answers(timeline.load()) == [
+        ("mitigated", "v2025_illustrative", "later_more_favourable"),
+        ("mitigated", "v2025_illustrative", "later_not_more_favourable"),
+        ("mitigated", "v2025_illustrative", "one_version_in_force"),
+        ("none", "v2021", "later_not_more_favourable"),  # 2026-06-01 is under the repeal: no more favourable
+    ]
+
+
+def _with_reading(tmp_path: Path, reading: str) -> Timeline:
+    """The bundled timeline under a profile that answers Q12 by ``reading`` (a copy of default)."""
+    default = (bundled_root() / "profiles" / "default.lp").read_text(encoding="utf-8")
+    profile = default.replace("q12_lenient.lp", f"q12_{reading}.lp")
+    spans = []
+    for e in timeline.entries(timeline.bundled_timeline()):
+        tree = tmp_path / e.id
+        shutil.copytree(bundled_root(), tree)
+        if e.rules != timeline.BUNDLED:
+            shutil.copytree(bundled_root() / e.rules, tree, dirs_exist_ok=True)
+        (tree / "profiles" / "q12.lp").write_text(profile, encoding="utf-8")
+        spans.append(Span(e.id, e.start, e.end, RuleSet.load("q12", tree)))
+    return Timeline(spans, "test", "q12")
+
+
+def test_the_conduct_date_reading(tmp_path):
+    assert _answers(_with_reading(tmp_path, "conduct")) == [
+        ("none", "v2021", "conduct_date"),
+        ("mitigated", "v2025_illustrative", "conduct_date"),
+        ("mitigated", "v2025_illustrative", "conduct_date"),
+        ("none", "v2021", "conduct_date"),
+    ]
+
+
+def test_the_determination_date_reading(tmp_path):
+    assert _answers(_with_reading(tmp_path, "determination")) == [
+        ("mitigated", "v2025_illustrative", "determination_date"),
+        ("none", "v2026_illustrative", "determination_date"),
+        ("mitigated", "v2025_illustrative", "determination_date"),
+        ("none", "v2026_illustrative", "determination_date"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("versions: []\n", "errors.timeline_malformed"),
+        ("versions:\n  - id: V1\n", "errors.timeline_version_id"),
+        ("versions:\n  - id: a\n  - id: a\n    from: 2025-01-01\n", "errors.timeline_duplicate"),
+        ("versions:\n  - id: a\n    until: 2025-01-01\n  - id: b\n    from: 2025-02-01\n", "errors.timeline_gap"),
+        ("versions:\n  - id: a\n  - id: b\n", "errors.timeline_gap"),
+        ("versions:\n  - id: a\n    from: soon\n", "errors.timeline_dates"),
+        ("versions:\n  - id: a\n    rules: drafts/nowhere\n", "errors.timeline_version_rules"),
+        ("{unclosed\n", "errors.timeline_unreadable"),
+    ],
+)
+def test_a_bad_timeline_is_refused(tmp_path, text, code):
+    path = tmp_path / "versions.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as e:
+        timeline.load(path)
+    assert e.value.code == code
+
+
+def test_the_cli_names_the_version_and_compares(tmp_path):
+    case = tmp_path / "c.yaml"
+    case.write_text(
+        "id: T-1\nfacts: {enforcement_personnel: true, cooperated_with_investigation: true}\n"
+        "dates: {conduct: 2025-03-01, decision: 2025-09-01}\nas_of: 2026-06-01\n",
+        encoding="utf-8",
+    )
+    run = rongcuo("evaluate", str(case), "--timeline", "bundled", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert (found["version"], found["version_reason"]) == ("v2025_illustrative", "later_more_favourable")
+    assert found["versions_consulted"] == [
+        {"version": "v2021", "disposition": "none"},
+        {"version": "v2025_illustrative", "disposition": "mitigated"},
+    ]
+    plain = json.loads(rongcuo("evaluate", str(case), "--format", "json").stdout)
+    assert "version" not in plain and plain["disposition"] == "none"  # without --timeline, as before
+    explained = rongcuo("explain", str(case), "--timeline", "bundled", "--lang", "en")
+    assert explained.returncode == 0, explained.stderr
+    assert "version applied: v2025_illustrative" in explained.stdout
+    assert "versions compared" in explained.stdout and "v2021 gives" in explained.stdout
+    both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
+    assert both.returncode == 2 and "--timeline" in both.stderr
