@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rongcuo import timeline
 from rongcuo.engine import RuleError, RuleSet, Span, Timeline, bundled_root, profiles
@@ -18,6 +20,7 @@ from rongcuo.model.case import parse_case
 from rongcuo.model.files import case_files, read_file
 
 from .conftest import ROOT, rongcuo
+from .test_properties import SETTINGS, as_of_dates, valid_cases
 
 AS_OF = dt.date(2026, 6, 1)
 GOLDEN = sorted(case_files([ROOT / "measure" / "golden"]))
@@ -35,10 +38,9 @@ def cases_of(paths):
     return out
 
 
-def one_version(tmp_path: Path, start: str | None = None) -> Path:
+def one_version(tmp_path: Path) -> Path:
     path = tmp_path / "versions.yaml"
-    lines = ["versions:", "  - id: only", "    rules: bundled"] + ([f"    from: {start}"] if start else [])
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("versions:\n  - id: only\n    rules: bundled\n", encoding="utf-8")
     return path
 
 
@@ -138,6 +140,7 @@ def test_the_determination_date_reading(tmp_path):
         ("versions:\n  - id: a\n    from: soon\n", "errors.timeline_dates"),
         ("versions:\n  - id: a\n    rules: drafts/nowhere\n", "errors.timeline_version_rules"),
         ("{unclosed\n", "errors.timeline_unreadable"),
+        ("versions:\n  - id: a\n    from: 2021-01-01\n", "errors.timeline_first_from"),
     ],
 )
 def test_a_bad_timeline_is_refused(tmp_path, text, code):
@@ -171,3 +174,58 @@ def test_the_cli_names_the_version_and_compares(tmp_path):
     assert "versions compared" in explained.stdout and "v2021 gives" in explained.stdout
     both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
     assert both.returncode == 2 and "--timeline" in both.stderr
+
+
+_LINES: dict[str, Timeline] = {}
+
+
+def _line(profile: str, path: Path | None = None) -> Timeline:
+    key = f"{profile} {path}"
+    if key not in _LINES:
+        _LINES[key] = timeline.load(path, profile)
+    return _LINES[key]
+
+
+@pytest.mark.parametrize("profile", profiles())
+@settings(max_examples=40, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=6), as_of=as_of_dates)
+def test_one_version_gives_the_fast_paths_answers(tmp_path_factory, profile, cases, as_of):
+    """Random cases: a timeline of one version answers as the rule set's own (fast) path does."""
+    path = tmp_path_factory.getbasetemp() / "one-version.yaml"
+    if not path.exists():
+        path.write_text("versions:\n  - id: only\n    rules: bundled\n", encoding="utf-8")
+    plain = RuleSet.load(profile).evaluate(cases, as_of)
+    timed = _line(profile, path).evaluate(cases, as_of)
+    for a, b in zip(plain, timed, strict=True):
+        assert {k: v for k, v in b.to_json().items() if k not in PLAIN} == {
+            k: v for k, v in a.to_json().items() if k not in PLAIN
+        }
+        assert a.contradictions == b.contradictions
+        assert b.version == "only"
+
+
+ORDER = ["excluded", "none", "mitigated", "exempt", "duty_fulfilled"]  # analysis.md Q12, least favourable first
+
+
+@pytest.mark.parametrize("profile", profiles())
+@settings(max_examples=40, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=6), as_of=as_of_dates)
+def test_the_bundled_timeline_gives_the_answer_of_the_version_it_names(profile, cases, as_of):
+    """Random cases on the bundled timeline: the answer is that of the version named, which is one of
+    the versions consulted, and under 从旧兼从轻 never less favourable than the conduct-date version's."""
+    line = _line(profile)
+    for case, got in zip(cases, line.evaluate(cases, as_of), strict=True):
+        assert got.version is not None and got.version_reason is not None, case
+        (own,) = line.rules_of(got.version).evaluate([case], as_of)
+        assert {k: v for k, v in got.to_json().items() if k not in PLAIN} == {
+            k: v for k, v in own.to_json().items() if k not in PLAIN
+        }
+        if got.versions_consulted:
+            assert got.version in dict(got.versions_consulted)
+            (conduct, _), (later, _) = got.versions_consulted[0], got.versions_consulted[-1]
+            assert {conduct, later} == set(dict(got.versions_consulted))
+        if got.version_reason in ("later_more_favourable", "later_not_more_favourable"):
+            gives = dict(got.versions_consulted)
+            ranked = [ORDER.index(d) if d in ORDER else -1 for d in gives.values()]
+            if got.version_reason == "later_more_favourable":
+                assert ORDER.index(got.disposition) == max(ranked)

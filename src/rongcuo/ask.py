@@ -56,7 +56,9 @@ class Ask:
     effective_date: dt.date | None = None
     open_world: bool = True  # cases with unknown facts: certain and possible outcomes too
     # Versions of the rules by date (--timeline): each case under the version Q12 applies, on the plain
-    # whole-program path (engine.timeline); ``rules`` is then the first version's rule set.
+    # whole-program path (engine.timeline); ``rules`` is then the first version's rule set. The open world of
+    # a case with unknown facts is that of the version its result applied (another assignment of the unknown
+    # facts could make Q12 choose another version: not explored).
     timeline: Timeline | None = None
 
     def rules_of(self, result: Result) -> RuleSet:

@@ -51,6 +51,8 @@ def entries(path: Path) -> list[Entry]:
     if not isinstance(versions, list) or not versions or not all(isinstance(v, dict) for v in versions):
         raise RuleError("errors.timeline_malformed", path=where)
     out = [_entry(where, n, v) for n, v in enumerate(versions, 1)]
+    if out[0].start is not None:  # a date before it would fall under no version (a20's commencement: --effective-date)
+        raise RuleError("errors.timeline_first_from", path=where, id=out[0].id)
     if len({e.id for e in out}) != len(out):
         raise RuleError("errors.timeline_duplicate", path=where)
     for n, (before, after) in enumerate(zip(out, out[1:], strict=False), 2):

@@ -83,7 +83,8 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
             lang.value,
             explanations=explanations,
             md=format == Format.md,
-            derivers=derivers(asked.rules),
+            # the rule set of the version applied, under a timeline (explain is asked of one case)
+            derivers=derivers(asked.rules_of(explanations[0].result) if explanations else asked.rules),
             outcome_names=vocab.outcome_names(),
             days={e.case.id: asked.day_of(e.case).source for e in explanations},
             detail=detail == Detail.rules,

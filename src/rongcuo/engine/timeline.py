@@ -115,11 +115,13 @@ class Timeline:
         own = by_case([a for a in atoms if a.startswith(OWN)])
         shown = [a for a in atoms if not a.startswith(OWN)]
         results = read_results(shown, cases, self.profile, self.sha256, as_of)
-        return [_versioned(result, own.get(i, ())) for i, result in enumerate(results)]
+        order = {s.id: n for n, s in enumerate(self.spans)}
+        return [_versioned(result, own.get(i, ()), order) for i, result in enumerate(results)]
 
 
-def _versioned(result: Result, atoms: Sequence[str]) -> Result:
-    """The result with the version applied, why, and the versions consulted with their dispositions."""
+def _versioned(result: Result, atoms: Sequence[str], order: Mapping[str, int]) -> Result:
+    """The result with the version applied, why, and the versions consulted (in the timeline's order)
+    with their dispositions."""
     args: dict[str, list[list[str]]] = {}
     for atom in atoms:  # "applies(v1)", "version_disposition(v1,exempt)"
         name, _, rest = atom.partition("(")
@@ -127,7 +129,10 @@ def _versioned(result: Result, atoms: Sequence[str]) -> Result:
     dispositions = {v: d for v, d in args.get("version_disposition", [])}
     applied = [v for (v,) in args.get("applies", [])]
     reasons = [r for (r,) in args.get("version_reason", [])]
-    consulted = tuple((v, dispositions.get(v, "")) for (v,) in sorted(args.get("consulted", [])))
+    consulted = tuple(
+        (v, dispositions.get(v, ""))
+        for v in sorted((v for (v,) in args.get("consulted", [])), key=lambda v: order.get(v, len(order)))
+    )
     return replace(
         result,
         version=applied[0] if len(applied) == 1 else None,
