@@ -172,6 +172,9 @@ def test_the_cli_names_the_version_and_compares(tmp_path):
     assert explained.returncode == 0, explained.stderr
     assert "version applied: v2025_illustrative" in explained.stdout
     assert "versions compared" in explained.stdout and "v2021 gives" in explained.stdout
+    assert "[ILLUSTRATIVE, NOT LAW]" in explained.stdout  # the version's note from versions.yaml
+    text = rongcuo("evaluate", str(case), "--timeline", "bundled")
+    assert "适用的规则版本：v2025_illustrative" in text.stdout and "【示例，并非法律】" in text.stdout
     both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
     assert both.returncode == 2 and "--timeline" in both.stderr
 

@@ -65,6 +65,7 @@ def evaluate(
                 worlds={a.case.id: a.world for a in evaluated if a.world},
                 days={a.case.id: asked.day_of(a.case).source for a in evaluated},
                 outcome_names=vocab.outcome_names(),
+                notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
             ),
             nl=False,
         )

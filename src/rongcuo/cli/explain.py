@@ -88,6 +88,7 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
             outcome_names=vocab.outcome_names(),
             days={e.case.id: asked.day_of(e.case).source for e in explanations},
             detail=detail == Detail.rules,
+            notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
         ),
         nl=False,
     )

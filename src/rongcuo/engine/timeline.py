@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import clingo
 from clingo import ast
@@ -54,9 +53,16 @@ class Span:
 class Timeline:
     """Versions of the rules in force one after another, and Q12, as one program."""
 
-    def __init__(self, spans: Sequence[Span], source_digest: str, profile: str, notes: Mapping[str, Any] = {}):
-        """``notes``: what the timeline file says of each version (shown, never read by the rules)."""
-        self.spans, self.profile, self.notes = tuple(spans), profile, dict(notes)
+    def __init__(
+        self,
+        spans: Sequence[Span],
+        source_digest: str,
+        profile: str,
+        notes: Mapping[str, Mapping[str, str]] | None = None,
+    ):
+        """``notes``: what the timeline file says of each version, by language (shown, never read by the rules)."""
+        self.spans, self.profile = tuple(spans), profile
+        self.notes: dict[str, Mapping[str, str]] = dict(notes or {})
         h = hashlib.sha256(f"timeline {source_digest}\n".encode())
         for s in self.spans:
             h.update(f"version {s.id} {s.start} {s.end} {s.rules.sha256}\n".encode())
