@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 import baseline  # noqa: E402
 import generate_cases  # noqa: E402
 from rongcuo.engine import RuleSet  # noqa: E402
+from rongcuo.model import vocabulary as vocab  # noqa: E402
 from rongcuo.model.case import parse_case  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
@@ -61,6 +62,25 @@ def tree(pid: int) -> tuple[int, int, float]:
     return rss, hwm, cpu
 
 
+def records(args: argparse.Namespace):
+    """The cases to write: the generator's realistic ones, or all distinct fact sets (--distinct)."""
+    if not args.distinct:
+        return generate_cases.cases(args.cases, args.seed)
+    rules = RuleSet.load("default")
+    facts = [f for f in vocab.fact_ids() if f != "enforcement_personnel"]
+    return generate_cases.distinct(args.cases, args.seed, facts, rules.static_atoms("incompatible", 2))
+
+
+def main_cpu(pid: int) -> float:
+    """CPU seconds of the process itself (utime + stime), without its children."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return sum(int(n) for n in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
 def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> dict:
     command = [
         sys.executable,
@@ -77,7 +97,8 @@ def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> d
     ]
     if workers:
         command += ["--workers", str(workers)]
-    peak = {"tree": 0, "process": 0, "cpu": 0.0}
+    peak = {"tree": 0, "process": 0, "cpu": 0.0, "main_cpu": 0.0}
+    load = os.getloadavg()
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -85,6 +106,7 @@ def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> d
         while proc.poll() is None:
             rss, hwm, cpu = tree(proc.pid)
             peak.update(tree=max(peak["tree"], rss), process=max(peak["process"], hwm), cpu=max(peak["cpu"], cpu))
+            peak["main_cpu"] = max(peak["main_cpu"], main_cpu(proc.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -102,6 +124,8 @@ def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> d
         "peak_process": peak["process"],
         "getrusage": children.ru_maxrss * 1024,  # KiB on Linux
         "cpu": peak["cpu"],
+        "main_cpu": peak["main_cpu"],
+        "load": load,
     }
 
 
@@ -122,25 +146,42 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=5_000)
     parser.add_argument("--per-case", type=int, default=2_000, help="cases for the one-Control-per-case rate")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="all fact sets different, 30%% of the cases dated (generate_cases.distinct)",
+    )
+    parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="rongcuo-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="rongcuo-bench-") as scratch:
+        tmp = str(args.keep or scratch)
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         cases = Path(tmp) / "cases.jsonl"
-        print(f"generating {args.cases:,} cases …", file=sys.stderr)
+        print(f"generating {args.cases:,} {'distinct ' if args.distinct else ''}cases …", file=sys.stderr)
         with cases.open("w", encoding="utf-8") as f:
-            generate_cases.write_jsonl(generate_cases.cases(args.cases, args.seed), f)
+            generate_cases.write_jsonl(records(args), f)
         size = cases.stat().st_size
         print(f"running rongcuo batch on {size / 1e6:,.0f} MB …", file=sys.stderr)
         batch = run_batch(cases, Path(tmp) / "out", args.workers, args.chunk_size)
         out = Path(tmp) / "out"
         results = sum(1 for _ in (out / "results.jsonl").open("rb"))
-        report = (out / "report.md").stat().st_size + (out / "report.html").stat().st_size
+        sizes = {
+            name: (out / name).stat().st_size
+            for name in ("report.md", "report.html", "disagreements.jsonl")
+            if (out / name).exists()
+        }
         single = per_case_rate(cases, args.per_case)
     rate = args.cases / batch["seconds"]
     print(f"cases                      {args.cases:>12,}   ({size / 1e6:,.0f} MB of JSONL, {os.cpu_count()} CPUs)")
-    print(f"results.jsonl lines        {results:>12,}   report {report / 1e3:,.0f} kB (md + html)")
+    print(f"results.jsonl lines        {results:>12,}")
+    for name, n in sizes.items():
+        print(f"{name:<26} {n / 1e3:>12,.0f} kB")
     print(f"end to end                 {batch['seconds']:>12.1f} s   {rate:>10,.0f} cases/s")
     per_cpu = args.cases / batch["cpu"]
     print(f"CPU, process tree          {batch['cpu']:>12.1f} s   {per_cpu:>10,.0f} cases per CPU-second (sampled)")
+    main_share = batch["main_cpu"] / batch["cpu"] if batch["cpu"] else 0.0
+    print(f"CPU, main process          {batch['main_cpu']:>12.1f} s   {main_share:>10.1%} of the tree's")
+    print(f"load average before / after {batch['load'][0]:>5.2f} / {os.getloadavg()[0]:.2f} (1 min)")
     print(f"peak memory, process tree  {batch['peak_tree'] / 2**20:>12,.0f} MiB (sum of RSS, sampled every 0.1 s)")
     print(f"peak memory, one process   {batch['peak_process'] / 2**20:>12,.0f} MiB (largest VmHWM, sampled)")
     print(f"getrusage RUSAGE_CHILDREN  {batch['getrusage'] / 2**20:>12,.0f} MiB (ru_maxrss: the batch's main process)")

@@ -166,7 +166,7 @@ def main() -> int:
     infos = rules.tracer.infos
     for chunk in chunks:  # what explain() does for many cases (trees only), timed in its two parts
         start = time.perf_counter()
-        traced, shared = rules.tracer.trace(chunk, as_of=AS_OF, why_not=False)
+        traced, shared = rules.tracer.trace(chunk, as_of=AS_OF)
         middle = time.perf_counter()
         for case, (result, trace) in zip(chunk, traced, strict=True):
             builder = TreeBuilder(case, trace, infos, shared)

@@ -157,6 +157,52 @@ def cases(count: int, seed: int = 1):
         yield case(rng, n)
 
 
+def distinct(count: int, seed: int, facts: list[str], incompatible: list[tuple[str, str]], dated: float = 0.3):
+    """``count`` records whose sets of true facts are all different (3–10 of ``facts``, none two that
+    ``incompatible`` pairs), a conduct date each and, for the share ``dated``, a decision, a notice and a
+    correction deadline (and now and then its completion); a recorded decision drawn at random for most."""
+    rng = random.Random(seed)
+    clashes: dict[str, set[str]] = {}
+    for f, g in incompatible:
+        clashes.setdefault(f, set()).add(g)
+        clashes.setdefault(g, set()).add(f)
+    bit = {f: 1 << i for i, f in enumerate(facts)}
+    seen: set[int] = set()
+    n = 0
+    while n < count:
+        k = rng.randint(3, 10)
+        true = {"enforcement_personnel"} if rng.random() < 0.95 else set()
+        while len(true) < k:
+            f = rng.choice(facts)
+            if f not in true and not clashes.get(f, set()) & true:
+                true.add(f)
+        key = sum(bit.get(f, 0) for f in true)
+        if key in seen:
+            continue
+        seen.add(key)
+        conduct = FIRST_DAY + dt.timedelta(days=rng.randrange(SPAN_DAYS))
+        when = {"conduct": conduct}
+        if rng.random() < dated:
+            decision = conduct + dt.timedelta(days=rng.randint(5, 90))
+            when["decision"] = decision
+            when["notified"] = decision + dt.timedelta(days=rng.randint(1, 12))
+            when["correction_deadline"] = decision + dt.timedelta(days=rng.randint(15, 90))
+            if rng.random() < 0.5:
+                when["correction_completed"] = when["correction_deadline"] + dt.timedelta(days=rng.randint(-30, 30))
+        record = {
+            "id": f"DST-{n:08d}",
+            "subject": {"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "unit": rng.choice(UNITS)},
+            "field": rng.choice(FIELDS),
+            "error_type": rng.choice(ERROR_TYPES),
+            "facts": dict.fromkeys(sorted(true), True),
+            "dates": {key: d.isoformat() for key, d in when.items()},
+        }
+        if rng.random() < 0.9:
+            record["recorded_decision"] = rng.choice(OUTCOMES)
+        yield record
+        n += 1
+
+
 def write_jsonl(records, out) -> None:
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

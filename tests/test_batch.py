@@ -601,3 +601,60 @@ def test_the_report_says_what_its_what_if_held_fixed(tmp_path):
     assert "在至多4项事实改变内（保持不变：当事人系执法人员），规则都不会得出原认定。" in report
     assert "撤销「当事人系执法人员」(`enforcement_personnel`)" in report
     assert "保持不变：当事人系执法人员" in (out / "report.html").read_text()
+
+
+def test_disagreement_groups_are_bounded_and_independent_of_the_chunk_size(monkeypatch):
+    from rongcuo.batch import summary as summary_module
+    from rongcuo.batch.rows import Known, Row
+
+    monkeypatch.setattr(summary_module, "GROUPS", 3)
+
+    def row(i: int, group: int) -> Row:
+        tally = Known("none", (), "exempt", b"{}", None, None, False, None, None, "{}", f"[{group}]")
+        return Row(f"C{i}", b"{}", tally)
+
+    rows = [row(i, g) for i, g in enumerate([0, 1, 0, 2, 3, 4, 1, 3, 0, 5])]
+    merged = []
+    for size in (1, 3, 10):
+        whole = summary_module.Summary()
+        for start in range(0, len(rows), size):
+            part = summary_module.Summary()
+            for r in rows[start : start + size]:
+                part.add(r)
+            whole.merge(part)
+        merged.append(({k: (v.count, v.items) for k, v in whole.disagreements.items()}, whole.untallied))
+    assert merged[0] == merged[1] == merged[2]
+    groups, untallied = merged[0]
+    assert groups == {"[0]": (3, ["C0", "C2", "C8"]), "[1]": (2, ["C1", "C6"]), "[2]": (1, ["C3"])}
+    assert untallied == 4
+
+
+def test_every_disagreement_is_in_disagreements_jsonl(historical):
+    out, _ = historical
+    disagreeing = [d["case"] for d in results(out) if d["agreement"] == "disagree" and "open_world" not in d]
+    listed = [json.loads(line) for line in (out / "disagreements.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [d["case"] for d in listed] == disagreeing
+    assert all(d["recorded"] != d["disposition"] and d["grounds"]["recorded_outcome"] for d in listed)
+
+
+def test_the_streamed_ledger_reads_back_in_openpyxl_sheet_by_sheet(tmp_path, monkeypatch):
+    """results.xlsx is written as its XML parts: openpyxl reads every row back, a new sheet after ROWS rows,
+    each with its frozen header and filter; a control character in a reason does not break the file."""
+    import openpyxl
+
+    from rongcuo.batch import excel
+
+    monkeypatch.setattr(excel, "ROWS", 2)
+    lines = [
+        json.dumps({"case": "A", "source": "x.jsonl", "line": 1, "status": "rejected", "reason": "bad \x01 <&> "}),
+        json.dumps({"case": "B", "source": "x.jsonl", "line": 2, "status": "evaluated", "disposition": "none"}),
+        "",
+        json.dumps({"case": "C", "source": "x.jsonl", "line": 4, "status": "evaluated", "agreement": "agree"}),
+    ]
+    assert excel.write(lines, tmp_path / "l.xlsx", "en") == 3
+    book = openpyxl.load_workbook(tmp_path / "l.xlsx")
+    assert [s.title for s in book.worksheets] == ["Re-evaluation", "Re-evaluation 2"]
+    first, second = (list(s.iter_rows(values_only=True)) for s in book.worksheets)
+    assert first[0][0] == "Case id" and [r[0] for r in first[1:]] == ["A", "B"] and second[1][:3] == ("C", "x.jsonl", 4)
+    assert first[1][10] == "bad \ufffd <&> "
+    assert [(s.freeze_panes, s.auto_filter.ref) for s in book.worksheets] == [("A2", "A1:K3"), ("A2", "A1:K2")]

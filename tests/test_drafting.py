@@ -444,6 +444,8 @@ def test_rule_lint_at_load(tmp_path):
     assert any("'brand_new' has no zh/en labels" in f for f in found)
     checked = rongcuo("check", "--rules", draft, "--days", "0")
     assert "cooperated_with_inquiry" in checked.stderr.splitlines()[0]
+    assert "错误: 事实编号 'cooperated_with_inquiry' 不在词表中 — 是否指" in checked.stderr  # the run's language
+    assert "[a99.p1]，本办法没有这一条款" in checked.stderr
     case = tmp_path / "c.yaml"
     case.write_text("id: C1\nfacts: {enforcement_personnel: true}\n")
     refused = rongcuo("evaluate", case, "--rules", draft)

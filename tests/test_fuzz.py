@@ -2,9 +2,10 @@
 a value or a one-line error — never a traceback, a hang or a crash."""
 
 import json
+from functools import cache
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rongcuo.batch.columns import Layout
@@ -80,3 +81,86 @@ def test_any_csv_gives_every_row_or_a_one_line_error(tmp_path_factory, text):
 
 def test_a_golden_case_survives_the_round_trip():
     assert load_case(ROOT / "measure" / "golden" / "g-a11-p1-i6.yaml").id == GOOD["id"]
+
+
+# Rule files a drafter might write, well-formed or not: the rule base's own predicates and facts, the
+# mechanism's heads, and the tokens that must be refused (#script, #include) or that break the grammar.
+TOKENS = [
+    "grant(C, exempt, a12_p1, a12_p1_i1)",
+    "grant(C, newthing, a99, a99)",
+    "consequence(C, made_up, a14)",
+    "fact(C, major_loss)",
+    "fact(C, cooperated_with_inquiry)",
+    "in_scope(C)",
+    "case(C)",
+    "not",
+    "blocked(C,O,S,I,D)",
+    "a13_violation(C)",
+    "p(C)",
+    "q(X)",
+    ":-",
+    ".",
+    ",",
+    "#show p/1.",
+    "#script (python) pass #end.",
+    '#include "/etc/passwd".',
+    "1 { p(C) ; q(C) } 1 :- case(C).",
+    "X = Y + 1",
+    "#count { C : case(C) } > 3",
+    "% [a99.p1] a comment citing a clause the measure lacks",
+    "(",
+    ")",
+    '"text"',
+    "\x00",
+    "ü",
+]
+rule_files = st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join)
+
+
+@settings(max_examples=12, **SETTINGS)
+@given(text=rule_files)
+@example(text="grant(C, newthing, a99, a99) :- in_scope(C), fact(C, cooperated_with_inquiry).")  # lint, no crash
+@example(text="consequence(C, made_up, a14) :- in_scope(C). grant(C, mitigated, a12_p1, a12_p1_i1) :- in_scope(C).")
+@example(text="#script (python) pass #end.")  # refused unless --trust
+@example(text="p(C) :- case(C), not q(C). q(C) :- case(C), not p(C).")  # no single answer
+def test_any_draft_rule_file_gets_an_answer_or_one_line(tmp_path_factory, text):
+    """A draft's rule file, whatever it says: `evaluate --rules DRAFT` and `check --rules DRAFT` give a
+    result (exit 0, or 1 for a conflict) or `rongcuo: ` lines (exit 2: the lint's findings, one each, and
+    the refusal) — never a traceback (the rongcuo() helper raises on one)."""
+    draft = tmp_path_factory.mktemp("draft")
+    (draft / "DRAFT.md").write_text("# fuzz\n", "utf-8")  # a draft: merged over the bundled rules
+    (draft / "rules").mkdir()
+    (draft / "rules" / "a12_mitigation.lp").write_text(text + "\n", "utf-8")
+    case = ROOT / "measure" / "golden" / "g-a12-p1-i1.yaml"
+    for args in (("evaluate", case, "--rules", draft), ("check", "--rules", draft, "--days", "0")):
+        run = rongcuo(*args)
+        assert run.returncode in (0, 1, 2), (args, run)
+        if run.returncode == 2:  # the lint's lines (one per finding) then the one that ends the command
+            assert run.stdout == "" and run.stderr.endswith("\n"), run.stderr
+            assert all(line.startswith("rongcuo: ") for line in run.stderr.splitlines()), run.stderr
+
+
+@cache
+def _client():
+    from fastapi.testclient import TestClient
+
+    from rongcuo.engine import RuleSet
+    from rongcuo.service import Service, create_app
+
+    return TestClient(create_app(Service({"default": RuleSet.load()}, "default")))
+
+
+ENDPOINTS = ["/v1/evaluate", "/v1/explain", "/v1/whynot", "/v1/whatif?to=exempt", "/v1/opinion", "/v1/extract"]
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(path=st.sampled_from(ENDPOINTS), body=documents | mutated(documents), raw=st.booleans())
+def test_the_service_answers_any_body_with_a_result_or_a_problem(path, body, raw):
+    """Any JSON (or any text) to any endpoint: an answer or a 4xx problem whose detail is one line — never a
+    500, never a traceback in the body."""
+    content = json.dumps(body, default=str) if not raw else str(body)
+    response = _client().post(path, content=content, headers={"content-type": "application/json"})
+    assert response.status_code < 500, (path, content, response.text)
+    if response.status_code >= 400:
+        problem = response.json()
+        assert "\n" not in problem["detail"] and "Traceback" not in response.text, problem

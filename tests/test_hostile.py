@@ -335,3 +335,62 @@ def test_a_narrative_in_the_review_view_is_shown_not_run(rulesets):
         confirmed = c.post("/review/confirm", data={"record": record, "answer.corrected_timely": "accept"})
         assert confirmed.status_code == 200
         assert "<img" not in confirmed.text and "<script>alert" not in confirmed.text
+
+
+def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path):
+    """orjson keeps the last of two equal keys; the batch reads such a line again with the strict parser
+    (a key repeated in one object is refused), while equal keys in different objects stay legal."""
+    lines = [
+        '{"id": "A", "facts": {"enforcement_personnel": true, "enforcement_personnel": false}}',
+        '{"id": "B", "id": "C", "facts": {}}',
+        '{"id": "D", "facts": {"major_loss": true}, "evidence": {"major_loss": {"text": "x", "start": 0, "end": 1}},'
+        ' "narrative": "x"}',
+    ]
+    cases = tmp_path / "dup.jsonl"
+    cases.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    run = rongcuo("batch", cases, "--out", out, "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 1, run.stderr  # rejected records: everything written, the exit says so
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [(r["status"], r.get("code")) for r in rows] == [
+        ("rejected", "errors.duplicate_key"),
+        ("rejected", "errors.duplicate_key"),
+        ("evaluated", None),
+    ]
+    assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]
+
+
+def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_rules):
+    """urllib sends the whole body before reading: the server reads and drops a refused body (up to its
+    drain bound) before answering, so the client gets the problem instead of 'connection reset'."""
+    import socket
+    import threading
+    import time
+    import urllib.error
+    import urllib.request
+
+    import uvicorn
+
+    from rongcuo.service import Limits
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(Service({"default": default_rules}, "default", Limits(max_body=1000)))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        body = b"x" * 40_000_000  # far past the socket buffers: without the drain this is a reset
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/evaluate", data=body)
+        try:
+            urllib.request.urlopen(request, timeout=60)
+            raise AssertionError("a body over --max-body was accepted")
+        except urllib.error.HTTPError as e:
+            assert e.code == 413 and json.loads(e.read())["code"] == "errors.body_too_large"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -25,7 +25,7 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-@pytest.mark.parametrize("name", ["case", "result"])
+@pytest.mark.parametrize("name", ["case", "result", "clause", "vocabulary", "test-report"])
 def test_the_committed_schemas_are_the_generated_ones(name):
     committed = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
     assert committed == schemas()[name], f"schemas/{name}.schema.json is stale: rongcuo schema {name} > it"
@@ -74,3 +74,14 @@ def test_extract_writes_json_lines_a_batch_reads(tmp_path):
     batch = rongcuo("batch", cases, "--out", tmp_path / "out", "--workers", "1", cwd=None)
     assert batch.returncode == 0, batch.stderr
     assert batch.stdout.startswith("3 条记录：已评估 3 条")
+
+
+def test_the_reference_outputs_are_what_their_schemas_say():
+    for line in rongcuo("clauses", "--format", "json").stdout.splitlines():
+        validator("clause").validate(json.loads(line))
+    for lang in ("zh", "en"):
+        validator("vocabulary").validate(json.loads(rongcuo("vocabulary", "--format", "json", "--lang", lang).stdout))
+    one = ROOT / "measure" / "golden" / "g-a11-p1-i6.yaml"
+    report = json.loads(rongcuo("test", one, "--format", "json").stdout)
+    validator("test-report").validate(report)
+    assert report["total"] >= 1 and report["checks"][0]["case"] == "G-A11-P1-I6"

@@ -867,3 +867,32 @@ def test_confirm_refuses_an_answer_it_does_not_know_and_evidence_that_misquotes(
 def test_extract_keeps_the_body_limit(rulesets):
     with client_for(rulesets, max_body=1000) as c:
         problem(c.post("/v1/extract", json={"narrative": "执法人员。" * 500}), 413, "body-too-large")
+
+
+def test_one_client_cannot_take_every_solving_slot():
+    """The gate's share per client (a quarter of the slots): a client over it gets 503 while another client
+    is still admitted, and a slot given back is free again."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from rongcuo.service.limits import Gate
+    from rongcuo.service.problems import Problem
+
+    def request(host: str):
+        return SimpleNamespace(client=SimpleNamespace(host=host))
+
+    async def run() -> None:
+        gate = Gate(8)
+        assert gate.share == 2
+        async with gate.slot(request("10.0.0.1")), gate.slot(request("10.0.0.1")):
+            try:
+                async with gate.slot(request("10.0.0.1")):
+                    raise AssertionError("a third slot for the same client")
+            except Problem as refused:
+                assert refused.kind == "busy" and refused.headers == {"Retry-After": "1"}
+            async with gate.slot(request("10.0.0.2")):
+                pass  # another client is still admitted
+        async with gate.slot(request("10.0.0.1")):
+            pass  # given back
+
+    asyncio.run(run())

@@ -19,7 +19,7 @@ from ..model import vocabulary as vocab
 from ..present.render import markdown_text, message, render
 from . import charts, excel, worker
 from .recurrence import Alert, Occurrences, alerts
-from .summary import UNDETERMINED, Listing, Summary
+from .summary import GROUPS, UNDETERMINED, Listing, Summary
 from .workdir import WorkDir
 from .worker import WHATIF_CHANGES
 
@@ -32,13 +32,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Cases whose recorded decision the rules do not give, for the same reasons."""
+    """Cases whose recorded decision the rules do not give, on the same decisive grounds (worker._grounds):
+    the disposition on the same grounds, the recorded outcome holding, blocked or not given alike; what
+    else holds and what is defeated is the group's first case's (``outcomes[1:]``, ``defeated``)."""
 
     recorded: str
     disposition: str
     outcomes: list[dict]  # outcome, modality, grounds, catch_all — the disposition's first
     defeated: list[dict]  # outcome, grounds, blocked_by
     recorded_is: str  # holds (but the disposition precedes it) | blocked | not_given
+    given: list[str]  # the disposition's grounds
+    fate: list[str]  # the recorded outcome's grounds (holds) or the clauses blocking it (blocked)
     clauses: list[str]  # every clause cited, for quoting
     cases: Listing
     changes: list[tuple[list[str], list[str]]] | None  # the smallest fact changes (true, false) that give the
@@ -55,29 +59,38 @@ def write_outputs(
     pool: Pool,
 ) -> Summary:
     """Render the report from the work folder and move every output into place. The what-ifs of the
-    disagreements run in the workers (``pool``) while this process finds the a18 warnings."""
+    disagreements and the Excel ledger are written in the workers (``pool``) while this process finds the
+    a18 warnings and renders the report."""
+    ledger = work.out / ".results.xlsx.tmp"
+    # the ledger for Excel, read from the results before results.jsonl moves into place
+    ledger_written = pool.apply_async(excel.write_file, (work.results, ledger, batch.lang))
     summary = Summary()
     for part in work.summaries():
         summary.merge(part)
     groups = _disagreements(summary)
-    asked = [(i, summary.examples[key]) for i, (key, _) in enumerate(groups[:WHATIF_GROUPS]) if key in summary.examples]
+    asked = [(i, summary.examples[key]) for i, (key, _) in enumerate(groups[:WHATIF_GROUPS]) if summary.examples[key]]
     changes = pool.starmap_async(worker.changes_to, [(example, groups[i][1].recorded) for i, example in asked])
     corpus = [r for r in batch.settings.load(corpus=True) if r]
     found = alerts(occurrences, work.label_chunks, corpus, batch.threshold, batch.window)
-    disagreements = [group for _, group in groups]
+    disagreements = [group for _, group in groups[:SHOWN]]
     for (i, _), found_changes in zip(asked, changes.get(), strict=True):
         disagreements[i] = replace(disagreements[i], changes=found_changes)
+    listed = [group for _, group in groups[SHOWN:LISTED]]
     context = _context(summary, found, disagreements, batch, reader, rules, compare)
-    ledger = work.out / ".results.xlsx.tmp"
-    with work.results.open("rb") as lines:  # the ledger for Excel, before results.jsonl moves into place
-        excel.write(lines, ledger, batch.lang)
+    context["more_disagreements"] = {
+        "listed": listed,
+        "groups": max(0, len(groups) - LISTED),
+        "cases": sum(g.cases.count for _, g in groups[LISTED:]),
+        "untallied": summary.untallied,
+        "tallied": GROUPS,
+    }
+    reports = {
+        name: render(f"batch/report.{kind}.j2", batch.lang, **context)
+        for name, kind in (("report.md", "md"), ("report.html", "html"))
+    }
+    ledger_written.get()
     os.replace(ledger, work.out / "results.xlsx")
-    work.finish(
-        {
-            name: render(f"batch/report.{kind}.j2", batch.lang, **context)
-            for name, kind in (("report.md", "md"), ("report.html", "html"))
-        }
-    )
+    work.finish(reports)
     return summary
 
 
@@ -165,18 +178,12 @@ def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
     """The disagreement groups, largest first, each with its key in the summary (changes not asked yet)."""
     groups = []
     for key, cases in summary.disagreements.items():
-        recorded, disposition, outcomes, defeated = json.loads(key)
-        outcomes = [dict(zip(("outcome", "modality", "grounds", "catch_all"), o, strict=True)) for o in outcomes]
-        defeated = [dict(zip(("outcome", "grounds", "blocked_by"), d, strict=True)) for d in defeated]
-        outcomes.sort(key=lambda o: o["outcome"] != disposition)
-        held = {o["outcome"] for o in outcomes}
-        recorded_is = (
-            "holds"
-            if recorded in held
-            else "blocked"
-            if any(d["outcome"] == recorded for d in defeated)
-            else "not_given"
+        _, _, given, recorded_is, fate = json.loads(key)
+        reason = json.loads(summary.reasons[key])  # the group's first case's disagreements.jsonl line
+        recorded, disposition, outcomes, defeated = (
+            reason[k] for k in ("recorded", "disposition", "outcomes", "defeated")
         )
+        outcomes.sort(key=lambda o: o["outcome"] != disposition)
         cited = [c for o in outcomes for c in o["grounds"]] + [
             c for d in defeated for c in (*d["grounds"], d["blocked_by"])
         ]
@@ -189,6 +196,8 @@ def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
                     outcomes,
                     defeated,
                     recorded_is,
+                    given,
+                    fate,
                     sorted(set(cited), key=measure.order),
                     cases,
                     None,
@@ -201,7 +210,9 @@ def _disagreements(summary: Summary) -> list[tuple[str, Disagreement]]:
     return groups
 
 
-WHATIF_GROUPS = 50  # what-if for the largest groups only: each is an optimisation
+SHOWN = 20  # disagreement groups the report shows in full, largest first
+LISTED = 100  # … and one line each for the next ones; the rest counted (all in disagreements.jsonl)
+WHATIF_GROUPS = SHOWN  # what-if for the groups shown in full only: each is an optimisation
 
 
 def _alert_changes(mine: list[Alert], theirs: list[Alert]) -> dict:

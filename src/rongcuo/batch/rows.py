@@ -13,13 +13,14 @@ class Known(NamedTuple):
     disposition: str
     outcomes: tuple[str, ...]
     recorded: str | None
-    why: str | None  # a disagreement: recorded, disposition, outcomes, defeated (a JSON key)
+    why: bytes | None  # a disagreement: its disagreements.jsonl line (case, record, grounds, outcomes, defeated)
     late_notice: tuple | None  # (case, decision, due, notified or None)
     overdue: tuple | None  # (case, deadline, extended deadline, extension permissible, completed)
     untransferred: bool  # a9: suspected detention or crime, not transferred
     compared: str | None  # the disposition under the comparison rules
     labels: tuple | None  # (field, error_type, conduct) for a18
     example: str | None = None  # a disagreement: the case's true facts and dates (JSON), for what-if
+    grounds: str | None = None  # a disagreement's decisive grounds, the report's group (JSON, worker._grounds)
 
 
 class Uncertain(NamedTuple):

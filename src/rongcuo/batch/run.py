@@ -63,6 +63,7 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
         "lang": batch.settings.lang,  # of the rejected records' reasons in results.jsonl
+        "outputs": ["results.jsonl", "disagreements.jsonl"],  # what the journal's offsets are of
     }
     with locked(batch.out):
         return _run(batch, reader, rules, compare, manifest, progress)
@@ -125,7 +126,7 @@ def _settle(
         settled = _without_duplicates(
             settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}, lang
         )
-    work.append(number, settled.text, settled.labels, settled.summary)
+    work.append(number, settled.text, settled.labels, settled.disagreements, settled.summary)
     occurrences.add(settled.labels)
     advance(chunk.how_many, chunk.size)
 

@@ -3,6 +3,12 @@
 Everything is a count, or a list that keeps its first ``CAP`` items: the
 summary of a million cases is as small as that of a thousand, and merging the
 chunks' summaries in order gives the same lists whatever the chunk size.
+Disagreements are grouped by their decisive grounds (rows.Known.grounds); the
+first ``GROUPS`` groups found in input order are tallied, the cases of any
+later group only counted (``untallied``) — every disagreeing case is in
+disagreements.jsonl all the same. A group a chunk leaves untallied has
+``GROUPS`` others before it in that chunk, so it is not among the batch's
+first ``GROUPS`` either: the tallies do not depend on the chunk size.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import NamedTuple
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 
 CAP = 100  # items a list keeps; the report says how many more there are
+GROUPS = 1_000  # disagreement groups a summary tallies (their cases listed, counted exactly)
 
 
 @dataclass
@@ -48,8 +55,10 @@ class Summary:
     dispositions: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)  # (recorded, disposition) → cases
-    disagreements: dict[str, Listing] = field(default_factory=dict)  # reasons (rows.Known.why) → cases
-    examples: dict[str, str] = field(default_factory=dict)  # reasons → the first such case's facts
+    disagreements: dict[str, Listing] = field(default_factory=dict)  # grounds (rows.Known.grounds) → cases
+    examples: dict[str, str] = field(default_factory=dict)  # grounds → the first such case's facts
+    reasons: dict[str, str] = field(default_factory=dict)  # grounds → the first such case's disagreements.jsonl line
+    untallied: int = 0  # disagreeing cases of the groups found after the first GROUPS
     late_notices: Listing = field(default_factory=Listing)
     overdue: Listing = field(default_factory=Listing)
     untransferred: Listing = field(default_factory=Listing)
@@ -86,9 +95,8 @@ class Summary:
         self.outcomes.update(tally.outcomes)
         if tally.recorded:
             self.confusion[(tally.recorded, tally.disposition)] += 1
-        if tally.why:
-            self.disagreements.setdefault(tally.why, Listing()).add(case)
-            self.examples.setdefault(tally.why, tally.example or "")
+        if tally.grounds:
+            self._add_disagreement(tally.grounds, Listing(1, [case]), tally.example or "", (tally.why or b"").decode())
         for listing, item in ((self.late_notices, tally.late_notice), (self.overdue, tally.overdue)):
             if item:
                 listing.add(list(item))
@@ -96,6 +104,17 @@ class Summary:
             self.untransferred.add(case)
         if tally.compared:
             self._add_compared(case, tally.disposition, tally.compared, tally.compared != tally.disposition)
+
+    def _add_disagreement(self, grounds: str, cases: Listing, example: str, why: str) -> None:
+        found = self.disagreements.get(grounds)
+        if found is not None:
+            found.merge(cases)
+        elif len(self.disagreements) < GROUPS:
+            self.disagreements[grounds] = Listing(cases.count, cases.items[:CAP])
+            self.examples[grounds] = example
+            self.reasons[grounds] = why
+        else:
+            self.untallied += cases.count
 
     def _add_uncertain(self, tally: Uncertain) -> None:
         case = tally.item[0]
@@ -122,6 +141,7 @@ class Summary:
         self.evaluated += other.evaluated
         self.uncertain_recorded += other.uncertain_recorded
         self.undetermined_agreement += other.undetermined_agreement
+        self.untallied += other.untallied
         counters: tuple[tuple[Counter, Counter], ...] = (
             (self.dispositions, other.dispositions),
             (self.outcomes, other.outcomes),
@@ -140,10 +160,8 @@ class Summary:
         )
         for listed, more in listings:
             listed.merge(more)
-        for key, example in other.examples.items():
-            self.examples.setdefault(key, example)
-        for reason, listing in other.disagreements.items():
-            self.disagreements.setdefault(reason, Listing()).merge(listing)
+        for grounds, listing in other.disagreements.items():
+            self._add_disagreement(grounds, listing, other.examples[grounds], other.reasons[grounds])
         for change, listing in other.changes.items():
             self.changes.setdefault(change, Listing()).merge(listing)
 
@@ -156,6 +174,8 @@ class Summary:
             "confusion": [[*key, n] for key, n in self.confusion.items()],
             "disagreements": [[key, _listing(v)] for key, v in self.disagreements.items()],
             "examples": self.examples,
+            "reasons": self.reasons,
+            "untallied": self.untallied,
             "late_notices": _listing(self.late_notices),
             "overdue": _listing(self.overdue),
             "untransferred": _listing(self.untransferred),
@@ -178,6 +198,8 @@ class Summary:
             confusion=Counter({(r, d): n for r, d, n in data["confusion"]}),
             disagreements={key: Listing(**v) for key, v in data["disagreements"]},
             examples=data["examples"],
+            reasons=data["reasons"],
+            untallied=data["untallied"],
             late_notices=Listing(**data["late_notices"]),
             overdue=Listing(**data["overdue"]),
             untransferred=Listing(**data["untransferred"]),
@@ -202,6 +224,7 @@ class Settled(NamedTuple):
     claims: list[tuple[int, str, str]]  # (row, id, record) of each row that claims an id (evaluated rows)
     summary: Summary
     labels: list[list]  # [case, field, error_type, conduct] of the cases with a label and a conduct date
+    disagreements: bytes  # the disagreements.jsonl lines of the chunk's disagreeing cases
     tallies: bytes  # (case, tally) per row, pickled: unpacked only to turn a duplicate into a rejection
 
     def rows(self) -> list[Row]:
@@ -213,11 +236,14 @@ def settle(rows: list[Row], places: list[str]) -> Settled:
     """The rows of a chunk, ``places`` naming their records (Record.where), ready to be written."""
     summary = Summary()
     labels = []
+    disagreements = []
     for row in rows:
         summary.add(row)
         if row.case and not isinstance(row.tally, Refused) and row.tally.labels:
             labels.append([row.case, *row.tally.labels])
+        if isinstance(row.tally, Known) and row.tally.why:
+            disagreements.append(row.tally.why)
     text = b"".join(row.line + b"\n" for row in rows)
     tallies = pickle.dumps([(row.case, row.tally) for row in rows], pickle.HIGHEST_PROTOCOL)
     claims = [(i, row.case, place) for i, (row, place) in enumerate(zip(rows, places, strict=True)) if row.case]
-    return Settled(text, claims, summary, labels, tallies)
+    return Settled(text, claims, summary, labels, b"".join(disagreements), tallies)

@@ -4,7 +4,8 @@
   ``--resume`` continues only a run with the same manifest;
 - ``results.partial``: the results lines of the finished chunks;
 - ``labels.partial``: per chunk, one JSON line with the a18 labels of its cases;
-- ``journal.jsonl``: one line per finished chunk — where the two files above
+- ``disagreements.partial``: the disagreements.jsonl lines of the finished chunks;
+- ``journal.jsonl``: one line per finished chunk — where the three files above
   ended and the chunk's summary; a line is written after its chunk's data,
   so the journal's last whole line says what is finished;
 - ``ids.sqlite``: the case ids seen so far, on disk (duplicates across a
@@ -65,6 +66,7 @@ class WorkDir:
         self.path = out / WORK
         self.results = self.path / "results.partial"
         self.labels = self.path / "labels.partial"
+        self.disagreements = self.path / "disagreements.partial"
         self.journal = self.path / "journal.jsonl"
         self.manifest = self.path / "manifest.json"
 
@@ -75,13 +77,13 @@ class WorkDir:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path.mkdir(parents=True)
             self.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            found = 0, (0, 0, 0)
+            found = 0, (0, 0, 0, 0)
         done, ends = found
-        for path, end in zip((self.results, self.labels, self.journal), ends, strict=True):
+        for path, end in zip(self._paths, ends, strict=True):
             with path.open("ab") as f:
                 f.truncate(end)  # drop what a chunk that did not finish left behind
         self.ids = Ids(self.path / "ids.sqlite", done)
-        self._files = [path.open("ab") for path in (self.results, self.labels, self.journal)]
+        self._files = [path.open("ab") for path in self._paths]
         return done
 
     def started_as_of(self) -> dt.date | None:
@@ -90,12 +92,17 @@ class WorkDir:
             return None
         return dt.date.fromisoformat(json.loads(self.manifest.read_text(encoding="utf-8"))["as_of"])
 
-    def _resumable(self, manifest: dict) -> tuple[int, tuple[int, int, int]]:
+    @property
+    def _paths(self) -> tuple[Path, Path, Path, Path]:
+        """The files a chunk appends to, the journal last."""
+        return self.results, self.labels, self.disagreements, self.journal
+
+    def _resumable(self, manifest: dict) -> tuple[int, tuple[int, int, int, int]]:
         before = json.loads(self.manifest.read_text(encoding="utf-8"))
         changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
         if changed:
             raise ResumeError("errors.resume_differs", out=str(self.out), changed=changed)
-        done, ends, journal_end = 0, (0, 0), 0
+        done, ends, journal_end = 0, (0, 0, 0), 0
         with self.journal.open("rb") as f:
             for line in f:
                 if not line.endswith(b"\n"):
@@ -103,29 +110,40 @@ class WorkDir:
                 entry = json.loads(line)
                 done, ends, journal_end = (
                     entry["chunk"] + 1,
-                    (entry["results"], entry["labels"]),
+                    (entry["results"], entry["labels"], entry["disagreements"]),
                     journal_end + len(line),
                 )
-        self._restore_results(ends[0])
+        self._restore_results(ends[0], ends[2])
         every = (*ends, journal_end)
-        for path, end in zip((self.results, self.labels, self.journal), every, strict=True):
+        for path, end in zip(self._paths, every, strict=True):
             if not path.exists() or path.stat().st_size < end:
                 raise ResumeError("errors.resume_short", path=str(path))
         return done, every
 
-    def _restore_results(self, end: int) -> None:
+    def _restore_results(self, end: int, disagreements_end: int) -> None:
         # A run stopped between moving the results out and removing this folder.
-        final = self.out / "results.jsonl"
-        if not self.results.exists() and final.exists() and final.stat().st_size == end:
-            os.replace(final, self.results)
+        for partial, name, size in (
+            (self.results, "results.jsonl", end),
+            (self.disagreements, "disagreements.jsonl", disagreements_end),
+        ):
+            final = self.out / name
+            if not partial.exists() and final.exists() and final.stat().st_size == size:
+                os.replace(final, partial)
 
-    def append(self, chunk: int, text: bytes, labels: list, summary: Summary) -> None:
-        results, label_file, journal = self._files
+    def append(self, chunk: int, text: bytes, labels: list, disagreements: bytes, summary: Summary) -> None:
+        results, label_file, disagreement_file, journal = self._files
         results.write(text)
         label_file.write(json.dumps(labels, ensure_ascii=False).encode("utf-8") + b"\n")
-        results.flush()
-        label_file.flush()
-        entry = {"chunk": chunk, "results": results.tell(), "labels": label_file.tell(), "summary": summary.to_json()}
+        disagreement_file.write(disagreements)
+        for f in (results, label_file, disagreement_file):
+            f.flush()
+        entry = {
+            "chunk": chunk,
+            "results": results.tell(),
+            "labels": label_file.tell(),
+            "disagreements": disagreement_file.tell(),
+            "summary": summary.to_json(),
+        }
         journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
         journal.flush()
 
@@ -151,6 +169,7 @@ class WorkDir:
             tmp = self.out / f".{name}.tmp"
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, self.out / name)
+        os.replace(self.disagreements, self.out / "disagreements.jsonl")
         os.replace(self.results, self.out / "results.jsonl")
         shutil.rmtree(self.path)
 

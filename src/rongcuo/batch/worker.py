@@ -20,7 +20,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
-from ..model.decode import json_problem
+from ..model.decode import DecodeError, decode_json, json_problem
 from ..model.files import load_case
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
@@ -140,13 +140,34 @@ def _json(record: Record):
     data = record.data
     assert isinstance(data, bytes)  # a JSONL line
     try:
-        return orjson.loads(data)
+        found = orjson.loads(data)
+        if _keys(found) != data.count(b'":') + data.count(b'" :'):
+            decode_json(data)  # the strict parser refuses a key repeated in one object (orjson keeps the last)
+        return found
+    except DecodeError as e:
+        raise CaseError(record.where, e.where, e.code, **e.values) from None
     except orjson.JSONDecodeError as e:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             raise CaseError(record.where, "(line)", "errors.not_utf8") from None
         raise CaseError(record.where, f"column {e.colno}", "errors.not_json", problem=json_problem(e.msg)) from None
+
+
+def _keys(data) -> int | None:
+    """The keys of a case record as orjson read it: its own and those of the mappings it holds (facts, dates,
+    subject). A line with more key-colons than that names a key twice — or holds a colon in a quoted text,
+    or mappings deeper than one level (an extracted case's evidence): those are read again strictly. ~1 µs."""
+    if type(data) is not dict:
+        return None
+    count = len(data)
+    for value in data.values():  # plain loops: this runs for every record
+        if type(value) is dict:
+            count += len(value)
+            for inner in value.values():
+                if type(inner) is dict or type(inner) is list:
+                    return None
+    return count
 
 
 def _cells(record: Record, layout: Layout) -> dict:
@@ -165,7 +186,8 @@ def _cells(record: Record, layout: Layout) -> dict:
 
 def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
     line = results_line(answer, record.position(), other)
-    return Row(answer.case.id, orjson.dumps(line), _tally(answer.case, answer.result, other.result if other else None))
+    tally = _tally(answer.case, answer.result, other.result if other else None, record.where)
+    return Row(answer.case.id, orjson.dumps(line), tally)
 
 
 def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evaluated | None) -> Row:
@@ -191,7 +213,7 @@ def _settled(world: OpenWorld) -> str | None:
     return next(iter(world.dispositions)) if len(world.dispositions) == 1 else None
 
 
-def _tally(case: Case, result: Result, other: Result | None) -> Known:
+def _tally(case: Case, result: Result, other: Result | None, where: str) -> Known:
     keys = {c.key: c for c in result.consequences}
 
     def date(key: str) -> str | None:
@@ -199,11 +221,14 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
         return d.isoformat() if d else None
 
     due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
+    grounds, why = (
+        _disagreement(case, result, where) if case.recorded_decision not in (None, result.disposition) else (None, None)
+    )
     return Known(
         disposition=result.disposition or "none",
         outcomes=tuple(o.outcome for o in result.outcomes),
         recorded=case.recorded_decision,
-        why=_why(case, result) if case.recorded_decision not in (None, result.disposition) else None,
+        why=why,
         late_notice=(case.id, date("decision"), due, date("notified")) if "notification_late" in keys else None,
         overdue=(
             case.id,
@@ -217,7 +242,8 @@ def _tally(case: Case, result: Result, other: Result | None) -> Known:
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
         labels=_labels(case, result),
-        example=_example(case) if case.recorded_decision not in (None, result.disposition) else None,
+        example=_example(case) if why else None,
+        grounds=grounds,
     )
 
 
@@ -236,7 +262,8 @@ def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]
 
 def _example(case: Case) -> str:
     """The facts and dates of a disagreeing case, without its free text: what the report's what-if needs."""
-    return json.dumps({"facts": case.true_facts(), "dates": {k: v.isoformat() for k, v in sorted(case.dates.items())}})
+    dates = {k: v.isoformat() for k, v in sorted(case.dates.items())}
+    return orjson.dumps({"facts": case.true_facts(), "dates": dates}).decode()
 
 
 def _labels(case: Case, result: Result) -> tuple | None:
@@ -249,14 +276,29 @@ def _labels(case: Case, result: Result) -> tuple | None:
     return None
 
 
-def _why(case: Case, result: Result) -> str:
-    """A disagreement as the rules explain it — the same key for every case the same reasons cover."""
-    return json.dumps(
-        [
-            case.recorded_decision,
-            result.disposition,
-            [[o.outcome, o.modality, list(o.grounds), o.catch_all] for o in result.outcomes],
-            [[d.outcome, list(d.grounds), d.blocked_by] for d in result.defeated],
+def _disagreement(case: Case, result: Result, where: str) -> tuple[str, bytes]:
+    """A disagreement's decisive grounds, the report's group (a JSON key), and its disagreements.jsonl line.
+
+    The grounds: the recorded decision and the disposition, the disposition's grounds, and what became of
+    the recorded outcome — it holds (on its grounds), it is blocked (by which clauses) or nothing gives it.
+    Cases that differ only in what else holds share a group; the line has the case's whole reason."""
+    recorded, disposition = case.recorded_decision, result.disposition
+    given = next((list(o.grounds) for o in result.outcomes if o.outcome == disposition), [])
+    held = next((o for o in result.outcomes if o.outcome == recorded), None)
+    blocked = sorted({d.blocked_by for d in result.defeated if d.outcome == recorded})
+    fate, clauses = ("holds", list(held.grounds)) if held else ("blocked", blocked) if blocked else ("not_given", [])
+    line = {
+        "case": case.id,
+        "record": where,
+        "recorded": recorded,
+        "disposition": disposition,
+        "grounds": {"disposition": given, "recorded_outcome": fate, "clauses": clauses},
+        "outcomes": [
+            {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
+            for o in result.outcomes
         ],
-        ensure_ascii=False,
-    )
+        "defeated": [
+            {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in result.defeated
+        ],
+    }
+    return orjson.dumps([recorded, disposition, given, fate, clauses]).decode(), orjson.dumps(line) + b"\n"

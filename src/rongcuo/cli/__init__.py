@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (importing a module registers its commands)
     opinion,
     provenance,
     reference,
+    replay,
     serve,
 )
 from .app import app

@@ -94,6 +94,8 @@ TimelineOpt = Annotated[Optional[str], typer.Option("--timeline", help=h("opt.ti
 TrustOpt = Annotated[bool, typer.Option("--trust", help=h("opt.trust"))]
 FormatOpt = Annotated[TextFormat, typer.Option("--format", help=h("opt.format"))]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=h("opt.as-of"))]
+LogOpt = Annotated[Optional[Path], typer.Option("--log", help=h("opt.log"), metavar="FILE")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help=h("opt.store"), metavar="DIR")]
 EffectiveDateOpt = Annotated[
     Optional[str],
     typer.Option("--effective-date", help=h("opt.effective-date")),
@@ -249,7 +251,7 @@ def linted(rules: RuleSet, refuse: bool = False, extra: tuple = ()) -> list:
 
     findings = lint(rules, extra)
     for finding in findings:
-        typer.echo(f"rongcuo: {finding}", err=True)
+        typer.echo(f"rongcuo: {finding.text(command_lang())}", err=True)
     if refuse and any(f.error for f in findings):
         fail("errors.cli_lint_refused")
     return findings
@@ -325,3 +327,14 @@ def ask_of(
     except RuleError as e:
         fail(e)
     return Ask(loaded.rules_of(None), *days, timeline=loaded)
+
+
+def logged(write: Callable[[], T], log: Path, store: Path | None) -> T:
+    """``write()`` of the decision log, a disk that refuses it said in one line (exit 2)."""
+    from ..model.coded import os_reason
+    from ..replay import default_store
+
+    try:
+        return write()
+    except OSError as e:
+        fail("errors.log_write", log=str(log), store=str(store or default_store(log)), reason=os_reason(e))

@@ -13,7 +13,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, fail, parse_day, said
+from .app import (
+    AsOfOpt,
+    EffectiveDateOpt,
+    Lang,
+    LangOpt,
+    LogOpt,
+    ProfileOpt,
+    RulesOpt,
+    StoreOpt,
+    TrustOpt,
+    app,
+    fail,
+    logged,
+    parse_day,
+    said,
+)
 from .words import h
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
@@ -50,6 +65,8 @@ def batch(
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help=h("batch.mapping"))] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help=h("batch.chunk-size"))] = CHUNK_SIZE,
     coverage: Annotated[bool, typer.Option("--coverage", help=h("batch.coverage"))] = False,
+    log: LogOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
@@ -103,6 +120,8 @@ def batch(
     )
     if not summary.records:
         fail("errors.cli_no_records", inputs=[str(i) for i in inputs])
+    if log is not None:
+        logged(partial(_log, job, log, store), log, store)
     if coverage:
         _coverage(inputs, out, profile, rules, trust, effective, lang.value)
     if summary.rejected:  # everything is written; the exit code says that some records were not evaluated
@@ -236,3 +255,31 @@ def _coverage(
         if ext == "txt":
             typer.echo(text, nl=False)
     (out / "coverage.json").write_text(json.dumps({"coverage": [report.to_json()]}, ensure_ascii=False), "utf-8")
+
+
+def _log(job, log: Path, store: Path | None) -> int:
+    """The run's decisions into the decision log, from results.jsonl once the run is done (the workers
+    are left as they are): each record read again for its case, the answer taken from its line."""
+    import logging
+
+    from ..batch.inputs import Reader
+    from ..batch.worker import _read
+    from ..model.case import Case
+    from ..replay import DecisionLog, log_batch
+
+    started = time.perf_counter()
+    layout = job.settings.layout
+
+    def cases() -> Iterator[tuple[dict, Case]]:
+        for chunk in Reader(job.inputs, layout).chunks(job.chunk_size):
+            for record in chunk.records():
+                if isinstance(case := _read(record, layout), Case):
+                    yield record.position(), case
+
+    rules, _ = job.settings.load()
+    n = log_batch(job.out, DecisionLog.at(log, store, "batch"), rules, job.settings.effective_date, cases)
+    seconds = time.perf_counter() - started
+    logging.getLogger("rongcuo.batch").info(
+        "%s", message("replay.batch_logged", job.lang, n=f"{n:,}", log=str(log), seconds=f"{seconds:.1f}")
+    )
+    return n

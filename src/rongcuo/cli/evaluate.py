@@ -14,13 +14,17 @@ from .app import (
     FormatOpt,
     Lang,
     LangOpt,
+    LogOpt,
     ProfileOpt,
     RulesOpt,
+    StoreOpt,
     TextFormat,
     TimelineOpt,
     TrustOpt,
     app,
     ask_of,
+    fail,
+    logged,
     read_cases,
     said,
     warn,
@@ -38,6 +42,8 @@ def evaluate(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    log: LogOpt = None,
+    store: StoreOpt = None,
     timeline: TimelineOpt = None,
 ) -> None:
     from ..ask import Evaluated, Rejected
@@ -45,6 +51,8 @@ def evaluate(
     from ..model import vocabulary as vocab
     from ..present.render import render
 
+    if log is not None and timeline is not None:  # replay re-derives one rule set, not a timeline: not yet
+        fail("errors.timeline_with_log")
     asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
@@ -52,6 +60,11 @@ def evaluate(
     for line in errors:
         warn(line)
     evaluated = [a for a in answers if isinstance(a, Evaluated)]
+    if log is not None:
+        from ..replay import DecisionLog
+
+        decisions = DecisionLog.at(log, store, "evaluate")
+        logged(lambda: decisions.answers(asked, evaluated), log, store)
     if format == TextFormat.json:
         for answer in evaluated:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))

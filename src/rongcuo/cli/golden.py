@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..coverage import Coverage
     from ..engine import RuleSet
     from ..golden import Check
+    from ..model.shapes import TestReportJSON
 
 
 class CoverageFormat(StrEnum):
@@ -171,7 +172,7 @@ def _write_missing(reports: list[Coverage], folder: Path, lang: str) -> None:
         warn(render_line("coverage.not_found", lang, n=unfilled))
 
 
-def report(checks: list[Check]) -> dict:
+def report(checks: list[Check]) -> TestReportJSON:
     """The JSON report of `rongcuo test --format json`: the counts and each check."""
     failed = sum(not c.passed for c in checks)
     return {

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .app import Lang, LangOpt, LedgerFormat, RulesOpt, TextFormat, TrustOpt, app, load_rules, rule_root
 from .words import h
+
+if TYPE_CHECKING:
+    from ..model.shapes import ClauseJSON, VocabularyJSON
 
 
 @app.command(help=h("clauses"))
@@ -28,17 +31,13 @@ def clauses(
     entries = ledger_mod.ledger(rulesets)
     if format == LedgerFormat.json:
         for e in entries:
-            typer.echo(
-                json.dumps(
-                    {
-                        "clause": e.clause,
-                        "status": e.status,
-                        "reason": e.reason,
-                        "rules": [f"{r.file}:{r.line}" for r in e.rules],
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            line: ClauseJSON = {
+                "clause": e.clause,
+                "status": e.status,
+                "reason": e.reason,
+                "rules": [f"{r.file}:{r.line}" for r in e.rules],
+            }
+            typer.echo(json.dumps(line, ensure_ascii=False))
         return
     template = "reference/clauses.md.j2" if format == LedgerFormat.md else "reference/clauses.txt.j2"
     typer.echo(render(template, lang.value, entries=entries), nl=False)
@@ -56,15 +55,18 @@ def vocabulary(
     groups = [(g, [(i, f) for i, f in facts.items() if f["group"] == g]) for g in vocab.vocabulary()["groups"]]
     if format == TextFormat.json:
         names = vocab.vocabulary()["groups"]
-        shown = [
-            {
-                "group": g,
-                "label": names[g][lang.value],
-                "facts": [{"fact": i, "clause": f["clause"], "label": f[lang.value]} for i, f in entries],
-            }
-            for g, entries in groups
-        ]
-        typer.echo(json.dumps({"lang": lang.value, "groups": shown}, ensure_ascii=False))
+        shown: VocabularyJSON = {
+            "lang": lang.value,
+            "groups": [
+                {
+                    "group": g,
+                    "label": names[g][lang.value],
+                    "facts": [{"fact": i, "clause": f["clause"], "label": f[lang.value]} for i, f in entries],
+                }
+                for g, entries in groups
+            ],
+        }
+        typer.echo(json.dumps(shown, ensure_ascii=False))
         return
     typer.echo(render("reference/vocabulary.txt.j2", lang.value, groups=groups), nl=False)
 
@@ -93,6 +95,9 @@ def config(
 class SchemaName(StrEnum):
     case = "case"
     result = "result"
+    clause = "clause"
+    vocabulary = "vocabulary"
+    test_report = "test-report"
 
 
 @app.command("schema", help=h("schema"))

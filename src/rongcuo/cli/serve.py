@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import TrustOpt, app, fail, load_rules, rule_root
+from .app import StoreOpt, TrustOpt, app, fail, load_rules, rule_root
 from .words import h
 
 if TYPE_CHECKING:
@@ -34,6 +34,10 @@ def serve(
     concurrency: Annotated[int, typer.Option("--concurrency", help=h("serve.concurrency"))] = 32,
     access_log: Annotated[bool, typer.Option("--access-log", help=h("serve.access-log"))] = False,
     bank: Annotated[Optional[Path], typer.Option("--bank", help=h("serve.bank"))] = None,
+    decision_log: Annotated[
+        Optional[Path], typer.Option("--decision-log", help=h("serve.decision-log"), metavar="FILE")
+    ] = None,
+    store: StoreOpt = None,
 ) -> None:
     # Imported here: the other commands start without the web stack.
     import uvicorn
@@ -44,7 +48,12 @@ def serve(
     served = _rulesets(rules or [], trust)
     limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
     try:
-        service = Service(served, profile, limits, bank)
+        log = None
+        if decision_log is not None:
+            from ..replay import DecisionLog
+
+            log = DecisionLog.at(decision_log, store, "serve")
+        service = Service(served, profile, limits, bank, log)
         if bank is not None:
             from ..extract.semantic import read_bank
 
@@ -55,7 +64,18 @@ def serve(
         fail(e)
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning", access_log=access_log)
+    uvicorn.run(
+        create_app(service),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=access_log,
+        # uvicorn's own bounds: open connections beyond these get its 503 (the gate answers the solving
+        # ones); an idle keep-alive connection is closed after 5 s; a request head is at most 16 KiB.
+        limit_concurrency=max(64, 8 * concurrency),
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
+    )
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:

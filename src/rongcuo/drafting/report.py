@@ -64,7 +64,10 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
         "profile": r.version.rules.profile,
         "rules": r.version.rules.digest,
         "checks": r.version.checks_digest,
-        "lint": [{"where": f.where, "kind": f.kind, "error": f.error, "message": f.message} for f in r.version.lint],
+        "lint": [
+            {"where": f.where, "kind": f.kind, "code": f.code, "error": f.error, "message": f.message}
+            for f in r.version.lint
+        ],
         "space": _space(r.size),
         "conflicts": [
             {"name": c.name, "file": c.file, "status": c.status, "witness": c.witness and _witness(c.witness, files)}

@@ -43,14 +43,30 @@ PROVIDED = {
 class Finding:
     where: str  # file:line
     kind: str  # unknown_fact | undefined | unknown_clause | unlabelled
-    message: str
+    code: str  # its words: a key of present/messages/errors.yaml
+    values: tuple[tuple[str, str], ...] = ()
 
     @property
     def error(self) -> bool:
         return self.kind == "unknown_fact"
 
+    @property
+    def message(self) -> str:
+        return self.reason("en")
+
+    def reason(self, lang: str) -> str:
+        from ..model.coded import render
+
+        return render(self.code, lang, dict(self.values))
+
+    def text(self, lang: str = "en") -> str:
+        from ..model.coded import render
+
+        level = render("errors.lint_error" if self.error else "errors.lint_warning", lang, {})
+        return f"{self.where}: {level}: {self.reason(lang)}"
+
     def __str__(self) -> str:
-        return f"{self.where}: {'error' if self.error else 'warning'}: {self.message}"
+        return self.text("en")
 
 
 def lint(rules: RuleSet, extra: tuple[ast.AST, ...] = ()) -> list[Finding]:
@@ -80,37 +96,30 @@ def lint(rules: RuleSet, extra: tuple[ast.AST, ...] = ()) -> list[Finding]:
         for name, args in atoms(s):
             if name == "fact" and len(args) == 2 and (fact := _constant(args[1])) and fact not in facts:
                 close = difflib.get_close_matches(fact, facts, n=1)
-                hint = f" — did you mean {close[0]!r}?" if close else ""
-                found.add(Finding(where(s), "unknown_fact", f"fact id {fact!r} is not in the vocabulary{hint}"))
+                code = "errors.lint_unknown_fact_close" if close else "errors.lint_unknown_fact"
+                values = (("fact", repr(fact)), ("close", repr(close[0]) if close else ""))
+                found.add(Finding(where(s), "unknown_fact", code, values))
         for lit in s.body:
             for sig in signatures(lit):
                 if sig not in defined:
-                    found.add(
-                        Finding(
-                            where(s), "undefined", f"reads {sig[0]}/{sig[1]}, which no rule derives and no input brings"
-                        )
-                    )
+                    found.add(Finding(where(s), "undefined", "errors.lint_undefined", (("sig", f"{sig[0]}/{sig[1]}"),)))
         for constant in clause_constants(s):
             clause = constant.replace("_", ".")
             if clause not in clauses:
-                found.add(Finding(where(s), "unknown_clause", f"cites {clause}, which the measure does not have"))
+                found.add(Finding(where(s), "unknown_clause", "errors.lint_unknown_clause", (("clause", clause),)))
         for name, args in atoms(s.head):
             if name in ("grant", "outcome") and len(args) >= 2 and (o := _constant(args[1])) and o not in outcomes:
-                found.add(Finding(where(s), "unlabelled", f"outcome {o!r} has no zh/en labels: shown by its id"))
+                found.add(Finding(where(s), "unlabelled", "errors.lint_unlabelled_outcome", (("name", repr(o)),)))
             if name == "consequence" and len(args) == 3 and (c := _name(args[1])) and c not in consequences:
-                found.add(Finding(where(s), "unlabelled", f"consequence {c!r} has no zh/en labels: shown by its id"))
+                named = (("name", repr(c)),)
+                found.add(Finding(where(s), "unlabelled", "errors.lint_unlabelled_consequence", named))
     for file in rules.files:
         for number, line in enumerate(_lines(file), 1):
             for m in COMMENT_CLAUSE.finditer(line):
                 if m[1] not in clauses:
-                    found.add(
-                        Finding(
-                            f"{relative(rules.root, file)}:{number}",
-                            "unknown_clause",
-                            f"the comment cites [{m[1]}], which the measure does not have",
-                        )
-                    )
-    return sorted(found, key=lambda f: (not f.error, f.where, f.message))
+                    at = f"{relative(rules.root, file)}:{number}"
+                    found.add(Finding(at, "unknown_clause", "errors.lint_comment_clause", (("clause", m[1]),)))
+    return sorted(found, key=lambda f: (not f.error, f.where, f.code, f.values))
 
 
 def _lines(file: Path) -> list[str]:

@@ -85,15 +85,21 @@ class Absence:
 
     def __init__(self, atoms: Atoms, infos: dict[int, RuleInfo]):
         self.atoms = atoms
+        self._why: dict[tuple, list[Way]] = {}
         self.rules_of: dict[str, list[RuleInfo]] = {}
         for info in infos.values():
             self.rules_of.setdefault(info.head, []).append(info)
 
     def why(self, atom: tuple, depth: int = DEPTH) -> list[Way]:
-        """How each rule that could derive ``atom`` fails (an argument None is open)."""
+        """How each rule that could derive ``atom`` fails (an argument None is open); each atom once."""
+        if atom not in self._why:  # the depth only bounds the first reading of an atom
+            self._why[atom] = self._ways(atom, depth)
+        return self._why[atom]
+
+    def _ways(self, atom: tuple, depth: int) -> list[Way]:
         ways: list[Way] = []
         for info in self.rules_of.get(atom[0], ()):
-            bindings = _match(tuple(_pattern(a) for a in info.head_args), atom[1:], {}, partial=True)
+            bindings = _match(_patterns(info.head_args), atom[1:], {}, partial=True)
             if bindings is not None and len(info.head_args) == len(atom) - 1:
                 self._walk(info, 0, bindings, [], ways, depth)
         return ways
@@ -109,7 +115,7 @@ class Absence:
         if lit.kind in ("cmp", "agg") or lit.predicate in CASE_FREE:  # the calendar is not stated here: no claim
             self._walk(info, i + 1, bindings, stops, ways, depth)
             return
-        pattern = tuple(_pattern(a) for a in lit.args)
+        pattern = _patterns(lit.args)
         matches = [
             m for a in self.atoms.matching(lit.predicate, len(pattern)) if (m := _match(pattern, a[1:], bindings))
         ]
@@ -207,6 +213,11 @@ def _operand(text: str, bindings: dict):
     if text in bindings:
         return bindings[text]
     return int(text) if text.lstrip("-").isdigit() else text
+
+
+@cache
+def _patterns(args: tuple[str, ...]) -> tuple:
+    return tuple(_pattern(a) for a in args)
 
 
 @cache

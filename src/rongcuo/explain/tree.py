@@ -35,6 +35,8 @@ class Node:
     gives: dict[bool, str] = field(default_factory=dict)  # an unknown fact: the disposition each value gives
     alternatives: bool = False  # missing: its children are alternatives (any one would do), not all needed
     reading: str | None = None  # the reading (measure/readings/ file stem) the rule comes from, unless its parent's
+    again: bool = False  # the same subtree is shown above: its children are not repeated
+    said: tuple | None = field(default=None, init=False, repr=False, compare=False)  # _key, once built
     children: list[Node] = field(default_factory=list)
 
     def leaves(self) -> list[Node]:
@@ -55,12 +57,12 @@ class TreeBuilder:
 
     def outcome(self, name: str) -> list[Node]:
         """The grounds of outcome ``name``, each a tree down to the case's facts."""
-        return _readings(self.nodes(("outcome", CASE, name), set()))
+        return _again(_readings(self.nodes(("outcome", CASE, name), set())))
 
     def consequence(self, name: str) -> list[Node]:
         """How consequence ``name`` (notification_late, notification_due, …) follows, for each clause attaching it."""
         atoms = [a for a in self.trace.derivations if a[0] == "consequence" and _name(a[2]) == name]
-        return _readings([n for a in sorted(atoms, key=str) for n in self.nodes(a, set())])
+        return _again(_readings([n for a in sorted(atoms, key=str) for n in self.nodes(a, set())]))
 
     def nodes(self, atom, seen: set, literal=None, clauses: tuple[str, ...] = ()) -> list[Node]:
         """The node(s) standing for a body atom of a rule citing ``clauses`` (a list: plumbing is flattened)."""
@@ -116,7 +118,10 @@ class TreeBuilder:
         """not A: A does not hold; how each rule that could derive it fails, each stop worded as what holds."""
         if atom[0] == "fact":
             return self.fact(atom[2], False)
-        return Node("absent", _strip(atom), status, children=self.ways(self.absence.why(_open(atom)), status, clauses))
+        ways = self.absence.why(_open(atom))
+        if shared := _shared_stop(ways):  # every rule lacks the same precondition: that is the reason, said once
+            return self.stop(shared, status, clauses)
+        return Node("absent", _strip(atom), status, children=self.ways(ways, status, clauses))
 
     def ways(self, ways: list[Way], status: str = "holds", clauses: tuple[str, ...] = ()) -> list[Node]:
         """How each rule fails, under the rule's clauses; a rule citing no clause, or only the clauses
@@ -124,7 +129,7 @@ class TreeBuilder:
         out: list[Node] = []
         for way in ways:
             cited = way.rule.clauses if not set(way.rule.clauses) <= set(clauses) else ()
-            stops = [self.stop(s, status, cited or clauses) for s in way.stops]
+            stops = _unique([self.stop(s, status, cited or clauses) for s in way.stops])
             if cited:
                 out.append(Node("inapplicable", rule=way.rule, clauses=cited, status=status, children=stops))
             else:
@@ -148,6 +153,8 @@ class TreeBuilder:
             )
         if stop.kind == "present":
             return Node("present", _strip(stop.atom), status, children=self.nodes(stop.atom, set()))
+        if status == "holds" and (shared := _shared_stop(stop.below)):
+            return self.stop(shared, status, clauses)
         kind = "absent" if status == "holds" else "missing"
         children = self.ways(stop.below, status, clauses)
         return Node(kind, _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
@@ -158,6 +165,32 @@ class TreeBuilder:
     def _evidence(self, fact: str) -> str | None:
         found = (getattr(self.case, "evidence", None) or {}).get(fact)
         return getattr(found, "text", found)
+
+
+def _shared_stop(ways: list[Way]) -> Stop | None:
+    """A missing condition common to all of several ways an atom fails (a11.p2's conditions without an
+    a11.p1 item): the atom's own wording ("the conditions are met") would then say more than is true."""
+    if len(ways) < 2:
+        return None
+    common = [s for s in ways[0].stops if s.kind == "missing" and all(_has(w, s) for w in ways[1:])]
+    return common[0] if common else None
+
+
+def _has(way: Way, stop: Stop) -> bool:
+    return any(s.kind == stop.kind and s.atom == stop.atom for s in way.stops)
+
+
+def _again(nodes: list[Node], seen: set | None = None) -> list[Node]:
+    """A subtree already shown higher or earlier in the same explanation is marked, not repeated."""
+    seen = set() if seen is None else seen
+    for n in nodes:
+        key = _key(n)
+        if n.children and key in seen:
+            n.again = True
+            continue
+        seen.add(key)
+        _again(n.children, seen)
+    return nodes
 
 
 def _readings(nodes: list[Node], above: str | None = None) -> list[Node]:
@@ -191,11 +224,19 @@ def _open(atom: tuple) -> tuple:
 def _unique(nodes: list[Node]) -> list[Node]:
     seen, out = set(), []
     for n in nodes:
-        key = repr(n)
+        key = _key(n)
         if key not in seen:
             seen.add(key)
             out.append(n)
     return out
+
+
+def _key(n: Node) -> tuple:
+    """What a node says, below it included (a dataclass repr costs ten times as much: it prints RuleInfo);
+    kept on the node once its tree is built (nothing it depends on changes after)."""
+    if n.said is None:
+        n.said = (n.kind, n.atom, n.status, n.clauses, n.value, n.operands, tuple(_key(c) for c in n.children))
+    return n.said
 
 
 def _strip(atom):

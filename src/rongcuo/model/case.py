@@ -7,6 +7,7 @@ field and the fix — never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -218,9 +219,12 @@ def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) 
     return value
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL and C1 controls, line/paragraph separators
+
+
 def _one_line(value: str) -> str:
     """Ids and labels are one line of text: a line break or a terminal escape in one could forge output."""
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
+    if _CONTROL.search(value):
         raise _Invalid("errors.control_character", value=repr(value[:40]))
     return value
 

@@ -1,5 +1,6 @@
 """The JSON rongcuo prints, as types: what `evaluate --format json` (and every answer that embeds it —
-explain, whatif, results.jsonl, the API) writes for one case.
+explain, whatif, results.jsonl, the API) writes for one case, and the reference outputs (clauses,
+vocabulary, the golden cases' test report).
 
 The functions that build these dictionaries are typed with them (mypy checks every key), and the JSON
 Schemas in schemas/ are generated from them and from the case model (`rongcuo schema`); a test holds
@@ -73,8 +74,62 @@ class ResultJSON(TypedDict):
     versions_consulted: NotRequired[list[ConsultedJSON]]
 
 
+class ClauseJSON(TypedDict):
+    """One line of `rongcuo clauses --format json`: a clause of the measure and how the rules encode it."""
+
+    clause: str  # its id (measure/text.zh.md)
+    status: str  # encoded | partly | not_computable | missing (or via_parts)
+    reason: str | None  # a not_computable key of the vocabulary
+    rules: list[str]  # file:line of the rules citing it
+
+
+class FactEntryJSON(TypedDict):
+    fact: str
+    clause: str
+    label: str
+
+
+class GroupJSON(TypedDict):
+    group: str
+    label: str
+    facts: list[FactEntryJSON]
+
+
+class VocabularyJSON(TypedDict):
+    """`rongcuo vocabulary --format json`: the fact vocabulary by group, labelled in ``lang``."""
+
+    lang: str
+    groups: list[GroupJSON]
+
+
+class CheckJSON(TypedDict):
+    case: str
+    source: str
+    title: str | None
+    profile: str
+    passed: bool
+    problems: list[str]  # what differs from the golden case's expectation, one line each
+
+
+class TestReportJSON(TypedDict):
+    """`rongcuo test --format json`: the counts and each golden case under each profile."""
+
+    passed: bool
+    total: int
+    failed: int
+    checks: list[CheckJSON]
+
+
+SHAPES: dict[str, tuple[Any, str]] = {
+    "result": (ResultJSON, "One case's result, as `rongcuo evaluate --format json` prints it"),
+    "clause": (ClauseJSON, "One line of `rongcuo clauses --format json`"),
+    "vocabulary": (VocabularyJSON, "`rongcuo vocabulary --format json`"),
+    "test-report": (TestReportJSON, "`rongcuo test --format json`"),
+}
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schemas of the case file and of one case's result, generated from the models."""
+    """The JSON Schemas of the case file and of what the commands print, generated from the models."""
     from pydantic import TypeAdapter
 
     from .case import Case
@@ -87,11 +142,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             "title": title,
         }
 
-    return {
-        "case": titled(Case.model_json_schema(), "case", "A rongcuo case file (YAML or JSON)"),
-        "result": titled(
-            TypeAdapter(ResultJSON).json_schema(),
-            "result",
-            "One case's result, as `rongcuo evaluate --format json` prints it",
-        ),
-    }
+    found = {"case": titled(Case.model_json_schema(), "case", "A rongcuo case file (YAML or JSON)")}
+    for name, (shape, title) in SHAPES.items():
+        found[name] = titled(TypeAdapter(shape).json_schema(), name, title)
+    return found

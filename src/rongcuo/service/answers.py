@@ -6,6 +6,7 @@ and the coalescer; the API and the page both ask it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..engine import RuleSet
 from ..explain import Alternative, Explanation, explain, whatif
 from ..model.case import Case, CaseError
 from ..model.coded import OptionError, msg, suggest
+from ..replay import DecisionLog
 from .coalesce import Coalescer
 from .extraction import Extractor
 from .limits import Gate, Limits, solving
@@ -29,6 +31,7 @@ class Service:
     default: str  # the profile a request gets when it names none
     limits: Limits = field(default_factory=Limits)
     bank: Path | None = None  # the bank file confirmed evidence sentences join (`serve --bank`); None: not kept
+    log: DecisionLog | None = None  # the decision log every evaluated case is appended to (`serve --decision-log`)
     gate: Gate = field(init=False)
     coalescer: Coalescer = field(init=False)
     extractor: Extractor = field(init=False)
@@ -65,7 +68,13 @@ class Service:
             raise Problem("rules-failed", failed[0])
         if rejected:
             raise invalid(rejected)
+        await self.logged(ask, answers)
         return [dict(a.to_json()) for a in answers]
+
+    async def logged(self, ask: Ask, answers: list[asking.Answer]) -> None:
+        """The evaluated answers appended to the decision log, off the event loop (one write per line)."""
+        if self.log is not None:
+            await asyncio.to_thread(self.log.answers, ask, answers)
 
     async def explain(
         self, ask: Ask, case: Case, outcome: str | None = None, why_not_of: tuple[str, ...] = ()

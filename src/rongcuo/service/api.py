@@ -51,7 +51,7 @@ async def evaluate(
     """One result per case, as `rongcuo evaluate --format json` prints it; a list in, a list out."""
     service, ask = _ask(request, profile, as_of, effective_date)
     data = inputs.decode(await request.body())
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         out = await service.evaluate(ask, inputs.cases_of(data, service.limits.max_cases))
     return JSONResponse(out if isinstance(data, list) else out[0])
 
@@ -72,7 +72,7 @@ async def explain(
     """The result with a derivation tree per outcome (``why``), as `rongcuo explain --format json`."""
     service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         found = await service.explain(ask, case, inputs.outcome(outcome, "outcome"))
     return JSONResponse(explanation_json(found, ask.rules))
 
@@ -101,7 +101,7 @@ async def opinion(
     """The document `rongcuo opinion` writes: 基本情况, 认定依据, 认定意见, 后续事项, as an attachment."""
     service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         body = await service.opinion(ask, case, format, lang)
     return Response(
         body, media_type=OPINION_TYPES[format], headers={"Content-Disposition": attachment(case.id, format)}
@@ -132,7 +132,7 @@ async def whynot(
     service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
     names = tuple(inputs.outcome(name, "outcome") or name for name in outcome)
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         found = await service.explain(ask, case, outcome="", why_not_of=names)
     return JSONResponse(explanation_json(found, ask.rules))
 
@@ -163,7 +163,7 @@ async def whatif(
     service, ask = _ask(request, profile, as_of, effective_date)
     case = inputs.one_case(inputs.decode(await request.body()))
     to, avoid = inputs.outcome(to, "to"), inputs.outcome(avoid, "avoid")
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         found = await service.whatif(
             ask,
             case,
@@ -236,7 +236,7 @@ async def extract(request: Request) -> JSONResponse:
     service: Service = request.app.state.service
     data = inputs.decode(await request.body())
     data = data if isinstance(data, dict) else {}
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         record = await service.extract(data.get("narrative"), data.get("id", "WEB-1"))
     return JSONResponse({"case": record, "bank": service.bank is not None})
 
@@ -254,7 +254,7 @@ async def confirm(request: Request) -> JSONResponse:
     service: Service = request.app.state.service
     data = inputs.decode(await request.body())
     data = data if isinstance(data, dict) else {}
-    async with service.gate.slot():
+    async with service.gate.slot(request):
         record, confirmed = await service.confirm(data.get("case"), data.get("answers", {}))
     kept = service.bank is not None
     return JSONResponse({"case": record, "banked": confirmed if kept else [], "bank": kept})

@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from anyio import to_thread
@@ -47,6 +47,8 @@ class BodyLimit:
         cap = self.limits.max_batch_body if scope["path"] == "/v1/batch" else self.limits.max_body
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
+            if declared.isdigit() and int(declared) <= DRAIN_BYTES:
+                await _drain(receive, DRAIN_BYTES, DRAIN_SECONDS)  # then the client reads the 413, not a reset
             return await _too_large(scope, send, cap)
         seen = 0
 
@@ -59,6 +61,28 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+# A client that sends its whole body before reading the answer (urllib, many scripts) sees a reset, not the
+# 413, when the server closes with the body unread: a declared body up to DRAIN_BYTES is read and dropped
+# first (within DRAIN_SECONDS), then refused; a larger one is refused at once.
+DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_SECONDS = 10.0
+
+
+async def _drain(receive, most: int, seconds: float) -> None:
+    """Read and drop the rest of a refused request's body (a lingering close), at most ``most`` bytes or
+    ``seconds``: past either, the connection closes as it would have."""
+    read = 0
+    try:
+        async with asyncio.timeout(seconds):
+            while read <= most:
+                message = await receive()
+                read += len(message.get("body", b""))
+                if message.get("type") != "http.request" or not message.get("more_body"):
+                    return
+    except TimeoutError:
+        return
 
 
 def _too_large_detail(cap: int) -> Msg:
@@ -87,26 +111,40 @@ async def _too_large(scope, send, cap: int) -> None:
 
 
 class Gate:
-    """At most ``limit`` requests at work. A request that finds them all busy is refused at once
-    (503); the chunks of a batch already admitted wait for their turn instead."""
+    """At most ``limit`` requests at work, and at most a ``share`` of them from one client (its address),
+    so that one client cannot hold every slot. A request that finds them all busy, or its client's share
+    taken, is refused at once (503 with Retry-After); the chunks of a batch already admitted wait for
+    their turn instead."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, share: int | None = None):
         self.limit = limit
+        self.share = share or max(1, limit // 4)
         self._slots = asyncio.Semaphore(limit)
+        self._held: dict[str, int] = {}
 
     @property
     def full(self) -> bool:
         return self._slots.locked()
 
-    def check(self) -> None:
+    def check(self, client: str = "") -> None:
         if self.full:
             raise Problem("busy", msg("errors.busy", n=self.limit), headers={"Retry-After": "1"})
+        if self._held.get(client, 0) >= self.share:
+            raise Problem("busy", msg("errors.busy_client", n=self.share), headers={"Retry-After": "1"})
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        self.check()
-        async with self._slots:
-            yield
+    async def slot(self, request: Any = None) -> AsyncIterator[None]:
+        """A slot for the request's client (its host; one for all behind a proxy)."""
+        client = getattr(getattr(request, "client", None), "host", "") or ""
+        self.check(client)
+        self._held[client] = self._held.get(client, 0) + 1
+        try:
+            async with self._slots:
+                yield
+        finally:
+            self._held[client] -= 1
+            if not self._held[client]:
+                del self._held[client]
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:

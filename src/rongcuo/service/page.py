@@ -113,7 +113,7 @@ class Form:
 @router.get("/", response_class=HTMLResponse)
 async def page(request: Request) -> HTMLResponse:
     form = Form.read(request.query_params)
-    answer = await _answer(request.app.state.service, form) if form.case_id is not None or form.stray else {}
+    answer = await _answer(request.app.state.service, form, request) if form.case_id is not None or form.stray else {}
     return _page(request.app.state.service, form, **answer)
 
 
@@ -130,7 +130,7 @@ async def opinion(request: Request) -> Response:
             raise Problem("invalid-parameter", OptionError("format", "errors.page_format", value=repr(format)))
         ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
         case = inputs.one_case(form.case_data())
-        async with service.gate.slot():
+        async with service.gate.slot(request):
             body = await service.opinion(ask, case, format, form.lang)
     except Problem as p:
         return _page(service, form, error=p.detail(form.lang), status=p.status)
@@ -160,7 +160,7 @@ def _pasted(text: str):
         raise invalid([CaseError("pasted case", e.where, code, **e.values)]) from None
 
 
-async def _answer(service: Service, form: Form) -> dict:
+async def _answer(service: Service, form: Form, request: Request) -> dict:
     """The explanation of the case (why, why not), and the what-if alternatives when asked."""
     try:
         if form.stray:
@@ -170,7 +170,7 @@ async def _answer(service: Service, form: Form) -> dict:
         ask = service.ask(form.profile or None, inputs.day(form.as_of or None))
         case = inputs.one_case(form.case_data())
         to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
-        async with service.gate.slot():
+        async with service.gate.slot(request):
             explanation = await service.explain(ask, case, why_not_of=tuple(vocab.outcome_names()))
             alternatives = (
                 await service.whatif(ask, case, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
@@ -203,7 +203,7 @@ async def review_extract(request: Request) -> HTMLResponse:
     service: Service = request.app.state.service
     narrative, case_id = fields.get("narrative", ""), fields.get("id") or "WEB-1"
     try:
-        async with service.gate.slot():
+        async with service.gate.slot(request):
             record = await service.extract(narrative, case_id)
     except Problem as p:
         return _review(service, lang, narrative=narrative, case_id=case_id, error=p.detail, status=p.status)
@@ -221,13 +221,13 @@ async def review_confirm(request: Request) -> HTMLResponse:
         record = _record(fields.get("record", ""))
         answers = {k.removeprefix("answer."): v for k, v in fields.items() if k.startswith("answer.") and v != "skip"}
         record["dates"] = {k.removeprefix("date."): v for k, v in fields.items() if k.startswith("date.") and v}
-        async with service.gate.slot():
+        async with service.gate.slot(request):
             confirmed, banked = await service.confirm(record, answers)
         case = inputs.one_case(confirmed)
     except Problem as p:
         return _review(service, lang, record=record, error=p.detail, status=p.status)
     form = Form.of_case(case, lang, "", "")
-    answer = await _answer(service, form)
+    answer = await _answer(service, form, request)
     kept = service.bank is not None
     confirmation = {"record": json.dumps(confirmed, ensure_ascii=False), "banked": banked if kept else [], "kept": kept}
     return _page(service, form, confirmation=confirmation, **answer)

@@ -60,6 +60,7 @@ async def batch_lines(
             failed = render("errors.chunk_failed", lang, {})
             yield _line({"status": "error", "line": chunk[0][0], "code": "errors.chunk_failed", "reason": failed})
             return
+        await service.logged(ask, found)
         answers = iter(found)
         yield b"".join(
             _line(results_line(item if isinstance(item, Rejected) else next(answers), {"line": n}, lang=lang))
