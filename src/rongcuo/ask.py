@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .engine import OpenWorld, Result, RuleError, RuleSet, open_world
+from .engine import OpenWorld, Result, RuleError, RuleSet, Timeline, open_world
 from .model import vocabulary as vocab
 from .model.case import Case, CaseError
 from .model.coded import Id, msg
@@ -55,6 +55,15 @@ class Ask:
     as_of: dt.date | None = None  # the date asked for: it overrides a case's own; None: the case's, else today
     effective_date: dt.date | None = None
     open_world: bool = True  # cases with unknown facts: certain and possible outcomes too
+    # Versions of the rules by date (--timeline): each case under the version Q12 applies, on the plain
+    # whole-program path (engine.timeline); ``rules`` is then the first version's rule set. The open world of
+    # a case with unknown facts is that of the version its result applied (another assignment of the unknown
+    # facts could make Q12 choose another version: not explored).
+    timeline: Timeline | None = None
+
+    def rules_of(self, result: Result) -> RuleSet:
+        """The rule set that gave ``result``: the version it applied under a timeline, else ``rules``."""
+        return self.timeline.rules_of(result.version) if self.timeline else self.rules
 
     @property
     def day(self) -> dt.date:
@@ -137,6 +146,8 @@ def results(ask: Ask, cases: Sequence[Case]) -> list[Result | RuleError]:
 
 def _isolated(ask: Ask, cases: Sequence[Case], day: dt.date) -> list[Result | RuleError]:
     try:
+        if ask.timeline is not None:
+            return list(ask.timeline.evaluate(cases, day, ask.effective_date))
         return list(ask.rules.evaluate(cases, day, ask.effective_date))
     except RuleError as e:
         if len(cases) == 1:
@@ -159,7 +170,7 @@ def answers(
         elif problem := contradiction(source, case, result, which):
             out.append(Rejected(problem, case.id, result))
         elif ask.open_world and (unknown := case.unknown_facts()):
-            world = open_world(ask.rules, case, unknown, ask.day_of(case).date, ask.effective_date)
+            world = open_world(ask.rules_of(result), case, unknown, ask.day_of(case).date, ask.effective_date)
             out.append(Evaluated(case, result, world))
         else:
             out.append(Evaluated(case, result))

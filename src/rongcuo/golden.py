@@ -3,7 +3,9 @@
 The expectation language is small: the disposition, the exact set of
 outcomes, grounds that must be cited, modalities, the outcomes resting on a
 catch-all item, consequences present and absent, or a rejection for
-contradictory facts or dates. See measure/golden/README.md.
+contradictory facts or dates; a case that expects a ``version`` (or a
+``version_reason``) is a transition case, evaluated on the bundled timeline
+(measure/versions.yaml, Q12). See measure/golden/README.md.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import timeline
 from .ask import Answer, Ask, evaluate
-from .engine import Result, RuleSet
+from .engine import Result, RuleSet, bundled_root
 from .model.case import Case, CaseError, parse_case
 from .model.files import case_files, read_file
 
@@ -29,6 +32,11 @@ class Golden:
 
     def expectation(self, profile: str) -> dict[str, Any] | None:
         return self.expect.get(profile, self.expect.get("all"))
+
+    @property
+    def on_timeline(self) -> bool:
+        """A transition case: evaluated on the bundled timeline of rule versions."""
+        return any("version" in block or "version_reason" in block for block in self.expect.values())
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,19 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
     checks = []
     for rules in rulesets:
         group = [(g, expect) for g in goldens if (expect := g.expectation(rules.profile)) is not None]
-        # Each case on the date its file states (Ask.day_of): those sharing one are evaluated in one grounding.
-        found = evaluate(Ask(rules, open_world=False), [g.case for g, _ in group], [g.source for g, _ in group])
-        for (g, expect), a in zip(group, found, strict=True):
-            checks.append(Check(g, rules.profile, tuple(compare(expect, _result(a)))))
+        # The transition cases, on the bundled timeline: only for the bundled rules (another rule base
+        # is not a version of it).
+        timed = [(g, e) for g, e in group if g.on_timeline]
+        group = [(g, e) for g, e in group if not g.on_timeline]
+        asks = [(Ask(rules, open_world=False), group)]
+        if timed and rules.root == bundled_root().resolve():
+            line = timeline.load(profile=rules.profile)
+            asks.append((Ask(line.rules_of(None), open_world=False, timeline=line), timed))
+        for ask, cases in asks:
+            # Each case on the date its file states (Ask.day_of): those sharing one are evaluated in one grounding.
+            found = evaluate(ask, [g.case for g, _ in cases], [g.source for g, _ in cases])
+            for (g, expect), a in zip(cases, found, strict=True):
+                checks.append(Check(g, rules.profile, tuple(compare(expect, _result(a)))))
     return sorted(checks, key=lambda c: (c.golden.source, c.profile))
 
 
@@ -78,6 +95,9 @@ def compare(expect: dict[str, Any], got: Result) -> list[str]:
         found = [sorted(pair) for pair in got.contradictions]
         return [] if want in found else [f"expected rejection for contradiction {want}, got {found or 'none'}"]
     problems = []
+    for key in ("version", "version_reason"):  # the version a timeline applied, and why (Q12)
+        if key in expect and expect[key] != getattr(got, key):
+            problems.append(f"{key}: expected {expect[key]}, got {getattr(got, key)}")
     if got.contradictions:
         problems.append(f"unexpected contradiction {list(got.contradictions)}")
     if "disposition" in expect and expect["disposition"] != got.disposition:

@@ -90,6 +90,7 @@ def _remember_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang |
 LangOpt = Annotated[Lang, typer.Option("--lang", help=h("opt.lang"), callback=_remember_lang)]
 ProfileOpt = Annotated[str, typer.Option("--profile", help=h("opt.profile"))]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help=h("opt.rules"))]
+TimelineOpt = Annotated[Optional[str], typer.Option("--timeline", help=h("opt.timeline"))]
 TrustOpt = Annotated[bool, typer.Option("--trust", help=h("opt.trust"))]
 FormatOpt = Annotated[TextFormat, typer.Option("--format", help=h("opt.format"))]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help=h("opt.as-of"))]
@@ -301,13 +302,31 @@ def read_cases(paths: list[Path]) -> tuple[list[tuple[str, Case]], list[str]]:
     return cases, errors
 
 
-def ask_of(profile: str, rules: Path | None, trust: bool, as_of: str | None, effective_date: str | None) -> Ask:
-    """The application layer's Ask from the options every evaluating command shares."""
+def ask_of(
+    profile: str,
+    rules: Path | None,
+    trust: bool,
+    as_of: str | None,
+    effective_date: str | None,
+    timeline: str | None = None,
+) -> Ask:
+    """The application layer's Ask from the options every evaluating command shares; with ``--timeline``
+    (a versions file, or ``bundled``: measure/versions.yaml), every version of it."""
     from ..ask import Ask
+    from ..engine import RuleError
 
-    return Ask(
-        load_rules(profile, rules, trust), parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
-    )
+    days = parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
+    if timeline is None:
+        return Ask(load_rules(profile, rules, trust), *days)
+    if rules is not None:
+        fail("errors.timeline_with_rules")
+    from .. import timeline as versions
+
+    try:
+        loaded = versions.load(None if timeline == "bundled" else Path(timeline), profile, trusted=trust)
+    except RuleError as e:
+        fail(e)
+    return Ask(loaded.rules_of(None), *days, timeline=loaded)
 
 
 def logged(write: Callable[[], T], log: Path, store: Path | None) -> T:

@@ -19,9 +19,11 @@ from .app import (
     RulesOpt,
     StoreOpt,
     TextFormat,
+    TimelineOpt,
     TrustOpt,
     app,
     ask_of,
+    fail,
     logged,
     read_cases,
     said,
@@ -42,13 +44,16 @@ def evaluate(
     trust: TrustOpt = False,
     log: LogOpt = None,
     store: StoreOpt = None,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..ask import Evaluated, Rejected
     from ..ask import evaluate as evaluate_cases
     from ..model import vocabulary as vocab
     from ..present.render import render
 
-    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    if log is not None and timeline is not None:  # replay re-derives one rule set, not a timeline: not yet
+        fail("errors.timeline_with_log")
+    asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])
     errors += [said(a.error) for a in answers if isinstance(a, Rejected)]
@@ -73,6 +78,7 @@ def evaluate(
                 worlds={a.case.id: a.world for a in evaluated if a.world},
                 days={a.case.id: asked.day_of(a.case).source for a in evaluated},
                 outcome_names=vocab.outcome_names(),
+                notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
             ),
             nl=False,
         )

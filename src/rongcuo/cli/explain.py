@@ -17,6 +17,7 @@ from .app import (
     LangOpt,
     ProfileOpt,
     RulesOpt,
+    TimelineOpt,
     TrustOpt,
     answered,
     app,
@@ -73,7 +74,7 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
 
     if format == Format.json:
         for e in explanations:
-            typer.echo(json.dumps(explanation_json(e, asked.rules), ensure_ascii=False))
+            typer.echo(json.dumps(explanation_json(e, asked.rules_of(e.result)), ensure_ascii=False))
         return
     template = "explain/explain.html.j2" if format == Format.html else "explain/explain.txt.j2"
     typer.echo(
@@ -82,10 +83,12 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
             lang.value,
             explanations=explanations,
             md=format == Format.md,
-            derivers=derivers(asked.rules),
+            # the rule set of the version applied, under a timeline (explain is asked of one case)
+            derivers=derivers(asked.rules_of(explanations[0].result) if explanations else asked.rules),
             outcome_names=vocab.outcome_names(),
             days={e.case.id: asked.day_of(e.case).source for e in explanations},
             detail=detail == Detail.rules,
+            notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
         ),
         nl=False,
     )
@@ -103,10 +106,11 @@ def explain(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
     detail: DetailOpt = Detail.analyst,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..explain import explain as explain_cases
 
-    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     explanations = answered(explain_cases, asked, [_case(case)], _outcome(outcome, "--outcome", consequences=True))
     _check(case, explanations[0])
     _emit(explanations, format, lang, asked, detail)
@@ -124,10 +128,11 @@ def whynot(
     rules: RulesOpt = None,
     trust: TrustOpt = False,
     detail: DetailOpt = Detail.analyst,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..explain import explain as explain_cases
 
-    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     explanations = answered(
         explain_cases, asked, [_case(case)], outcome="", why_not_of=(_outcome(outcome, "OUTCOME") or outcome,)
     )

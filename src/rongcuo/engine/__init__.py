@@ -11,7 +11,8 @@
 - ``trace``: derivations recorded by an AST pass, for explanations;
 - ``hypotheses``: what-if and open world over one case (``hypotheses.lp``);
 - ``corpus``: the a18 rules over a whole batch;
-- ``space``: the drafters' scenario space and rule versions.
+- ``space``: the drafters' scenario space and rule versions;
+- ``timeline``: versions of the rules by date in one program (point-in-time evaluation, Q12).
 
 Others import from this package only (``from rongcuo.engine import …``).
 """
@@ -24,6 +25,7 @@ from .errors import RuleError
 from .hypotheses import Assignment, OpenWorld, minimal_changes, open_world
 from .inputs import PLUMBING
 from .program import Citation, RuleSet, bundled_root, profiles
+from .timeline import Span, Timeline
 from .trace import CASE, Literal, RuleInfo, Trace
 
 __all__ = [
@@ -41,7 +43,9 @@ __all__ = [
     "RuleError",
     "RuleInfo",
     "RuleSet",
+    "Span",
     "TimeLimit",
+    "Timeline",
     "Trace",
     "bundled_root",
     "day",

@@ -27,8 +27,16 @@ from .program import RuleSet, relative
 from .syntax import atoms, clause_constants, signatures
 
 COMMENT_CLAUSE = re.compile(r"%.*?\[(a\d+(?:\.p\d+(?:\.i\d+)?)?)\]")
-# Read from the engine's own programs, not derived by a rule file: the scenario space and the switches.
-PROVIDED = {("_date_key", 1), ("_day", 1), ("_window", 1), ("_calendar", 3)}
+# Read from the engine's own programs, not derived by a rule file: the scenario space and the switches;
+# the timeline layer (engine/timeline.lp), which the Q12 readings read.
+PROVIDED = {
+    ("_date_key", 1),
+    ("_day", 1),
+    ("_window", 1),
+    ("_calendar", 3),
+    ("version_at", 3),
+    ("version_disposition", 3),
+}
 
 
 @dataclass(frozen=True, order=True)

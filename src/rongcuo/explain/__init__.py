@@ -7,10 +7,10 @@ package only arranges it for the templates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..ask import Ask, by_day, results
-from ..engine import Assignment, OpenWorld, Result, minimal_changes, open_world
+from ..engine import Assignment, OpenWorld, Result, RuleError, minimal_changes, open_world
 from ..model import vocabulary as vocab
 from ..model.case import Case
 from .absence import smallest
@@ -53,6 +53,8 @@ def explain(
 ) -> list[Explanation]:
     """Trees for the outcomes that hold (or only ``outcome``, which may also name a consequence:
     notification_late, notification_due, …); why-not for those named."""
+    if ask.timeline is not None:
+        return _on_timeline(ask, cases, outcome, why_not_of)
     consequence = outcome if outcome in vocab.vocabulary()["consequences"] else None
     explanations = []
     for case, (result, builder) in zip(cases, _built(ask, cases), strict=True):
@@ -68,6 +70,28 @@ def explain(
     _unknown_gives(ask, explanations)
     _verify(ask, explanations)
     return explanations
+
+
+def _on_timeline(ask: Ask, cases: list[Case], outcome: str | None, why_not_of: tuple[str, ...]) -> list[Explanation]:
+    """Under a timeline: each case explained by the rule set of the version it applied (the timeline gives
+    that version's answer), the result naming the version, why, and the versions compared."""
+    found = results(ask, [_closed(c) for c in cases])
+    out: list[Explanation | None] = [None] * len(cases)
+    groups: dict[str | None, list[int]] = {}
+    for i, r in enumerate(found):
+        if isinstance(r, RuleError):
+            raise r
+        groups.setdefault(r.version, []).append(i)
+    for version, positions in groups.items():
+        under = replace(ask, rules=ask.timeline.rules_of(version) if ask.timeline else ask.rules, timeline=None)
+        for i, e in zip(positions, explain(under, [cases[i] for i in positions], outcome, why_not_of), strict=True):
+            r = found[i]
+            assert isinstance(r, Result)
+            e.result = replace(
+                e.result, version=r.version, version_reason=r.version_reason, versions_consulted=r.versions_consulted
+            )
+            out[i] = e
+    return [e for e in out if e is not None]
 
 
 def _built(ask: Ask, cases: list[Case]) -> list[tuple[Result, TreeBuilder]]:

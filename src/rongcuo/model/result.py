@@ -54,11 +54,24 @@ class Result:
     defeated: tuple[Defeat, ...] = ()
     contradictions: tuple[tuple[str, str], ...] = ()
     rules_sha256: str = ""  # the full sha256 of the rule set (``rules`` is its short form): rongcuo rules show
+    # Under a timeline (--timeline): the version applied, why (Q12, readings/q12_*.lp), and the versions
+    # consulted with the disposition each gives (both, when the conduct and determination dates differ in version).
+    version: str | None = None
+    version_reason: str | None = None
+    versions_consulted: tuple[tuple[str, str], ...] = ()
 
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.outcome == name), None)
 
     def to_json(self) -> ResultJSON:
+        out = self._json()
+        if self.version is not None or self.version_reason is not None:
+            out["version"] = self.version
+            out["version_reason"] = self.version_reason
+            out["versions_consulted"] = [{"version": v, "disposition": d} for v, d in self.versions_consulted]
+        return out
+
+    def _json(self) -> ResultJSON:
         return {
             "case": self.case,
             "profile": self.profile,

@@ -51,6 +51,11 @@ class OpenWorldJSON(TypedDict):
     dispositions: dict[str, AssignmentJSON]  # each possible disposition and the values it needs
 
 
+class ConsultedJSON(TypedDict):
+    version: str
+    disposition: str
+
+
 class ResultJSON(TypedDict):
     case: str
     profile: str
@@ -63,6 +68,10 @@ class ResultJSON(TypedDict):
     defeated: list[DefeatJSON]
     rules_sha256: str  # the full hash: `rongcuo rules show` resolves it
     open_world: NotRequired[OpenWorldJSON]  # with unknown facts
+    # Under a timeline (--timeline): the version applied and why (Q12), and the versions consulted.
+    version: NotRequired[str | None]
+    version_reason: NotRequired[str | None]
+    versions_consulted: NotRequired[list[ConsultedJSON]]
 
 
 class ClauseJSON(TypedDict):

@@ -1,0 +1,100 @@
+"""The timeline of rule versions (measure/versions.yaml): data beside the measure, loaded into one program.
+
+Each version names the date it took effect (``from``; the first may leave it out), optionally the day
+it ended (``until``, exclusive), its rule set — ``bundled``, or a draft folder merged over the bundled
+rules as ``--rules DRAFT`` merges it (drafting.sources.merged) — and a note. The versions follow one
+another without gap or overlap. engine.timeline grounds them all in one program; Q12 chooses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .engine import RuleError, RuleSet, bundled_root
+from .engine.timeline import Span, Timeline
+
+BUNDLED = "bundled"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")  # an ASP constant: the version's tag in the program
+
+
+def bundled_timeline() -> Path:
+    return bundled_root() / "versions.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One version as versions.yaml states it."""
+
+    id: str
+    start: dt.date | None
+    end: dt.date | None
+    rules: str
+    note: dict[str, str]
+    illustrative: bool
+
+
+def entries(path: Path) -> list[Entry]:
+    """The versions of a timeline file, checked: ids, rule sets, dates that follow one another."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        raise RuleError("errors.timeline_unreadable", path=where) from None
+    versions = data.get("versions") if isinstance(data, dict) else None
+    if not isinstance(versions, list) or not versions or not all(isinstance(v, dict) for v in versions):
+        raise RuleError("errors.timeline_malformed", path=where)
+    out = [_entry(where, n, v) for n, v in enumerate(versions, 1)]
+    if out[0].start is not None:  # a date before it would fall under no version (a20's commencement: --effective-date)
+        raise RuleError("errors.timeline_first_from", path=where, id=out[0].id)
+    if len({e.id for e in out}) != len(out):
+        raise RuleError("errors.timeline_duplicate", path=where)
+    for n, (before, after) in enumerate(zip(out, out[1:], strict=False), 2):
+        if after.start is None or (before.end is not None and before.end != after.start):
+            raise RuleError("errors.timeline_gap", path=where, n=n, id=after.id, previous=before.id)
+    for e in out:
+        if e.start and e.end and e.end <= e.start:
+            raise RuleError("errors.timeline_gap", path=where, n=out.index(e) + 1, id=e.id, previous=e.id)
+    # An open end is the next version's start.
+    return [
+        Entry(e.id, e.start, e.end or (out[i + 1].start if i + 1 < len(out) else None), e.rules, e.note, e.illustrative)
+        for i, e in enumerate(out)
+    ]
+
+
+def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
+    vid = v.get("id")
+    if not isinstance(vid, str) or not _ID.match(vid):
+        raise RuleError("errors.timeline_version_id", path=where, n=n, id=repr(vid))
+    rules = v.get("rules", BUNDLED)
+    start, end = v.get("from"), v.get("until")
+    if not all(d is None or isinstance(d, dt.date) for d in (start, end)):
+        raise RuleError("errors.timeline_dates", path=where, id=vid)
+    note = v.get("note") or {}
+    note = {k: str(t) for k, t in note.items()} if isinstance(note, dict) else {"zh": str(note), "en": str(note)}
+    return Entry(vid, start, end, str(rules), note, bool(v.get("illustrative", False)))
+
+
+def load(path: Path | None = None, profile: str = "default", *, trusted: bool = False) -> Timeline:
+    """The timeline of ``path`` (measure/versions.yaml by default) under one profile, as one program."""
+    from .drafting.sources import is_draft, merged
+
+    path = path or bundled_timeline()
+    listed = entries(path)
+    spans = []
+    for e in listed:
+        if e.rules == BUNDLED:
+            rules = RuleSet.load(profile)
+        else:
+            folder = (path.parent / e.rules).resolve()
+            if not folder.is_dir() or not is_draft(folder):
+                raise RuleError("errors.timeline_version_rules", path=str(path), id=e.id, rules=e.rules)
+            rules = RuleSet.load(profile, merged(folder), trusted=trusted)
+        spans.append(Span(e.id, e.start, e.end, rules))
+    return Timeline(spans, hashlib.sha256(path.read_bytes()).hexdigest(), profile, notes={e.id: e.note for e in listed})

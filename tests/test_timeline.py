@@ -1,0 +1,236 @@
+"""The timeline of rule versions (issue 18, items 1–2): versions by date in one program, Q12 choosing.
+
+A timeline of one version gives exactly today's answers; the bundled timeline (measure/versions.yaml,
+an illustrative amendment and its repeal) gives each transition answer of Q12 (the golden cases
+g-q12-*.yaml, run by test_golden); the alternatives of Q12; the timeline file's errors.
+"""
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rongcuo import timeline
+from rongcuo.engine import RuleError, RuleSet, Span, Timeline, bundled_root, profiles
+from rongcuo.model.case import parse_case
+from rongcuo.model.files import case_files, read_file
+
+from .conftest import ROOT, rongcuo
+from .test_properties import SETTINGS, as_of_dates, valid_cases
+
+AS_OF = dt.date(2026, 6, 1)
+GOLDEN = sorted(case_files([ROOT / "measure" / "golden"]))
+HISTORICAL = sorted((ROOT / "cases" / "historical").rglob("*.yaml"))
+PLAIN = {"version", "version_reason", "versions_consulted", "rules", "rules_sha256"}
+
+
+def cases_of(paths):
+    out = []
+    for p in paths:
+        data = read_file(p)
+        data.pop("expect", None)
+        data.pop("recorded_decision", None)
+        out.append(parse_case(data, str(p)))
+    return out
+
+
+def one_version(tmp_path: Path) -> Path:
+    path = tmp_path / "versions.yaml"
+    path.write_text("versions:\n  - id: only\n    rules: bundled\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("profile", profiles())
+def test_a_timeline_of_one_version_gives_todays_answers(tmp_path, profile):
+    """Over every golden case and the historical corpus, on their own dates and on one late date."""
+    line = timeline.load(one_version(tmp_path), profile)
+    rules = RuleSet.load(profile)
+    cases = cases_of(GOLDEN + HISTORICAL)
+    for as_of in (AS_OF, dt.date(2021, 6, 1)):
+        plain = rules.evaluator.whole(cases, as_of)
+        timed = line.evaluate(cases, as_of)
+        for a, b in zip(plain, timed, strict=True):
+            got = {k: v for k, v in b.to_json().items() if k not in PLAIN}
+            want = {k: v for k, v in a.to_json().items() if k not in PLAIN}
+            assert got == want, a.case
+            assert b.version == "only"
+            assert b.versions_consulted == ()
+
+
+def test_the_bundled_timeline_reads_as_written():
+    listed = timeline.entries(timeline.bundled_timeline())
+    assert [e.id for e in listed] == ["v2021", "v2025_illustrative", "v2026_illustrative"]
+    assert listed[0].start is None and listed[0].end == dt.date(2025, 7, 1)
+    assert listed[1].start == dt.date(2025, 7, 1) and listed[1].end == dt.date(2026, 1, 1)
+    assert listed[2].end is None
+    assert not listed[0].illustrative and all(e.illustrative for e in listed[1:])
+    assert all("并非法律" in e.note["zh"] and "NOT LAW" in e.note["en"] for e in listed[1:])
+
+
+def _cooperated(conduct, decision=None):
+    dates = {"conduct": conduct, **({"decision": decision} if decision else {})}
+    facts = {"enforcement_personnel": True, "cooperated_with_investigation": True}
+    return parse_case({"id": f"X-{conduct}-{decision}", "facts": facts, "dates": dates}, "test")
+
+
+def _answers(line: Timeline):
+    cases = [
+        _cooperated("2025-03-01", "2025-09-01"),  # before the switch, lenient later version
+        _cooperated("2025-08-01", "2026-02-02"),  # before the repeal, harsher later version
+        _cooperated("2025-08-01", "2025-09-10"),  # after the switch
+        _cooperated("2025-03-01"),  # no decision: the evaluation date is the determination
+    ]
+    return [(r.disposition, r.version, r.version_reason) for r in line.evaluate(cases, AS_OF)]
+
+
+def test_the_default_reading_is_the_more_lenient_version():
+    assert _answers(timeline.load()) == [
+        ("mitigated", "v2025_illustrative", "later_more_favourable"),
+        ("mitigated", "v2025_illustrative", "later_not_more_favourable"),
+        ("mitigated", "v2025_illustrative", "one_version_in_force"),
+        ("none", "v2021", "later_not_more_favourable"),  # 2026-06-01 is under the repeal: no more favourable
+    ]
+
+
+def _with_reading(tmp_path: Path, reading: str) -> Timeline:
+    """The bundled timeline under a profile that answers Q12 by ``reading`` (a copy of default)."""
+    default = (bundled_root() / "profiles" / "default.lp").read_text(encoding="utf-8")
+    profile = default.replace("q12_lenient.lp", f"q12_{reading}.lp")
+    spans = []
+    for e in timeline.entries(timeline.bundled_timeline()):
+        tree = tmp_path / e.id
+        shutil.copytree(bundled_root(), tree)
+        if e.rules != timeline.BUNDLED:
+            shutil.copytree(bundled_root() / e.rules, tree, dirs_exist_ok=True)
+        (tree / "profiles" / "q12.lp").write_text(profile, encoding="utf-8")
+        spans.append(Span(e.id, e.start, e.end, RuleSet.load("q12", tree)))
+    return Timeline(spans, "test", "q12")
+
+
+def test_the_conduct_date_reading(tmp_path):
+    assert _answers(_with_reading(tmp_path, "conduct")) == [
+        ("none", "v2021", "conduct_date"),
+        ("mitigated", "v2025_illustrative", "conduct_date"),
+        ("mitigated", "v2025_illustrative", "conduct_date"),
+        ("none", "v2021", "conduct_date"),
+    ]
+
+
+def test_the_determination_date_reading(tmp_path):
+    assert _answers(_with_reading(tmp_path, "determination")) == [
+        ("mitigated", "v2025_illustrative", "determination_date"),
+        ("none", "v2026_illustrative", "determination_date"),
+        ("mitigated", "v2025_illustrative", "determination_date"),
+        ("none", "v2026_illustrative", "determination_date"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("versions: []\n", "errors.timeline_malformed"),
+        ("versions:\n  - id: V1\n", "errors.timeline_version_id"),
+        ("versions:\n  - id: a\n  - id: a\n    from: 2025-01-01\n", "errors.timeline_duplicate"),
+        ("versions:\n  - id: a\n    until: 2025-01-01\n  - id: b\n    from: 2025-02-01\n", "errors.timeline_gap"),
+        ("versions:\n  - id: a\n  - id: b\n", "errors.timeline_gap"),
+        ("versions:\n  - id: a\n    from: soon\n", "errors.timeline_dates"),
+        ("versions:\n  - id: a\n    rules: drafts/nowhere\n", "errors.timeline_version_rules"),
+        ("{unclosed\n", "errors.timeline_unreadable"),
+        ("versions:\n  - id: a\n    from: 2021-01-01\n", "errors.timeline_first_from"),
+    ],
+)
+def test_a_bad_timeline_is_refused(tmp_path, text, code):
+    path = tmp_path / "versions.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as e:
+        timeline.load(path)
+    assert e.value.code == code
+
+
+def test_the_cli_names_the_version_and_compares(tmp_path):
+    case = tmp_path / "c.yaml"
+    case.write_text(
+        "id: T-1\nfacts: {enforcement_personnel: true, cooperated_with_investigation: true}\n"
+        "dates: {conduct: 2025-03-01, decision: 2025-09-01}\nas_of: 2026-06-01\n",
+        encoding="utf-8",
+    )
+    run = rongcuo("evaluate", str(case), "--timeline", "bundled", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert (found["version"], found["version_reason"]) == ("v2025_illustrative", "later_more_favourable")
+    assert found["versions_consulted"] == [
+        {"version": "v2021", "disposition": "none"},
+        {"version": "v2025_illustrative", "disposition": "mitigated"},
+    ]
+    plain = json.loads(rongcuo("evaluate", str(case), "--format", "json").stdout)
+    assert "version" not in plain and plain["disposition"] == "none"  # without --timeline, as before
+    explained = rongcuo("explain", str(case), "--timeline", "bundled", "--lang", "en")
+    assert explained.returncode == 0, explained.stderr
+    assert "version applied: v2025_illustrative" in explained.stdout
+    assert "versions compared" in explained.stdout and "v2021 gives" in explained.stdout
+    assert "[ILLUSTRATIVE, NOT LAW]" in explained.stdout  # the version's note from versions.yaml
+    text = rongcuo("evaluate", str(case), "--timeline", "bundled")
+    assert "适用的规则版本：v2025_illustrative" in text.stdout and "【示例，并非法律】" in text.stdout
+    both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
+    assert both.returncode == 2 and "--timeline" in both.stderr
+    logged = rongcuo("evaluate", str(case), "--timeline", "bundled", "--log", str(tmp_path / "log.jsonl"))
+    assert logged.returncode == 2 and "--log" in logged.stderr and not (tmp_path / "log.jsonl").exists()
+
+
+_LINES: dict[str, Timeline] = {}
+
+
+def _line(profile: str, path: Path | None = None) -> Timeline:
+    key = f"{profile} {path}"
+    if key not in _LINES:
+        _LINES[key] = timeline.load(path, profile)
+    return _LINES[key]
+
+
+@pytest.mark.parametrize("profile", profiles())
+@settings(max_examples=40, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=6), as_of=as_of_dates)
+def test_one_version_gives_the_fast_paths_answers(tmp_path_factory, profile, cases, as_of):
+    """Random cases: a timeline of one version answers as the rule set's own (fast) path does."""
+    path = tmp_path_factory.getbasetemp() / "one-version.yaml"
+    if not path.exists():
+        path.write_text("versions:\n  - id: only\n    rules: bundled\n", encoding="utf-8")
+    plain = RuleSet.load(profile).evaluate(cases, as_of)
+    timed = _line(profile, path).evaluate(cases, as_of)
+    for a, b in zip(plain, timed, strict=True):
+        assert {k: v for k, v in b.to_json().items() if k not in PLAIN} == {
+            k: v for k, v in a.to_json().items() if k not in PLAIN
+        }
+        assert a.contradictions == b.contradictions
+        assert b.version == "only"
+
+
+ORDER = ["excluded", "none", "mitigated", "exempt", "duty_fulfilled"]  # analysis.md Q12, least favourable first
+
+
+@pytest.mark.parametrize("profile", profiles())
+@settings(max_examples=40, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=6), as_of=as_of_dates)
+def test_the_bundled_timeline_gives_the_answer_of_the_version_it_names(profile, cases, as_of):
+    """Random cases on the bundled timeline: the answer is that of the version named, which is one of
+    the versions consulted, and under 从旧兼从轻 never less favourable than the conduct-date version's."""
+    line = _line(profile)
+    for case, got in zip(cases, line.evaluate(cases, as_of), strict=True):
+        assert got.version is not None and got.version_reason is not None, case
+        (own,) = line.rules_of(got.version).evaluate([case], as_of)
+        assert {k: v for k, v in got.to_json().items() if k not in PLAIN} == {
+            k: v for k, v in own.to_json().items() if k not in PLAIN
+        }
+        if got.versions_consulted:
+            assert got.version in dict(got.versions_consulted)
+            (conduct, _), (later, _) = got.versions_consulted[0], got.versions_consulted[-1]
+            assert {conduct, later} == set(dict(got.versions_consulted))
+        if got.version_reason in ("later_more_favourable", "later_not_more_favourable"):
+            gives = dict(got.versions_consulted)
+            ranked = [ORDER.index(d) if d in ORDER else -1 for d in gives.values()]
+            if got.version_reason == "later_more_favourable":
+                assert ORDER.index(got.disposition) == max(ranked)
