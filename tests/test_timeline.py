@@ -234,3 +234,32 @@ def test_the_bundled_timeline_gives_the_answer_of_the_version_it_names(profile, 
             ranked = [ORDER.index(d) if d in ORDER else -1 for d in gives.values()]
             if got.version_reason == "later_more_favourable":
                 assert ORDER.index(got.disposition) == max(ranked)
+
+
+def test_a_batch_over_time_counts_cases_per_version_and_names_what_caused_a_disagreement(tmp_path):
+    """`batch --timeline`: the report counts the cases under each version and splits the disagreements
+    into those the rules of the time give and those an amendment gave (another version consulted gives
+    the recorded decision)."""
+    import yaml
+
+    case = yaml.safe_load((ROOT / "measure" / "golden" / "g-q12-later-lenient.yaml").read_text("utf-8"))
+    case.pop("expect")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # recorded none: what the version of the conduct date gives — the later, more lenient version changed it
+    (folder / "a.yaml").write_text(yaml.safe_dump({**case, "id": "A", "recorded_decision": "none"}), "utf-8")
+    # recorded exempt: no version gives it — the rules of the time disagree
+    (folder / "b.yaml").write_text(yaml.safe_dump({**case, "id": "B", "recorded_decision": "exempt"}), "utf-8")
+    out = tmp_path / "out"
+    run = rongcuo(
+        "batch", folder, "--out", out, "--timeline", "bundled", "--workers", "1", "--as-of", "2025-09-30", cwd=None
+    )
+    assert run.returncode == 0, run.stderr
+    report = (out / "report.md").read_text("utf-8")
+    assert "| `v2025_illustrative` | 2 |" in report
+    assert (
+        "当时的规则即得出与原认定不同的结论：1" in report
+        and "后来的修订改变了结论（所比较的另一版本得出原认定）：1" in report
+    )
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert {r["version"] for r in rows} == {"v2025_illustrative"}

@@ -21,6 +21,9 @@ class Known(NamedTuple):
     labels: tuple | None  # (field, error_type, conduct) for a18
     example: str | None = None  # a disagreement: the case's true facts and dates (JSON), for what-if
     grounds: str | None = None  # a disagreement's decisive grounds, the report's group (JSON, worker._grounds)
+    version: str | None = None  # under a timeline: the rule version the case's result applied
+    amended: bool | None = None  # a disagreement under a timeline: True when another version consulted gives
+    # the recorded decision (an amendment changed the answer), False when none does (the rules of the time)
 
 
 class Uncertain(NamedTuple):

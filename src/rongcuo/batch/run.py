@@ -63,6 +63,7 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
         "layout": batch.settings.layout.model_dump_json(),
         "chunk_size": batch.chunk_size,
         "lang": batch.settings.lang,  # of the rejected records' reasons in results.jsonl
+        "timeline": batch.settings.timeline and str(batch.settings.timeline),
         "outputs": ["results.jsonl", "disagreements.jsonl"],  # what the journal's offsets are of
     }
     with locked(batch.out):

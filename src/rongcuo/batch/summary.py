@@ -69,6 +69,8 @@ class Summary:
     undetermined_agreement: int = 0  # … whose recorded decision is one the unknown facts could give
     rejections: Listing = field(default_factory=Listing)  # the rejected records' messages
     rejected_fields: Counter = field(default_factory=Counter)
+    versions: Counter = field(default_factory=Counter)  # under a timeline: cases per rule version applied
+    causes: Counter = field(default_factory=Counter)  # … disagreements: "amendment" or "of_the_time"
 
     @property
     def rejected(self) -> int:
@@ -102,6 +104,10 @@ class Summary:
                 listing.add(list(item))
         if tally.untransferred:
             self.untransferred.add(case)
+        if tally.version:
+            self.versions[tally.version] += 1
+        if tally.amended is not None:
+            self.causes["amendment" if tally.amended else "of_the_time"] += 1
         if tally.compared:
             self._add_compared(case, tally.disposition, tally.compared, tally.compared != tally.disposition)
 
@@ -148,6 +154,8 @@ class Summary:
             (self.confusion, other.confusion),
             (self.compared, other.compared),
             (self.rejected_fields, other.rejected_fields),
+            (self.versions, other.versions),
+            (self.causes, other.causes),
         )
         for mine, theirs in counters:
             mine.update(theirs)
@@ -186,6 +194,8 @@ class Summary:
             "undetermined_agreement": self.undetermined_agreement,
             "rejections": _listing(self.rejections),
             "rejected_fields": dict(self.rejected_fields),
+            "versions": dict(self.versions),
+            "causes": dict(self.causes),
         }
 
     @classmethod
@@ -210,6 +220,8 @@ class Summary:
             undetermined_agreement=data["undetermined_agreement"],
             rejections=Listing(**data["rejections"]),
             rejected_fields=Counter(data["rejected_fields"]),
+            versions=Counter(data.get("versions", {})),
+            causes=Counter(data.get("causes", {})),
         )
 
 

@@ -40,11 +40,19 @@ class Settings:
     layout: Layout
     effective_date: dt.date | None = None  # a20: the measure's commencement
     lang: str = "zh"  # of a rejected record's reason
+    timeline: Path | str | None = None  # --timeline: a versions file, or "bundled" (measure/versions.yaml)
 
     def asks(self) -> tuple[Ask, Ask | None]:
-        """The Ask and the comparison's, as every worker asks them."""
+        """The Ask and the comparison's, as every worker asks them (under a timeline, each case under the
+        version its Q12 reading applies)."""
         rules, compare = self.load()
         other = Ask(compare, self.as_of, self.effective_date) if compare else None
+        if self.timeline is not None:
+            from .. import timeline as versions
+
+            named = None if self.timeline == "bundled" else Path(self.timeline)
+            loaded = versions.load(named, self.profile, trusted=self.trusted)
+            return Ask(loaded.rules_of(None), self.as_of, self.effective_date, timeline=loaded), other
         return Ask(rules, self.as_of, self.effective_date), other
 
     def load(self, corpus: bool = False) -> tuple[RuleSet, RuleSet | None]:
@@ -241,6 +249,8 @@ def _tally(case: Case, result: Result, other: Result | None, where: str) -> Know
         else None,
         untransferred="duty_breach(a9)" in keys,
         compared=other.disposition if other else None,
+        version=result.version,
+        amended=_amended(result, case.recorded_decision) if grounds and result.versions_consulted else None,
         labels=_labels(case, result),
         example=_example(case) if why else None,
         grounds=grounds,
@@ -256,8 +266,18 @@ def changes_to(example: str, recorded: str) -> list[tuple[list[str], list[str]]]
     _, ask, _ = _started()
     data = json.loads(example)
     case = parse_case({"id": "example", "facts": dict.fromkeys(data["facts"], True), "dates": data["dates"]}, "results")
+    if ask.timeline is not None:  # under a timeline: the what-if of the version the case's result applied
+        (result,) = results(ask, [case])
+        if isinstance(result, Result):
+            ask = Ask(ask.rules_of(result), ask.as_of, ask.effective_date)
     found = whatif(ask, case, to=recorded, max_changes=WHATIF_CHANGES, limit=3)
     return [(sorted(a.changes.true), sorted(a.changes.false)) for a in found]
+
+
+def _amended(result: Result, recorded: str | None) -> bool:
+    """Whether a version the case's Q12 reading consulted, other than the one it applied, gives the recorded
+    decision: the disagreement is then an amendment's, not the rules of the time's."""
+    return any(v != result.version and d == recorded for v, d in result.versions_consulted)
 
 
 def _example(case: Case) -> str:

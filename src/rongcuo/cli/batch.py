@@ -22,6 +22,7 @@ from .app import (
     ProfileOpt,
     RulesOpt,
     StoreOpt,
+    TimelineOpt,
     TrustOpt,
     app,
     fail,
@@ -67,6 +68,7 @@ def batch(
     coverage: Annotated[bool, typer.Option("--coverage", help=h("batch.coverage"))] = False,
     log: LogOpt = None,
     store: StoreOpt = None,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
@@ -78,12 +80,14 @@ def batch(
 
     if compare_profile and compare_rules:
         fail("errors.cli_compare_both")
+    if timeline is not None and (rules is not None or log is not None):  # one rule set per run, as evaluate
+        fail("errors.timeline_with_rules" if rules is not None else "errors.timeline_with_log")
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
     try:
         effective = parse_day(effective_date, "--effective-date")
-        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective, lang.value)
+        settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective, lang.value, timeline)
         job = Batch(
             inputs,
             out,
