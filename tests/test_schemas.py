@@ -25,7 +25,9 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-@pytest.mark.parametrize("name", ["case", "result", "clause", "vocabulary", "test-report"])
+@pytest.mark.parametrize(
+    "name", ["case", "result", "clause", "vocabulary", "test-report", "check-report", "diff-report"]
+)
 def test_the_committed_schemas_are_the_generated_ones(name):
     committed = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
     assert committed == schemas()[name], f"schemas/{name}.schema.json is stale: rongcuo schema {name} > it"
@@ -85,3 +87,26 @@ def test_the_reference_outputs_are_what_their_schemas_say():
     report = json.loads(rongcuo("test", one, "--format", "json").stdout)
     validator("test-report").validate(report)
     assert report["total"] >= 1 and report["checks"][0]["case"] == "G-A11-P1-I6"
+
+
+def test_the_drafters_reports_are_what_their_schemas_say(tmp_path):
+    """check (with a conflict and its witness) and diff (classes with witnesses, and a corpus)."""
+    drafts = ROOT / "measure" / "drafts"
+    check = rongcuo("check", "--rules", drafts / "a12-exemption-ignores-a13", "--format", "json")
+    assert check.returncode == 1, check.stderr  # the draft's conflict
+    report = json.loads(check.stdout)
+    validator("check-report").validate(report)
+    assert any(c["status"] == "conflict" and c["witness"] for c in report["conflicts"])
+    diff = rongcuo(
+        "diff",
+        "profile:default",
+        drafts / "a12-cooperation-suffices",
+        "--format",
+        "json",
+        "--cases",
+        ROOT / "measure" / "golden",
+    )
+    assert diff.returncode in (0, 1), diff.stderr
+    report = json.loads(diff.stdout)
+    validator("diff-report").validate(report)
+    assert report["classes"] and report["cases"] is not None

@@ -98,6 +98,8 @@ class SchemaName(StrEnum):
     clause = "clause"
     vocabulary = "vocabulary"
     test_report = "test-report"
+    check_report = "check-report"
+    diff_report = "diff-report"
 
 
 @app.command("schema", help=h("schema"))

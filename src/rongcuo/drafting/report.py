@@ -7,6 +7,14 @@ from ..engine.space import WINDOWS
 from ..explain.serialize import derivers
 from ..model import calendar
 from ..model import vocabulary as vocab
+from ..model.shapes import (
+    CheckReportJSON,
+    DiffReportJSON,
+    RuleRefJSON,
+    SpaceJSON,
+    VersionJSON,
+    WitnessJSON,
+)
 from ..present.render import message, render
 from .check import Report
 from .diff import DiffReport
@@ -50,13 +58,13 @@ def _versions(report: Report | DiffReport) -> list:
     return [report.version] if isinstance(report, Report) else [report.old, report.new]
 
 
-def to_json(report: Report | DiffReport, files: dict[str, str]) -> dict:
+def to_json(report: Report | DiffReport, files: dict[str, str]) -> CheckReportJSON | DiffReportJSON:
     if isinstance(report, Report):
         return _check_json(report, files)
     return _diff_json(report, files)
 
 
-def _check_json(r: Report, files: dict[str, str]) -> dict:
+def _check_json(r: Report, files: dict[str, str]) -> CheckReportJSON:
     return {
         "command": "check",
         "source": r.version.name,
@@ -70,7 +78,12 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
         ],
         "space": _space(r.size),
         "conflicts": [
-            {"name": c.name, "file": c.file, "status": c.status, "witness": c.witness and _witness(c.witness, files)}
+            {
+                "name": c.name,
+                "file": c.file,
+                "status": c.status,
+                "witness": _witness(c.witness, files) if c.witness else None,
+            }
             for c in r.checks
         ],
         "rules_examined": r.examined,
@@ -81,7 +94,7 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
                 "kind": f.kind,
                 **_rule(f.rule),
                 "facts": list(f.facts),
-                "witness": f.witness and _witness(f.witness, files),
+                "witness": _witness(f.witness, files) if f.witness else None,
             }
             for f in r.rules
         ],
@@ -93,7 +106,7 @@ def _check_json(r: Report, files: dict[str, str]) -> dict:
     }
 
 
-def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
+def _diff_json(r: DiffReport, files: dict[str, str]) -> DiffReportJSON:
     return {
         "command": "diff",
         "old": _version(r.old),
@@ -123,11 +136,11 @@ def _diff_json(r: DiffReport, files: dict[str, str]) -> dict:
     }
 
 
-def _version(v) -> dict:
+def _version(v) -> VersionJSON:
     return {"source": v.name, "draft": v.draft, "profile": v.rules.profile, "rules": v.rules.digest}
 
 
-def _space(size) -> dict:
+def _space(size) -> SpaceJSON:
     return {
         "facts": size.facts,
         "combinations": size.combinations,
@@ -143,17 +156,17 @@ def _space(size) -> dict:
     }
 
 
-def _rule(rule) -> dict:
+def _rule(rule) -> RuleRefJSON:
     return {"id": rule.id, "file": rule.file, "line": rule.line, "text": rule.text}
 
 
-def _witness(w: Witness, files: dict[str, str]) -> dict:
+def _witness(w: Witness, files: dict[str, str]) -> WitnessJSON:
     return {
         "case": w.case.id,
         "file": files.get(w.key),
         "facts": w.case.true_facts(),
         "dates": {k: v.isoformat() for k, v in w.case.dates.items()},
         "as_of": w.as_of.isoformat(),
-        "effective_date": w.effective_date and w.effective_date.isoformat(),
+        "effective_date": w.effective_date.isoformat() if w.effective_date else None,
         "results": {name: result.to_json() for name, result in w.results.items()},
     }

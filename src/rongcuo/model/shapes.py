@@ -120,11 +120,139 @@ class TestReportJSON(TypedDict):
     checks: list[CheckJSON]
 
 
+class WitnessJSON(TypedDict):
+    """A case that shows a conflict or a change: its facts and dates, and each rule set's answer."""
+
+    case: str
+    file: str | None  # the witness file written with --witnesses
+    facts: list[str]  # its true facts
+    dates: dict[str, str]
+    as_of: str
+    effective_date: str | None
+    results: dict[str, ResultJSON]  # rule set → its answer
+
+
+class SpaceJSON(TypedDict):
+    """The scenario space a check or diff covers: every fact combination × every date setting."""
+
+    facts: int
+    combinations: int
+    valid: int | None  # combinations free of contradictions (None: all count)
+    days: int
+    ordered_dates: int | None
+    calendar_windows: list[str]
+    date_settings: int
+    total: int
+    needed_days: int | None  # the window the rules' date arithmetic asks for
+    proof: bool  # the space covers every situation the rules tell apart
+    not_a_proof: str | None  # why it does not
+
+
+class LintJSON(TypedDict):
+    where: str
+    kind: str
+    code: str
+    error: bool
+    message: str
+
+
+class ConflictJSON(TypedDict):
+    name: str
+    file: str
+    status: str  # proved | conflict | not_applicable
+    witness: WitnessJSON | None
+
+
+class RuleRefJSON(TypedDict):
+    id: str
+    file: str
+    line: int
+    text: str
+
+
+class FindingJSON(RuleRefJSON):
+    kind: str  # dead | rejected_only | grounds_only | redundant
+    facts: list[str]
+    witness: WitnessJSON | None
+
+
+class CheckReportJSON(TypedDict):
+    """`rongcuo check --format json`."""
+
+    command: str  # check
+    source: str
+    draft: str | None  # the draft folder, when the rules are a draft
+    profile: str
+    rules: str
+    checks: str
+    lint: list[LintJSON]
+    space: SpaceJSON
+    conflicts: list[ConflictJSON]
+    rules_examined: int
+    compiled: bool
+    fallback: str | None
+    findings: list[FindingJSON]
+    outside: list[RuleRefJSON]
+    unread: list[RuleRefJSON]
+    inert_facts: list[str]
+    never_decisive_facts: list[str]
+    seconds: float
+
+
+class VersionJSON(TypedDict):
+    source: str
+    draft: str | None
+    profile: str
+    rules: str
+
+
+class ChangeJSON(TypedDict):
+    sign: str  # gained | lost | changed
+    kind: str  # outcome | modality | catch_all | consequence | predicate
+    name: str
+
+
+class ClassJSON(TypedDict):
+    old: str
+    new: str
+    changes: list[ChangeJSON]
+    witness: WitnessJSON
+
+
+class ChangedCaseJSON(TypedDict):
+    case: str
+    old: str
+    new: str
+    certain: bool
+    deciding: list[str]  # unknown facts the change depends on
+
+
+class CasesJSON(TypedDict):
+    compared: int
+    changed: list[ChangedCaseJSON]
+
+
+class DiffReportJSON(TypedDict):
+    """`rongcuo diff --format json`."""
+
+    command: str  # diff
+    old: VersionJSON
+    new: VersionJSON
+    space: SpaceJSON
+    same: bool
+    complete: bool
+    classes: list[ClassJSON]
+    cases: CasesJSON | None
+    seconds: float
+
+
 SHAPES: dict[str, tuple[Any, str]] = {
     "result": (ResultJSON, "One case's result, as `rongcuo evaluate --format json` prints it"),
     "clause": (ClauseJSON, "One line of `rongcuo clauses --format json`"),
     "vocabulary": (VocabularyJSON, "`rongcuo vocabulary --format json`"),
     "test-report": (TestReportJSON, "`rongcuo test --format json`"),
+    "check-report": (CheckReportJSON, "`rongcuo check --format json`"),
+    "diff-report": (DiffReportJSON, "`rongcuo diff --format json`"),
 }
 
 
