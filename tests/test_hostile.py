@@ -394,3 +394,20 @@ def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_ru
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.mark.parametrize("manifest", ['{"inputs": []}', "not json", '{"as_of": 7}'])
+def test_a_resume_over_a_manifest_this_version_did_not_write_is_one_line(tmp_path, manifest):
+    """--resume without --as-of reads the unfinished run's date: a manifest without one (or garbled) is
+    refused as a run that differs, in one line — not a KeyError."""
+    from rongcuo.batch.workdir import WORK
+
+    work = tmp_path / "out" / WORK
+    work.mkdir(parents=True)
+    (work / "manifest.json").write_text(manifest, "utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: A\nfacts: {enforcement_personnel: true}\n", "utf-8")
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--resume", cwd=None)
+    assert run.returncode == 2 and run.stderr.startswith("rongcuo: ") and run.stderr.count("\n") == 1, run.stderr
+    assert "--resume" in run.stderr

@@ -88,9 +88,10 @@ class WorkDir:
 
     def started_as_of(self) -> dt.date | None:
         """The evaluation date of the unfinished run, so that a resumed run keeps it."""
-        if not self.manifest.exists():
-            return None
-        return dt.date.fromisoformat(json.loads(self.manifest.read_text(encoding="utf-8"))["as_of"])
+        try:
+            return dt.date.fromisoformat(json.loads(self.manifest.read_text(encoding="utf-8"))["as_of"])
+        except (OSError, ValueError, KeyError, TypeError):  # none, or not one this version wrote: the resume
+            return None  # check names what differs
 
     @property
     def _paths(self) -> tuple[Path, Path, Path, Path]:
@@ -98,7 +99,11 @@ class WorkDir:
         return self.results, self.labels, self.disagreements, self.journal
 
     def _resumable(self, manifest: dict) -> tuple[int, tuple[int, int, int, int]]:
-        before = json.loads(self.manifest.read_text(encoding="utf-8"))
+        try:
+            before = json.loads(self.manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = None
+        before = before if isinstance(before, dict) else {}  # garbled: it differs in everything
         changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
         if changed:
             raise ResumeError("errors.resume_differs", out=str(self.out), changed=changed)
