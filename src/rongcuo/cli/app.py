@@ -234,8 +234,14 @@ def load_rules(profile: str, rules: Path | None, trust: bool, corpus: bool = Fal
         loaded = RuleSet.load(profile, rule_root(rules), trusted=trust, corpus=corpus)
     except RuleError as e:
         fail(e)
-    if rules is not None:  # the bundled rules are held lint-free by the tests
+    if rules is not None:  # the bundled rules are held lint-free and within budget by the tests
         linted(loaded, refuse=not trust)
+        from ..engine.budget import within_budget
+
+        try:
+            within_budget(loaded, str(rules))
+        except RuleError as e:
+            fail(e)
     import logging
 
     logging.getLogger("rongcuo.rules").debug(
