@@ -263,3 +263,18 @@ def test_a_batch_over_time_counts_cases_per_version_and_names_what_caused_a_disa
     )
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert {r["version"] for r in rows} == {"v2025_illustrative"}
+
+
+def test_diff_between_two_versions_of_the_timeline_is_the_transitions_impact():
+    """`rongcuo diff version:A version:B` (issue 18.4): the exhaustive difference between the rule sets in
+    force before and after a switch — the illustrative amendment gains mitigation, its repeal loses it."""
+    amended = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--format", "json")
+    assert amended.returncode in (0, 1), amended.stderr
+    classes = json.loads(amended.stdout)["classes"]
+    assert classes and any(c["old"] == "none" and c["new"] == "mitigated" for c in classes)
+    repealed = json.loads(
+        rongcuo("diff", "version:v2025_illustrative", "version:v2026_illustrative", "--format", "json").stdout
+    )
+    assert any(c["old"] == "mitigated" and c["new"] == "none" for c in repealed["classes"])
+    unknown = rongcuo("diff", "version:v2021", "version:v2099")
+    assert unknown.returncode == 2 and "v2099" in unknown.stderr and "v2025_illustrative" in unknown.stderr

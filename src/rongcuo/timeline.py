@@ -81,6 +81,24 @@ def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
     return Entry(vid, start, end, str(rules), note, bool(v.get("illustrative", False)))
 
 
+VERSION = "version:"  # a rule-set spec naming a version of the bundled timeline: `rongcuo diff version:A version:B`
+
+
+def spec_of(spec: str, profile: str, path: Path | None = None) -> str:
+    """A drafting spec (``profile:NAME`` or a draft folder) for ``version:ID``, from the timeline (the
+    bundled one by default); any other spec as it is."""
+    if not spec.startswith(VERSION):
+        return spec
+    path = path or bundled_timeline()
+    wanted = spec.removeprefix(VERSION)
+    for e in entries(path):
+        if e.id == wanted:
+            return f"profile:{profile}" if e.rules == BUNDLED else str((path.parent / e.rules).resolve())
+    raise RuleError(
+        "errors.timeline_no_version", path=str(path), id=repr(wanted), known=", ".join(e.id for e in entries(path))
+    )
+
+
 def load(path: Path | None = None, profile: str = "default", *, trusted: bool = False) -> Timeline:
     """The timeline of ``path`` (measure/versions.yaml by default) under one profile, as one program."""
     from .drafting.sources import is_draft, merged

@@ -51,9 +51,10 @@ if TYPE_CHECKING:
 def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
     from .. import drafting
     from ..engine import RuleError
+    from ..timeline import spec_of
 
     try:
-        version = drafting.load(spec, profile, trusted=trust)
+        version = drafting.load(spec_of(spec, profile), profile, trusted=trust)  # version:ID of the timeline
     except RuleError as e:
         fail(e)
     version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
