@@ -109,22 +109,12 @@ def whatif(
     return alternatives(asked or question(), case, to=to, avoid=avoid, actionable=actionable, limit=limit)
 
 
-def render(explanation: Explanation, lang: str = "zh", format: str = "text") -> str:
-    """An explanation as `rongcuo explain` prints it: text, md or html."""
-    from .explain.serialize import derivers
-    from .model import vocabulary as vocab
-    from .present.render import render as rendered
+def render(explanation: Explanation, lang: str = "zh", format: str = "text", asked: Ask | None = None) -> str:
+    """An explanation as `rongcuo explain` prints it: text, md or html. Give the Ask it was explained
+    under (its rules, its dates); without one, its profile's rules are loaded again."""
+    from .explain.serialize import explanation_text
 
-    template = "explain/explain.html.j2" if format == "html" else "explain/explain.txt.j2"
-    return rendered(
-        template,
-        lang,
-        explanations=[explanation],
-        md=format == "md",
-        derivers=derivers(rules(explanation.result.profile)),
-        outcome_names=vocab.outcome_names(),
-        days={explanation.case.id: "case" if explanation.case.as_of else "today"},
-    )
+    return explanation_text([explanation], asked or question(explanation.result.profile), format, lang)
 
 
 def batch(
@@ -141,10 +131,12 @@ def batch(
     from .batch.columns import load_layout
     from .batch.run import Batch, run
     from .batch.worker import Settings
+    from .cli.batch import CHUNK_SIZE, RECURRENCE_THRESHOLD, RECURRENCE_WINDOW  # the command's defaults
 
     day = _date(as_of) or dt.date.today()
     settings = Settings(profile, None, False, None, day, load_layout(None), None, lang)
-    job = Batch([Path(p) for p in inputs], Path(out), settings, workers, 1000, False, 3, 365, lang)
+    paths = [Path(p) for p in inputs]
+    job = Batch(paths, Path(out), settings, workers, CHUNK_SIZE, False, RECURRENCE_THRESHOLD, RECURRENCE_WINDOW, lang)
     summary, _ = run(job, _silent)
     return summary
 

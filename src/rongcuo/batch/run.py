@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
+from ..engine.budget import within_budget
 from ..model.case import CaseError
 from . import worker
 from .inputs import Chunk, Reader, Record
@@ -52,6 +53,8 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     """Evaluate every record of the inputs and write results.jsonl, report.md and report.html to ``batch.out``."""
     reader = Reader(batch.inputs, batch.settings.layout)
     rules, compare = batch.settings.load()  # in this process too: a bad rule set stops the run before it starts
+    if batch.settings.rules is not None:  # rules from outside the bundle: within the grounding budget first
+        within_budget(rules, str(batch.settings.rules))
     manifest = {
         "inputs": [str(p) for p in batch.inputs],
         "files": reader.fingerprint(),

@@ -34,6 +34,7 @@ from .words import h
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
+RECURRENCE_THRESHOLD, RECURRENCE_WINDOW = 3, 365  # a18: reports of the same kind, within days
 
 
 @app.command(help=h("batch"))
@@ -56,10 +57,10 @@ def batch(
     recurrence_threshold: Annotated[
         int,
         typer.Option("--recurrence-threshold", min=1, help=h("batch.recurrence-threshold")),
-    ] = 3,
+    ] = RECURRENCE_THRESHOLD,
     recurrence_window: Annotated[
         int, typer.Option("--recurrence-window", min=1, help=h("batch.recurrence-window"))
-    ] = 365,
+    ] = RECURRENCE_WINDOW,
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,

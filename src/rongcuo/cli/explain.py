@@ -68,30 +68,13 @@ def _outcome(name: str | None, option: str, consequences: bool = False) -> str |
 
 
 def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail = Detail.analyst) -> None:
-    from ..explain.serialize import derivers, explanation_json
-    from ..model import vocabulary as vocab
-    from ..present.render import render
+    from ..explain.serialize import explanation_json, explanation_text
 
     if format == Format.json:
         for e in explanations:
             typer.echo(json.dumps(explanation_json(e, asked.rules_of(e.result)), ensure_ascii=False))
         return
-    template = "explain/explain.html.j2" if format == Format.html else "explain/explain.txt.j2"
-    typer.echo(
-        render(
-            template,
-            lang.value,
-            explanations=explanations,
-            md=format == Format.md,
-            # the rule set of the version applied, under a timeline (explain is asked of one case)
-            derivers=derivers(asked.rules_of(explanations[0].result) if explanations else asked.rules),
-            outcome_names=vocab.outcome_names(),
-            days={e.case.id: asked.day_of(e.case).source for e in explanations},
-            detail=detail == Detail.rules,
-            notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
-        ),
-        nl=False,
-    )
+    typer.echo(explanation_text(explanations, asked, format.value, lang.value, detail == Detail.rules), nl=False)
 
 
 @app.command(help=h("explain"))

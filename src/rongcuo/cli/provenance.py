@@ -50,7 +50,7 @@ def known(rules: Path | None, trust: bool) -> list[RuleSet]:
 
     found = [load_rules(p, None, trust) for p in profiles()]
     if rules is not None:
-        found += [load_rules(p, rules, trust) for p in profiles(rule_root(rules))]
+        found += [load_rules(p, rules, trust, evaluated=False) for p in profiles(rule_root(rules))]
     return found
 
 

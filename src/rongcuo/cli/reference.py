@@ -27,7 +27,9 @@ def clauses(
     from ..engine import profiles
     from ..present.render import render
 
-    rulesets = [load_rules(p, rules, trust, corpus=True) for p in (profile or profiles(rule_root(rules)))]
+    rulesets = [
+        load_rules(p, rules, trust, corpus=True, evaluated=False) for p in (profile or profiles(rule_root(rules)))
+    ]
     entries = ledger_mod.ledger(rulesets)
     if format == LedgerFormat.json:
         for e in entries:

@@ -90,17 +90,26 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def default_map(settings: list[Setting], group: Any, ctx: Any) -> dict[str, dict[str, Any]]:
-    """click's default_map: per command, the value of each option it has; environment over file, a
-    command's own table over the top level. Each value is checked by the option's own type first, so that
-    a bad one is a line naming where it was set, not a usage error of the command."""
+def winners(settings: list[Setting], group: Any) -> dict[tuple[str, str], Setting]:
+    """For each (command, option) set somewhere, the setting that wins: environment over file, a
+    command's own table over the top level."""
     known = options(group)
-    out: dict[str, dict[str, Any]] = {name: {} for name in known}
+    found: dict[tuple[str, str], Setting] = {}
     for s in sorted(settings, key=_rank):
         for command in [s.command] if s.command else list(known):
             if s.name in known[command]:
-                out[command][s.name] = _checked(s, group.commands[command], ctx)
-    return {name: values for name, values in out.items() if values}
+                found[(command, s.name)] = s
+    return found
+
+
+def default_map(settings: list[Setting], group: Any, ctx: Any) -> dict[str, dict[str, Any]]:
+    """click's default_map: per command, the value of each option that is set. Each value is checked by
+    the option's own type first, so that a bad one is a line naming where it was set, not a usage error
+    of the command."""
+    out: dict[str, dict[str, Any]] = {}
+    for (command, name), s in winners(settings, group).items():
+        out.setdefault(command, {})[name] = _checked(s, group.commands[command], ctx)
+    return out
 
 
 def _checked(s: Setting, command: Any, ctx: Any) -> Any:
@@ -122,15 +131,10 @@ def _rank(s: Setting) -> int:
 
 def resolved(settings: list[Setting], group: Any) -> list[tuple[Setting, list[str]]]:
     """Each setting that wins for some command, with those commands (for `rongcuo config`)."""
-    known = options(group)
-    winners: dict[tuple[str, str], Setting] = {}
-    for s in sorted(settings, key=_rank):
-        for command in [s.command] if s.command else list(known):
-            if s.name in known[command]:
-                winners[(command, s.name)] = s
+    found = winners(settings, group)
     out: list[tuple[Setting, list[str]]] = []
     for s in settings:
-        commands = sorted(c for (c, _), w in winners.items() if w is s)
+        commands = sorted(c for (c, _), w in found.items() if w is s)
         if commands:
             out.append((s, commands))
     return out

@@ -1,8 +1,9 @@
-"""Explanations as JSON: the same content the templates render, for the API."""
+"""Explanations as JSON (the same content the templates render, for the API) and as the text, Markdown
+or HTML `rongcuo explain` prints."""
 
 from __future__ import annotations
 
-from ..ask import open_world_json
+from ..ask import Ask, open_world_json
 from ..engine import RuleSet
 from ..model import vocabulary as vocab
 from . import Alternative, Explanation
@@ -13,6 +14,28 @@ from .whynot import derivers as _derivers
 
 def derivers(rules: RuleSet) -> dict[str, tuple[str, ...]]:
     return _derivers(rules.tracer.infos)
+
+
+def explanation_text(
+    explanations: list[Explanation], asked: Ask, format: str = "text", lang: str = "zh", detail: bool = False
+) -> str:
+    """The explanations as `rongcuo explain` prints them: text, md or html; ``detail``, the drafter's view."""
+    from ..model import vocabulary as vocab
+    from ..present.render import render
+
+    template = "explain/explain.html.j2" if format == "html" else "explain/explain.txt.j2"
+    return render(
+        template,
+        lang,
+        explanations=explanations,
+        md=format == "md",
+        # the rule set of the version applied, under a timeline (explain is asked of one case)
+        derivers=derivers(asked.rules_of(explanations[0].result) if explanations else asked.rules),
+        outcome_names=vocab.outcome_names(),
+        days={e.case.id: asked.day_of(e.case).source for e in explanations},
+        detail=detail,
+        notes=asked.timeline.notes if asked.timeline else {},  # what the timeline says of each version
+    )
 
 
 def explanation_json(e: Explanation, rules: RuleSet) -> dict:

@@ -13,6 +13,7 @@ are shown in their place, unless the vocabulary makes their predicate a step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..engine import CASE, PLUMBING, RuleInfo, Trace
 from ..model import days as days_
@@ -51,9 +52,13 @@ class Node:
 class TreeBuilder:
     def __init__(self, case: Case, trace: Trace, infos: dict[int, RuleInfo], shared: dict):
         self.case, self.trace, self.infos, self.shared = case, trace, infos, shared
-        closed = {f: v is True for f, v in case.facts.items()}
-        dates = {k: days_.day(d) for k, d in case.dates.items()}
-        self.absence = Absence(Atoms(trace, shared, closed, dates), infos)
+
+    @cached_property
+    def absence(self) -> Absence:
+        """The atoms that hold, indexed: built when a tree first meets a condition that does not hold."""
+        closed = {f: v is True for f, v in self.case.facts.items()}
+        dates = {k: days_.day(d) for k, d in self.case.dates.items()}
+        return Absence(Atoms(self.trace, self.shared, closed, dates), self.infos)
 
     def outcome(self, name: str) -> list[Node]:
         """The grounds of outcome ``name``, each a tree down to the case's facts."""
@@ -114,14 +119,10 @@ class TreeBuilder:
             evidence=self._evidence(fact) if holds else None,
         )
 
-    def absent(self, atom, status: str = "holds", clauses: tuple[str, ...] = ()) -> Node:
-        """not A: A does not hold; how each rule that could derive it fails, each stop worded as what holds."""
-        if atom[0] == "fact":
-            return self.fact(atom[2], False)
-        ways = self.absence.why(_open(atom))
-        if shared := _shared_stop(ways):  # every rule lacks the same precondition: that is the reason, said once
-            return self.stop(shared, status, clauses)
-        return Node("absent", _strip(atom), status, children=self.ways(ways, status, clauses))
+    def absent(self, atom, clauses: tuple[str, ...] = ()) -> Node:
+        """not A (a negated body literal that holds): A read as a missing condition, worded as what holds."""
+        missing = _open(atom)
+        return self.stop(Stop("missing", missing, below=self.absence.why(missing)), "holds", clauses)
 
     def ways(self, ways: list[Way], status: str = "holds", clauses: tuple[str, ...] = ()) -> list[Node]:
         """How each rule fails, under the rule's clauses; a rule citing no clause, or only the clauses
@@ -154,10 +155,11 @@ class TreeBuilder:
         if stop.kind == "present":
             return Node("present", _strip(stop.atom), status, children=self.nodes(stop.atom, set()))
         if status == "holds" and (shared := _shared_stop(stop.below)):
-            return self.stop(shared, status, clauses)
-        kind = "absent" if status == "holds" else "missing"
+            return self.stop(shared, status, clauses)  # every rule lacks the same precondition: that, said once
+        if status == "holds":
+            return Node("absent", _strip(stop.atom), status, children=self.ways(stop.below, status, clauses))
         children = self.ways(stop.below, status, clauses)
-        return Node(kind, _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
+        return Node("missing", _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
 
     def _modality(self, atom) -> str | None:
         return next((m[2] for a in atom[1:] for m in self.shared if m[:2] == ("modality", a)), None)
