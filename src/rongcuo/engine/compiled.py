@@ -137,6 +137,11 @@ class Program:
         self._answers: dict[bytes, FactReading] = {}
 
     @property
+    def interface_atoms(self) -> list[tuple[str, tuple[clingo.Symbol, ...]]]:
+        """The interface atoms the program can give (name, arguments after the case index)."""
+        return list(self._interface)
+
+    @property
     def rules(self) -> int:
         return sum(len(level.body) for level in self.levels)
 
@@ -154,13 +159,17 @@ class Program:
 
     def readings(self, cases: Sequence[Case]) -> list[FactReading]:
         """What the bottom gives each case: its shown atoms and interface atoms, read once per distinct answer."""
+        found, inverse = self.distinct_readings(cases)
+        return [found[i] for i in inverse.tolist()]
+
+    def distinct_readings(self, cases: Sequence[Case]) -> tuple[list[FactReading], np.ndarray]:
+        """The distinct readings of the cases' answers, and each case's among them."""
         if not cases:
-            return []
+            return [], np.zeros(0, dtype=np.intp)
         distinct, inverse = self.answers(cases)
         if len(self._answers) > ANSWERS:
             self._answers.clear()
-        found = [self._reading(row) for row in distinct]
-        return [found[i] for i in inverse.tolist()]
+        return [self._reading(row) for row in distinct], inverse
 
     def _reading(self, row: np.ndarray) -> FactReading:
         key = row.tobytes()

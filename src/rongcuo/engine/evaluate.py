@@ -5,8 +5,10 @@ only, is compiled — clingo's ground program of it for one case with free facts
 evaluated bit-parallel for all the call's cases (engine.compiled) — or, for a
 rule set the compiled evaluator does not handle (Evaluator.fallback says why),
 grounded once per distinct fact set and its answer remembered; the top is
-grounded for every case of a call in one program, on the case's dates and the
-bottom atoms it reads (the interface). The answer is read back by engine.read.
+evaluated vectorised over the call's day numbers (engine.dated) — or, for
+dated rules it does not handle (Evaluator.dated_fallback says why), grounded
+for every case of a call in one program — on the case's dates and the bottom
+atoms it reads (the interface). The answer is read back by engine.read.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import clingo
+import numpy as np
 from clingo import ast
 
 from ..model.case import Case
@@ -31,15 +34,17 @@ from .inputs import (
     add_fact,
     add_facts,
     add_labels,
+    fact_numbers,
     fact_words,
     number,
     params,
 )
-from .read import SHORT, Shared, by_case, read_results
+from .read import SHORT, Shared, by_case, read_grouped, read_results
 from .split import Split, split
 
 if TYPE_CHECKING:
     from .compiled import Program, Unsupported
+    from .dated import Top
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 # A first call with this few cases grounds the whole program once: splitting the rules (and two
@@ -97,7 +102,12 @@ class Evaluator:
         recurrence: tuple[int, int] | None = None,
     ) -> list[Result]:
         """The bottom once per new fact set (remembered), every case in one grounding of the top."""
-        readings = self._fact_readings(cases)
+        distinct, which = self._fact_readings(cases)
+        own = self._vectorised(cases, distinct, which, as_of, effective_date, recurrence)
+        if own is not None:
+            shared = [r.shown for r in distinct]
+            return read_grouped(own, cases, self.profile, self.digest, as_of, shared, which.tolist())
+        readings = [distinct[i] for i in which.tolist()]
         ctl = control(self._split.top)
         with ctl.backend() as backend:
             add_all(backend, params(as_of, effective_date, recurrence))
@@ -153,6 +163,52 @@ class Evaluator:
         split = self._split
         return compile_bottom(split.bottom, split.interface, self._static_interface, self.name, self.relative)
 
+    @cached_property
+    def dated(self) -> Top | Unsupported:
+        """The dated rules planned for vectorised evaluation (engine.dated), or why they are not."""
+        from .compiled import Unsupported
+        from .dated import compile_top
+
+        if not self._compile:
+            return Unsupported("not compiled: the evaluator was asked for clingo's path")
+        program = self.compiled
+        known = [*fact_numbers(), *self._static_interface]
+        if not isinstance(program, Unsupported):
+            known += [a for _, args in program.interface_atoms for a in args]
+        return compile_top(self._split.top, self.name, self.relative, known)
+
+    @property
+    def dated_fallback(self) -> str | None:
+        """Why the dated rules are grounded by clingo per call instead of evaluated vectorised (None: vectorised)."""
+        from .compiled import Unsupported
+
+        return str(self.dated) if isinstance(self.dated, Unsupported) else None
+
+    def _vectorised(
+        self,
+        cases: Sequence[Case],
+        distinct: Sequence[FactReading],
+        which: np.ndarray,
+        as_of: dt.date,
+        effective_date: dt.date | None,
+        recurrence: tuple[int, int] | None,
+    ) -> dict[int, list[str]] | None:
+        """The dated rules' shown atoms per case, evaluated vectorised; None where clingo must ground them."""
+        from .dated import OutOfRange, Top, given_atoms
+
+        top = self.dated
+        if not isinstance(top, Top):
+            return None
+        inputs = (*self._static_rows, *params(as_of, effective_date, recurrence))
+        try:
+            return given_atoms(top, cases, distinct, which, inputs, labels=recurrence is not None)
+        except OutOfRange:
+            return None
+
+    @cached_property
+    def _static_rows(self) -> tuple[clingo.Symbol, ...]:
+        return (*fact_numbers(), *self._static_interface)
+
     @property
     def fallback(self) -> str | None:
         """Why the facts-only rules are grounded by clingo per fact set instead of compiled (None: compiled)."""
@@ -160,10 +216,18 @@ class Evaluator:
 
         return str(self.compiled) if isinstance(self.compiled, Unsupported) else None
 
-    def _fact_readings(self, cases: Sequence[Case]) -> list[FactReading]:
-        """What the bottom gives each case: compiled, or grounded for the fact sets not seen before."""
+    def _fact_readings(self, cases: Sequence[Case]) -> tuple[list[FactReading], np.ndarray]:
+        """What the bottom gives the cases: the distinct readings, and each case's among them."""
         if self.fallback is None:
-            return self.compiled.readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
+            return self.compiled.distinct_readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
+        readings = self._remembered(cases)
+        number: dict[int, int] = {}
+        which = [number.setdefault(id(r), len(number)) for r in readings]
+        distinct = list({id(r): r for r in readings}.values())
+        return distinct, np.array(which, dtype=np.intp)
+
+    def _remembered(self, cases: Sequence[Case]) -> list[FactReading]:
+        """Each case's reading: grounded by clingo for the fact sets not seen before."""
         if len(self._memory) > MEMORY:
             self._memory.clear()  # bounded memory for endless novel inputs
         keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key

@@ -62,8 +62,8 @@ FACT_NUMBER = {fact: n for n, fact in enumerate(vocab.fact_ids())}
 _WORD_BITS = 30  # input.lp unpacks words of this many bits
 # A case's dates travel in one atom, dates(C, D1, …, Dn), in the vocabulary's order of the
 # date keys (input.lp unpacks it): one symbol per case instead of one per date.
-_DATE_KEYS = tuple(vocab.date_keys())
-DATES = ("dates", 1 + len(_DATE_KEYS))
+DATE_KEYS = tuple(vocab.date_keys())
+DATES = ("dates", 1 + len(DATE_KEYS))
 _NO_DATE = clingo.Function("none")
 assert DATES in GIVEN, f"{INPUT_FILE} must declare #defined {DATES[0]}/{DATES[1]} (one date per vocabulary key)"
 
@@ -105,7 +105,7 @@ def add_facts(backend: clingo.Backend, index: int, words: tuple[tuple[int, int],
 def add_dates(backend: clingo.Backend, index: int, case: Case) -> None:
     """The case's dates as day numbers in one dates/7 atom, ``none`` for a date it lacks."""
     if case.dates:
-        days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in _DATE_KEYS]
+        days = [number(day(d)) if (d := case.dates.get(key)) else _NO_DATE for key in DATE_KEYS]
         add_fact(backend, clingo.Function(DATES[0], [number(index), *days]))
 
 

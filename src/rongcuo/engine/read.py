@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,13 +67,26 @@ def read_results(
 ) -> list[Result]:
     """The shown atoms of one answer set (as clingo prints them), one Result per case,
     with what each case shares with others of the same facts."""
-    # One str() per symbol is the cheapest way out of clingo. What follows the
-    # case index repeats across cases: each distinct set of atoms is read once.
-    own = by_case(atoms)
+    # One str() per symbol is the cheapest way out of clingo.
+    return read_grouped(by_case(atoms), cases, profile, digest, as_of, shared)
+
+
+def read_grouped(
+    own: Mapping[int, Sequence[str]],
+    cases: Sequence[Case],
+    profile: str,
+    digest: str,
+    as_of: dt.date,
+    shared: Sequence[Shared] | None = None,
+    which: Sequence[int] | None = None,
+) -> list[Result]:
+    """As read_results, the atoms already grouped by case index ("name(rest" without the index);
+    ``which``: each case's among the ``shared`` (default: the i-th case's is the i-th)."""
+    # What follows the case index repeats across cases: each distinct set of atoms is read once.
     day = as_of.isoformat()
     results = []
     for i, case in enumerate(cases):
-        base = shared[i] if shared else NOTHING_SHARED
+        base = (shared[which[i]] if which is not None else shared[i]) if shared else NOTHING_SHARED
         atoms = own.get(i, ())
         # Consequences that carry a date (day(N)) are read apart, so that cases with
         # the same facts but other dates still share the rest.
