@@ -20,14 +20,13 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from ..engine.budget import within_budget
-from ..model.case import CaseError
 from . import worker
-from .inputs import Chunk, Reader, Record
+from .inputs import Chunk, Reader
 from .recurrence import Occurrences
 from .report import write_outputs
-from .summary import Settled, Summary, settle
+from .summary import Summary
 from .workdir import WorkDir, locked
-from .worker import Settings, rejected
+from .worker import Settings
 
 RECYCLE = 250_000  # cases a worker evaluates before a fresh process replaces it (see _pool)
 
@@ -110,39 +109,28 @@ def _evaluate(
             continue
         pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk,))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
-            _settle(work, *pending.popleft(), advance, occurrences, batch.settings.lang)
+            _settle(work, pool, *pending.popleft(), advance, occurrences)
     while pending:
-        _settle(work, *pending.popleft(), advance, occurrences, batch.settings.lang)
+        _settle(work, pool, *pending.popleft(), advance, occurrences)
 
 
 def _settle(
     work: WorkDir,
+    pool: Pool,
     number: int,
     chunk: Chunk,
     evaluated: AsyncResult,
     advance: Callable[[int, int], None],
     occurrences: Occurrences,
-    lang: str,
 ) -> None:
     settled = evaluated.get()
     duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
-    if duplicates:
-        settled = _without_duplicates(
-            settled, chunk.records(), {settled.claims[k][0]: first for k, first in duplicates.items()}, lang
-        )
+    if duplicates:  # rare: the chunk again, its duplicates rejected (a worker keeps no rows between chunks)
+        rows = {settled.claims[k][0]: first for k, first in duplicates.items()}
+        settled = pool.apply(worker.evaluate_chunk, (chunk, rows))
     work.append(number, settled.text, settled.labels, settled.disagreements, settled.summary)
     occurrences.add(settled.labels)
     advance(chunk.how_many, chunk.size)
-
-
-def _without_duplicates(chunk: Settled, records: list[Record], duplicates: dict[int, str], lang: str) -> Settled:
-    """Ids are unique in a batch: a case whose id an earlier case holds is rejected, naming that case."""
-    rows = chunk.rows()
-    for index, first in duplicates.items():
-        record, case = records[index], rows[index].case
-        error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
-        rows[index] = rejected(record, error, case=case, lang=lang)
-    return settle(rows, [record.where for record in records])
 
 
 def _pool(batch: Batch) -> Pool:

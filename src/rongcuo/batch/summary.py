@@ -13,7 +13,6 @@ first ``GROUPS`` either: the tallies do not depend on the chunk size.
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -237,11 +236,6 @@ class Settled(NamedTuple):
     summary: Summary
     labels: list[list]  # [case, field, error_type, conduct] of the cases with a label and a conduct date
     disagreements: bytes  # the disagreements.jsonl lines of the chunk's disagreeing cases
-    tallies: bytes  # (case, tally) per row, pickled: unpacked only to turn a duplicate into a rejection
-
-    def rows(self) -> list[Row]:
-        lines = self.text.split(b"\n")[:-1]  # JSON lines hold no raw newline
-        return [Row(case, line, tally) for (case, tally), line in zip(pickle.loads(self.tallies), lines, strict=True)]
 
 
 def settle(rows: list[Row], places: list[str]) -> Settled:
@@ -256,6 +250,5 @@ def settle(rows: list[Row], places: list[str]) -> Settled:
         if isinstance(row.tally, Known) and row.tally.why:
             disagreements.append(row.tally.why)
     text = b"".join(row.line + b"\n" for row in rows)
-    tallies = pickle.dumps([(row.case, row.tally) for row in rows], pickle.HIGHEST_PROTOCOL)
     claims = [(i, row.case, place) for i, (row, place) in enumerate(zip(rows, places, strict=True)) if row.case]
-    return Settled(text, claims, summary, labels, b"".join(disagreements), tallies)
+    return Settled(text, claims, summary, labels, b"".join(disagreements))

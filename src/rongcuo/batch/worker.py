@@ -81,15 +81,21 @@ def _started() -> tuple[Settings, Ask, Ask | None]:
     return _loaded
 
 
-def evaluate_chunk(chunk: Chunk) -> Settled:
-    """A chunk evaluated and settled, as if no id in it were taken before (run.py checks that)."""
+def evaluate_chunk(chunk: Chunk, duplicates: dict[int, str] | None = None) -> Settled:
+    """A chunk evaluated and settled, as if no id in it were taken before (run.py checks that);
+    ``duplicates``: the rows whose id an earlier record holds (that record's place), rejected."""
     # A chunk makes many small objects and no cycles worth collecting midway: one
     # collection of the young generations after it costs less than the hundreds the
     # collector would run during it, and than a full one over the rule set's caches.
     gc.disable()
     try:
         records = chunk.records()
-        return settle(evaluate_rows(records), [record.where for record in records])
+        rows = evaluate_rows(records)
+        for index, first in (duplicates or {}).items():
+            record, case = records[index], rows[index].case
+            error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
+            rows[index] = rejected(record, error, case=case, lang=_started()[0].lang)
+        return settle(rows, [record.where for record in records])
     finally:
         gc.enable()
         gc.collect(1)

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 Term = Union[int, tuple]  # a number, or ("f", name, *args) / ("s", text) / ("inf",) / ("sup",)
 LIMIT = 1 << 30  # numbers this evaluator keeps exact (clingo's are 32-bit)
+Interface = tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]  # a reading's (engine.evaluate.FactReading)
+CODED = 1 << 16  # readings whose coded interface a rule set remembers
 TERM = 1 << 40  # codes from here on are terms of the table, not numbers
 
 _COMPARE: dict[int, Callable[[Any, Any], Any]] = {
@@ -376,10 +378,23 @@ class Top:
 
     def __init__(self, strata: list[tuple[list[_Rule], bool]], shown: list[Signature], terms: Terms, name: str):
         self.strata, self.shown, self.terms, self.name = strata, shown, terms, name
+        self._coded: dict[Interface, list[tuple[Signature, tuple[int, ...]]]] = {}
 
     def chunk(self) -> Chunk:
         """A fresh evaluation: the rules' terms, and room for the chunk's own."""
         return Chunk(self, Terms(self.terms))
+
+    def coded(self, interface: Interface, terms: Terms) -> list[tuple[Signature, tuple[int, ...]]]:
+        """A reading's interface atoms as coded rows (without the case index), remembered across chunks
+        when every term is one of the rules' own (the compiled bottom's are: engine.evaluate.Evaluator.dated)."""
+        found = self._coded.get(interface)
+        if found is None:
+            found = [((name, 1 + len(args)), tuple(terms.code(_term(a)) for a in args)) for name, args in interface]
+            if all(c < TERM + len(self.terms.terms) for _, row in found for c in row):
+                if len(self._coded) > CODED:
+                    self._coded.clear()  # bounded, whatever the readings
+                self._coded[interface] = found
+        return found
 
 
 class Chunk:
@@ -712,8 +727,8 @@ def given_atoms(
                     given[("label", 3)].append((i, code(("f", label)), code(("s", value))))
     by_reading: dict[Signature, list[tuple[int, ...]]] = defaultdict(list)  # (reading, arguments…)
     for k, reading in enumerate(distinct):
-        for name, args in reading.interface:
-            by_reading[(name, 1 + len(args))].append((k, *(code(_term(a)) for a in args)))
+        for sig, row in top.coded(reading.interface, chunk.terms):
+            by_reading[sig].append((k, *row))
     for sig, rows in given.items():
         chunk.give(sig, rows)
     for sig, rows in by_reading.items():  # each case's reading's atoms, under the case's index

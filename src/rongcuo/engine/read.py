@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..model import measure
 from ..model import vocabulary as vocab
@@ -42,6 +42,11 @@ class Shared:
     @classmethod
     def of(cls, atoms: Sequence[str]) -> Shared:
         return cls(tuple(sorted(a for a in atoms if not _dated(a))), tuple(a for a in atoms if _dated(a)))
+
+    @cached_property
+    def content(self) -> tuple:
+        """The result fields of the plain atoms alone (read once per reading: a tuple does not keep its hash)."""
+        return _content(self.plain)
 
 
 NOTHING_SHARED = Shared()
@@ -82,36 +87,31 @@ def read_grouped(
 ) -> list[Result]:
     """As read_results, the atoms already grouped by case index ("name(rest" without the index);
     ``which``: each case's among the ``shared`` (default: the i-th case's is the i-th)."""
-    # What follows the case index repeats across cases: each distinct set of atoms is read once.
-    day = as_of.isoformat()
+    day, short = as_of.isoformat(), digest[:SHORT]
+    contents: dict[tuple, tuple] = {}  # cases with the same reading and the same own atoms share a content
     results = []
     for i, case in enumerate(cases):
         base = (shared[which[i]] if which is not None else shared[i]) if shared else NOTHING_SHARED
-        atoms = own.get(i, ())
-        # Consequences that carry a date (day(N)) are read apart, so that cases with
-        # the same facts but other dates still share the rest.
-        plain = [a for a in atoms if not _dated(a)]
-        key = tuple(sorted({*base.plain, *plain})) if plain else base.plain
-        disposition, modality, outcomes, consequences, defeated, contradictions = _content(key)
-        dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
-        if dated:
-            consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
-        results.append(
-            Result(
-                case.id,
-                profile,
-                digest[:SHORT],
-                day,
-                disposition,
-                modality,
-                outcomes,
-                consequences,
-                defeated,
-                contradictions,
-                digest,
-            )
-        )
+        atoms = tuple(own.get(i, ()))
+        key = (id(base), atoms)  # the Shared objects outlive the call: their ids are stable in it
+        content = contents.get(key)
+        if content is None:
+            content = contents[key] = _content_of(base, atoms)
+        results.append(Result(case.id, profile, short, day, *content, digest))
     return results
+
+
+def _content_of(base: Shared, atoms: tuple[str, ...]) -> tuple:
+    """A case's result fields from its reading's atoms and its own (from the dated rules)."""
+    # Consequences that carry a date (day(N)) are read apart, so that cases with
+    # the same facts but other dates still share the rest.
+    plain = [a for a in atoms if not _dated(a)]
+    content = _content(tuple(sorted({*base.plain, *plain}))) if plain else base.content
+    disposition, modality, outcomes, consequences, defeated, contradictions = content
+    dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
+    if dated:
+        consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
+    return disposition, modality, outcomes, consequences, defeated, contradictions
 
 
 def _dated(atom: str) -> bool:
