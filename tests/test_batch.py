@@ -610,7 +610,7 @@ def test_disagreement_groups_are_bounded_and_independent_of_the_chunk_size(monke
     monkeypatch.setattr(summary_module, "GROUPS", 3)
 
     def row(i: int, group: int) -> Row:
-        tally = Known("none", (), "exempt", b"{}", None, None, False, None, None, "{}", f"[{group}]")
+        tally = Known("none", (), "exempt", b"{}", None, None, False, None, None, lambda: "{}", f"[{group}]")
         return Row(f"C{i}", b"{}", tally)
 
     rows = [row(i, g) for i, g in enumerate([0, 1, 0, 2, 3, 4, 1, 3, 0, 5])]
@@ -658,3 +658,21 @@ def test_the_streamed_ledger_reads_back_in_openpyxl_sheet_by_sheet(tmp_path, mon
     assert first[0][0] == "Case id" and [r[0] for r in first[1:]] == ["A", "B"] and second[1][:3] == ("C", "x.jsonl", 4)
     assert first[1][10] == "bad \ufffd <&> "
     assert [(s.freeze_panes, s.auto_filter.ref) for s in book.worksheets] == [("A2", "A1:K3"), ("A2", "A1:K2")]
+
+
+def test_a_results_line_from_shared_parts_is_the_line_results_line_gives():
+    # The batch serialises a result's outcomes, consequences and defeated grounds once per content, as orjson
+    # writes the dataclasses (worker._share); every golden case's line, dated consequences included, is the same.
+    import orjson
+
+    from rongcuo.ask import Ask, Evaluated, evaluate, results_line
+    from rongcuo.batch import worker
+    from rongcuo.golden import load_golden
+
+    cases = [load_golden(path).case for path in sorted((ROOT / "measure" / "golden").glob("*.yaml"))]
+    found = [a for a in evaluate(Ask(RuleSet.load("default"), dt.date(2026, 6, 30)), cases) if isinstance(a, Evaluated)]
+    assert len(found) > 90 and any(a.result.consequences for a in found) and any(a.result.defeated for a in found)
+    memo: dict = {}
+    for n, answer in enumerate(found):
+        row = worker._evaluated(worker.Record("x.jsonl", "line", n, None), answer, None, memo)
+        assert row.line == orjson.dumps(results_line(answer, {"source": "x.jsonl", "line": n}))

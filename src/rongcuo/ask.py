@@ -101,9 +101,10 @@ class Evaluated:
         """The dispositions the rules can give this case: one, or with unknown facts each possible one."""
         return set(self.world.dispositions) if self.world else {self.result.disposition or "none"}
 
-    def to_json(self) -> ResultJSON:
-        """`rongcuo evaluate --format json`: the result, with ``open_world`` when facts are unknown."""
-        out = self.result.to_json()
+    def to_json(self, parts: tuple | None = None) -> ResultJSON:
+        """`rongcuo evaluate --format json`: the result, with ``open_world`` when facts are unknown
+        (``parts``: as Result.to_json)."""
+        out = self.result.to_json(parts)
         if self.world:
             out["open_world"] = open_world_json(self.case, self.world)
         return out
@@ -221,13 +222,15 @@ def agreement(recorded: str | None, possible: set[str]) -> str | None:
     return "agree" if len(possible) == 1 else "undetermined"
 
 
-def results_line(answer: Answer, position: dict, compared: Answer | None = None, lang: str = "en") -> dict:
+def results_line(
+    answer: Answer, position: dict, compared: Answer | None = None, lang: str = "en", parts: tuple | None = None
+) -> dict:
     """The results.jsonl line of a record (``position`` names where it stood: source, line or row):
     `evaluate`'s JSON with the recorded decision and the agreement, and the comparison's answer;
-    or the rejection with its reason."""
+    or the rejection with its reason (``parts``: as Result.to_json)."""
     if isinstance(answer, Rejected):
         return {**answer.to_json(lang), **position}
-    line: dict = dict(answer.to_json())
+    line: dict = dict(answer.to_json(parts))
     recorded = answer.case.recorded_decision
     line["recorded_decision"] = recorded
     line["agreement"] = agreement(recorded, answer.dispositions())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 UNDETERMINED = "undetermined"  # the disposition of a case whose unknown facts could change it
@@ -19,7 +20,8 @@ class Known(NamedTuple):
     untransferred: bool  # a9: suspected detention or crime, not transferred
     compared: str | None  # the disposition under the comparison rules
     labels: tuple | None  # (field, error_type, conduct) for a18
-    example: str | None = None  # a disagreement: the case's true facts and dates (JSON), for what-if
+    # a disagreement: the case's true facts and dates (JSON), for what-if — made only for a group's first case
+    example: Callable[[], str] | None = None
     grounds: str | None = None  # a disagreement's decisive grounds, the report's group (JSON, worker._grounds)
     version: str | None = None  # under a timeline: the rule version the case's result applied
     amended: bool | None = None  # a disagreement under a timeline: True when another version consulted gives

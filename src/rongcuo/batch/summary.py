@@ -13,7 +13,9 @@ first ``GROUPS`` either: the tallies do not depend on the chunk size.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -97,7 +99,10 @@ class Summary:
         if tally.recorded:
             self.confusion[(tally.recorded, tally.disposition)] += 1
         if tally.grounds:
-            self._add_disagreement(tally.grounds, Listing(1, [case]), tally.example or "", (tally.why or b"").decode())
+            example, why = tally.example, tally.why or b""
+            self._add_disagreement(
+                tally.grounds, Listing(1, [case]), lambda: (example() if example else "", why.decode())
+            )
         for listing, item in ((self.late_notices, tally.late_notice), (self.overdue, tally.overdue)):
             if item:
                 listing.add(list(item))
@@ -110,14 +115,15 @@ class Summary:
         if tally.compared:
             self._add_compared(case, tally.disposition, tally.compared, tally.compared != tally.disposition)
 
-    def _add_disagreement(self, grounds: str, cases: Listing, example: str, why: str) -> None:
+    def _add_disagreement(self, grounds: str, cases: Listing, first: Callable[[], tuple[str, str]]) -> None:
+        """Cases of a group; ``first`` gives the example and the reason of the group's first case, read
+        only when the group is new."""
         found = self.disagreements.get(grounds)
         if found is not None:
             found.merge(cases)
         elif len(self.disagreements) < GROUPS:
             self.disagreements[grounds] = Listing(cases.count, cases.items[:CAP])
-            self.examples[grounds] = example
-            self.reasons[grounds] = why
+            self.examples[grounds], self.reasons[grounds] = first()
         else:
             self.untallied += cases.count
 
@@ -168,7 +174,7 @@ class Summary:
         for listed, more in listings:
             listed.merge(more)
         for grounds, listing in other.disagreements.items():
-            self._add_disagreement(grounds, listing, other.examples[grounds], other.reasons[grounds])
+            self._add_disagreement(grounds, listing, functools.partial(_first, other, grounds))
         for change, listing in other.changes.items():
             self.changes.setdefault(change, Listing()).merge(listing)
 
@@ -226,6 +232,11 @@ class Summary:
 
 def _listing(listing: Listing) -> dict:
     return {"count": listing.count, "items": listing.items}
+
+
+def _first(summary: Summary, grounds: str) -> tuple[str, str]:
+    """The example and the reason a summary keeps of a group's first case."""
+    return summary.examples[grounds], summary.reasons[grounds]
 
 
 class Settled(NamedTuple):

@@ -9,10 +9,12 @@ main process only checks the ids and writes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -110,6 +112,7 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
     found = iter(evaluate(ask, cases, sources) if cases else ())
     compared = iter(_compared(compare, cases, sources)) if compare and cases else None
     rows = []
+    memo: dict = {}  # what the chunk's cases of one result content share (_shared)
     for record, case in zip(records, read, strict=True):
         if isinstance(case, CaseError):
             rows.append(rejected(record, case, case.case, settings.lang))  # named by the id it gave, when readable
@@ -122,7 +125,7 @@ def evaluate_rows(records: list[Record]) -> list[Row]:
         elif answer.world:
             rows.append(_uncertain(record, answer, answer.world, other))
         else:
-            rows.append(_evaluated(record, answer, other))
+            rows.append(_evaluated(record, answer, other, memo))
     return rows
 
 
@@ -198,10 +201,102 @@ def _cells(record: Record, layout: Layout) -> dict:
     return layout.case_data(cells)
 
 
-def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None) -> Row:
-    line = results_line(answer, record.position(), other)
-    tally = _tally(answer.case, answer.result, other.result if other else None, record.where)
-    return Row(answer.case.id, orjson.dumps(line), tally)
+def _evaluated(record: Record, answer: Evaluated, other: Evaluated | None, memo: dict) -> Row:
+    case, result = answer.case, answer.result
+    shared = _shared(memo, case.recorded_decision, result)
+    line = results_line(answer, record.position(), other, parts=shared.parts)
+    tally = _tally(case, result, other.result if other else None, record.where, shared)
+    return Row(case.id, orjson.dumps(line), tally)
+
+
+class _Shared(NamedTuple):
+    """What the cases of a chunk with one result content and one recorded decision share: the
+    result's parts serialised once (orjson.Fragment) and what the report tallies of them."""
+
+    parts: tuple[orjson.Fragment, orjson.Fragment, orjson.Fragment]  # outcomes, consequences, defeated
+    outcomes: tuple[str, ...]
+    grounds: str | None  # a disagreement: its decisive grounds (the report's group, a JSON key)
+    reason: orjson.Fragment | None  # … and the "grounds" of its disagreements.jsonl line
+    due: str | None  # a14: the notice's last day
+    late: bool
+    overdue: bool
+    extension: bool
+    untransferred: bool
+
+
+def _shared(memo: dict, recorded: str | None, result: Result) -> _Shared:
+    """The chunk's entry for the result's content: the results are alive for the whole chunk, so
+    the ids of the tuples they share name one content each."""
+    key = (id(result.outcomes), id(result.consequences), id(result.defeated), result.disposition, recorded)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _share(recorded, result)
+    return found
+
+
+def _share(recorded: str | None, result: Result) -> _Shared:
+    keys = {c.key for c in result.consequences}
+    grounds, reason = _disagreement(recorded, result) if recorded not in (None, result.disposition) else (None, None)
+    return _Shared(
+        # orjson writes a dataclass field by field, as Result.parts spells it (tests/test_batch.py)
+        parts=(
+            orjson.Fragment(orjson.dumps(result.outcomes)),
+            orjson.Fragment(orjson.dumps(result.consequences)),
+            orjson.Fragment(orjson.dumps(result.defeated)),
+        ),
+        outcomes=tuple(o.outcome for o in result.outcomes),
+        grounds=grounds,
+        reason=reason,
+        due=next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None),
+        late="notification_late" in keys,
+        overdue="correction_overdue" in keys,
+        extension="extension_permissible" in keys,
+        untransferred="duty_breach(a9)" in keys,
+    )
+
+
+def _tally(case: Case, result: Result, other: Result | None, where: str, shared: _Shared) -> Known:
+    dates = case.dates
+
+    def date(key: str) -> str | None:
+        d = dates.get(key)
+        return d.isoformat() if d else None
+
+    why = None
+    if shared.reason is not None:
+        line = {
+            "case": case.id,
+            "record": where,
+            "recorded": case.recorded_decision,
+            "disposition": result.disposition,
+            "grounds": shared.reason,
+            "outcomes": shared.parts[0],
+            "defeated": shared.parts[2],
+        }
+        why = orjson.dumps(line) + b"\n"
+    return Known(
+        disposition=result.disposition or "none",
+        outcomes=shared.outcomes,
+        recorded=case.recorded_decision,
+        why=why,
+        late_notice=(case.id, date("decision"), shared.due, date("notified")) if shared.late else None,
+        overdue=(
+            case.id,
+            date("correction_deadline"),
+            date("extended_deadline"),
+            shared.extension,
+            date("correction_completed"),
+        )
+        if shared.overdue
+        else None,
+        untransferred=shared.untransferred,
+        compared=other.disposition if other else None,
+        version=result.version,
+        amended=_amended(result, case.recorded_decision) if why and result.versions_consulted else None,
+        labels=_labels(case, result),
+        example=functools.partial(_example, case) if why else None,
+        grounds=shared.grounds,
+    )
 
 
 def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evaluated | None) -> Row:
@@ -225,42 +320,6 @@ def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evalu
 def _settled(world: OpenWorld) -> str | None:
     """The disposition whatever the unknown facts are, if there is one."""
     return next(iter(world.dispositions)) if len(world.dispositions) == 1 else None
-
-
-def _tally(case: Case, result: Result, other: Result | None, where: str) -> Known:
-    keys = {c.key: c for c in result.consequences}
-
-    def date(key: str) -> str | None:
-        d = case.dates.get(key)
-        return d.isoformat() if d else None
-
-    due = next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None)
-    grounds, why = (
-        _disagreement(case, result, where) if case.recorded_decision not in (None, result.disposition) else (None, None)
-    )
-    return Known(
-        disposition=result.disposition or "none",
-        outcomes=tuple(o.outcome for o in result.outcomes),
-        recorded=case.recorded_decision,
-        why=why,
-        late_notice=(case.id, date("decision"), due, date("notified")) if "notification_late" in keys else None,
-        overdue=(
-            case.id,
-            date("correction_deadline"),
-            date("extended_deadline"),
-            "extension_permissible" in keys,
-            date("correction_completed"),
-        )
-        if "correction_overdue" in keys
-        else None,
-        untransferred="duty_breach(a9)" in keys,
-        compared=other.disposition if other else None,
-        version=result.version,
-        amended=_amended(result, case.recorded_decision) if grounds and result.versions_consulted else None,
-        labels=_labels(case, result),
-        example=_example(case) if why else None,
-        grounds=grounds,
-    )
 
 
 WHATIF_CHANGES = 4  # the report's what-if: at most this many fact changes
@@ -302,29 +361,17 @@ def _labels(case: Case, result: Result) -> tuple | None:
     return None
 
 
-def _disagreement(case: Case, result: Result, where: str) -> tuple[str, bytes]:
-    """A disagreement's decisive grounds, the report's group (a JSON key), and its disagreements.jsonl line.
+def _disagreement(recorded: str, result: Result) -> tuple[str, orjson.Fragment]:
+    """A disagreement's decisive grounds: the report's group (a JSON key), and the "grounds" of its
+    disagreements.jsonl line.
 
     The grounds: the recorded decision and the disposition, the disposition's grounds, and what became of
     the recorded outcome — it holds (on its grounds), it is blocked (by which clauses) or nothing gives it.
     Cases that differ only in what else holds share a group; the line has the case's whole reason."""
-    recorded, disposition = case.recorded_decision, result.disposition
+    disposition = result.disposition
     given = next((list(o.grounds) for o in result.outcomes if o.outcome == disposition), [])
     held = next((o for o in result.outcomes if o.outcome == recorded), None)
     blocked = sorted({d.blocked_by for d in result.defeated if d.outcome == recorded})
     fate, clauses = ("holds", list(held.grounds)) if held else ("blocked", blocked) if blocked else ("not_given", [])
-    line = {
-        "case": case.id,
-        "record": where,
-        "recorded": recorded,
-        "disposition": disposition,
-        "grounds": {"disposition": given, "recorded_outcome": fate, "clauses": clauses},
-        "outcomes": [
-            {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
-            for o in result.outcomes
-        ],
-        "defeated": [
-            {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in result.defeated
-        ],
-    }
-    return orjson.dumps([recorded, disposition, given, fate, clauses]).decode(), orjson.dumps(line) + b"\n"
+    reason = {"disposition": given, "recorded_outcome": fate, "clauses": clauses}
+    return orjson.dumps([recorded, disposition, given, fate, clauses]).decode(), orjson.Fragment(orjson.dumps(reason))

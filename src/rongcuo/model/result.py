@@ -63,15 +63,32 @@ class Result:
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.outcome == name), None)
 
-    def to_json(self) -> ResultJSON:
-        out = self._json()
+    def to_json(self, parts: tuple | None = None) -> ResultJSON:
+        """The result as JSON; ``parts``: its outcomes, consequences and defeated grounds already
+        serialised (orjson.Fragment), as a batch gives the cases that share them."""
+        out = self._json(parts or self.parts())
         if self.version is not None or self.version_reason is not None:
             out["version"] = self.version
             out["version_reason"] = self.version_reason
             out["versions_consulted"] = [{"version": v, "disposition": d} for v, d in self.versions_consulted]
         return out
 
-    def _json(self) -> ResultJSON:
+    def parts(self) -> tuple[list, list, list]:
+        """The outcomes, consequences and defeated grounds as JSON."""
+        return (
+            [
+                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
+                for o in self.outcomes
+            ],
+            [
+                {"consequence": c.consequence, "args": list(c.args), "grounds": list(c.grounds)}
+                for c in self.consequences
+            ],
+            [{"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in self.defeated],
+        )
+
+    def _json(self, parts: tuple) -> ResultJSON:
+        outcomes, consequences, defeated = parts
         return {
             "case": self.case,
             "profile": self.profile,
@@ -79,16 +96,8 @@ class Result:
             "as_of": self.as_of,
             "disposition": self.disposition,
             "disposition_modality": self.disposition_modality,
-            "outcomes": [
-                {"outcome": o.outcome, "modality": o.modality, "grounds": list(o.grounds), "catch_all": o.catch_all}
-                for o in self.outcomes
-            ],
-            "consequences": [
-                {"consequence": c.consequence, "args": list(c.args), "grounds": list(c.grounds)}
-                for c in self.consequences
-            ],
-            "defeated": [
-                {"outcome": d.outcome, "grounds": list(d.grounds), "blocked_by": d.blocked_by} for d in self.defeated
-            ],
+            "outcomes": outcomes,
+            "consequences": consequences,
+            "defeated": defeated,
             "rules_sha256": self.rules_sha256,  # the full hash: rongcuo rules show resolves it
         }
