@@ -57,22 +57,29 @@ def write(lines: Iterable[bytes | str], path: Path, lang: str = "zh") -> int:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         sheet = None
         rows = 0
+        pending: list[bytes] = []  # rows written a thousand at a time: one write per row costs more than the row
         try:
             for raw in lines:
                 if not raw.strip():
                     continue
                 if sheet is None or rows == ROWS:
                     if sheet is not None:
+                        sheet.write(b"".join(pending))
+                        pending.clear()
                         _end_sheet(sheet, rows)
                     names.append(name + (f" {total // ROWS + 1}" if total else ""))
                     sheet = _start_sheet(book, len(names), header)
                     rows = 0
                 rows += 1
                 total += 1
-                sheet.write(_row_xml(rows + 1, row(orjson.loads(raw), lang)))
+                pending.append(_line_xml(rows + 1, orjson.loads(raw), lang))
+                if len(pending) == 1024:
+                    sheet.write(b"".join(pending))
+                    pending.clear()
             if sheet is None:
                 names.append(name)
                 sheet = _start_sheet(book, 1, header)
+            sheet.write(b"".join(pending))
             _end_sheet(sheet, rows)
         finally:
             if sheet is not None:
@@ -109,7 +116,7 @@ def _cell(value: object) -> str:
 
 
 def _row_xml(number: int, cells: list) -> bytes:
-    return f'<row r="{number}">{"".join(map(_text, cells))}</row>'.encode()
+    return _row(number, "".join(map(_text, cells)))
 
 
 def _start_sheet(book: zipfile.ZipFile, number: int, header: list[str]):
@@ -201,42 +208,65 @@ def _grounds(grounds: tuple[str, ...], lang: str) -> str:
     return ("、" if lang == "zh" else "; ").join(cited)
 
 
-def row(line: dict, lang: str) -> list:
-    """One results line as the ledger's cells."""
+def _line_xml(number: int, line: dict, lang: str) -> bytes:
+    """One results line as the ledger's row: its own cells (id, source, place, notice due, reason) around
+    what many rows share, rendered once (_status_cells, _correction_cell)."""
+    place = line.get("row", line.get("line", ""))
+    head = _text(line.get("case") or "") + _text(line.get("source", "")) + _text(place)
+    if line.get("status") == "rejected":
+        return _row(number, head + _rejected_cells(lang) + _text(line.get("reason", "")))
+    disposition = line.get("disposition")
+    chosen = next((o for o in line.get("outcomes", []) if o["outcome"] == disposition), None)
+    consequences = {c["consequence"]: c["args"] for c in line.get("consequences", [])}
+    shared = _status_cells(
+        line.get("recorded_decision"),
+        disposition,
+        "open_world" in line,
+        line.get("agreement"),
+        tuple(chosen["grounds"]) if chosen else None,
+        lang,
+    )
+    due = (consequences.get("notification_due") or [""])[0]
+    correction = ("correction_overdue" if "correction_overdue" in consequences else "correction_required") * (
+        "correction_required" in consequences
+    )
+    return _row(number, head + shared + _text(due) + _correction_cell(correction, lang))
+
+
+def _row(number: int, cells: str) -> bytes:
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+@functools.lru_cache(maxsize=4096)
+def _status_cells(
+    recorded: str | None,
+    disposition: str | None,
+    open_world: bool,
+    agreement: str | None,
+    grounds: tuple[str, ...] | None,
+    lang: str,
+) -> str:
+    """Status, recorded decision, disposition, agreement and grounds: the same few combinations on many rows."""
 
     def outcome(name: str | None) -> str:
         return vocab.label("outcomes", name, lang) if name and name in vocab.vocabulary()["outcomes"] else name or ""
 
-    place = line.get("row", line.get("line", ""))
-    if line.get("status") == "rejected":
-        return (
-            [line.get("case") or "", line.get("source", ""), place, message("batch.xlsx_rejected", lang)]
-            + [""] * 6
-            + [line.get("reason", "")]
-        )
-    disposition = line.get("disposition")
-    chosen = next((o for o in line.get("outcomes", []) if o["outcome"] == disposition), None)
-    grounds = _grounds(tuple(chosen["grounds"]), lang) if chosen else ""
-    consequences = {c["consequence"]: c["args"] for c in line.get("consequences", [])}
-    due = (consequences.get("notification_due") or [""])[0]
-    correction = ""
-    if "correction_required" in consequences:
-        correction = vocab.label(
-            "consequences",
-            "correction_overdue" if "correction_overdue" in consequences else "correction_required",
-            lang,
-        )
-    agreement = line.get("agreement")
-    return [
-        line.get("case", ""),
-        line.get("source", ""),
-        place,
+    cells = [
         message("batch.xlsx_evaluated", lang),
-        outcome(line.get("recorded_decision")),
-        outcome(disposition) if "open_world" not in line else message("batch.xlsx_undetermined", lang),
+        outcome(recorded),
+        outcome(disposition) if not open_world else message("batch.xlsx_undetermined", lang),
         message(f"batch.xlsx_{agreement}", lang) if agreement else "",
-        grounds,
-        due,
-        correction,
-        "",
+        _grounds(grounds, lang) if grounds is not None else "",
     ]
+    return "".join(map(_cell, cells))
+
+
+@functools.lru_cache(maxsize=16)
+def _correction_cell(correction: str, lang: str) -> str:
+    """The correction required (or overdue), and the empty reason of an evaluated record."""
+    return _cell(vocab.label("consequences", correction, lang) if correction else "") + _cell("")
+
+
+@functools.lru_cache(maxsize=4)
+def _rejected_cells(lang: str) -> str:
+    return _cell(message("batch.xlsx_rejected", lang)) + _cell("") * 6
