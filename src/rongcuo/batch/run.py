@@ -107,7 +107,7 @@ def _evaluate(
         if number < done:
             advance(chunk.how_many, chunk.size)
             continue
-        pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk,))))
+        pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk, work.spool(number)))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
             _settle(work, pool, *pending.popleft(), advance, occurrences)
     while pending:
@@ -127,9 +127,9 @@ def _settle(
     duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
     if duplicates:  # rare: the chunk again, its duplicates rejected (a worker keeps no rows between chunks)
         rows = {settled.claims[k][0]: first for k, first in duplicates.items()}
-        settled = pool.apply(worker.evaluate_chunk, (chunk, rows))
-    work.append(number, settled.text, settled.labels, settled.disagreements, settled.summary)
-    occurrences.add(settled.labels)
+        settled = pool.apply(worker.evaluate_chunk, (chunk, work.spool(number), rows))
+    work.append(number, work.spool(number), settled.summary)
+    occurrences.update(settled.occurrences)
     advance(chunk.how_many, chunk.size)
 
 

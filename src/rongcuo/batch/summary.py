@@ -17,11 +17,15 @@ import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 
+if TYPE_CHECKING:
+    from .workdir import Spool
+
 CAP = 100  # items a list keeps; the report says how many more there are
+KINDS = ("field", "error_type")  # the labels a18 counts
 GROUPS = 1_000  # disagreement groups a summary tallies (their cases listed, counted exactly)
 
 
@@ -240,17 +244,16 @@ def _first(summary: Summary, grounds: str) -> tuple[str, str]:
 
 
 class Settled(NamedTuple):
-    """A chunk ready to be written: its results lines, the ids its rows claim, its summary and a18 labels."""
+    """A chunk ready to be appended: the ids its rows claim, its summary and a18 counts; its results lines,
+    a18 labels and disagreements lines are in the chunk's spool files (workdir.Spool), written by the worker."""
 
-    text: bytes  # the results lines, UTF-8, each ending in a newline: written as they are
     claims: list[tuple[int, str, str]]  # (row, id, record) of each row that claims an id (evaluated rows)
     summary: Summary
-    labels: list[list]  # [case, field, error_type, conduct] of the cases with a label and a conduct date
-    disagreements: bytes  # the disagreements.jsonl lines of the chunk's disagreeing cases
+    occurrences: Counter  # (kind, label, ISO conduct day) → cases: what recurrence.Occurrences adds up
 
 
-def settle(rows: list[Row], places: list[str]) -> Settled:
-    """The rows of a chunk, ``places`` naming their records (Record.where), ready to be written."""
+def settle(rows: list[Row], places: list[str], spool: Spool) -> Settled:
+    """The rows of a chunk, ``places`` naming their records (Record.where), written to ``spool``."""
     summary = Summary()
     labels = []
     disagreements = []
@@ -260,6 +263,14 @@ def settle(rows: list[Row], places: list[str]) -> Settled:
             labels.append([row.case, *row.tally.labels])
         if isinstance(row.tally, Known) and row.tally.why:
             disagreements.append(row.tally.why)
-    text = b"".join(row.line + b"\n" for row in rows)
+    spool.write(b"".join(row.line + b"\n" for row in rows), labels, b"".join(disagreements))
     claims = [(i, row.case, place) for i, (row, place) in enumerate(zip(rows, places, strict=True)) if row.case]
-    return Settled(text, claims, summary, labels, b"".join(disagreements))
+    return Settled(claims, summary, counted(labels))
+
+
+def counted(labels: list[list]) -> Counter:
+    """How many of the [case, field, error_type, conduct] rows carry each label on each conduct day."""
+    found: Counter = Counter()
+    for column, kind in enumerate(KINDS, 1):  # Counter.update counts a list at C speed
+        found.update([(kind, row[column], row[3]) for row in labels if row[column]])
+    return found

@@ -5,6 +5,9 @@
 - ``results.partial``: the results lines of the finished chunks;
 - ``labels.partial``: per chunk, one JSON line with the a18 labels of its cases;
 - ``disagreements.partial``: the disagreements.jsonl lines of the finished chunks;
+- ``chunk-N.*``: a chunk's results lines, labels and disagreements lines as
+  its worker wrote them, appended to the three files above (a kernel copy)
+  when the chunk's turn comes, then removed;
 - ``journal.jsonl``: one line per finished chunk — where the three files above
   ended and the chunk's summary; a line is written after its chunk's data,
   so the journal's last whole line says what is finished;
@@ -25,6 +28,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+import orjson
 
 from ..model.coded import Coded, os_reason
 from .summary import Summary
@@ -83,7 +89,11 @@ class WorkDir:
             with path.open("ab") as f:
                 f.truncate(end)  # drop what a chunk that did not finish left behind
         self.ids = Ids(self.path / "ids.sqlite", done)
-        self._files = [path.open("ab") for path in self._paths]
+        for spooled in self.path.glob("chunk-*"):
+            spooled.unlink()  # what the workers wrote of chunks that did not finish
+        # The parts unbuffered and not in append mode: the kernel copies into them (copy_file_range).
+        self._files: list[BinaryIO] = [_at_end(path) for path in self._paths[:3]]
+        self._files.append(self.journal.open("ab"))
         return done
 
     def started_as_of(self) -> dt.date | None:
@@ -135,18 +145,22 @@ class WorkDir:
             if not partial.exists() and final.exists() and final.stat().st_size == size:
                 os.replace(final, partial)
 
-    def append(self, chunk: int, text: bytes, labels: list, disagreements: bytes, summary: Summary) -> None:
-        results, label_file, disagreement_file, journal = self._files
-        results.write(text)
-        label_file.write(json.dumps(labels, ensure_ascii=False).encode("utf-8") + b"\n")
-        disagreement_file.write(disagreements)
-        for f in (results, label_file, disagreement_file):
-            f.flush()
+    def spool(self, chunk: int) -> Spool:
+        """Where a worker writes the chunk's outputs."""
+        return Spool(self.path / f"chunk-{chunk}")
+
+    def append(self, chunk: int, spool: Spool, summary: Summary) -> None:
+        """The chunk's spooled outputs appended, then the journal line that says so."""
+        *appended, journal = self._files
+        for f, part in zip(appended, spool.parts, strict=True):
+            _append(f, part)
+            part.unlink()
+        results, labels, disagreements = (f.tell() for f in appended)
         entry = {
             "chunk": chunk,
-            "results": results.tell(),
-            "labels": label_file.tell(),
-            "disagreements": disagreement_file.tell(),
+            "results": results,
+            "labels": labels,
+            "disagreements": disagreements,
             "summary": summary.to_json(),
         }
         journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
@@ -177,6 +191,42 @@ class WorkDir:
         os.replace(self.disagreements, self.out / "disagreements.jsonl")
         os.replace(self.results, self.out / "results.jsonl")
         shutil.rmtree(self.path)
+
+
+class Spool(NamedTuple):
+    """A chunk's outputs as its worker wrote them: results lines, the a18 labels line, disagreements lines."""
+
+    prefix: Path
+
+    @property
+    def parts(self) -> tuple[Path, Path, Path]:
+        return tuple(self.prefix.with_suffix(f".{kind}") for kind in ("results", "labels", "disagreements"))  # type: ignore[return-value]
+
+    def write(self, results: bytes, labels: list, disagreements: bytes) -> None:
+        for path, data in zip(self.parts, (results, orjson.dumps(labels) + b"\n", disagreements), strict=True):
+            path.write_bytes(data)
+
+
+def _at_end(path: Path) -> BinaryIO:
+    f = path.open("r+b", buffering=0)
+    f.seek(0, os.SEEK_END)
+    return f
+
+
+def _append(to: BinaryIO, part: Path) -> None:
+    """A spooled part at the end of ``to``, copied by the kernel where it can."""
+    with part.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        try:
+            copied = 0
+            while copied < size:
+                n = os.copy_file_range(source.fileno(), to.fileno(), size - copied)
+                if n == 0:
+                    break
+                copied += n
+        except OSError:  # a file system without it: copied through this process
+            source.seek(copied)
+            shutil.copyfileobj(source, to)
 
 
 class Ids:

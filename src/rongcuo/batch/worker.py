@@ -28,6 +28,7 @@ from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 from .summary import Settled, settle
+from .workdir import Spool
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,9 @@ def _started() -> tuple[Settings, Ask, Ask | None]:
     return _loaded
 
 
-def evaluate_chunk(chunk: Chunk, duplicates: dict[int, str] | None = None) -> Settled:
-    """A chunk evaluated and settled, as if no id in it were taken before (run.py checks that);
-    ``duplicates``: the rows whose id an earlier record holds (that record's place), rejected."""
+def evaluate_chunk(chunk: Chunk, spool: Spool, duplicates: dict[int, str] | None = None) -> Settled:
+    """A chunk evaluated and settled into ``spool``, as if no id in it were taken before (run.py checks
+    that); ``duplicates``: the rows whose id an earlier record holds (that record's place), rejected."""
     # A chunk makes many small objects and no cycles worth collecting midway: one
     # collection of the young generations after it costs less than the hundreds the
     # collector would run during it, and than a full one over the rule set's caches.
@@ -97,7 +98,7 @@ def evaluate_chunk(chunk: Chunk, duplicates: dict[int, str] | None = None) -> Se
             record, case = records[index], rows[index].case
             error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
             rows[index] = rejected(record, error, case=case, lang=_started()[0].lang)
-        return settle(rows, [record.where for record in records])
+        return settle(rows, [record.where for record in records], spool)
     finally:
         gc.enable()
         gc.collect(1)
