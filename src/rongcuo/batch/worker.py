@@ -89,19 +89,24 @@ def evaluate_chunk(chunk: Chunk, spool: Spool, duplicates: dict[int, str] | None
     that); ``duplicates``: the rows whose id an earlier record holds (that record's place), rejected."""
     # A chunk makes many small objects and no cycles worth collecting midway: one
     # collection of the young generations after it costs less than the hundreds the
-    # collector would run during it, and than a full one over the rule set's caches.
+    # collector would run during it, and than a full one over the rule set's caches —
+    # once the chunk's rows are gone, or it would walk every one of them.
     gc.disable()
     try:
-        records = chunk.records()
-        rows = evaluate_rows(records)
-        for index, first in (duplicates or {}).items():
-            record, case = records[index], rows[index].case
-            error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
-            rows[index] = rejected(record, error, case=case, lang=_started()[0].lang)
-        return settle(rows, [record.where for record in records], spool)
+        return _chunk_settled(chunk, spool, duplicates)
     finally:
         gc.enable()
         gc.collect(1)
+
+
+def _chunk_settled(chunk: Chunk, spool: Spool, duplicates: dict[int, str] | None) -> Settled:
+    records = chunk.records()
+    rows = evaluate_rows(records)
+    for index, first in (duplicates or {}).items():
+        record, case = records[index], rows[index].case
+        error = CaseError(record.where, "id", "errors.duplicate_id", id=repr(case), first=first)
+        rows[index] = rejected(record, error, case=case, lang=_started()[0].lang)
+    return settle(rows, [record.where for record in records], spool)
 
 
 def evaluate_rows(records: list[Record]) -> list[Row]:
