@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from ..model import measure
 from ..model import vocabulary as vocab
@@ -14,6 +14,10 @@ from ..model.case import Case
 from ..model.result import Consequence, Defeat, Outcome, Result
 from .errors import RuleError
 from .inputs import parse_atom
+
+# A result's fields after the case, its rule set and its date: disposition, modality, outcomes,
+# consequences, defeated grounds, contradictions.
+Content = tuple[str, str | None, tuple[Outcome, ...], tuple[Consequence, ...], tuple[Defeat, ...], tuple]
 
 SHORT = 16  # hex digits of the short form of a rule set's sha256, as results show it
 
@@ -44,7 +48,7 @@ class Shared:
         return cls(tuple(sorted(a for a in atoms if not _dated(a))), tuple(a for a in atoms if _dated(a)))
 
     @cached_property
-    def content(self) -> tuple:
+    def content(self) -> Content:
         """The result fields of the plain atoms alone (read once per reading: a tuple does not keep its hash)."""
         return _content(self.plain)
 
@@ -88,7 +92,7 @@ def read_grouped(
     """As read_results, the atoms already grouped by case index ("name(rest" without the index);
     ``which``: each case's among the ``shared`` (default: the i-th case's is the i-th)."""
     day, short = as_of.isoformat(), digest[:SHORT]
-    contents: dict[tuple, tuple] = {}  # cases with the same reading and the same own atoms share a content
+    contents: dict[tuple, Content] = {}  # cases with the same reading and the same own atoms share a content
     results = []
     for i, case in enumerate(cases):
         base = (shared[which[i]] if which is not None else shared[i]) if shared else NOTHING_SHARED
@@ -101,7 +105,7 @@ def read_grouped(
     return results
 
 
-def _content_of(base: Shared, atoms: tuple[str, ...]) -> tuple:
+def _content_of(base: Shared, atoms: tuple[str, ...]) -> Content:
     """A case's result fields from its reading's atoms and its own (from the dated rules)."""
     # Consequences that carry a date (day(N)) are read apart, so that cases with
     # the same facts but other dates still share the rest.
@@ -119,19 +123,19 @@ def _dated(atom: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def _content(atoms: tuple[str, ...]) -> tuple:
+def _content(atoms: tuple[str, ...]) -> Content:
     """disposition, its modality, outcomes, consequences, defeated, contradictions of one case's atoms."""
     by_name: dict[str, list] = defaultdict(list)
     for atom in atoms:
-        name, _, tail = atom.partition("(")
-        by_name[name].append(parse_atom(tail))
+        name, args = _parsed(atom)
+        by_name[name].append(args)
     grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item in by_name["ground"]:
         grounds[outcome].add((source, item))
     modality = dict(by_name["outcome_modality"])
     catch_all = {o for (o,) in by_name["rests_on_catch_all"]}
     outcomes = tuple(
-        Outcome(name, modality.get(name), _cited(grounds[name]), name in catch_all)
+        Outcome(name, modality.get(name), _cited(frozenset(grounds[name])), name in catch_all)
         for name in vocab.outcome_names()
         if name in grounds
     )
@@ -147,7 +151,7 @@ def _content(atoms: tuple[str, ...]) -> tuple:
         next((m for (m,) in by_name["disposition_modality"]), None),
         outcomes,
         _consequences(frozenset(a for a in atoms if a.startswith("consequence("))),
-        tuple(Defeat(o, _cited(g), by) for (o, by), g in sorted(defeats.items())),
+        tuple(Defeat(o, _cited(frozenset(g)), by) for (o, by), g in sorted(defeats.items())),
         tuple(sorted(by_name["contradiction"])),
     )
 
@@ -157,7 +161,7 @@ def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
     """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
     cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
     for atom in atoms:
-        term, source = parse_atom(atom.partition("(")[2])
+        term, source = _parsed(atom)[1]
         name, *args = term if isinstance(term, tuple) else (term,)
         cites[(name, tuple(args))].add(source)
     return tuple(
@@ -173,19 +177,24 @@ def _consequence_order(c: Consequence) -> tuple[int, str, tuple[str, ...]]:
 _CONSEQUENCES = {name: rank for rank, name in enumerate(vocab.vocabulary()["consequences"])}
 
 
-def _order(clause_id: str) -> int:
-    """The measure's order; a clause it lacks (a draft's, which the lint at load names) after all it has."""
-    if clause_id not in measure.clauses():
-        return len(measure.clauses())
-    return measure.order(clause_id)
+_order = cache(measure.order)  # a clause's place, looked up for every ground of every distinct answer
 
 
 def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
     return tuple(sorted(clause_ids, key=_order))
 
 
-def _cited(pairs: set[tuple[str, str]]) -> tuple[str, ...]:
+@lru_cache(maxsize=1 << 14)  # an outcome's grounds recur across answers
+def _cited(pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
     """Grounds as cited: each item before the clause that gives it effect
     (a10.p1.i2, a10.p1), in the measure's order of the items."""
     ordered = sorted(pairs, key=lambda p: (_order(p[1]), _order(p[0])))
     return tuple(dict.fromkeys(c for source, item in ordered for c in (item, source)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parsed(atom: str) -> tuple[str, tuple]:
+    """A shown atom (without the case index) as its name and arguments: the atoms of the distinct answers
+    are few, the answers many."""
+    name, _, tail = atom.partition("(")
+    return name, parse_atom(tail)
