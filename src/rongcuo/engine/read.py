@@ -45,7 +45,11 @@ class Shared:
 
     @classmethod
     def of(cls, atoms: Sequence[str]) -> Shared:
-        return cls(tuple(sorted(a for a in atoms if not _dated(a))), tuple(a for a in atoms if _dated(a)))
+        plain: list[str] = []
+        dated: list[str] = []
+        for atom in atoms:
+            (dated if _dated(atom) else plain).append(atom)
+        return cls(tuple(sorted(plain)), tuple(dated))
 
     @cached_property
     def content(self) -> Content:
@@ -126,9 +130,12 @@ def _dated(atom: str) -> bool:
 def _content(atoms: tuple[str, ...]) -> Content:
     """disposition, its modality, outcomes, consequences, defeated, contradictions of one case's atoms."""
     by_name: dict[str, list] = defaultdict(list)
+    consequences = []
     for atom in atoms:
         name, args = _parsed(atom)
         by_name[name].append(args)
+        if name == "consequence":
+            consequences.append(atom)
     grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item in by_name["ground"]:
         grounds[outcome].add((source, item))
@@ -150,7 +157,7 @@ def _content(atoms: tuple[str, ...]) -> Content:
         disposition,
         next((m for (m,) in by_name["disposition_modality"]), None),
         outcomes,
-        _consequences(frozenset(a for a in atoms if a.startswith("consequence("))),
+        _consequences(frozenset(consequences)),
         tuple(Defeat(o, _cited(frozenset(g)), by) for (o, by), g in sorted(defeats.items())),
         tuple(sorted(by_name["contradiction"])),
     )
