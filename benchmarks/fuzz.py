@@ -140,7 +140,8 @@ def batch(lines: list[bytes]) -> Tally:
         if run.returncode not in (0, 1) or "Traceback" in run.stderr:
             tally.crash(f"batch: exit {run.returncode}: {run.stderr[-400:]}")
             return tally
-        results = [json.loads(line) for line in (out / "results.jsonl").read_text("utf-8").splitlines()]
+        text = (out / "results.jsonl").read_text("utf-8")  # lines end in \n only: a text may hold U+2028
+        results = [json.loads(line) for line in text.split("\n")[:-1]]
     blank = sum(1 for line in lines if not line.strip())
     if len(results) != len(lines) - blank:
         tally.crash(f"batch: {len(lines) - blank} records, {len(results)} results lines")

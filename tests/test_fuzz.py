@@ -2,6 +2,7 @@
 a value or a one-line error — never a traceback, a hang or a crash."""
 
 import json
+import re
 from functools import cache
 
 import yaml
@@ -47,11 +48,15 @@ def test_random_bytes_decode_to_a_value_or_a_one_line_error(data):
 
 @settings(max_examples=300, **SETTINGS)
 @given(case=documents | mutated(documents))
+# keys are named escaped (found by benchmarks/fuzz.py)
+@example(case={**GOOD, "facts": {"major_loss\nrongcuo: 伪造的一行": True}})
+@example(case={**GOOD, "dates": {"\x1b[2Jconduct": "2024-01-01"}})
+@example(case={**GOOD, "note\u2028": 1})
 def test_any_document_is_a_case_or_a_one_line_error(case):
     try:
         parse_case(case, "fuzz")
     except CaseError as e:
-        assert str(e).startswith("fuzz: ")
+        assert str(e).startswith("fuzz: ") and not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", str(e)), str(e)
 
 
 @settings(max_examples=40, **SETTINGS)

@@ -29,7 +29,9 @@ class CaseError(Coded):
 
     def __init__(self, source: str, field: str, code: str, **values: Any):
         super().__init__(code, **values)
-        self.source, self.field = source, field
+        # a key is named as the input spelled it: a line break or a terminal escape in it, written out, could
+        # forge a line of output (the fuzz run found unknown keys that did)
+        self.source, self.field = printable(source), printable(field)
 
     @property
     def message(self) -> str:
@@ -220,6 +222,11 @@ def _check_spans(value: Any, keys: list[str], kind: str, narrative: str | None) 
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL and C1 controls, line/paragraph separators
+
+
+def printable(text: str) -> str:
+    """The text with its control characters written as escapes (\\n, \\x1b)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text) if _CONTROL.search(text) else text
 
 
 def _one_line(value: str) -> str:
