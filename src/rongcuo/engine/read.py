@@ -126,41 +126,81 @@ def _dated(atom: str) -> bool:
     return atom.startswith("consequence(") and "day(" in atom
 
 
+# The parts of a result by the shown atoms they are read from: answers share their parts far more often than
+# their whole (the same consequences, the same defeats), so each part is read once per distinct set of its atoms.
+_PART = {
+    "ground": "outcomes",
+    "outcome_modality": "outcomes",
+    "rests_on_catch_all": "outcomes",
+    "blocked": "defeated",
+    "consequence": "consequences",
+    "disposition": "disposition",
+    "disposition_modality": "disposition",
+    "contradiction": "contradictions",
+}
+
+
 @lru_cache(maxsize=1 << 14)
 def _content(atoms: tuple[str, ...]) -> Content:
     """disposition, its modality, outcomes, consequences, defeated, contradictions of one case's atoms."""
+    parts: dict[str, list[str]] = defaultdict(list)
+    for atom in atoms:
+        parts[_PART.get(_parsed(atom)[0], "")].append(atom)  # the rule set shows nothing else (RuleSet.load)
+    disposition, modality = _disposition(frozenset(parts["disposition"]))
+    return (
+        disposition,
+        modality,
+        _outcomes(frozenset(parts["outcomes"])),
+        _consequences(frozenset(parts["consequences"])),
+        _defeated(frozenset(parts["defeated"])),
+        _contradictions(frozenset(parts["contradictions"])),
+    )
+
+
+def _by_name(atoms: frozenset[str]) -> dict[str, list]:
     by_name: dict[str, list] = defaultdict(list)
-    consequences = []
     for atom in atoms:
         name, args = _parsed(atom)
         by_name[name].append(args)
-        if name == "consequence":
-            consequences.append(atom)
+    return by_name
+
+
+@lru_cache(maxsize=1 << 12)
+def _disposition(atoms: frozenset[str]) -> tuple[str, str | None]:
+    by_name = _by_name(atoms)
+    if len(by_name["disposition"]) != 1:
+        found = sorted(by_name["disposition"])
+        raise RuleError("errors.rules_dispositions", n=len(found), found=str(found))
+    (disposition,) = by_name["disposition"][0]
+    return disposition, next((m for (m,) in by_name["disposition_modality"]), None)
+
+
+@lru_cache(maxsize=1 << 14)
+def _outcomes(atoms: frozenset[str]) -> tuple[Outcome, ...]:
+    by_name = _by_name(atoms)
     grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item in by_name["ground"]:
         grounds[outcome].add((source, item))
     modality = dict(by_name["outcome_modality"])
     catch_all = {o for (o,) in by_name["rests_on_catch_all"]}
-    outcomes = tuple(
+    return tuple(
         Outcome(name, modality.get(name), _cited(frozenset(grounds[name])), name in catch_all)
         for name in vocab.outcome_names()
         if name in grounds
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def _defeated(atoms: frozenset[str]) -> tuple[Defeat, ...]:
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for outcome, source, item, by in by_name["blocked"]:
+    for outcome, source, item, by in _by_name(atoms)["blocked"]:
         defeats[(outcome, by)].add((source, item))
-    if len(by_name["disposition"]) != 1:
-        found = sorted(by_name["disposition"])
-        raise RuleError("errors.rules_dispositions", n=len(found), found=str(found))
-    (disposition,) = by_name["disposition"][0]
-    return (
-        disposition,
-        next((m for (m,) in by_name["disposition_modality"]), None),
-        outcomes,
-        _consequences(frozenset(consequences)),
-        tuple(Defeat(o, _cited(frozenset(g)), by) for (o, by), g in sorted(defeats.items())),
-        tuple(sorted(by_name["contradiction"])),
-    )
+    return tuple(Defeat(o, _cited(frozenset(g)), by) for (o, by), g in sorted(defeats.items()))
+
+
+@lru_cache(maxsize=1 << 10)
+def _contradictions(atoms: frozenset[str]) -> tuple:
+    return tuple(sorted(_by_name(atoms)["contradiction"]))
 
 
 @lru_cache(maxsize=1 << 14)  # dated ones recur with their dates
