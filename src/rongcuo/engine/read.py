@@ -37,24 +37,23 @@ SHOWN = {
 
 @dataclass(frozen=True)
 class Shared:
-    """The shown atoms that every case with the same facts has (from the bottom of
-    engine.split), as read_results reads them: without the case index, dated apart."""
+    """The shown atoms that every case with the same facts has (from the bottom of engine.split), without
+    the case index: read once, part by part, however many cases share them."""
 
-    plain: tuple[str, ...] = ()  # sorted
-    dated: tuple[str, ...] = ()
+    atoms: tuple[str, ...] = ()  # sorted: equal readings are equal
 
     @classmethod
     def of(cls, atoms: Sequence[str]) -> Shared:
-        plain: list[str] = []
-        dated: list[str] = []
-        for atom in atoms:
-            (dated if _dated(atom) else plain).append(atom)
-        return cls(tuple(sorted(plain)), tuple(dated))
+        return cls(tuple(sorted(atoms)))
+
+    @cached_property
+    def parts(self) -> dict[str, frozenset[str]]:
+        return _parts(self.atoms)
 
     @cached_property
     def content(self) -> Content:
-        """The result fields of the plain atoms alone (read once per reading: a tuple does not keep its hash)."""
-        return _content(self.plain)
+        """The result fields of these atoms alone."""
+        return _assembled(self.parts)
 
 
 NOTHING_SHARED = Shared()
@@ -110,20 +109,14 @@ def read_grouped(
 
 
 def _content_of(base: Shared, atoms: tuple[str, ...]) -> Content:
-    """A case's result fields from its reading's atoms and its own (from the dated rules)."""
-    # Consequences that carry a date (day(N)) are read apart, so that cases with
-    # the same facts but other dates still share the rest.
-    plain = [a for a in atoms if not _dated(a)]
-    content = _content(tuple(sorted({*base.plain, *plain}))) if plain else base.content
-    disposition, modality, outcomes, consequences, defeated, contradictions = content
-    dated = frozenset((*base.dated, *(a for a in atoms if _dated(a))))
-    if dated:
-        consequences = tuple(sorted((*consequences, *_consequences(dated)), key=_consequence_order))
-    return disposition, modality, outcomes, consequences, defeated, contradictions
-
-
-def _dated(atom: str) -> bool:
-    return atom.startswith("consequence(") and "day(" in atom
+    """A case's result fields from its reading's atoms and its own (from the dated rules): only the parts
+    its own atoms touch are read again (cases with the same facts but other dates share the rest)."""
+    if not atoms:
+        return base.content
+    parts = dict(base.parts)
+    for part, more in _parts(atoms).items():
+        parts[part] = parts[part] | more if part in parts else more
+    return _assembled(parts)
 
 
 # The parts of a result by the shown atoms they are read from: answers share their parts far more often than
@@ -140,20 +133,26 @@ _PART = {
 }
 
 
-@lru_cache(maxsize=1 << 14)
-def _content(atoms: tuple[str, ...]) -> Content:
-    """disposition, its modality, outcomes, consequences, defeated, contradictions of one case's atoms."""
-    parts: dict[str, list[str]] = defaultdict(list)
+def _parts(atoms: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The atoms by the part of the result they are read into."""
+    grouped: dict[str, list[str]] = defaultdict(list)
     for atom in atoms:
-        parts[_PART.get(_parsed(atom)[0], "")].append(atom)  # the rule set shows nothing else (RuleSet.load)
-    disposition, modality = _disposition(frozenset(parts["disposition"]))
+        grouped[_PART.get(_parsed(atom)[0], "")].append(atom)  # the rule set shows nothing else (RuleSet.load)
+    return {part: frozenset(found) for part, found in grouped.items()}
+
+
+def _assembled(parts: dict[str, frozenset[str]]) -> Content:
+    """disposition, its modality, outcomes, consequences, defeated, contradictions, each part read once
+    per distinct set of its atoms."""
+    none: frozenset[str] = frozenset()
+    disposition, modality = _disposition(parts.get("disposition", none))
     return (
         disposition,
         modality,
-        _outcomes(frozenset(parts["outcomes"])),
-        _consequences(frozenset(parts["consequences"])),
-        _defeated(frozenset(parts["defeated"])),
-        _contradictions(frozenset(parts["contradictions"])),
+        _outcomes(parts.get("outcomes", none)),
+        _consequences(parts.get("consequences", none)),
+        _defeated(parts.get("defeated", none)),
+        _contradictions(parts.get("contradictions", none)),
     )
 
 
@@ -203,7 +202,7 @@ def _contradictions(atoms: frozenset[str]) -> tuple:
     return tuple(sorted(_by_name(atoms)["contradiction"]))
 
 
-@lru_cache(maxsize=1 << 14)  # dated ones recur with their dates
+@lru_cache(maxsize=1 << 14)
 def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
     """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
     cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
