@@ -50,7 +50,7 @@ FACT = ("fact", 2)  # what the unpacking derives and every rule reads
 _FREE_FACTS = "case(0). { fact(0, F) : fact_number(F, _) }."
 _ZERO = clingo.Number(0)
 _ONES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-ANSWERS = 1 << 16  # distinct answers remembered (their readings), per rule set
+ANSWERS = 1 << 14  # distinct answers remembered (their readings, read part by part), per rule set
 
 
 @dataclass(frozen=True)
