@@ -25,5 +25,5 @@ def one_control_per_case(rules: RuleSet, cases: list[Case], as_of: dt.date) -> l
         ctl.ground([("base", [])])
         with ctl.solve(yield_=True) as handle:
             atoms = [str(s) for s in next(iter(handle)).symbols(shown=True)]
-        results += read_results(atoms, [case], rules.profile, rules.digest, as_of)
+        results += read_results(atoms, [case], rules.profile, rules.sha256, as_of)
     return results
