@@ -93,7 +93,7 @@ def diff(old: Version, new: Version, days: int | None = None, limit: int = LIMIT
         facts=COMPARED,
     )
     kept, complete = search(space, "class", limit)
-    classes = [_class(s, f"diff-{n:02d}") for n, s in enumerate(kept, 1)]
+    classes = [scenario_class(s, f"diff-{n:02d}") for n, s in enumerate(kept, 1)]
     report = DiffReport(
         old, new, replace(size(days, None), short=looks.short(days), needed=looks.days), classes, complete
     )
@@ -167,7 +167,7 @@ def _combination(held: frozenset, listed: list[frozenset]) -> bool:
     return bool(parts) and frozenset().union(*parts) == held
 
 
-def _class(found: Scenario, prefix: str, segment: str | None = None) -> Class:
+def scenario_class(found: Scenario, prefix: str, segment: str | None = None) -> Class:
     """The class a scenario found: its dispositions and changes (class(0, T)), its witness named
     ``PREFIX-OLD-to-NEW``."""
     old, new, changes = class_of([args[-1] for name, *args in found.atoms if name == "class"])
