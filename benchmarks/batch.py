@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `rongcuo batch` end to end: N generated cases in JSONL → results.jsonl and the report.
 
-    python benchmarks/batch.py [--cases 1000000] [--workers N] [--chunk-size 5000] [--per-case 2000]
+    python benchmarks/batch.py [--cases 1000000] [--workers N] [--chunk-size 5000] [--per-case 2000] [--timeline]
 
 Prints the end-to-end rate (wall clock, from the command's start to its
 last output), the CPU time of the whole process tree, the peak memory — the
@@ -11,6 +11,12 @@ and, beside it, the rate of one clingo Control per case and the ratio of the
 two. The workers are children of multiprocessing's fork server, which this
 script does not wait for: getrusage alone would miss them, hence the
 sampling. The cases come from benchmarks/generate_cases.py (not timed).
+
+With ``--timeline`` (issue 18's check: a two-version timeline within 1.5× the one-version time) the
+same cases run twice — on the bundled rules, and with ``--timeline`` on two versions (the bundled
+rules until 2021-01-01, the draft a12-cooperation-suffices from then: the generated conduct dates run
+2016–2025, so both versions apply and some cases straddle the switch) — and both times are printed
+with their ratio.
 """
 
 from __future__ import annotations
@@ -32,11 +38,26 @@ sys.path.insert(0, str(HERE))
 
 import baseline  # noqa: E402
 import generate_cases  # noqa: E402
-from rongcuo.engine import RuleSet  # noqa: E402
+from rongcuo.engine import RuleSet, bundled_root  # noqa: E402
 from rongcuo.model import vocabulary as vocab  # noqa: E402
 from rongcuo.model.case import parse_case  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
+SWITCH = dt.date(2021, 1, 1)  # --timeline: the second version's first day, amid the generated conduct dates
+TARGET = 1.5  # --timeline: a two-version timeline within this many times the one-version time
+
+
+def two_versions(folder: Path) -> Path:
+    """A timeline of two versions: the bundled rules until SWITCH, the illustrative a12 draft from it."""
+    draft = bundled_root() / "drafts" / "a12-cooperation-suffices"
+    path = folder / "versions.yaml"
+    path.write_text(
+        "versions:\n"
+        f"  - {{id: v_before, rules: bundled, until: {SWITCH.isoformat()}}}\n"
+        f"  - {{id: v_after, from: {SWITCH.isoformat()}, rules: {draft}}}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def tree(pid: int) -> tuple[int, int, float]:
@@ -81,7 +102,7 @@ def main_cpu(pid: int) -> float:
     return sum(int(n) for n in fields[11:13]) / os.sysconf("SC_CLK_TCK")
 
 
-def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> dict:
+def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int, *extra: str) -> dict:
     command = [
         sys.executable,
         "-m",
@@ -97,6 +118,7 @@ def run_batch(cases: Path, out: Path, workers: int | None, chunk_size: int) -> d
     ]
     if workers:
         command += ["--workers", str(workers)]
+    command += extra
     peak = {"tree": 0, "process": 0, "cpu": 0.0, "main_cpu": 0.0}
     load = os.getloadavg()
     started = time.perf_counter()
@@ -152,6 +174,11 @@ def main() -> None:
         help="all fact sets different, 30%% of the cases dated (generate_cases.distinct)",
     )
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="also run the cases on a two-version timeline and print both times (issue 18: within 1.5×)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rongcuo-bench-") as scratch:
         tmp = str(args.keep or scratch)
@@ -163,6 +190,10 @@ def main() -> None:
         size = cases.stat().st_size
         print(f"running rongcuo batch on {size / 1e6:,.0f} MB …", file=sys.stderr)
         batch = run_batch(cases, Path(tmp) / "out", args.workers, args.chunk_size)
+        if args.timeline:
+            print("running rongcuo batch --timeline (two versions) …", file=sys.stderr)
+            versions = two_versions(Path(tmp))
+            timed = run_batch(cases, Path(tmp) / "timeline", args.workers, args.chunk_size, "--timeline", str(versions))
         out = Path(tmp) / "out"
         results = sum(1 for _ in (out / "results.jsonl").open("rb"))
         sizes = {
@@ -188,6 +219,14 @@ def main() -> None:
     print(f"one Control per case       {single:>12,.0f} cases/s (one process, {args.per_case:,} cases)")
     print(f"ratio batch / per case     {rate / single:>12.1f} ×")
     print(f"batch said: {batch['printed']}")
+    if args.timeline:
+        ratio = timed["seconds"] / batch["seconds"]
+        print(f"one version (bundled)      {batch['seconds']:>12.1f} s   {rate:>10,.0f} cases/s")
+        slow = args.cases / timed["seconds"]
+        print(f"two-version timeline       {timed['seconds']:>12.1f} s   {slow:>10,.0f} cases/s")
+        print(f"timeline / one version     {ratio:>12.2f} ×   (target ≤ {TARGET} ×: {'✓' if ratio <= TARGET else '✗'})")
+        print(f"CPU, timeline tree         {timed['cpu']:>12.1f} s   peak memory {timed['peak_tree'] / 2**20:,.0f} MiB")
+        print(f"timeline batch said: {timed['printed']}")
 
 
 if __name__ == "__main__":

@@ -112,6 +112,9 @@ def test_under_an_altered_rule_file_replay_names_the_decisions_that_change(tmp_p
     }
     assert expected and {c["case"]: (c["old"], c["new"]) for c in changed} == expected
     assert all(c["old"] == "mitigated" for c in changed)
+    # each labelled with its diff class: a12.p1.i1 gone, mitigation lost
+    lost = [{"sign": s, "kind": "outcome", "name": o} for s, o in (("gained", "none"), ("lost", "mitigated"))]
+    assert all(c["diff"] == {"old": "mitigated", "new": "none", "changes": lost} for c in changed), changed
     text = rongcuo("replay", log, "--under", root).stdout
     assert next(iter(expected)) in text and "→" in text
     assert rongcuo("replay", log).returncode == 0  # the log itself still replays under its own rules
@@ -195,3 +198,21 @@ def test_the_service_logs_its_decisions_and_they_replay(tmp_path, rulesets):
     assert [x["source"] for x in lines] == ["serve"] * 4 and {x["profile"] for x in lines} == {"default", "strict"}
     out = json.loads(rongcuo("replay", log.path, "--format", "json").stdout)
     assert out["decisions"] == out["certified"] == 4
+
+
+def test_under_an_amendment_each_changed_decision_has_the_class_diff_reports(tmp_path):
+    """`replay LOG --under DRAFT` labels each decision that would change with the class `rongcuo diff` gives
+    its change (diff.lp over the decision's case, between its logged rules and the draft): one of the
+    classes the exhaustive diff lists."""
+    log = tmp_path / "decisions.jsonl"
+    rongcuo("evaluate", "cases/historical", "--as-of", AS_OF, "--log", log, "--format", "json")
+    draft = ROOT / "measure" / "drafts" / "a12-cooperation-suffices"
+    out = json.loads(rongcuo("replay", log, "--under", draft, "--format", "json").stdout)
+    diff = json.loads(rongcuo("diff", "profile:default", draft, "--format", "json").stdout)
+    listed = [(c["old"], c["new"], c["changes"]) for c in diff["classes"]]
+    assert out["changed"]
+    for c in out["changed"]:
+        assert (c["diff"]["old"], c["diff"]["new"]) == (c["old"], c["new"])
+        assert (c["diff"]["old"], c["diff"]["new"], c["diff"]["changes"]) in listed
+    text = rongcuo("replay", log, "--under", draft).stdout
+    assert "差异类（同 rongcuo diff）：无容错情形（依规追责） → 从轻、减轻处理：新增结论：从轻、减轻处理" in text

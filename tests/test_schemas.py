@@ -90,7 +90,8 @@ def test_the_reference_outputs_are_what_their_schemas_say():
 
 
 def test_the_drafters_reports_are_what_their_schemas_say(tmp_path):
-    """check (with a conflict and its witness) and diff (classes with witnesses, and a corpus)."""
+    """check (with a conflict and its witness), diff (classes with witnesses, and a corpus) and diff across a
+    transition."""
     drafts = ROOT / "measure" / "drafts"
     check = rongcuo("check", "--rules", drafts / "a12-exemption-ignores-a13", "--format", "json")
     assert check.returncode == 1, check.stderr  # the draft's conflict
@@ -110,3 +111,8 @@ def test_the_drafters_reports_are_what_their_schemas_say(tmp_path):
     report = json.loads(diff.stdout)
     validator("diff-report").validate(report)
     assert report["classes"] and report["cases"] is not None
+    across = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--transition", "--format", "json")
+    report = json.loads(across.stdout)  # the same shape, with the transition and each class's segment
+    validator("diff-report").validate(report)
+    assert report["transition"]["switch"] == "2025-07-01"
+    assert {c["baseline"] for c in report["classes"]} == {"old", "new"}

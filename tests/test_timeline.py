@@ -278,3 +278,103 @@ def test_diff_between_two_versions_of_the_timeline_is_the_transitions_impact():
     assert any(c["old"] == "mitigated" and c["new"] == "none" for c in repealed["classes"])
     unknown = rongcuo("diff", "version:v2021", "version:v2099")
     assert unknown.returncode == 2 and "v2099" in unknown.stderr and "v2025_illustrative" in unknown.stderr
+
+
+def _transition(old: str, new: str, *more: str) -> dict:
+    run = rongcuo("diff", f"version:{old}", f"version:{new}", "--transition", "--format", "json", *more)
+    assert run.returncode in (0, 1), run.stderr
+    return json.loads(run.stdout)
+
+
+def _classes(report: dict, segment: str, baseline: str = "old") -> list[tuple]:
+    """A segment's classes: (old, new, the changes), each checked against its witness's answers — the
+    version alone and the whole bundled timeline, run as the witness's command runs them."""
+    found = []
+    for c in report["classes"]:
+        if c["segment"] == segment and c["baseline"] == baseline:
+            alone, on_timeline = c["witness"]["results"].values()
+            assert (alone["disposition"], on_timeline["disposition"]) == (c["old"], c["new"])
+            found.append((c["old"], c["new"], tuple(sorted((x["sign"], x["name"]) for x in c["changes"]))))
+    return sorted(found)
+
+
+def test_the_transition_diff_of_the_lenient_amendment(tmp_path):
+    """`rongcuo diff version:v2021 version:v2025_illustrative --transition` (issue 18.4): where conduct before
+    2025-07-01 is determined on or after it, 从旧兼从轻 gives the later version only where it is more
+    favourable — none → mitigated, the one class; conduct after the switch (or undated, determined after it)
+    gets the later version: every difference of `diff`, by segment; before the switch, nothing (proved).
+    Where the later version is not more favourable, the earlier one is kept: grounds, and mitigation beside
+    duty_fulfilled. Each witness runs under v2021 alone and on the bundled timeline as the class says."""
+    report = _transition("v2021", "v2025_illustrative", "--witnesses", tmp_path)
+    assert report["transition"] | {"timeline_rules": ""} == {
+        "timeline": "bundled",
+        "timeline_rules": "",
+        "old": "v2021",
+        "new": "v2025_illustrative",
+        "switch": "2025-07-01",
+        "reading": "q12_lenient",
+    }
+    assert report["complete"] and not report["same"] and report["space"]["proof"]
+    mitigation = ("none", "mitigated", (("gained", "mitigated"), ("lost", "none")))
+    assert _classes(report, "straddling") == [mitigation]
+    (straddling,) = [c for c in report["classes"] if c["segment"] == "straddling" and c["baseline"] == "old"]
+    witness = straddling["witness"]
+    assert witness["dates"] == {"conduct": "2025-06-30"} and witness["as_of"] == "2025-07-01"
+    assert witness["results"]["timeline:bundled"]["version_reason"] == "later_more_favourable"
+    for segment in ("after", "undated"):
+        classes = _classes(report, segment)
+        assert mitigation in classes and len(classes) == 4, classes
+        assert ("excluded", "excluded", (("gained", "mitigated"),)) in classes
+    assert _classes(report, "before") == []
+    kept = _classes(report, "straddling", "new")
+    assert ("duty_fulfilled", "duty_fulfilled", (("lost", "mitigated"),)) in kept and len(kept) == 3
+    assert all(old == new for old, new, _ in kept)  # never a disposition: the later one was not more favourable
+    case = tmp_path / f"{straddling['witness']['case'].removeprefix('W-').lower()}.yaml"
+    run = rongcuo("evaluate", case, "--as-of", witness["as_of"], "--timeline", "bundled", "--format", "json")
+    assert json.loads(run.stdout)["disposition"] == "mitigated"
+
+
+def test_the_transition_diff_of_the_repeal_keeps_the_lenient_answer():
+    """The illustrative repeal (v2025_illustrative → v2026_illustrative, harsher): a conduct in the lenient
+    period determined after the repeal keeps the lenient answer — across the switch the amendment changes
+    nothing (proved), and the later version alone would have lost the mitigation (a witness); conduct after
+    the repeal loses it (mitigated → none)."""
+    report = _transition("v2025_illustrative", "v2026_illustrative")
+    assert _classes(report, "straddling") == [] and _classes(report, "before") == []
+    loss = ("mitigated", "none", (("gained", "none"), ("lost", "mitigated")))
+    assert loss in _classes(report, "after") and loss in _classes(report, "undated")
+    kept = _classes(report, "straddling", "new")
+    assert ("none", "mitigated", (("gained", "mitigated"), ("lost", "none"))) in kept
+    lenient = ("new", "none", "mitigated")
+    (witness,) = [c["witness"] for c in report["classes"] if (c["baseline"], c["old"], c["new"]) == lenient]
+    assert witness["dates"]["conduct"] < "2026-01-01" <= witness["as_of"]
+    applied = witness["results"]["timeline:bundled"]
+    assert (applied["version"], applied["version_reason"]) == ("v2025_illustrative", "later_not_more_favourable")
+
+
+def test_the_transition_diff_under_the_conduct_reading_changes_nothing_across_the_switch():
+    """`literal` reads Q12 as the conduct-date version: across the switch the case keeps v2021's answer,
+    so the amendment's impact is only on conduct after it; every difference of the two versions is kept."""
+    report = _transition("v2021", "v2025_illustrative", "--profile", "literal")
+    assert report["transition"]["reading"] == "q12_conduct"
+    assert _classes(report, "straddling") == [] and _classes(report, "after")
+    kept = _classes(report, "straddling", "new")  # the later version alone would mitigate; the timeline keeps v2021
+    assert ("mitigated", "none", (("gained", "none"), ("lost", "mitigated"))) in kept
+
+
+def test_the_transition_diff_text_and_refusals():
+    text = rongcuo("diff", "version:v2025_illustrative", "version:v2026_illustrative", "--transition")
+    assert text.returncode == 1, text.stderr
+    assert "跨施行日比较 — v2025_illustrative → v2026_illustrative，施行日 2026-01-01" in text.stdout
+    assert "事发于施行日前、认定于施行日当日或之后（跨越施行日）\n\n无差异（已证明）" in text.stdout
+    assert "--timeline bundled" in text.stdout or "按时间线" in text.stdout
+    english = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--transition", "--lang", "en")
+    assert "in force from 2025-07-01" in english.stdout and "on the timeline" in english.stdout
+    for args, words in (
+        (("version:v2021", "version:v2026_illustrative"), "v2025_illustrative"),  # not consecutive: names the next
+        (("profile:default", "version:v2025_illustrative"), "version:"),
+        (("version:v2021", "version:v2025_illustrative", "--cases", "cases/historical"), "batch --timeline"),
+        (("version:v2021", "version:v2099"), "v2099"),
+    ):
+        run = rongcuo("diff", *args, "--transition")
+        assert run.returncode == 2 and words in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr

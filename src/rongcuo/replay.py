@@ -15,7 +15,9 @@
 - :func:`replay` re-derives logged decisions, grouped by rule set and dates (one grounding per group
   and chunk, rongcuo.ask), and says for each whether the answer is byte for byte the logged one, or why
   not: another engine, calendar or vocabulary; a rule set or input missing from the store; a changed
-  answer. With ``under``, every decision is asked of another rule set: which would change, old → new.
+  answer. With ``under``, every decision is asked of another rule set: which would change, old → new,
+  each labelled with the class `rongcuo diff` gives that change (engine.space.classify: diff.lp over the
+  decision's case, between its logged rule set and the other).
 
 Python compares digests here; every answer is clingo's, asked through rongcuo.ask.
 """
@@ -28,9 +30,9 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .ask import Ask, Evaluated, Rejected
@@ -38,6 +40,9 @@ from .ask import evaluate as ask_evaluate
 from .engine import RuleError, RuleSet, profiles
 from .model.case import Case, CaseError, parse_case
 from .model.shapes import ResultJSON
+
+if TYPE_CHECKING:
+    from .drafting.diff import Change
 
 LOG_FORMAT = 1  # the log line's format
 PROVENANCE_KEYS = ("rules", "rules_sha256")  # the answer's keys that name the rule set, not the finding
@@ -253,6 +258,15 @@ class Bad:
 
 
 @dataclass(frozen=True)
+class DiffClass:
+    """The class `rongcuo diff` gives a change: the dispositions before and after, and what changed."""
+
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
 class Replayed:
     """One logged decision replayed: its status (CERTIFIED …), the disposition logged and now."""
 
@@ -263,6 +277,7 @@ class Replayed:
     new: str | None = None
     same_otherwise: bool | None = None  # another engine/calendar/vocabulary: the finding still byte-equal
     detail: str = ""
+    diff: DiffClass | None = None  # under another rule set: the change's class (None: its rules are missing)
 
 
 def read_log(path: Path) -> tuple[list[tuple[int, dict]], list[Bad]]:
@@ -427,7 +442,7 @@ def under(
     entries: Sequence[tuple[int, dict]], store: Store | None, rules_of: Callable[[str], RuleSet]
 ) -> list[Replayed]:
     """Every decision asked of another rule set (``rules_of(profile)``): the ones whose disposition
-    would change, logged → new."""
+    would change, logged → new, each with its diff class."""
     ready, out = _inputs(entries, store)
     groups: dict[tuple, list] = {}
     for item in ready:
@@ -435,16 +450,47 @@ def under(
         groups.setdefault((e["profile"], e["as_of"], e.get("effective_date"), e.get("open_world", True)), []).append(
             item
         )
+    changed: list[tuple[Replayed, dict, Case]] = []
     for (profile, *_), items in groups.items():
         rules = rules_of(profile)
         for batch in _rounds(items):
-            for (n, e, _), answer in zip(batch, _asked(rules, batch[0][1], batch), strict=True):
+            for (n, e, case), answer in zip(batch, _asked(rules, batch[0][1], batch), strict=True):
                 old = e.get("disposition")
                 if isinstance(answer, Rejected):
-                    out.append(Replayed(n, e["case"], CHANGED, old, None, detail=answer.error.code))
+                    changed.append((Replayed(n, e["case"], CHANGED, old, None, detail=answer.error.code), e, case))
                 elif (new := answer.result.disposition) != old:
-                    out.append(Replayed(n, e["case"], CHANGED, old, new, detail=_outcomes(answer)))
-    return sorted(out, key=lambda r: r.line)
+                    changed.append((Replayed(n, e["case"], CHANGED, old, new, detail=_outcomes(answer)), e, case))
+    return sorted([*out, *_classed(changed, store, rules_of)], key=lambda r: r.line)
+
+
+def _classed(
+    changed: Sequence[tuple[Replayed, dict, Case]], store: Store | None, rules_of: Callable[[str], RuleSet]
+) -> list[Replayed]:
+    """Each changed decision with the class of its change, between the rule set it was logged under
+    (bundled, or rebuilt from the store) and the other: one grounding per rule set and dates (and chunk)."""
+    from .drafting.diff import class_of
+    from .engine.space.classify import classes
+
+    groups: dict[tuple, list[tuple[Replayed, dict, Case]]] = {}
+    for item in changed:
+        e = item[1]
+        groups.setdefault((e["rules_sha256"], e["profile"], e["as_of"], e.get("effective_date")), []).append(item)
+    resolver = Resolver(store)
+    out: list[Replayed] = []
+    try:
+        for (digest, profile, as_of, effective), items in groups.items():
+            logged, _ = resolver.rules(digest, profile)
+            if logged is None:
+                out += [r for r, _, _ in items]
+                continue
+            found = classes(
+                logged, rules_of(profile), [c for _, _, c in items], dt.date.fromisoformat(as_of), _day(effective)
+            )
+            for (r, _, _), terms in zip(items, found, strict=True):
+                out.append(replace(r, diff=DiffClass(*class_of(terms)) if terms else None))
+    finally:
+        resolver.close()
+    return out
 
 
 def _outcomes(answer: Evaluated) -> str:

@@ -99,6 +99,32 @@ def spec_of(spec: str, profile: str, path: Path | None = None) -> str:
     )
 
 
+def amendment(before: str, after: str, path: Path | None = None) -> tuple[Entry, Entry]:
+    """The two versions of ``version:A version:B`` (the bundled timeline by default) as an amendment:
+    B takes effect the day A ends (``rongcuo diff --transition``)."""
+    if not (before.startswith(VERSION) and after.startswith(VERSION)):
+        raise RuleError("errors.transition_versions", old=before, new=after)
+    path = path or bundled_timeline()
+    listed = entries(path)
+    ids = [e.id for e in listed]
+    for spec in (before, after):
+        if spec.removeprefix(VERSION) not in ids:
+            raise RuleError(
+                "errors.timeline_no_version", path=str(path), id=repr(spec.removeprefix(VERSION)), known=", ".join(ids)
+            )
+    i = ids.index(before.removeprefix(VERSION))
+    following = listed[i + 1].id if i + 1 < len(listed) else None
+    if following != after.removeprefix(VERSION):
+        raise RuleError(
+            "errors.transition_not_next",
+            path=str(path),
+            old=listed[i].id,
+            new=after.removeprefix(VERSION),
+            next=following or "-",
+        )
+    return listed[i], listed[i + 1]
+
+
 def load(path: Path | None = None, profile: str = "default", *, trusted: bool = False) -> Timeline:
     """The timeline of ``path`` (measure/versions.yaml by default) under one profile, as one program."""
     from .drafting.sources import is_draft, merged

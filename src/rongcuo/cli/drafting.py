@@ -46,15 +46,16 @@ DAYS = 17  # rongcuo.drafting.size.DAYS (tests/test_startup.py checks): the defa
 
 if TYPE_CHECKING:
     from .. import drafting
+    from ..drafting.transition import TransitionReport
 
 
-def _load(spec: str, profile: str, trust: bool) -> drafting.Version:
+def _load(spec: str, profile: str, trust: bool, timeline: Path | None = None) -> drafting.Version:
     from .. import drafting
     from ..engine import RuleError
     from ..timeline import spec_of
 
     try:
-        version = drafting.load(spec_of(spec, profile), profile, trusted=trust)  # version:ID of the timeline
+        version = drafting.load(spec_of(spec, profile, timeline), profile, trusted=trust)  # version:ID of the timeline
     except RuleError as e:
         fail(e)
     version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
@@ -124,11 +125,24 @@ def diff(
     lang: LangOpt = Lang.zh,
     ids: IdsOpt = False,
     trust: TrustOpt = False,
+    transition: Annotated[bool, typer.Option("--transition", help=h("diff.transition"))] = False,
+    timeline: Annotated[Optional[str], typer.Option("--timeline", help=h("diff.timeline"))] = None,
 ) -> None:
     from ..drafting.diff import corpus
     from ..drafting.diff import diff as diff_rules
 
-    before, after = _load(old, profile, trust), _load(new, profile, trust)
+    path = None if timeline in (None, "bundled") else Path(str(timeline))  # the file version:ID names a version of
+    if transition:
+        if cases:
+            fail("errors.transition_cases")
+        across = _transition(old, new, profile, path, timeline or "bundled", days, trust)
+        header = (
+            f"rongcuo diff --transition: {across.before.id} ({across.old.rules.digest}) → {across.after.id} "
+            f"({across.new.rules.digest}) on {across.switch.isoformat()}, timeline {across.source}"
+        )
+        _emit(across, format, lang, witnesses, out, header, ids)
+        raise typer.Exit(0 if across.same else 1)
+    before, after = _load(old, profile, trust, path), _load(new, profile, trust, path)
     report = answered(diff_rules, before, after, days)
     if cases:
         found, errors = read_cases(cases)
@@ -146,3 +160,16 @@ def diff(
     )
     if not report.same or report.cases:
         raise typer.Exit(1)
+
+
+def _transition(
+    old: str, new: str, profile: str, path: Path | None, source: str, days: int | None, trust: bool
+) -> TransitionReport:
+    """`rongcuo diff version:A version:B --transition`: what the amendment changes at its effective date."""
+    from .. import timeline as versions
+    from ..drafting.transition import transition
+
+    amendment = answered(versions.amendment, old, new, path)
+    before, after = _load(old, profile, trust, path), _load(new, profile, trust, path)
+    whole = answered(versions.load, path, profile, trusted=trust)
+    return answered(transition, before, after, amendment, whole, source, days)

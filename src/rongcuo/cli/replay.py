@@ -53,9 +53,12 @@ def replay(
             typer.echo(json.dumps(out, ensure_ascii=False))
         else:
             names = ", ".join(f"{r.digest} {p}" for p, r in sorted(loaded.items()))
+            from ..drafting.words import Words
+
             text = render(
                 "replay/under.txt.j2",
                 lang.value,
+                n=Words(lang.value),
                 log=str(log),
                 rules=str(under),
                 profiles=names or "-",

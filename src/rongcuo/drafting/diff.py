@@ -30,6 +30,7 @@ from .sources import Version
 from .witness import Witness, evaluate, witness
 
 LIMIT = 200  # classes listed at most; the search says when there are more
+COMPARED = ("_compared(0)",)  # diff.lp compares case 0 of the scenario space
 
 
 @dataclass(frozen=True, order=True)
@@ -45,6 +46,7 @@ class Class:
     new: str
     changes: tuple[Change, ...]
     witness: Witness
+    segment: str | None = None  # a transition's (drafting.transition): when the case's dates fall
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,10 @@ def diff(old: Version, new: Version, days: int | None = None, limit: int = LIMIT
             *programs("observe.lp", "diff.lp"),
         ],
         days=days,
+        facts=COMPARED,
     )
-    found: list[Scenario] = []
-    held: list[frozenset[clingo.Symbol]] = []
-    while len(found) < limit and (scenario := space.find_unexplained("class", 1, held, _context)):
-        found.append(scenario)
-        held.append(_held(scenario))
-    complete = len(found) < limit or space.find_unexplained("class", 1, held, _context) is None
-    kept = [s for s, h in zip(found, held, strict=True) if not _combination(h, held)]
-    classes = [_class(s, n) for n, s in enumerate(kept, 1)]
+    kept, complete = search(space, "class", limit)
+    classes = [scenario_class(s, f"diff-{n:02d}") for n, s in enumerate(kept, 1)]
     report = DiffReport(
         old, new, replace(size(days, None), short=looks.short(days), needed=looks.days), classes, complete
     )
@@ -138,15 +135,29 @@ def _dispositions(answer: Answer) -> list[str]:
     return sorted(answer.dispositions())
 
 
+def search(space: Space, name: str, limit: int) -> tuple[list[Scenario], bool]:
+    """Minimal scenarios, one per class of difference, of the class atoms ``name/2`` (``class(0, T)``,
+    or a transition's ``transition_class(Segment, T)``), each with a change the ones found before do
+    not explain; whether the search ended with the proof that none is left (else it stopped at
+    ``limit``). A scenario whose changes are those of others found together is dropped."""
+    found: list[Scenario] = []
+    held: list[frozenset[clingo.Symbol]] = []
+    while len(found) < limit and (scenario := space.find_unexplained(name, 2, held, _context)):
+        found.append(scenario)
+        held.append(_held(scenario, name))
+    complete = len(found) < limit or space.find_unexplained(name, 2, held, _context) is None
+    return [s for s, h in zip(found, held, strict=True) if not _combination(h, held)], complete
+
+
 def _context(symbol: clingo.Symbol) -> bool:
-    """class(disposition(D, D)): an unchanged disposition is the setting of a change, not a change."""
-    (term,) = symbol.arguments
+    """class(C, disposition(D, D)): an unchanged disposition is the setting of a change, not a change."""
+    term = symbol.arguments[-1]
     return term.match("disposition", 2) and term.arguments[0] == term.arguments[1]
 
 
-def _held(scenario: Scenario) -> frozenset[clingo.Symbol]:
+def _held(scenario: Scenario, name: str) -> frozenset[clingo.Symbol]:
     """The class atoms of a scenario that are changes (its unchanged disposition aside)."""
-    return frozenset(s for s in scenario.symbols if s.match("class", 1) and not _context(s))
+    return frozenset(s for s in scenario.symbols if s.match(name, 2) and not _context(s))
 
 
 def _combination(held: frozenset, listed: list[frozenset]) -> bool:
@@ -156,14 +167,19 @@ def _combination(held: frozenset, listed: list[frozenset]) -> bool:
     return bool(parts) and frozenset().union(*parts) == held
 
 
-def _class(found, number: int) -> Class:
-    terms = [args[0] for name, *args in found.atoms if name == "class"]
+def scenario_class(found: Scenario, prefix: str, segment: str | None = None) -> Class:
+    """The class a scenario found: its dispositions and changes (class(0, T)), its witness named
+    ``PREFIX-OLD-to-NEW``."""
+    old, new, changes = class_of([args[-1] for name, *args in found.atoms if name == "class"])
+    title = f"{old} → {new}: " + ", ".join(f"{c.sign} {c.kind} {c.name}" for c in changes)
+    return Class(old, new, changes, witness(found, f"{prefix}-{old}-to-{new}", title), segment)
+
+
+def class_of(terms: Sequence[tuple]) -> tuple[str, str, tuple[Change, ...]]:
+    """The dispositions before and after and the changes, from the class terms of one case."""
     pairs = [t[1:] for t in terms if t[0] == "disposition"]
     old, new = ("/".join(sorted({p[i] for p in pairs})) for i in (0, 1))
-    changes = tuple(sorted(_change(t) for t in terms if t[0] != "disposition"))
-    key = f"diff-{number:02d}-{old}-to-{new}"
-    title = f"{old} → {new}: " + ", ".join(f"{c.sign} {c.kind} {c.name}" for c in changes)
-    return Class(old, new, changes, witness(found, key, title))
+    return old, new, tuple(sorted(_change(t) for t in terms if t[0] != "disposition"))
 
 
 def _change(term: tuple) -> Change:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ..engine import RuleSet, Timeline
 from ..engine.inputs import SPAN
-from ..engine.space import WINDOWS
 from ..explain.serialize import derivers
 from ..model import calendar
 from ..model import vocabulary as vocab
 from ..model.shapes import (
     CheckReportJSON,
+    ClassJSON,
     DiffReportJSON,
     RuleRefJSON,
     SpaceJSON,
@@ -17,20 +18,25 @@ from ..model.shapes import (
 )
 from ..present.render import message, render
 from .check import Report
-from .diff import DiffReport
-from .witness import Witness, explain_all
+from .diff import Class, DiffReport
+from .transition import SEGMENTS, TransitionReport
+from .witness import Rules, Witness, explain_all
 from .words import Words
 
+Reports = Report | DiffReport | TransitionReport
 
-def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str], ids: bool = False) -> str:
+
+def rendered(report: Reports, format: str, lang: str, files: dict[str, str], ids: bool = False) -> str:
     """The report in ``format``; ``files`` names the written witness file of each witness key.
     Markdown and HTML show each witness's explanation too. Outcomes, facts, consequences, dates and
     clauses are named in words (drafting.words); ``ids`` adds each one's id in a code span."""
-    name = "check" if isinstance(report, Report) else "diff"
-    versions = {v.name: v.rules for v in _versions(report)}
+    name = "check" if isinstance(report, Report) else "transition" if isinstance(report, TransitionReport) else "diff"
+    compared = _compared(report)
     if format in ("md", "html"):
-        explain_all(report.witnesses, versions)
+        for witnesses, versions in compared:
+            explain_all(witnesses, versions)
     template = f"drafting/{name}.html.j2" if format == "html" else f"drafting/{name}.txt.j2"
+    every = {n: rules for _, versions in compared for n, rules in versions.items()}
     return render(
         template,
         lang,
@@ -39,28 +45,52 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         files=files,
         date_keys=vocab.date_keys(),
         span=SPAN,
-        anchors=[a.isoformat() for a in WINDOWS],
+        anchors=[a.isoformat() for a in report.size.anchors],
         last=calendar.LAST.isoformat(),
-        derivers={n: derivers(rules) for n, rules in versions.items()},
+        derivers={n: derivers(_first(rules)) for n, rules in every.items()},
         bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
         n=Words(lang, ids, html=format == "html"),
         ids=ids,
         roles={} if isinstance(report, Report) else _roles(report, lang),
+        segments=SEGMENTS,
     )
 
 
-def _roles(report: DiffReport, lang: str) -> dict[str, str]:
-    """How a witness's answers are headed in a diff: old, new (the versions' names are in the header)."""
+def _first(rules: Rules) -> RuleSet:
+    """A timeline's trees name the rules of its first version (every version's rules share their names)."""
+    return rules.rules_of(None) if isinstance(rules, Timeline) else rules
+
+
+def _roles(report: DiffReport | TransitionReport, lang: str) -> dict[str, str]:
+    """How a witness's answers are headed: old, new (the versions' names are in the header); in a
+    transition, each version alone and the timeline."""
+    if isinstance(report, TransitionReport):
+        return {
+            report.old.name: message("drafting.old_alone", lang),
+            report.new.name: message("drafting.new_alone", lang),
+            report.timeline_name: message("drafting.on_timeline", lang),
+        }
     return {report.old.name: message("drafting.old", lang), report.new.name: message("drafting.new", lang)}
 
 
-def _versions(report: Report | DiffReport) -> list:
-    return [report.version] if isinstance(report, Report) else [report.old, report.new]
+def _compared(report: Reports) -> list[tuple[list[Witness], dict[str, Rules]]]:
+    """The witnesses and the rule sets (or the timeline) each group of them was evaluated under."""
+    if isinstance(report, Report):
+        return [(report.witnesses, {report.version.name: report.version.rules})]
+    if isinstance(report, DiffReport):
+        return [(report.witnesses, {report.old.name: report.old.rules, report.new.name: report.new.rules})]
+    on = report.timeline_name
+    return [
+        ([c.witness for c in report.classes], {report.old.name: report.old.rules, on: report.timeline}),
+        ([c.witness for c in report.kept], {report.new.name: report.new.rules, on: report.timeline}),
+    ]
 
 
-def to_json(report: Report | DiffReport, files: dict[str, str]) -> CheckReportJSON | DiffReportJSON:
+def to_json(report: Reports, files: dict[str, str]) -> CheckReportJSON | DiffReportJSON:
     if isinstance(report, Report):
         return _check_json(report, files)
+    if isinstance(report, TransitionReport):
+        return _transition_json(report, files)
     return _diff_json(report, files)
 
 
@@ -114,15 +144,7 @@ def _diff_json(r: DiffReport, files: dict[str, str]) -> DiffReportJSON:
         "space": _space(r.size),
         "same": r.same,
         "complete": r.complete,
-        "classes": [
-            {
-                "old": c.old,
-                "new": c.new,
-                "changes": [{"sign": x.sign, "kind": x.kind, "name": x.name} for x in c.changes],
-                "witness": _witness(c.witness, files),
-            }
-            for c in r.classes
-        ],
+        "classes": [_class(c, files) for c in r.classes],
         "cases": None
         if r.cases is None
         else {
@@ -133,6 +155,43 @@ def _diff_json(r: DiffReport, files: dict[str, str]) -> DiffReportJSON:
             ],
         },
         "seconds": round(r.seconds, 3),
+    }
+
+
+def _transition_json(r: TransitionReport, files: dict[str, str]) -> DiffReportJSON:
+    """The diff report's shape: both versions, the space, every class — each with its segment and the
+    version alone it compares the timeline's answer with — and what the transition is."""
+    return {
+        "command": "diff",
+        "transition": {
+            "timeline": r.source,
+            "timeline_rules": r.timeline.digest,
+            "old": r.before.id,
+            "new": r.after.id,
+            "switch": r.switch.isoformat(),
+            "reading": r.timeline.reading,
+        },
+        "old": _version(r.old),
+        "new": _version(r.new),
+        "space": _space(r.size),
+        "same": r.same,
+        "complete": r.complete,
+        "classes": [
+            {**_class(c, files), "segment": c.segment or "", "baseline": baseline}
+            for baseline, found in (("old", r.classes), ("new", r.kept))
+            for c in found
+        ],
+        "cases": None,
+        "seconds": round(r.seconds, 3),
+    }
+
+
+def _class(c: Class, files: dict[str, str]) -> ClassJSON:
+    return {
+        "old": c.old,
+        "new": c.new,
+        "changes": [{"sign": x.sign, "kind": x.kind, "name": x.name} for x in c.changes],
+        "witness": _witness(c.witness, files),
     }
 
 
@@ -147,7 +206,7 @@ def _space(size) -> SpaceJSON:
         "valid": size.valid,
         "days": size.days,
         "ordered_dates": size.valid_dates,
-        "calendar_windows": [a.isoformat() for a in WINDOWS] if size.days else [],
+        "calendar_windows": [a.isoformat() for a in size.anchors] if size.days else [],
         "date_settings": size.day_choices,
         "total": size.total,
         "needed_days": size.needed,

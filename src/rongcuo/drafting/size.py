@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,7 @@ class Size:
     valid_dates: int | None = None  # settings of the dates in an order the rules accept (None: all count)
     short: str | None = None  # why the window is no proof (drafting.reach): "proved" is then "not found within"
     needed: int | None = None  # the window the rules' date arithmetic asks for (drafting.reach)
+    anchors: tuple[dt.date, ...] = WINDOWS  # day 0 of each calendar window (a transition's: around its switch)
 
     @property
     def combinations(self) -> int:
@@ -31,8 +33,8 @@ class Size:
 
     @property
     def windows(self) -> int:
-        """The calendar windows the days lie in (engine.space.WINDOWS); none without days."""
-        return len(WINDOWS) if self.days else 1
+        """The calendar windows the days lie in (engine.space.WINDOWS by default); none without days."""
+        return len(self.anchors) if self.days else 1
 
     @property
     def date_settings(self) -> int:

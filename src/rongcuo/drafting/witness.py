@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..ask import Ask, results
-from ..engine import Result, RuleError, RuleSet
+from ..engine import Result, RuleError, RuleSet, Timeline
 from ..engine.space import Scenario
 from ..explain import Explanation, explain
 from ..model.case import Case, parse_case
@@ -62,11 +62,20 @@ def witness(scenario: Scenario, key: str, title: str) -> Witness:
     )
 
 
-def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
+Rules = RuleSet | Timeline  # a version, or a timeline of them (its witnesses run with --timeline)
+
+
+def _ask(rules: Rules, as_of: dt.date, effective: dt.date | None = None) -> Ask:
+    if isinstance(rules, Timeline):
+        return Ask(rules.rules_of(None), as_of, effective, timeline=rules)
+    return Ask(rules, as_of, effective)
+
+
+def evaluate(witnesses: Sequence[Witness], versions: dict[str, Rules]) -> None:
     """Each witness's answer under each version: one grounding per version and evaluation date."""
     for (as_of, effective), group in _by_day(witnesses).items():
         for name, rules in versions.items():
-            found = results(Ask(rules, as_of, effective), [w.case for w in group])  # contradictory inputs too
+            found = results(_ask(rules, as_of, effective), [w.case for w in group])  # contradictory inputs too
             for w, result in zip(group, found, strict=True):
                 if isinstance(result, RuleError):  # a scenario of the space has one answer: this is a fault
                     raise result
@@ -75,18 +84,22 @@ def evaluate(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None
 
 
 def _rules_options(name: str, profile: str) -> str:
-    """The options that load a version again: ``profile:NAME`` is the bundled rules under --profile NAME."""
+    """The options that load a version again: ``profile:NAME`` is the bundled rules under --profile NAME,
+    ``timeline:T`` the timeline T (bundled, or a versions file) under the profile."""
+    under = "" if profile == "default" else f" --profile {profile}"
+    if name.startswith("timeline:"):
+        return f" --timeline {name.removeprefix('timeline:')}{under}"
     if name.startswith("profile:"):
         return "" if name == "profile:default" else f" --profile {name.removeprefix('profile:')}"
-    return f" --rules {name}" + ("" if profile == "default" else f" --profile {profile}")
+    return f" --rules {name}{under}"
 
 
-def explain_all(witnesses: Sequence[Witness], versions: dict[str, RuleSet]) -> None:
+def explain_all(witnesses: Sequence[Witness], versions: dict[str, Rules]) -> None:
     """Why each witness's outcomes hold under each version (the trees of rongcuo.explain).
     Outcomes never read the commencement date, so the trees do without it."""
     for (as_of, _), group in _by_day([w for w in witnesses if not w.explanations]).items():
         for name, rules in versions.items():
-            for w, e in zip(group, explain(Ask(rules, as_of), [w.case for w in group]), strict=True):
+            for w, e in zip(group, explain(_ask(rules, as_of), [w.case for w in group]), strict=True):
                 w.explanations[name] = e
 
 

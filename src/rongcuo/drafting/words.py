@@ -72,6 +72,10 @@ class Words:
     def predicate(self, name: str) -> str:
         return self._of("predicates", name)
 
+    def reading(self, name: str) -> str:
+        """An interpretation question's reading (readings/q12_lenient.lp: q12_lenient); none: a dash."""
+        return self._of("readings", name) if name else "-"
+
     def facts(self, names: Iterable[str], sep: str | None = None) -> str:
         """Facts in a list: joined by ； (; in English): their labels hold 、 and commas themselves."""
         return self.join([self.fact(f) for f in names], sep or ("；" if self.lang == "zh" else "; "))

@@ -83,6 +83,12 @@ class Timeline:
         """The rule set of a version (the first one for None)."""
         return next((s.rules for s in self.spans if s.id == version), self.spans[0].rules)
 
+    @property
+    def reading(self) -> str:
+        """The Q12 reading the program takes, by its file's name (readings/q12_lenient.lp: q12_lenient);
+        '' when the first version's rule set has none."""
+        return ", ".join(sorted({Path(s.location.begin.filename).stem for s in self._transition}))
+
     @cached_property
     def _transition(self) -> tuple[ast.AST, ...]:
         return tuple(s for s in self.spans[0].rules.statements if _is_transition(s))

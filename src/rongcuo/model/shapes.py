@@ -217,6 +217,11 @@ class ClassJSON(TypedDict):
     new: str
     changes: list[ChangeJSON]
     witness: WitnessJSON
+    # diff --transition: where the case's dates fall (straddling | after | undated | before), and which
+    # version alone the timeline's answer (``new``) is compared with: old (the amendment's impact) or new
+    # (where the earlier version is kept)
+    segment: NotRequired[str]
+    baseline: NotRequired[str]
 
 
 class ChangedCaseJSON(TypedDict):
@@ -232,10 +237,22 @@ class CasesJSON(TypedDict):
     changed: list[ChangedCaseJSON]
 
 
+class TransitionJSON(TypedDict):
+    """`rongcuo diff version:A version:B --transition`: the amendment compared at its effective date."""
+
+    timeline: str  # bundled, or the versions file
+    timeline_rules: str  # the timeline program's digest
+    old: str  # version ids
+    new: str
+    switch: str  # the day the new version takes effect
+    reading: str  # the profile's reading of Q12 (readings/q12_*.lp)
+
+
 class DiffReportJSON(TypedDict):
     """`rongcuo diff --format json`."""
 
     command: str  # diff
+    transition: NotRequired[TransitionJSON]
     old: VersionJSON
     new: VersionJSON
     space: SpaceJSON

@@ -76,13 +76,23 @@ class Scenario:
 class Space:
     """The space of one case (and its twin), ground once with the caller's rules."""
 
-    def __init__(self, statements: Sequence[ast.AST], *, days: int, twin: bool = False, facts: Iterable[str] = ()):
+    def __init__(
+        self,
+        statements: Sequence[ast.AST],
+        *,
+        days: int,
+        twin: bool = False,
+        facts: Iterable[str] = (),
+        windows: Sequence[dt.date] = WINDOWS,
+    ):
+        """``windows``: the days 0 of the calendar windows (a transition's are around its switch)."""
+        self._windows = tuple(windows)
         self._ctl = control([*programs("space.lp", *(["twin.lp"] if twin else [])), *statements], ["--opt-mode=opt"])
         with self._ctl.backend() as backend:
             add_all(backend, [clingo.Function("_date_key", [clingo.Function(key)]) for key in vocab.date_keys()])
             add_all(backend, [clingo.Function("_day", [clingo.Number(d)]) for d in range(days)])
             if days:
-                add_all(backend, _calendar(days + SPAN))
+                add_all(backend, _calendar(days + SPAN, self._windows))
             add_all(backend, [clingo.parse_term(text) for text in facts])
         self._ctl.ground([("base", [])], context=_Context())
         # Externals are switches: false unless a query assumes them (see find).
@@ -103,7 +113,7 @@ class Space:
     def find(self, *assume: str) -> Scenario | None:
         """A minimal scenario where the atoms ``assume`` hold (and no other switch is on), or None."""
         symbols = self._solve(assume, True)
-        return None if symbols is None else _scenario(symbols)
+        return None if symbols is None else _scenario(symbols, self._windows)
 
     def holds(self, *assume: str) -> bool:
         """Whether some scenario makes the atoms ``assume`` hold (no witness: the fastest query)."""
@@ -119,7 +129,7 @@ class Space:
             for lit in literals:
                 backend.add_rule([goal], [lit])
         symbols = self._solve(assume, False, [goal])
-        return None if symbols is None else _scenario(symbols)
+        return None if symbols is None else _scenario(symbols, self._windows)
 
     def find_unexplained(
         self, name: str, arity: int, found: Sequence[frozenset[clingo.Symbol]], context=lambda symbol: False
@@ -143,7 +153,7 @@ class Space:
                 if not context(s):
                     backend.add_rule([goal], [literal, *([-explained[s]] if s in explained else [])])
         symbols = self._solve((), True, [goal])
-        return None if symbols is None else _scenario(symbols)
+        return None if symbols is None else _scenario(symbols, self._windows)
 
     def _solve(self, assume: Iterable[str], minimal: bool, literals: Sequence[int] = ()):
         literals = list(literals)
@@ -186,10 +196,10 @@ class _Context:
         return clingo.Function(term.name, [a for a in term.arguments if not a.match("day", 1)], term.positive)
 
 
-def _calendar(days: int) -> list[clingo.Symbol]:
+def _calendar(days: int, windows: Sequence[dt.date]) -> list[clingo.Symbol]:
     """_window(W) and _calendar(W, D, K): day D of window W is of kind K by the official calendar."""
     out = []
-    for w, anchor in enumerate(WINDOWS):
+    for w, anchor in enumerate(windows):
         out.append(clingo.Function("_window", [clingo.Number(w)]))
         for d in range(days):
             if kind := calendar.kind_of_day(day(anchor) + d):
@@ -197,12 +207,12 @@ def _calendar(days: int) -> list[clingo.Symbol]:
     return out
 
 
-def _scenario(symbols: Sequence[clingo.Symbol]) -> Scenario:
+def _scenario(symbols: Sequence[clingo.Symbol], windows: Sequence[dt.date]) -> Scenario:
     facts, dates, params, atoms = set(), {}, {}, []
-    anchor = WINDOWS[0]
+    anchor = windows[0]
     for s in symbols:
         if s.match("_in_window", 1):
-            anchor = WINDOWS[s.arguments[0].number]
+            anchor = windows[s.arguments[0].number]
         elif s.match("fact", 2):
             if s.arguments[0].number == 0:
                 facts.add(s.arguments[1].name)
