@@ -727,8 +727,8 @@ def given_atoms(
                     given[("label", 3)].append((i, code(("f", label)), code(("s", value))))
     by_reading: dict[Signature, list[tuple[int, ...]]] = defaultdict(list)  # (reading, arguments…)
     for k, reading in enumerate(distinct):
-        for sig, row in top.coded(reading.interface, chunk.terms):
-            by_reading[sig].append((k, *row))
+        for sig, args in top.coded(reading.interface, chunk.terms):
+            by_reading[sig].append((k, *args))
     for sig, rows in given.items():
         chunk.give(sig, rows)
     for sig, rows in by_reading.items():  # each case's reading's atoms, under the case's index
