@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..engine.inputs import SPAN
 from ..engine.space import WINDOWS
-from ..explain.serialize import derivers
 from ..model import calendar
 from ..model import vocabulary as vocab
 from ..model.shapes import (
@@ -17,9 +18,11 @@ from ..model.shapes import (
 )
 from ..present.render import message, render
 from .check import Report
-from .diff import DiffReport
 from .witness import Witness, explain_all
 from .words import Words
+
+if TYPE_CHECKING:
+    from .diff import DiffReport  # check's report does without diff's module
 
 
 def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[str, str], ids: bool = False) -> str:
@@ -28,7 +31,8 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
     clauses are named in words (drafting.words); ``ids`` adds each one's id in a code span."""
     name = "check" if isinstance(report, Report) else "diff"
     versions = {v.name: v.rules for v in _versions(report)}
-    if format in ("md", "html"):
+    explained = format in ("md", "html")
+    if explained:
         explain_all(report.witnesses, versions)
     template = f"drafting/{name}.html.j2" if format == "html" else f"drafting/{name}.txt.j2"
     return render(
@@ -41,12 +45,20 @@ def rendered(report: Report | DiffReport, format: str, lang: str, files: dict[st
         span=SPAN,
         anchors=[a.isoformat() for a in WINDOWS],
         last=calendar.LAST.isoformat(),
-        derivers={n: derivers(rules) for n, rules in versions.items()},
+        derivers=_derivers(versions) if explained else {},  # the rules deriving what an explanation shows
         bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
         n=Words(lang, ids, html=format == "html"),
         ids=ids,
         roles={} if isinstance(report, Report) else _roles(report, lang),
     )
+
+
+def _derivers(versions: dict) -> dict:
+    """Which rules derive each predicate, per version: read off the trace's instrumentation, which text
+    and JSON, showing no explanation, do without (its cost is most of a text report's rendering)."""
+    from ..explain.serialize import derivers
+
+    return {name: derivers(rules) for name, rules in versions.items()}
 
 
 def _roles(report: DiffReport, lang: str) -> dict[str, str]:
