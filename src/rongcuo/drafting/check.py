@@ -55,7 +55,8 @@ class Report:
     outside: list[RuleRef]  # rules that read input the space does not produce
     unread: list[RuleRef]  # rules no shown atom depends on
     seconds: float = 0.0
-    fallback: str | None = None  # why many cases evaluate on clingo's path, not compiled (engine.compiled)
+    fallback: str | None = None  # why many cases' facts-only rules evaluate on clingo's path, not compiled
+    dated_fallback: str | None = None  # … and why their dated rules do, not vectorised (engine.dated)
     witnesses: list[Witness] = field(default_factory=list)
 
     @property
@@ -113,7 +114,7 @@ def check(version: Version, days: int | None = None) -> Report:
     )
     report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
     evaluate(report.witnesses, {version.name: version.rules})
-    report.fallback = version.rules.evaluator.fallback
+    report.fallback, report.dated_fallback = version.rules.evaluator.fallback, version.rules.evaluator.dated_fallback
     report.seconds = time.perf_counter() - start
     return report
 

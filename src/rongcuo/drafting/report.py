@@ -101,6 +101,8 @@ def _check_json(r: Report, files: dict[str, str]) -> CheckReportJSON:
         "rules_examined": r.examined,
         "compiled": r.fallback is None,
         "fallback": r.fallback,
+        "dated_vectorised": r.dated_fallback is None,
+        "dated_fallback": r.dated_fallback,
         "findings": [
             {
                 "kind": f.kind,
