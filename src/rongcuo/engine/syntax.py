@@ -37,18 +37,18 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield from walk(child)
 
 
-def _symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
+def symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
     """The symbolic atoms under ``node``; what is under an atom (its terms) is not walked: it holds no atom."""
     if node.ast_type == ast.ASTType.SymbolicAtom:
         yield node
         return
     for child in _children(node):
-        yield from _symbolic_atoms(child)
+        yield from symbolic_atoms(child)
 
 
 def _atom_terms(node: ast.AST) -> Iterator[ast.AST]:
     """The term of every symbolic atom under ``node``, a Function or a SymbolicTerm (a classical negation -p as p)."""
-    for found in _symbolic_atoms(node):
+    for found in symbolic_atoms(node):
         term = found.symbol
         if term.ast_type == ast.ASTType.UnaryOperation:
             term = term.argument
