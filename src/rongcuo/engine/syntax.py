@@ -76,14 +76,27 @@ def signatures(node: ast.AST) -> Iterator[Signature]:
 
 def clause_constants(node: ast.AST) -> set[str]:
     """The clause constants (a11_p1_i6) a statement names."""
-    found = set()
+    return survey(node)[1]
+
+
+def survey(node: ast.AST) -> tuple[list[tuple[str, list]], set[str]]:
+    """atoms(node) and clause_constants(node) in one walk (each walk costs a call into clingo per node)."""
+    found: list[tuple[str, list]] = []
+    constants = set()
     for n in walk(node):
-        if n.ast_type == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
-            found.add(n.name)
-        if (
-            n.ast_type == ast.ASTType.SymbolicTerm
-            and n.symbol.type == clingo.SymbolType.Function
-            and CLAUSE_CONST.match(n.symbol.name)
-        ):
-            found.add(n.symbol.name)
-    return found
+        kind = n.ast_type
+        if kind == ast.ASTType.SymbolicAtom:
+            term = n.symbol
+            if term.ast_type == ast.ASTType.UnaryOperation:
+                term = term.argument
+            if term.ast_type == ast.ASTType.Function:
+                found.append((term.name, list(term.arguments)))
+            elif term.ast_type == ast.ASTType.SymbolicTerm:
+                found.append((term.symbol.name, []))
+        elif kind == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
+            constants.add(n.name)
+        elif kind == ast.ASTType.SymbolicTerm:
+            symbol = n.symbol
+            if symbol.type == clingo.SymbolType.Function and CLAUSE_CONST.match(symbol.name):
+                constants.add(symbol.name)
+    return found, constants
