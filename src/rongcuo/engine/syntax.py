@@ -15,7 +15,7 @@ CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")  # a11_p1_i6: how the r
 _CHILD_KEYS: dict[ast.ASTType, list[str]] = {}  # child_keys by node type: clingo builds the list on every access
 
 
-def _children(node: ast.AST) -> Iterator[ast.AST]:
+def children(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes right under ``node``, in the order of its child keys."""
     keys = _CHILD_KEYS.get(node.ast_type)
     if keys is None:
@@ -33,7 +33,7 @@ def _children(node: ast.AST) -> Iterator[ast.AST]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node under it, parents first."""
     yield node
-    for child in _children(node):
+    for child in children(node):
         yield from walk(child)
 
 
@@ -42,7 +42,7 @@ def symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
     if node.ast_type == ast.ASTType.SymbolicAtom:
         yield node
         return
-    for child in _children(node):
+    for child in children(node):
         yield from symbolic_atoms(child)
 
 

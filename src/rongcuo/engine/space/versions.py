@@ -53,10 +53,12 @@ class RuleRef:
 def numbered(statements: Sequence[ast.AST], root: Path) -> list[RuleRef]:
     """The rules of a rule base (integrity constraints aside), numbered in program order."""
     refs = []
+    files: dict[str, str] = {}  # each file resolved once, not once per rule
     for number, rule in enumerate(_rules(statements)):
         loc = rule.location.begin
-        file = relative(root, Path(loc.filename))
+        file = files.get(loc.filename) or files.setdefault(loc.filename, relative(root, Path(loc.filename)))
         text = str(rule)
+        body = [(lit, list(signatures(lit))) for lit in rule.body]  # each literal walked once
         refs.append(
             RuleRef(
                 number,
@@ -65,8 +67,8 @@ def numbered(statements: Sequence[ast.AST], root: Path) -> list[RuleRef]:
                 loc.line,
                 text,
                 frozenset(signatures(rule.head)),
-                frozenset(s for lit in rule.body if _positive(lit) for s in signatures(lit)),
-                frozenset(s for lit in rule.body for s in signatures(lit)),
+                frozenset(s for lit, sigs in body if _positive(lit) for s in sigs),
+                frozenset(s for _, sigs in body for s in sigs),
             )
         )
     return refs
