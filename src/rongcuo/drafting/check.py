@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from ..engine import RuleError, RuleSet
+from ..engine import RuleError
 from ..engine.inputs import INPUT
 from ..engine.space import PRODUCED, RuleRef, Space, declared, numbered, programs, shown, versioned
 from ..model import vocabulary as vocab
@@ -71,25 +70,6 @@ class Report:
 def check(version: Version, days: int | None = None) -> Report:
     """``days``: the window of dates (None: the one the rules' date arithmetic needs, drafting.reach)."""
     start = time.perf_counter()
-    with ThreadPoolExecutor(1) as pool:
-        # How a batch would evaluate the rules (engine.evaluate: numpy, the compiled facts-only rules, the
-        # vectorised dated ones) is planned in a thread, on its own copy, while the solver searches (the
-        # solver releases the GIL).
-        planned = pool.submit(_plan, version.rules.detached())
-        report = _search(version, days)
-        report.fallback, report.dated_fallback = planned.result()
-    evaluate(report.witnesses, {version.name: version.rules})
-    report.seconds = time.perf_counter() - start
-    return report
-
-
-def _plan(rules: RuleSet) -> tuple[str | None, str | None]:
-    """Why the facts-only rules, and why the dated ones, would evaluate on clingo's path (None: they do not)."""
-    return rules.evaluator.fallback, rules.evaluator.dated_fallback
-
-
-def _search(version: Version, days: int | None) -> Report:
-    """Every question of the check, asked of the scenario space; the witnesses not evaluated yet."""
     statements = version.rules.statements
     looks = reach([*statements, *version.checks], version.rules.root)
     days = looks.days if days is None else days
@@ -133,6 +113,9 @@ def _search(version: Version, days: int | None) -> Report:
         [r for r in refs if r.number in unread],
     )
     report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
+    evaluate(report.witnesses, {version.name: version.rules})
+    report.fallback, report.dated_fallback = version.rules.evaluator.fallback, version.rules.evaluator.dated_fallback
+    report.seconds = time.perf_counter() - start
     return report
 
 

@@ -12,15 +12,13 @@ built on first use and kept with it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import clingo
 from clingo import ast
@@ -30,13 +28,11 @@ from ..model.case import Case
 from ..model.result import Result
 from .control import control
 from .errors import RuleError
+from .evaluate import Evaluator
 from .inputs import clause_id, value
 from .read import SHORT, SHOWN
 from .syntax import clause_constants
 from .trace import Tracer, not_case_local
-
-if TYPE_CHECKING:
-    from .evaluate import Evaluator
 
 
 def bundled_root() -> Path:
@@ -166,16 +162,8 @@ class RuleSet:
 
     @cached_property
     def evaluator(self) -> Evaluator:
-        """The evaluation fast path of this rule set (engine.evaluate), built on first use — and numpy
-        imported then: loading rules does without it (check plans the evaluation beside its searches)."""
-        from .evaluate import Evaluator
-
+        """The evaluation fast path of this rule set (engine.evaluate), built on first use."""
         return Evaluator(self.statements, self.profile, self.sha256, lambda filename: self.relative(filename))
-
-    def detached(self) -> RuleSet:
-        """The same rule set on a deep copy of its statements, for another thread to work on: clingo counts
-        an AST node's references without atomics, so two threads must share no node."""
-        return replace(self, statements=tuple(copy.deepcopy(s) for s in self.statements))
 
     @cached_property
     def tracer(self) -> Tracer:
