@@ -190,6 +190,37 @@ def test_strict_leaves_the_a4_facts_inert(bundled):
     assert any(x.text.startswith("a4_elements") for x in report.unread)
 
 
+def test_the_report_names_what_keeps_many_cases_off_the_fast_path(bundled, tmp_path):
+    """Two lines say how a batch would evaluate the rules: the facts-only ones compiled or the rule that
+    sends them to clingo (engine.compiled), the dated ones vectorised or the rule that does (engine.dated)."""
+    assert all(r.fallback is None and r.dated_fallback is None for r in bundled.values())
+    draft = tmp_path / "off-the-fast-path"
+    (draft / "rules").mkdir(parents=True)
+    (draft / "DRAFT.md").write_text("# A weight rule on facts, an aggregate over dates\n")
+    (draft / "rules" / "zz_counts.lp").write_text(
+        "many_facts(C) :- case(C), #count { F : fact(C, F) } >= 3.\n"
+        "consequence(C, many_dates, a14) :- case(C), #count { K : date(C, K, _) } >= 3.\n"
+    )
+    report = check(drafting.load(str(draft)), 0)
+    assert "weight rule" in report.fallback and "rules/zz_counts.lp:1" in report.fallback
+    assert "aggregate" in report.dated_fallback and "rules/zz_counts.lp:2" in report.dated_fallback
+    out = tmp_path / "out"
+    assert rongcuo("check", "--rules", draft, "--days", "0", "--out", out, "--lang", "en").returncode == 0
+    shown = json.loads((out / "report.json").read_text("utf-8"))
+    assert (shown["compiled"], shown["dated_vectorised"]) == (False, False)
+    assert (shown["fallback"], shown["dated_fallback"]) == (report.fallback, report.dated_fallback)
+    english = (out / "report.md").read_text("utf-8")
+    assert (
+        f"the dated rules are not vectorised, clingo grounds them for the cases of each call — {report.dated_fallback}"
+        in english
+    )
+    assert "the facts-only rules are not compiled" in english
+    chinese = rongcuo("check", "--rules", draft, "--days", "0").stdout
+    assert f"读日期的规则未能向量化，由 clingo 为每次调用的全部案件落地求值 — {report.dated_fallback}" in chinese
+    assert "仅读事实的规则未能编译" in chinese
+    assert "读日期的规则已向量化" in rongcuo("check", "--days", "0").stdout
+
+
 def test_diff_of_default_and_literal_is_exactly_q1_q3_q6_and_q11():
     report = diff(drafting.load("profile:default"), drafting.load("profile:literal"))
     assert report.complete and report.classes

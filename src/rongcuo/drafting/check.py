@@ -4,12 +4,15 @@ search over the whole scenario space, so "none" is a proof, not a sample.
 One program holds the rule base twice (``full``, instrumented with
 ``_fires/1``; ``cut``, whose rules ``_off/1`` switches off one at a time), the
 drafters' checks and the queries of check.lp; every query is a solver
-call with assumptions on that single grounding.
+call with assumptions on that single grounding. A family of questions — which
+checks are violated, which rules fire, change the result, which facts change
+anything — is one search of brave consequences; a minimal witness, one search each.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ..engine import RuleError
@@ -52,7 +55,8 @@ class Report:
     outside: list[RuleRef]  # rules that read input the space does not produce
     unread: list[RuleRef]  # rules no shown atom depends on
     seconds: float = 0.0
-    fallback: str | None = None  # why many cases evaluate on clingo's path, not compiled (engine.compiled)
+    fallback: str | None = None  # why many cases' facts-only rules evaluate on clingo's path, not compiled
+    dated_fallback: str | None = None  # … and why their dated rules do, not vectorised (engine.dated)
     witnesses: list[Witness] = field(default_factory=list)
 
     @property
@@ -85,11 +89,15 @@ def check(version: Version, days: int | None = None) -> Report:
     )
     if not space.holds():  # no scenario at all: every "proved" below would be vacuous
         raise RuleError("errors.rules_inconsistent", name=version.name)
-    checks = [_check(space, name, file, name in conditional) for name, file in declared(version.checks, "conflict")]
+    valid = _asked(space, "valid")
+    checks = [
+        _check(space, name, file, name in conditional, valid) for name, file in declared(version.checks, "conflict")
+    ]
     refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]
-    fire = _firing(space, [r.number for r in examined if not r.is_fact])
-    findings = [f for r in examined if (f := _rule(space, r, r.is_fact or r.number in fire))]
+    fire = {r.number for r in examined if r.is_fact or f"fires({r.number})" in valid}
+    needed = _asked(space, "changes", "_any_input", free=[f"_off({n})" for n in sorted(fire)])
+    findings = [f for r in examined if (f := _rule(space, r, r.number in fire, str(r.number) in needed))]
     inert, never_decisive = _facts(space)
     pairs = [(f, g) for v, c, f, g in space.possible("contradiction", 4) if (v, c) == ("full", 0)]
     orders = [(k, lt, r) for v, k, lt, r in space.possible("date_order", 4) if v == "full"]
@@ -106,7 +114,7 @@ def check(version: Version, days: int | None = None) -> Report:
     )
     report.witnesses = [w for w in [*(c.witness for c in checks), *(f.witness for f in findings)] if w]
     evaluate(report.witnesses, {version.name: version.rules})
-    report.fallback = version.rules.evaluator.fallback
+    report.fallback, report.dated_fallback = version.rules.evaluator.fallback, version.rules.evaluator.dated_fallback
     report.seconds = time.perf_counter() - start
     return report
 
@@ -130,29 +138,27 @@ def static(refs: list[RuleRef], shown_signatures: set) -> tuple[set[int], set[in
     return outside, {r.number for r in refs if r.number not in outside and not r.heads & needed}
 
 
-def _check(space: Space, name: str, file: str, conditional: bool) -> Check:
-    if found := space.find(f"violated({name})"):
+def _asked(space: Space, family: str, *assume: str, free: Iterable[str] = ()) -> set[str]:
+    """The X of check.lp's ``_asked(family, X)`` that some scenario makes true: the family in one search."""
+    return {str(x) for k, x in (a.arguments for a in space.brave("_asked", 2, f"_ask({family})", *assume, free=free))}
+
+
+def _check(space: Space, name: str, file: str, conditional: bool, valid: set[str]) -> Check:
+    """``valid``: what some valid scenario makes true (check.lp's family valid)."""
+    if f"violated({name})" in valid and (found := space.find(f"violated({name})")):
         return Check(name, file, "conflict", witness(found, f"conflict-{name}", f"conflict {name}"))
-    if conditional and not space.holds(f"condition(full,{name})"):
+    if conditional and f"applies({name})" not in valid:
         return Check(name, file, "not_applicable")
     return Check(name, file, "proved")
 
 
-def _firing(space: Space, numbers: list[int]) -> set[int]:
-    """The rules some valid scenario fires: ask for any scenario firing one not seen yet,
-    note every rule it fires, and again — until the search is unsatisfiable."""
-    fire: set[int] = set()
-    while found := space.find_any([f"_fires({n})" for n in numbers if n not in fire]):
-        fire |= {n for name, n in found.atoms if name == "_fires"}
-    return fire
-
-
-def _rule(space: Space, rule: RuleRef, fires: bool) -> RuleFinding | None:
+def _rule(space: Space, rule: RuleRef, fires: bool, changes: bool) -> RuleFinding | None:
+    """``changes``: switching the rule off changes the result of some input (it is needed)."""
     n = rule.number
     if not fires:
         rejected = space.find(f"_fires({n})", "_any_input")
         return RuleFinding(rule, "rejected_only", facts=rejected.facts) if rejected else RuleFinding(rule, "dead")
-    if space.holds(f"_off({n})", "differ(redundancy,result)", "_any_input"):
+    if changes:
         return None
     if found := space.find(f"_off({n})", "differ(redundancy,shown)", "_any_input"):
         key = f"grounds-only-{rule.file.rsplit('/', 1)[-1].removesuffix('.lp')}-{rule.line}"
@@ -161,11 +167,8 @@ def _rule(space: Space, rule: RuleRef, fires: bool) -> RuleFinding | None:
 
 
 def _facts(space: Space) -> tuple[list[str], list[str]]:
-    inert, never_decisive = [], []
-    for fact in vocab.fact_ids():
-        flip = (f"_flip({fact})", f"fact(0,{fact})")
-        if not space.holds(*flip, "differ(flip,shown)"):
-            inert.append(fact)
-        elif not space.holds(*flip, "differ(flip,disposition)"):
-            never_decisive.append(fact)
-    return inert, never_decisive
+    """The facts whose flip changes nothing shown, and those whose flip changes only what is not the disposition."""
+    facts = vocab.fact_ids()
+    decisive = _asked(space, "decides", free=[f"_flip({f})" for f in facts])
+    shows = _asked(space, "shows", free=[f"_flip({f})" for f in facts if f not in decisive])
+    return [f for f in facts if f not in decisive | shows], [f for f in facts if f in shows]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from clingo import ast
 
 from ..engine.program import relative
-from ..engine.syntax import walk
+from ..engine.syntax import children, walk
 
 CALENDAR = {"working_day", "rest_day"}  # the calendar atoms of input.lp
 CALENDAR_SLACK = (
@@ -74,33 +74,31 @@ def combined(reaches: Iterable[Reach]) -> Reach:
 
 
 def reach(statements: Sequence[ast.AST], root=None) -> Reach:
-    rules = [s for s in statements if s.ast_type == ast.ASTType.Rule]
+    rules = [_read(s) for s in statements if s.ast_type == ast.ASTType.Rule]  # the AST read once, not each round
     offsets: dict[tuple[str, int], int] = {}  # (predicate, argument) → the largest offset a date there carries
     recursive: set[tuple[str, int]] = set()
     calendar = False
     unbounded: dict[str, None] = {}
     distance, where = 0, ""
 
-    def place(rule: ast.AST) -> str:
+    def place(rule: _Rule) -> str:
         loc = rule.location.begin
         return f"{relative(root, _path(loc.filename)) if root else loc.filename}:{loc.line}"
 
     for round in range(ROUNDS + 1):
         changed = False
         for rule in rules:
-            bound = _bound(rule.body, offsets)
+            bound = _bound(rule.positive, offsets)
             if not bound:
                 continue
-            body_preds = {name for name, _ in _body_atoms(rule.body)}
-            on_calendar = bool(body_preds & CALENDAR)
-            for literal in rule.body:
-                for a, b in _comparisons(literal):
-                    d = _distance(a, b, bound)
-                    if d is None:
-                        unbounded[place(rule)] = None
-                    elif d > distance:
-                        distance, where = d, place(rule)
-            for name, args in _head_atoms(rule.head):
+            on_calendar = bool(rule.body_preds & CALENDAR)
+            for a, b in rule.comparisons:
+                d = _distance(a, b, bound)
+                if d is None:
+                    unbounded[place(rule)] = None
+                elif d > distance:
+                    distance, where = d, place(rule)
+            for name, args in rule.heads:
                 for i, term in enumerate(args):
                     if term.ast_type == ast.ASTType.Function and term.name != "day":
                         continue  # a date inside a term (notification_due(day(D))): shown, not compared again
@@ -110,7 +108,7 @@ def reach(statements: Sequence[ast.AST], root=None) -> Reach:
                             unbounded[place(rule)] = None
                         continue
                     key = (name, i)
-                    if name in body_preds and o > 0:  # a recursion moving a date
+                    if name in rule.body_preds and o > 0:  # a recursion moving a date
                         if on_calendar:
                             calendar = True
                             recursive.add(key)
@@ -128,27 +126,64 @@ def reach(statements: Sequence[ast.AST], root=None) -> Reach:
     return Reach(distance, calendar, tuple(unbounded), where)
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """What reach reads of a rule: its atoms (name, argument terms) and the comparisons in its body."""
+
+    location: ast.Location
+    positive: list[tuple[str, list]]  # the atoms of its positive literals
+    body_preds: set[str]
+    comparisons: list[tuple[ast.AST, ast.AST]]
+    heads: list[tuple[str, list]]
+
+
+def _read(rule: ast.AST) -> _Rule:
+    body = [(literal, *_scan(literal)) for literal in rule.body]
+    return _Rule(
+        rule.location,
+        [atom for literal, atoms, _ in body if _positive(literal) for atom in atoms],
+        {name for _, atoms, _ in body for name, _ in atoms},
+        [pair for _, _, pairs in body for pair in pairs],
+        _scan(rule.head)[0],
+    )
+
+
+def _positive(literal: ast.AST) -> bool:
+    return literal.ast_type == ast.ASTType.Literal and literal.sign == ast.Sign.NoSign
+
+
 def _path(name: str):
     from pathlib import Path
 
     return Path(name)
 
 
-def _body_atoms(body: Sequence[ast.AST]) -> Iterable[tuple[str, list]]:
-    for literal in body:
-        for node in walk(literal):
-            if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function:
-                yield node.symbol.name, list(node.symbol.arguments)
+def _scan(node: ast.AST) -> tuple[list[tuple[str, list]], list[tuple[ast.AST, ast.AST]]]:
+    """The atoms under ``node`` (name, argument terms; not a classical negation) and the pairs of terms
+    its comparisons compare (X < Y < Z: (X, Y), (Y, Z)), in one walk that stops at atoms and comparisons."""
+    atoms: list[tuple[str, list]] = []
+    pairs: list[tuple[ast.AST, ast.AST]] = []
+
+    def visit(node: ast.AST) -> None:
+        kind = node.ast_type
+        if kind == ast.ASTType.SymbolicAtom:
+            if node.symbol.ast_type == ast.ASTType.Function:
+                atoms.append((node.symbol.name, list(node.symbol.arguments)))
+        elif kind == ast.ASTType.Comparison:
+            left = node.term
+            for guard in node.guards:
+                pairs.append((left, guard.term))
+                left = guard.term
+        else:
+            for child in children(node):
+                visit(child)
+
+    visit(node)
+    return atoms, pairs
 
 
-def _head_atoms(head: ast.AST) -> Iterable[tuple[str, list]]:
-    for node in walk(head):
-        if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function:
-            yield node.symbol.name, list(node.symbol.arguments)
-
-
-def _bound(body: Sequence[ast.AST], offsets: dict[tuple[str, int], int]) -> dict[str, int]:
-    """The body's variables that hold a date, with the offset each carries."""
+def _bound(positive: list[tuple[str, list]], offsets: dict[tuple[str, int], int]) -> dict[str, int]:
+    """The variables of the body's positive atoms that hold a date, with the offset each carries."""
     bound: dict[str, int] = {}
 
     def take(term: ast.AST, o: int) -> None:
@@ -157,18 +192,15 @@ def _bound(body: Sequence[ast.AST], offsets: dict[tuple[str, int], int]) -> dict
         elif term.ast_type == ast.ASTType.Function and term.name == "day" and len(term.arguments) == 1:
             take(term.arguments[0], o)
 
-    for literal in body:
-        if literal.ast_type != ast.ASTType.Literal or literal.sign != ast.Sign.NoSign:
-            continue
-        for name, args in _body_atoms([literal]):
-            if name == "date" and len(args) == 3:
-                take(args[2], 0)
-            elif name == "param" and len(args) == 2 and _constant(args[0]) in DATE_PARAMS:
-                take(args[1], 0)
-            else:
-                for i, term in enumerate(args):
-                    if (name, i) in offsets:
-                        take(term, offsets[(name, i)])
+    for name, args in positive:
+        if name == "date" and len(args) == 3:
+            take(args[2], 0)
+        elif name == "param" and len(args) == 2 and _constant(args[0]) in DATE_PARAMS:
+            take(args[1], 0)
+        else:
+            for i, term in enumerate(args):
+                if (name, i) in offsets:
+                    take(term, offsets[(name, i)])
     return bound
 
 
@@ -176,15 +208,6 @@ def _constant(term: ast.AST) -> str | None:
     if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type.name == "Function":
         return term.symbol.name
     return None
-
-
-def _comparisons(literal: ast.AST) -> Iterable[tuple[ast.AST, ast.AST]]:
-    for node in walk(literal):
-        if node.ast_type == ast.ASTType.Comparison:
-            left = node.term
-            for guard in node.guards:
-                yield left, guard.term
-                left = guard.term
 
 
 def _linear(term: ast.AST, bound: dict[str, int]) -> tuple[int, int] | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..engine import RuleSet, Timeline
 from ..engine.inputs import SPAN
-from ..explain.serialize import derivers
 from ..model import calendar
 from ..model import vocabulary as vocab
 from ..model.shapes import (
@@ -32,7 +31,8 @@ def rendered(report: Reports, format: str, lang: str, files: dict[str, str], ids
     clauses are named in words (drafting.words); ``ids`` adds each one's id in a code span."""
     name = "check" if isinstance(report, Report) else "transition" if isinstance(report, TransitionReport) else "diff"
     compared = _compared(report)
-    if format in ("md", "html"):
+    explained = format in ("md", "html")
+    if explained:
         for witnesses, versions in compared:
             explain_all(witnesses, versions)
     template = f"drafting/{name}.html.j2" if format == "html" else f"drafting/{name}.txt.j2"
@@ -47,13 +47,21 @@ def rendered(report: Reports, format: str, lang: str, files: dict[str, str], ids
         span=SPAN,
         anchors=[a.isoformat() for a in report.size.anchors],
         last=calendar.LAST.isoformat(),
-        derivers={n: derivers(_first(rules)) for n, rules in every.items()},
+        # the rules deriving what an explanation shows: text and JSON, showing none, do without (most of their cost)
+        derivers=_derivers(every) if explained else {},
         bounded="_bounded" if report.size.short else "",  # the window is no proof: "proved" reads "not found"
         n=Words(lang, ids, html=format == "html"),
         ids=ids,
         roles={} if isinstance(report, Report) else _roles(report, lang),
         segments=SEGMENTS,
     )
+
+
+def _derivers(every: dict[str, Rules]) -> dict:
+    """Which rules derive each predicate, per version, read off the trace's instrumentation."""
+    from ..explain.serialize import derivers  # rongcuo.explain only for the reports that explain
+
+    return {n: derivers(_first(rules)) for n, rules in every.items()}
 
 
 def _first(rules: Rules) -> RuleSet:
@@ -119,6 +127,8 @@ def _check_json(r: Report, files: dict[str, str]) -> CheckReportJSON:
         "rules_examined": r.examined,
         "compiled": r.fallback is None,
         "fallback": r.fallback,
+        "dated_vectorised": r.dated_fallback is None,
+        "dated_fallback": r.dated_fallback,
         "findings": [
             {
                 "kind": f.kind,

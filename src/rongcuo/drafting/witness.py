@@ -8,14 +8,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from ..ask import Ask, results
 from ..engine import Result, RuleError, RuleSet, Timeline
 from ..engine.space import Scenario
-from ..explain import Explanation, explain
 from ..model.case import Case, parse_case
+
+if TYPE_CHECKING:
+    from ..explain import Explanation
 
 
 @dataclass
@@ -97,6 +100,8 @@ def _rules_options(name: str, profile: str) -> str:
 def explain_all(witnesses: Sequence[Witness], versions: dict[str, Rules]) -> None:
     """Why each witness's outcomes hold under each version (the trees of rongcuo.explain).
     Outcomes never read the commencement date, so the trees do without it."""
+    from ..explain import explain  # md and html only: text and JSON show no explanation
+
     for (as_of, _), group in _by_day([w for w in witnesses if not w.explanations]).items():
         for name, rules in versions.items():
             for w, e in zip(group, explain(_ask(rules, as_of), [w.case for w in group]), strict=True):

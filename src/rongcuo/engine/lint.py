@@ -24,7 +24,7 @@ from ..model import measure
 from ..model import vocabulary as vocab
 from .inputs import INPUT
 from .program import RuleSet, relative
-from .syntax import atoms, clause_constants, signatures
+from .syntax import signatures, survey
 
 COMMENT_CLAUSE = re.compile(r"%.*?\[(a\d+(?:\.p\d+(?:\.i\d+)?)?)\]")
 # Read from the engine's own programs, not derived by a rule file: the scenario space and the switches;
@@ -77,37 +77,31 @@ def lint(rules: RuleSet, extra: tuple[ast.AST, ...] = ()) -> list[Finding]:
     vocabulary = vocab.vocabulary()
     outcomes, consequences = set(vocabulary["outcomes"]), set(vocabulary.get("consequences", {}))
     found: set[Finding] = set()
-    defined = set(INPUT) | PROVIDED
-    for s in statements:
-        if s.ast_type == ast.ASTType.Rule:
-            defined |= set(signatures(s.head))
-        elif s.ast_type in (ast.ASTType.External, ast.ASTType.Defined):
-            defined |= set(signatures(s)) if s.ast_type == ast.ASTType.External else {(s.name, s.arity)}
-        elif s.ast_type == ast.ASTType.ShowSignature:
-            defined.add((s.name, s.arity))
+    # Each rule's head and body literals surveyed once: their atoms and the clause constants they name.
+    surveyed = [
+        (s, survey(s.head), [survey(lit) for lit in s.body]) for s in statements if s.ast_type == ast.ASTType.Rule
+    ]
+    defined = _defined(statements) | {(name, len(args)) for _, (heads, _), _ in surveyed for name, args in heads}
 
     def where(s: ast.AST) -> str:
         loc = s.location.begin
         return f"{relative(rules.root, Path(loc.filename))}:{loc.line}"
 
-    for s in statements:
-        if s.ast_type != ast.ASTType.Rule:
-            continue
-        for name, args in atoms(s):
+    for s, (heads, cited), body in surveyed:
+        for name, args in [*heads, *(atom for atoms, _ in body for atom in atoms)]:
             if name == "fact" and len(args) == 2 and (fact := _constant(args[1])) and fact not in facts:
                 close = difflib.get_close_matches(fact, facts, n=1)
                 code = "errors.lint_unknown_fact_close" if close else "errors.lint_unknown_fact"
                 values = (("fact", repr(fact)), ("close", repr(close[0]) if close else ""))
                 found.add(Finding(where(s), "unknown_fact", code, values))
-        for lit in s.body:
-            for sig in signatures(lit):
-                if sig not in defined:
-                    found.add(Finding(where(s), "undefined", "errors.lint_undefined", (("sig", f"{sig[0]}/{sig[1]}"),)))
-        for constant in clause_constants(s):
+        for atoms, _ in body:
+            for sig in {(name, len(args)) for name, args in atoms} - defined:
+                found.add(Finding(where(s), "undefined", "errors.lint_undefined", (("sig", f"{sig[0]}/{sig[1]}"),)))
+        for constant in cited.union(*(constants for _, constants in body)):
             clause = constant.replace("_", ".")
             if clause not in clauses:
                 found.add(Finding(where(s), "unknown_clause", "errors.lint_unknown_clause", (("clause", clause),)))
-        for name, args in atoms(s.head):
+        for name, args in heads:
             if name in ("grant", "outcome") and len(args) >= 2 and (o := _constant(args[1])) and o not in outcomes:
                 found.add(Finding(where(s), "unlabelled", "errors.lint_unlabelled_outcome", (("name", repr(o)),)))
             if name == "consequence" and len(args) == 3 and (c := _name(args[1])) and c not in consequences:
@@ -120,6 +114,17 @@ def lint(rules: RuleSet, extra: tuple[ast.AST, ...] = ()) -> list[Finding]:
                     at = f"{relative(rules.root, file)}:{number}"
                     found.add(Finding(at, "unknown_clause", "errors.lint_comment_clause", (("clause", m[1]),)))
     return sorted(found, key=lambda f: (not f.error, f.where, f.code, f.values))
+
+
+def _defined(statements: list[ast.AST]) -> set[tuple[str, int]]:
+    """What the input, the engine, externals, #defined and #show make known (rule heads aside)."""
+    defined = set(INPUT) | PROVIDED
+    for s in statements:
+        if s.ast_type in (ast.ASTType.External, ast.ASTType.Defined):
+            defined |= set(signatures(s)) if s.ast_type == ast.ASTType.External else {(s.name, s.arity)}
+        elif s.ast_type == ast.ASTType.ShowSignature:
+            defined.add((s.name, s.arity))
+    return defined
 
 
 def _lines(file: Path) -> list[str]:

@@ -15,7 +15,7 @@ CLAUSE_CONST = re.compile(r"^a\d+(?:_p\d+(?:_i\d+)?)?$")  # a11_p1_i6: how the r
 _CHILD_KEYS: dict[ast.ASTType, list[str]] = {}  # child_keys by node type: clingo builds the list on every access
 
 
-def _children(node: ast.AST) -> Iterator[ast.AST]:
+def children(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes right under ``node``, in the order of its child keys."""
     keys = _CHILD_KEYS.get(node.ast_type)
     if keys is None:
@@ -33,22 +33,22 @@ def _children(node: ast.AST) -> Iterator[ast.AST]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node under it, parents first."""
     yield node
-    for child in _children(node):
+    for child in children(node):
         yield from walk(child)
 
 
-def _symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
+def symbolic_atoms(node: ast.AST) -> Iterator[ast.AST]:
     """The symbolic atoms under ``node``; what is under an atom (its terms) is not walked: it holds no atom."""
     if node.ast_type == ast.ASTType.SymbolicAtom:
         yield node
         return
-    for child in _children(node):
-        yield from _symbolic_atoms(child)
+    for child in children(node):
+        yield from symbolic_atoms(child)
 
 
 def _atom_terms(node: ast.AST) -> Iterator[ast.AST]:
     """The term of every symbolic atom under ``node``, a Function or a SymbolicTerm (a classical negation -p as p)."""
-    for found in _symbolic_atoms(node):
+    for found in symbolic_atoms(node):
         term = found.symbol
         if term.ast_type == ast.ASTType.UnaryOperation:
             term = term.argument
@@ -76,14 +76,27 @@ def signatures(node: ast.AST) -> Iterator[Signature]:
 
 def clause_constants(node: ast.AST) -> set[str]:
     """The clause constants (a11_p1_i6) a statement names."""
-    found = set()
+    return survey(node)[1]
+
+
+def survey(node: ast.AST) -> tuple[list[tuple[str, list]], set[str]]:
+    """atoms(node) and clause_constants(node) in one walk (each walk costs a call into clingo per node)."""
+    found: list[tuple[str, list]] = []
+    constants = set()
     for n in walk(node):
-        if n.ast_type == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
-            found.add(n.name)
-        if (
-            n.ast_type == ast.ASTType.SymbolicTerm
-            and n.symbol.type == clingo.SymbolType.Function
-            and CLAUSE_CONST.match(n.symbol.name)
-        ):
-            found.add(n.symbol.name)
-    return found
+        kind = n.ast_type
+        if kind == ast.ASTType.SymbolicAtom:
+            term = n.symbol
+            if term.ast_type == ast.ASTType.UnaryOperation:
+                term = term.argument
+            if term.ast_type == ast.ASTType.Function:
+                found.append((term.name, list(term.arguments)))
+            elif term.ast_type == ast.ASTType.SymbolicTerm:
+                found.append((term.symbol.name, []))
+        elif kind == ast.ASTType.Function and not n.arguments and CLAUSE_CONST.match(n.name):
+            constants.add(n.name)
+        elif kind == ast.ASTType.SymbolicTerm:
+            symbol = n.symbol
+            if symbol.type == clingo.SymbolType.Function and CLAUSE_CONST.match(symbol.name):
+                constants.add(symbol.name)
+    return found, constants

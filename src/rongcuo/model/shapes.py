@@ -191,6 +191,8 @@ class CheckReportJSON(TypedDict):
     rules_examined: int
     compiled: bool
     fallback: str | None
+    dated_vectorised: bool
+    dated_fallback: str | None
     findings: list[FindingJSON]
     outside: list[RuleRefJSON]
     unread: list[RuleRefJSON]

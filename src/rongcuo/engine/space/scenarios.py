@@ -119,17 +119,27 @@ class Space:
         """Whether some scenario makes the atoms ``assume`` hold (no witness: the fastest query)."""
         return self._solve(assume, False) is not None
 
-    def find_any(self, atoms: Iterable[str], *assume: str) -> Scenario | None:
-        """Any scenario where at least one of ``atoms`` holds (and ``assume``), or None."""
-        literals = [lit for text in atoms if (lit := self._literal(text))]
-        if not literals:
-            return None
-        with self._ctl.backend() as backend:
-            goal = backend.add_atom()
-            for lit in literals:
-                backend.add_rule([goal], [lit])
-        symbols = self._solve(assume, False, [goal])
-        return None if symbols is None else _scenario(symbols, self._windows)
+    def brave(self, name: str, arity: int, *assume: str, free: Iterable[str] = ()) -> set[clingo.Symbol]:
+        """The atoms of ``name/arity`` some scenario makes true where ``assume`` holds: a family of
+        questions in one search. They are clingo's brave consequences — the union of the answer sets,
+        the last model of an exhausted search — over the atoms the program ``#project``s (its shown
+        atoms if it projects none). ``free``: switches the solver may turn on (the program bounds how
+        many at once); the other switches are off, as in find."""
+        literals = self._assumptions(assume, free)
+        if literals is None:
+            return set()
+        family = list(self._ctl.symbolic_atoms.by_signature(name, arity))
+        held: list[clingo.Symbol] = []
+        solve = solving(self._ctl)
+        solve.enum_mode, solve.opt_mode, solve.models = "brave", "ignore", "0"
+        try:
+            result = self._ctl.solve(
+                assumptions=literals, on_last=lambda m: held.extend(a.symbol for a in family if m.is_true(a.literal))
+            )
+        finally:
+            solve.enum_mode = "auto"
+        assert result.exhausted  # anything short of the whole search is no proof
+        return set(held)
 
     def find_unexplained(
         self, name: str, arity: int, found: Sequence[frozenset[clingo.Symbol]], context=lambda symbol: False
@@ -155,15 +165,10 @@ class Space:
         symbols = self._solve((), True, [goal])
         return None if symbols is None else _scenario(symbols, self._windows)
 
-    def _solve(self, assume: Iterable[str], minimal: bool, literals: Sequence[int] = ()):
-        literals = list(literals)
-        for text in assume:
-            literal = self._literal(text)
-            if literal is None:
-                return None  # the grounder already knows the atom cannot hold
-            literals.append(literal)
-        on = set(literals)
-        literals += [-lit for lit in self._switches.values() if lit not in on]
+    def _solve(self, assume: Iterable[str], minimal: bool, goals: Sequence[int] = ()):
+        literals = self._assumptions(assume, (), goals)
+        if literals is None:
+            return None
         solve = solving(self._ctl)
         solve.opt_mode, solve.models = ("opt", "0") if minimal else ("ignore", "1")
         best = None
@@ -171,6 +176,18 @@ class Space:
             for model in handle:
                 best = model.symbols(shown=True)
         return best
+
+    def _assumptions(self, assume: Iterable[str], free: Iterable[str], goals: Sequence[int] = ()) -> list[int] | None:
+        """``assume`` (and ``goals``) true, every switch not among them or ``free`` false; None where the
+        grounder already knows an assumed atom cannot hold."""
+        literals = list(goals)
+        for text in assume:
+            literal = self._literal(text)
+            if literal is None:
+                return None
+            literals.append(literal)
+        keep = {*literals, *(self._literal(text) for text in free)}
+        return literals + [-lit for lit in self._switches.values() if lit not in keep]
 
     def _literal(self, text: str) -> int | None:
         atom = self._ctl.symbolic_atoms[clingo.parse_term(text)]
