@@ -3,7 +3,9 @@
 A clingo AST pass gives every rule of the rule base a number and adds, beside
 it, a rule that records its instances:
 
-    _why(N, Head, (L1, …, Ln))   rule N fired for Head with this instantiated body
+    _why(N, Head, (L1, …, Ln))        rule N fired for Head with this instantiated body
+    _why_of(C, N, Head, (L1, …, Ln))  the same for a rule about case C, the case written c__ in
+                                      Head and the Li: the same derivation in two cases is one text
 
 Negative literals are recorded as neg(Atom), comparisons as cmp(Left, Right),
 aggregates as agg; anonymous variables under negation become the constant
@@ -84,7 +86,7 @@ def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[in
     per_case = _case_predicates(rules)
     for number, rule in enumerate(rules):
         loc = rule.location
-        case_level = rule.head.atom.symbol.name in per_case
+        case_level = rule.head.atom.symbol.name in per_case and bool(rule.head.atom.symbol.arguments)
         infos[number] = RuleInfo(
             number,
             relative(loc.begin.filename),
@@ -96,9 +98,9 @@ def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[in
             tuple(_describe(b) for b in rule.body),
             case_level,
         )
-        extra.append(_recorder(number, rule))
+        extra.append(_recorder(number, rule, case_level))
     ast.parse_string(
-        "#show _why/3.",
+        "#show _why/3. #show _why_of/4.",
         lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None,
     )
     return extra, infos
@@ -194,14 +196,16 @@ def _describe(lit: ast.AST) -> Literal:
     return Literal(str(lit), "agg", "", ())
 
 
-def _recorder(number: int, rule: ast.AST) -> ast.AST:
+def _recorder(number: int, rule: ast.AST, case_level: bool) -> ast.AST:
     loc = rule.location
     body = [_name_anonymous(b, i) for i, b in enumerate(rule.body)]
-    return _rule(
-        loc,
-        _fn(loc, "_why", _num(loc, number), rule.head.atom.symbol, _fn(loc, "", *[_record(loc, b) for b in body])),
-        body,
-    )
+    head, record = rule.head.atom.symbol, _fn(loc, "", *[_record(loc, b) for b in body])
+    if not case_level:
+        return _rule(loc, _fn(loc, "_why", _num(loc, number), head, record), body)
+    index = head.arguments[0]
+    if index.ast_type == ast.ASTType.Variable:
+        head, record = _AsCase(index.name)(head), _AsCase(index.name)(record)
+    return _rule(loc, _fn(loc, "_why_of", index, _num(loc, number), head, record), body)
 
 
 def _record(loc, lit: ast.AST) -> ast.AST:
@@ -237,6 +241,23 @@ class _Rename(ast.Transformer):
             return node
         self.count += 1
         return node.update(name=f"{self.prefix}{self.count}")
+
+
+class _AsCase(ast.Transformer):
+    """The case variable written CASE where it is a term of its own (in arithmetic it stays a number:
+    a constant there would leave the term undefined, and the record with it)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def visit_Variable(self, node):
+        return ast.SymbolicTerm(node.location, clingo.Function(CASE)) if node.name == self.name else node
+
+    def visit_BinaryOperation(self, node):
+        return node
+
+    def visit_UnaryOperation(self, node):
+        return node
 
 
 class _Any(ast.Transformer):
@@ -311,35 +332,26 @@ CASE = "c__"
 MEMORY = 20_000  # fact sets whose derivations are remembered per rule set (as engine.evaluate remembers)
 
 
-def read_records(atoms: Sequence[str], infos: dict[int, RuleInfo]) -> tuple[dict[int, Derivations], Derivations]:
+def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivations]:
     """The derivations of each case index and those of the case-free atoms, from the recording atoms as
-    clingo prints them."""
+    clingo prints them (what follows a case's index is the same text in every case: parsed once)."""
     cases: dict[int, Derivations] = {}
     shared: Derivations = {}
     for text in atoms:
-        number = int(text[5 : text.index(",")])  # _why(N,
-        if infos[number].case_level:
-            index, head, body = _case_why(text)
-            cases.setdefault(index, {}).setdefault(head, []).append((number, body))
+        if text.startswith("_why_of("):
+            index, _, rest = text[8:].partition(",")
+            number, head, body = _why(rest)
+            cases.setdefault(int(index), {}).setdefault(head, []).append((number, body))
         else:
-            _, head, body = _why(text)
+            number, head, body = _why(text[5:])
             shared.setdefault(head, []).append((number, body))
     return cases, shared
 
 
-def _case_why(text: str) -> tuple[int, tuple, tuple]:
-    """A case's _why record, with the case index written CASE wherever it is a first argument."""
-    head = text.partition(",")[2]
-    index = head.partition("(")[2].partition(",")[0].partition(")")[0]
-    template = text.replace(f"({index},", f"({CASE},").replace(f"({index})", f"({CASE})")
-    _, head, body = _why(template)
-    return int(index), head, body
-
-
 @cache
 def _why(text: str) -> tuple:
-    """_why(N, Head, (L1, …, Ln)) → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
-    _, number, head, body = value(clingo.parse_term(text))
+    """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
+    _, number, head, body = value(clingo.parse_term(f"t({text}"))
     return number, head, body[1:] if isinstance(body, tuple) else ()
 
 
@@ -347,7 +359,7 @@ def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
     """Shown atoms as clingo prints them: the recording ones, and the others."""
     why, shown = [], []
     for a in atoms:
-        (why if a.startswith("_why(") else shown).append(a)
+        (why if a.startswith("_why") else shown).append(a)
     return why, shown
 
 
@@ -405,7 +417,7 @@ class Tracer:
         ctl = control(self._split.bottom)
         ctl.ground([("base", [])])
         shown, kept = one_answer(ctl, self.rules.name, self._split.interface)
-        _, shared = read_records(_records([str(s) for s in shown])[0], self.infos)
+        _, shared = read_records(_records([str(s) for s in shown])[0])
         return tuple(kept), shared
 
     def trace(
@@ -419,7 +431,7 @@ class Tracer:
         as_of = as_of or dt.date.today()
         facts = self._remembered(cases)
         why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
-        own, top_shared = read_records(why, self.infos)
+        own, top_shared = read_records(why)
         distinct = list({id(f): f for f in facts}.values())
         which = {id(f): i for i, f in enumerate(distinct)}
         rules = self.rules
@@ -472,7 +484,7 @@ class Tracer:
         ctl.ground([("base", [])])
         symbols, kept = one_answer(ctl, self.rules.name, self._split.interface)
         why, shown = _records([str(s) for s in symbols])
-        own, _ = read_records(why, self.infos)  # the case-free records are the static ones
+        own, _ = read_records(why)  # the case-free records are the static ones
         grouped = by_case(shown)
         static = set(self._static[0])
         interface: dict[int, list] = {}
