@@ -45,7 +45,7 @@ def rules() -> RuleSet:
 def held(atoms, atom: tuple) -> bool:
     """Whether an atom (case index stripped, None or 'any' for an open argument) is in the answer set."""
     name, *args = atom
-    for found in atoms.by_name.get(name, ()):
+    for found in (*atoms.matching(name, len(args) + 1), *atoms.matching(name, len(args))):  # a case's, case-free
         rest = found[2:] if len(found) > 1 and found[1] == CASE else found[1:]
         if len(rest) == len(args) and all(a in (None, "any") or a == b for a, b in zip(args, rest, strict=True)):
             return True

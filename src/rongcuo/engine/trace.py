@@ -3,7 +3,9 @@
 A clingo AST pass gives every rule of the rule base a number and adds, beside
 it, a rule that records its instances:
 
-    _why(N, Head, (L1, …, Ln))   rule N fired for Head with this instantiated body
+    _why(N, Head, (L1, …, Ln))        rule N fired for Head with this instantiated body
+    _why_of(C, N, Head, (L1, …, Ln))  the same for a rule about case C, the case written c__ in
+                                      Head and the Li: the same derivation in two cases is one text
 
 Negative literals are recorded as neg(Atom), comparisons as cmp(Left, Right),
 aggregates as agg; anonymous variables under negation become the constant
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
@@ -25,10 +27,26 @@ from clingo import ast
 
 from ..model.case import Case
 from ..model.result import Result
-from .control import one_answer
-from .inputs import CASE_FREE, INPUT, add_all, add_case, clause_id, params, value
-from .read import read_results
-from .syntax import clause_constants, walk
+from .control import control, one_answer
+from .inputs import (
+    CASE_FREE,
+    INPUT,
+    add_all,
+    add_calendar,
+    add_dates,
+    add_fact,
+    add_facts,
+    clause_id,
+    fact_words,
+    params,
+    value,
+)
+from .inputs import (
+    number as kept_number,
+)
+from .read import Shared, by_case, read_grouped
+from .split import Split, split
+from .syntax import Signature, clause_constants, signatures, walk
 
 if TYPE_CHECKING:
     from .program import RuleSet
@@ -68,7 +86,7 @@ def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[in
     per_case = _case_predicates(rules)
     for number, rule in enumerate(rules):
         loc = rule.location
-        case_level = rule.head.atom.symbol.name in per_case
+        case_level = rule.head.atom.symbol.name in per_case and bool(rule.head.atom.symbol.arguments)
         infos[number] = RuleInfo(
             number,
             relative(loc.begin.filename),
@@ -80,9 +98,9 @@ def instrument(statements, relative, clauses_of) -> tuple[list[ast.AST], dict[in
             tuple(_describe(b) for b in rule.body),
             case_level,
         )
-        extra.append(_recorder(number, rule))
+        extra.append(_recorder(number, rule, case_level))
     ast.parse_string(
-        "#show _why/3.",
+        "#show _why/3. #show _why_of/4.",
         lambda s: extra.append(s) if s.ast_type == ast.ASTType.ShowSignature else None,
     )
     return extra, infos
@@ -178,14 +196,16 @@ def _describe(lit: ast.AST) -> Literal:
     return Literal(str(lit), "agg", "", ())
 
 
-def _recorder(number: int, rule: ast.AST) -> ast.AST:
+def _recorder(number: int, rule: ast.AST, case_level: bool) -> ast.AST:
     loc = rule.location
     body = [_name_anonymous(b, i) for i, b in enumerate(rule.body)]
-    return _rule(
-        loc,
-        _fn(loc, "_why", _num(loc, number), rule.head.atom.symbol, _fn(loc, "", *[_record(loc, b) for b in body])),
-        body,
-    )
+    head, record = rule.head.atom.symbol, _fn(loc, "", *[_record(loc, b) for b in body])
+    if not case_level:
+        return _rule(loc, _fn(loc, "_why", _num(loc, number), head, record), body)
+    index = head.arguments[0]
+    if index.ast_type == ast.ASTType.Variable:
+        head, record = _AsCase(index.name)(head), _AsCase(index.name)(record)
+    return _rule(loc, _fn(loc, "_why_of", index, _num(loc, number), head, record), body)
 
 
 def _record(loc, lit: ast.AST) -> ast.AST:
@@ -223,6 +243,23 @@ class _Rename(ast.Transformer):
         return node.update(name=f"{self.prefix}{self.count}")
 
 
+class _AsCase(ast.Transformer):
+    """The case variable written CASE where it is a term of its own (in arithmetic it stays a number:
+    a constant there would leave the term undefined, and the record with it)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def visit_Variable(self, node):
+        return ast.SymbolicTerm(node.location, clingo.Function(CASE)) if node.name == self.name else node
+
+    def visit_BinaryOperation(self, node):
+        return node
+
+    def visit_UnaryOperation(self, node):
+        return node
+
+
 class _Any(ast.Transformer):
     def visit_Variable(self, node):
         return ast.SymbolicTerm(node.location, clingo.Function("any")) if node.name == "_" else node
@@ -256,60 +293,97 @@ def _rule(loc, head: ast.AST, body: list[ast.AST]) -> ast.AST:
     return ast.Rule(loc, _atom_literal(loc, head), body)
 
 
+Derivations = dict[tuple, list[tuple[int, tuple]]]  # atom → (rule number, instantiated body) per derivation
+
+
+@dataclass(eq=False)
+class FactTrace:
+    """What the facts-only rules (the bottom of engine.split) record for one fact set, shared by every
+    case with those facts: the shown atoms and the interface atoms the dated rules read (as
+    engine.evaluate keeps them), and the derivations, the case index written CASE."""
+
+    shown: Shared
+    interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
+    derivations: Derivations
+    defines: frozenset[Signature]  # what only the facts-only rules define: such an atom's derivations are all here
+    memo: dict = field(default_factory=dict)  # what an explanation builds from these derivations alone, kept once
+
+
 @dataclass
 class Trace:
     """What the solver recorded for one case; atoms as Python terms
     (symbols.value) with the case index written CASE: ("fact", CASE, "major_loss"),
     ("neg", (...)), "a11.p2"."""
 
-    derivations: dict[tuple, list[tuple[int, tuple]]]
+    derivations: Derivations
     index: int = 0  # the case's index, which CASE stands for
+    facts: FactTrace | None = None  # the part every case with the same facts shares
+
+    def common(self, atom: tuple) -> dict | None:
+        """The memory shared by the cases with these facts, where ``atom`` depends on the facts alone."""
+        if self.facts is None or (atom[0], len(atom) - 1) not in self.facts.defines:
+            return None
+        return self.facts.memo
 
 
 # In a case's trace the case index is written as this constant: the same
 # derivation in two cases is then the same record, parsed once.
 CASE = "c__"
+MEMORY = 20_000  # fact sets whose derivations are remembered per rule set (as engine.evaluate remembers)
 
 
-def read_traces(atoms: list[str], count: int, infos: dict[int, RuleInfo]) -> tuple[list[Trace], dict]:
-    """Per-case traces (by case index) and the derivations of case-free atoms,
-    from the recording atoms as clingo prints them."""
-    traces = [Trace({}, i) for i in range(count)]
-    shared: dict[tuple, list] = {}
+def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivations]:
+    """The derivations of each case index and those of the case-free atoms, from the recording atoms as
+    clingo prints them (what follows a case's index is the same text in every case: parsed once)."""
+    cases: dict[int, Derivations] = {}
+    shared: Derivations = {}
     for text in atoms:
-        name, _, rest = text.partition("(")
-        if name == "_why":
-            number = int(rest.partition(",")[0])
-            if infos[number].case_level:
-                index, head, body = _case_why(text)
-                traces[index].derivations.setdefault(head, []).append((number, body))
-            else:
-                _, head, body = _why(text)
-                shared.setdefault(head, []).append((number, body))
-    return traces, shared
-
-
-def _case_why(text: str) -> tuple[int, tuple, tuple]:
-    """A case's _why record, with the case index written CASE wherever it is a first argument."""
-    head = text.partition(",")[2]
-    index = head.partition("(")[2].partition(",")[0].partition(")")[0]
-    template = text.replace(f"({index},", f"({CASE},").replace(f"({index})", f"({CASE})")
-    _, head, body = _why(template)
-    return int(index), head, body
+        if text.startswith("_why_of("):
+            index, _, rest = text[8:].partition(",")
+            number, head, body = _why(rest)
+            cases.setdefault(int(index), {}).setdefault(head, []).append((number, body))
+        else:
+            number, head, body = _why(text[5:])
+            shared.setdefault(head, []).append((number, body))
+    return cases, shared
 
 
 @cache
 def _why(text: str) -> tuple:
-    """_why(N, Head, (L1, …, Ln)) → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
-    _, number, head, body = value(clingo.parse_term(text))
+    """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
+    _, number, head, body = value(clingo.parse_term(f"t({text}"))
     return number, head, body[1:] if isinstance(body, tuple) else ()
 
 
+def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Shown atoms as clingo prints them: the recording ones, and the others."""
+    why, shown = [], []
+    for a in atoms:
+        (why if a.startswith("_why") else shown).append(a)
+    return why, shown
+
+
+def _merged(bottom: Derivations, top: Derivations | None) -> Derivations:
+    """A case's derivations: its fact set's and its own (the dated rules'); the fact set's lists not changed."""
+    if not top:
+        return bottom
+    out = dict(bottom)
+    for atom, found in top.items():
+        out[atom] = [*out[atom], *found] if atom in out else found
+    return out
+
+
 class Tracer:
-    """The recording rules of one rule set, and runs that read them."""
+    """The recording rules of one rule set, and runs that read them.
+
+    As engine.evaluate does, the rules (with their recording rules) are split at the dates: the
+    facts-only part is grounded once per fact set and what it records remembered; the dated part is
+    grounded for all the cases of a call in one program, on their dates and the interface atoms.
+    """
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
+        self._memory: dict[frozenset, FactTrace] = {}
 
     @cached_property
     def _instrumented(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
@@ -324,23 +398,100 @@ class Tracer:
         """What each numbered rule is."""
         return self._instrumented[1]
 
+    @cached_property
+    def _split(self) -> Split:
+        """The rules and their recording rules, split at the dates (a recording rule reads what its rule reads)."""
+        return split((*self.rules.statements, *self._instrumented[0]))
+
+    @cached_property
+    def _defines(self) -> frozenset[Signature]:
+        def heads(part: Sequence[ast.AST]) -> set[Signature]:
+            return {sig for s in part if s.ast_type == ast.ASTType.Rule for sig in signatures(s.head)}
+
+        return frozenset(heads(self._split.bottom) - heads(self._split.top))
+
+    @cached_property
+    def _static(self) -> tuple[tuple[clingo.Symbol, ...], Derivations]:
+        """The facts-only part without cases: the interface atoms no case carries (tables the dated
+        rules read) and the derivations of the case-free atoms."""
+        ctl = control(self._split.bottom)
+        ctl.ground([("base", [])])
+        shown, kept = one_answer(ctl, self.rules.name, self._split.interface)
+        _, shared = read_records(_records([str(s) for s in shown])[0])
+        return tuple(kept), shared
+
     def trace(
         self,
         cases: Sequence[Case],
         as_of: dt.date | None = None,
         effective_date: dt.date | None = None,
     ) -> tuple[list[tuple[Result, Trace]], dict]:
-        """Evaluate the whole program (not split) with the derivations recorded: each result with its
-        trace, and the derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
+        """Evaluate the cases with the derivations recorded: each result with its trace, and the
+        derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
         as_of = as_of or dt.date.today()
-        extra, infos = self._instrumented
-        ctl = self.rules.control((), extra)
+        facts = self._remembered(cases)
+        why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
+        own, top_shared = read_records(why)
+        distinct = list({id(f): f for f in facts}.values())
+        which = {id(f): i for i, f in enumerate(distinct)}
+        rules = self.rules
+        results = read_grouped(
+            by_case(shown),
+            cases,
+            rules.profile,
+            rules.sha256,
+            as_of,
+            [f.shown for f in distinct],
+            [which[id(f)] for f in facts],
+        )
+        traces = [Trace(_merged(f.derivations, own.get(i)), i, f) for i, f in enumerate(facts)]
+        return list(zip(results, traces, strict=True)), _merged(self._static[1], top_shared)
+
+    def _ground_top(
+        self, cases: Sequence[Case], facts: Sequence[FactTrace], as_of: dt.date, effective_date: dt.date | None
+    ) -> list[str]:
+        """The shown atoms of the dated part, for all the cases in one grounding."""
+        ctl = control(self._split.top)
         with ctl.backend() as backend:
             add_all(backend, params(as_of, effective_date))
-            for index, case in enumerate(cases):
-                add_case(backend, index, case)
+            add_all(backend, self._static[0])
+            add_calendar(backend, cases)  # once for all: the cases share their days
+            for index, (case, fact) in enumerate(zip(cases, facts, strict=True)):
+                add_dates(backend, index, case)
+                for name, args in fact.interface:
+                    add_fact(backend, clingo.Function(name, [kept_number(index), *args]))
         ctl.ground([("base", [])])
-        atoms = [str(s) for s in one_answer(ctl, self.rules.name)[0]]
-        traces, shared = read_traces([a for a in atoms if a[0] == "_"], len(cases), infos)
-        results = read_results([a for a in atoms if a[0] != "_"], cases, self.rules.profile, self.rules.sha256, as_of)
-        return list(zip(results, traces, strict=True)), shared
+        return [str(s) for s in one_answer(ctl, self.rules.name)[0]]
+
+    def _remembered(self, cases: Sequence[Case]) -> list[FactTrace]:
+        """Each case's fact trace: the facts-only part grounded for the fact sets not seen before."""
+        if len(self._memory) > MEMORY:
+            self._memory.clear()  # bounded memory for endless novel inputs
+        keys = [frozenset(case.facts.items()) for case in cases]
+        found = {k: self._memory.get(k) for k in keys}  # read once: another thread may clear the memory
+        new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
+        if new:
+            for key, fact in zip(new, self._ground_bottom(list(new.values())), strict=True):
+                found[key] = self._memory[key] = fact
+        return [found[k] for k in keys]  # type: ignore[misc]  # every key is found by now
+
+    def _ground_bottom(self, cases: list[Case]) -> list[FactTrace]:
+        """The facts-only part for one case of each new fact set, in one grounding."""
+        ctl = control(self._split.bottom)
+        with ctl.backend() as backend:
+            for index, case in enumerate(cases):
+                add_facts(backend, index, fact_words(case))
+        ctl.ground([("base", [])])
+        symbols, kept = one_answer(ctl, self.rules.name, self._split.interface)
+        why, shown = _records([str(s) for s in symbols])
+        own, _ = read_records(why)  # the case-free records are the static ones
+        grouped = by_case(shown)
+        static = set(self._static[0])
+        interface: dict[int, list] = {}
+        for symbol in kept:
+            if symbol not in static and symbol.arguments[0].type == clingo.SymbolType.Number:
+                interface.setdefault(symbol.arguments[0].number, []).append((symbol.name, tuple(symbol.arguments[1:])))
+        return [
+            FactTrace(Shared.of(grouped.get(i, ())), tuple(interface.get(i, ())), own.get(i, {}), self._defines)
+            for i in range(len(cases))
+        ]

@@ -13,7 +13,7 @@ and how why-not reaches the facts that would establish a missing condition.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
@@ -53,31 +53,64 @@ Sets = list[dict[str, bool]]  # alternatives: each a set of fact values that wou
 
 
 class Atoms:
-    """The atoms that hold for one case, indexed by predicate name, and how the solver derived each."""
+    """The atoms that hold for one case, indexed by predicate name and arity, and how the solver derived each."""
 
     def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
         self.derivations = trace.derivations
-        self.by_name: dict[str, set[tuple]] = {}
-        for atom in (*trace.derivations, *shared):
-            self._add(atom)
-        for derivations in (*trace.derivations.values(), *shared.values()):
+        self.by_name = {key: set(atoms) for key, atoms in _kept(_INDEXED, shared, _indexed).items()}
+        add = self._add
+        for atom, derivations in trace.derivations.items():
+            add(atom)
             for _, body in derivations:
                 for b in body:
                     if isinstance(b, tuple) and b[0] not in ("neg", "cmp", "agg"):
-                        self._add(b)
+                        add(b)
         for fact, on in facts.items():
             if on is True:
-                self._add(("fact", CASE, fact))
+                add(("fact", CASE, fact))
         for key, day in dates.items():
-            self._add(("date", CASE, key, day))
-        self._add(("case", CASE))
+            add(("date", CASE, key, day))
+        add(("case", CASE))
 
     def _add(self, atom) -> None:
         atom = atom if isinstance(atom, tuple) else (atom,)
-        self.by_name.setdefault(atom[0], set()).add(atom)
+        self.by_name.setdefault((atom[0], len(atom) - 1), set()).add(atom)
 
     def matching(self, name: str, arity: int) -> Iterator[tuple]:
-        return (a for a in self.by_name.get(name, ()) if len(a) == arity + 1)
+        return iter(self.by_name.get((name, arity), ()))
+
+
+# What serves many cases is built once per object (kept with it, so that its id is not reused meanwhile):
+# the index of the case-free atoms of a trace, the rules of a rule set by head.
+_INDEXED: dict[int, tuple[dict, dict]] = {}
+_BY_HEAD: dict[int, tuple[dict, dict]] = {}
+
+
+def _kept(cache: dict[int, tuple[dict, dict]], of: dict, build: Callable[[dict], dict]) -> dict:
+    found = cache.get(id(of))
+    if found is None or found[0] is not of:
+        if len(cache) > 64:
+            cache.clear()
+        found = cache[id(of)] = (of, build(of))
+    return found[1]
+
+
+def _indexed(shared: dict) -> dict[tuple[str, int], set[tuple]]:
+    """The case-free atoms and the atoms in their derivations, by name and arity."""
+    index: dict[tuple[str, int], set[tuple]] = {}
+    for atom, derivations in shared.items():
+        for a in (atom, *(b for _, body in derivations for b in body if isinstance(b, tuple))):
+            a = a if isinstance(a, tuple) else (a,)
+            if a[0] not in ("neg", "cmp", "agg"):
+                index.setdefault((a[0], len(a) - 1), set()).add(a)
+    return index
+
+
+def _by_head(infos: dict[int, RuleInfo]) -> dict[str, list[RuleInfo]]:
+    found: dict[str, list[RuleInfo]] = {}
+    for info in infos.values():
+        found.setdefault(info.head, []).append(info)
+    return found
 
 
 class Absence:
@@ -86,9 +119,7 @@ class Absence:
     def __init__(self, atoms: Atoms, infos: dict[int, RuleInfo]):
         self.atoms = atoms
         self._why: dict[tuple, list[Way]] = {}
-        self.rules_of: dict[str, list[RuleInfo]] = {}
-        for info in infos.values():
-            self.rules_of.setdefault(info.head, []).append(info)
+        self.rules_of = _kept(_BY_HEAD, infos, _by_head)
 
     def why(self, atom: tuple, depth: int = DEPTH) -> list[Way]:
         """How each rule that could derive ``atom`` fails (an argument None is open); each atom once."""
@@ -116,20 +147,28 @@ class Absence:
             self._walk(info, i + 1, bindings, stops, ways, depth)
             return
         pattern = _patterns(lit.args)
-        matches = [
-            m for a in self.atoms.matching(lit.predicate, len(pattern)) if (m := _match(pattern, a[1:], bindings))
-        ]
+        found = self._found(lit.predicate, pattern, bindings)
         if lit.kind == "neg":
-            held = [a for a in self.atoms.matching(lit.predicate, len(pattern)) if _match(pattern, a[1:], bindings)]
+            held = [a for a, _ in found]
             more = [Stop("present", sorted(held, key=str)[0], lift=self.lift(held))] if held else []
             self._walk(info, i + 1, bindings, stops + more, ways, depth)
-        elif matches:
-            for extended in matches:
+        elif found:
+            for _, extended in found:
                 self._walk(info, i + 1, extended, stops, ways, depth)
         else:
             atom = (lit.predicate, *(_bound(p, bindings) for p in pattern))
             below = self.why(atom, depth - 1) if depth > 0 and lit.predicate != "fact" else []
             self._walk(info, i + 1, bindings, [*stops, Stop("missing", atom, below=below)], ways, depth)
+
+    def _found(self, name: str, pattern: tuple, bindings: dict) -> list[tuple[tuple, dict]]:
+        """The atoms that match a literal under ``bindings``, each with the bindings it extends them to
+        (bindings that stay empty do not count, as in every match): looked up when the bindings give
+        every argument, else matched atom by atom."""
+        known = _known(pattern)
+        if bindings and known is not None and all(v in bindings for v in known):
+            atom = (name, *(_bound(p, bindings) for p in pattern))
+            return [(atom, bindings)] if atom in self.atoms.by_name.get((name, len(pattern)), ()) else []
+        return [(a, m) for a in self.atoms.matching(name, len(pattern)) if (m := _match(pattern, a[1:], bindings))]
 
     def lift(self, atoms: list[tuple], depth: int = DEPTH) -> Sets:
         """The smallest sets of fact values under which none of ``atoms`` holds: every derivation of
@@ -221,6 +260,14 @@ def _patterns(args: tuple[str, ...]) -> tuple:
 
 
 @cache
+def _known(pattern: tuple) -> tuple[str, ...] | None:
+    """The variables of a pattern of variables and values, which bound give every argument (None: it has others)."""
+    if any(p[0] not in ("var", "value") for p in pattern):
+        return None
+    return tuple(p[1] for p in pattern if p[0] == "var")
+
+
+@cache
 def _pattern(text: str) -> tuple:
     """A literal's argument as written: ('var', name), ('any',), ('value', v), or ('opaque',) for a term
     with arithmetic or a function of variables (matched by anything, never bound)."""
@@ -236,21 +283,28 @@ def _pattern(text: str) -> tuple:
 
 
 def _match(pattern: tuple, values: tuple, bindings: dict, partial: bool = False) -> dict | None:
-    """The bindings extended by matching ``values``; None where they disagree (a None value, with
-    ``partial``, is an argument left open)."""
+    """The bindings extended by matching ``values`` (``bindings`` itself when they bind nothing new: no
+    caller changes a binding); None where they disagree (a None value, with ``partial``, is an argument
+    left open)."""
     if len(pattern) != len(values):
         return None
-    out = dict(bindings)
+    out = bindings
     for p, v in zip(pattern, values, strict=True):
         if partial and v is None:
             continue
         if p[0] == "var":
-            if p[1] in out and out[p[1]] != v:
+            bound = out.get(p[1], _OPEN)
+            if bound is _OPEN:
+                out = dict(out) if out is bindings else out
+                out[p[1]] = v
+            elif bound != v:
                 return None
-            out[p[1]] = v
         elif p[0] == "value" and p[1] != v:
             return None
     return out
+
+
+_OPEN = object()  # a variable not bound yet (None is a value: an open argument)
 
 
 def _bound(p: tuple, bindings: dict):

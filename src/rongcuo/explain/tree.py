@@ -52,6 +52,7 @@ class Node:
 class TreeBuilder:
     def __init__(self, case: Case, trace: Trace, infos: dict[int, RuleInfo], shared: dict):
         self.case, self.trace, self.infos, self.shared = case, trace, infos, shared
+        self.indexed = False  # a node names the case's index: the trees are this case's alone
 
     @cached_property
     def absence(self) -> Absence:
@@ -61,8 +62,18 @@ class TreeBuilder:
         return Absence(Atoms(self.trace, self.shared, closed, dates), self.infos)
 
     def outcome(self, name: str) -> list[Node]:
-        """The grounds of outcome ``name``, each a tree down to the case's facts."""
-        return _again(_readings(self.nodes(("outcome", CASE, name), set())))
+        """The grounds of outcome ``name``, each a tree down to the case's facts. Where the outcome depends
+        on the facts alone (engine.trace), the trees are built once for the cases with the same facts and
+        shared by them: they are read, never changed (only an unknown fact's node is, and a case with
+        unknown facts or evidence has trees of its own)."""
+        atom = ("outcome", CASE, name)
+        memo = self.trace.common(atom) if not (self.case.unknown_facts() or self._evidence_of()) else None
+        if memo is not None and name in memo:
+            return memo[name]
+        trees = _again(_readings(self.nodes(atom, set())))
+        if memo is not None and not self.indexed:
+            memo[name] = trees
+        return trees
 
     def consequence(self, name: str) -> list[Node]:
         """How consequence ``name`` (notification_late, notification_due, …) follows, for each clause attaching it."""
@@ -81,8 +92,8 @@ class TreeBuilder:
         if name == "neg":
             return [self.absent(atom[1], clauses=clauses)]
         if name == "cmp":
-            # A compared value equal to the case index was written CASE (engine.trace): put it back.
-            left, right = (self.trace.index if v == CASE else v for v in atom[1:])
+            # The case compared was written CASE (engine.trace): its index put back.
+            left, right = (self._index() if v == CASE else v for v in atom[1:])
             op = _operator(literal.text) if literal else "="
             return [Node("comparison", operands=(left, op, right))]
         derivations = self.trace.derivations.get(atom) or self.shared.get(atom)
@@ -162,10 +173,26 @@ class TreeBuilder:
         return Node("missing", _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
 
     def _modality(self, atom) -> str | None:
-        return next((m[2] for a in atom[1:] for m in self.shared if m[:2] == ("modality", a)), None)
+        return next((self._modalities[a] for a in atom[1:] if a in self._modalities), None)
+
+    @cached_property
+    def _modalities(self) -> dict:
+        """Each clause's modality (modality/2 of the case-free atoms): the first the rules record."""
+        found: dict = {}
+        for m in self.shared:
+            if isinstance(m, tuple) and len(m) == 3 and m[0] == "modality":
+                found.setdefault(m[1], m[2])
+        return found
+
+    def _index(self) -> int:
+        self.indexed = True
+        return self.trace.index
+
+    def _evidence_of(self) -> dict:
+        return getattr(self.case, "evidence", None) or {}
 
     def _evidence(self, fact: str) -> str | None:
-        found = (getattr(self.case, "evidence", None) or {}).get(fact)
+        found = self._evidence_of().get(fact)
         return getattr(found, "text", found)
 
 

@@ -28,20 +28,16 @@ def why_not(outcome: str, result: Result, builder: TreeBuilder) -> list[Candidat
     """Empty when the outcome holds; otherwise every candidate rule and what stops it."""
     if result.outcome(outcome):
         return []
-    trace = builder.trace
+    fired_by, blocking = _fired(builder.trace.derivations)
     out = []
     for info in builder.infos.values():
         if info.head not in OUTCOME_HEADS or len(info.head_args) < 2 or not info.clauses:
             continue
         if info.head_args[1] != outcome and not info.head_args[1][:1].isupper():
             continue
-        fired = [
-            h
-            for h, ds in trace.derivations.items()
-            if h[0] == info.head and h[2] == outcome and any(n == info.number for n, _ in ds)
-        ]
+        fired = [h for h in fired_by.get(info.number, ()) if h[0] == info.head and h[2] == outcome]
         if fired:
-            blocked = {b[-1] for b in trace.derivations if b[0] == "blocked" for h in fired if b[1:5] == h[1:5]}
+            blocked = {b[-1] for b in blocking for h in fired if b[1:5] == h[1:5]}
             out.append(Candidate(info, [], tuple(sorted(blocked, key=measure.order))))
             continue
         head = (info.head, CASE, outcome, *([None] * (len(info.head_args) - 2)))
@@ -49,6 +45,15 @@ def why_not(outcome: str, result: Result, builder: TreeBuilder) -> list[Candidat
         conditions = [builder.stop(s, "fails") for w in ways for s in w.stops]
         out.append(Candidate(info, conditions, (), fact_sets(ways)))
     return out
+
+
+def _fired(derivations: dict) -> tuple[dict[int, list], list]:
+    """The atoms each rule derived (in the trace's order), and the blocked/N atoms."""
+    by_rule: dict[int, dict] = {}
+    for atom, found in derivations.items():
+        for number, _ in found:
+            by_rule.setdefault(number, {})[atom] = None
+    return {n: list(atoms) for n, atoms in by_rule.items()}, [a for a in derivations if a[0] == "blocked"]
 
 
 def derivers(infos: dict[int, RuleInfo]) -> dict[str, tuple[str, ...]]:
