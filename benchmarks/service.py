@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Load on `rongcuo serve`: concurrent clients on loopback, a fixed count of requests.
 
-    python benchmarks/service.py [--requests 10000] [--clients 8] [--warmup 1000]
+    python benchmarks/service.py [--cases distinct|golden] [--requests 50000] [--clients 8] [--warmup 2000]
 
 Starts the server (`python -m rongcuo serve` on 127.0.0.1 and a free port),
 warms it up, reads its resident memory, sends the requests — POST
-/v1/evaluate, each one of the golden cases in turn, over keep-alive
-connections — and reads its memory again. Prints requests/s, p50/p99
-latency, errors and memory against the targets of issue 6, and exits 1 when
-one is missed. Traffic goes to 127.0.0.1 only; the run is bounded in count
-and time and stops the server it started.
+/v1/evaluate, one case each, over keep-alive connections — reading its
+memory every ``--every`` requests, and reads it again at the end. With
+``--cases distinct`` (the default) every request, the warm-up's too, is a
+case never sent before: a fact set of its own and its own dates
+(benchmarks/generate_cases.py ``distinct``), what makes a server that keeps
+something per request grow; ``golden`` sends the golden cases in turn.
+Prints requests/s, p50/p99 latency, errors (a transport failure or a status
+other than 200) and memory growth against the targets of issue 15, and
+exits 1 when one is missed. Timings depend on what else the machine runs:
+the load average is printed beside them. Traffic goes to 127.0.0.1 only;
+the run is bounded in count and time and stops the server it started.
 """
 
 from __future__ import annotations
@@ -17,23 +23,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate_cases  # noqa: E402
+
 HOST = "127.0.0.1"
 AS_OF = "2024-12-31"
-TARGETS = {"requests/s": 300.0, "p99 ms": 50.0, "errors": 0, "memory growth MiB": 10.0}
+TARGETS = {"requests/s": 1500.0, "p99 ms": 20.0, "errors": 0, "RSS growth %": 10.0}
 TIME_LIMIT = 600  # seconds for the whole run
+TRANSPORT = 0  # the status counted for a request that got no answer
 
 
-def bodies() -> list[bytes]:
+def golden() -> list[bytes]:
     """The golden cases as request bodies (the contradictory ones left out: they are answered 422)."""
     out = []
     for path in sorted((ROOT / "measure" / "golden").glob("*.yaml")):
@@ -43,6 +56,17 @@ def bodies() -> list[bytes]:
         case = {k: v for k, v in data.items() if k not in ("expect", "as_of")}
         out.append(json.dumps(case, default=str, ensure_ascii=False).encode())
     return out
+
+
+def distinct(count: int, seed: int) -> list[bytes]:
+    """``count`` request bodies, each a case whose set of true facts no other has, with dates of its own."""
+    from rongcuo.engine import RuleSet  # the incompatible pairs: a case that cannot hold is answered 422
+    from rongcuo.model import vocabulary as vocab
+
+    facts = [f for f in vocab.fact_ids() if f != "enforcement_personnel"]
+    pairs = RuleSet.load("default").static_atoms("incompatible", 2)
+    records = generate_cases.distinct(count, seed, facts, pairs)
+    return [json.dumps(r, ensure_ascii=False).encode() for r in records]
 
 
 def request(body: bytes) -> bytes:
@@ -65,35 +89,51 @@ async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: 
     return status
 
 
-async def load(port: int, count: int, clients: int, payloads: list[bytes]) -> tuple[list[float], int, float]:
-    """Send ``count`` requests over ``clients`` connections: latencies (s), errors, wall time."""
-    latencies: list[float] = []
-    errors = 0
+class Run:
+    """What one round of requests measured: latencies (s), statuses, wall time and the RSS samples."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self.rss: list[tuple[int, float]] = []  # (requests answered, server RSS MiB)
+        self.wall = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != 200)
+
+
+async def load(port: int, payloads: list[bytes], clients: int, pid: int, every: int) -> Run:
+    """Send each payload once over ``clients`` connections, reading the server's RSS every ``every`` answers."""
+    run = Run()
     next_index = 0
 
     async def client() -> None:
-        nonlocal next_index, errors
+        nonlocal next_index
         reader, writer = await asyncio.open_connection(HOST, port)
         try:
-            while next_index < count:
-                data = payloads[next_index % len(payloads)]
+            while next_index < len(payloads):
+                data = payloads[next_index]
                 next_index += 1
                 start = time.perf_counter()
                 try:
                     status = await one(reader, writer, data)
                 except (OSError, asyncio.IncompleteReadError, ValueError, StopIteration):
-                    errors += 1
+                    run.statuses[TRANSPORT] += 1
                     writer.close()
                     reader, writer = await asyncio.open_connection(HOST, port)
                     continue
-                latencies.append(time.perf_counter() - start)
-                errors += status != 200
+                run.latencies.append(time.perf_counter() - start)
+                run.statuses[status] += 1
+                if len(run.latencies) % every == 0:
+                    run.rss.append((len(run.latencies), rss_mib(pid)))
         finally:
             writer.close()
 
     start = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(client() for _ in range(clients))), TIME_LIMIT)
-    return latencies, errors, time.perf_counter() - start
+    run.wall = time.perf_counter() - start
+    return run
 
 
 def rss_mib(pid: int) -> float:
@@ -126,18 +166,18 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-def report(latencies: list[float], errors: int, wall: float, before: float, after: float) -> bool:
-    cuts = statistics.quantiles(latencies, n=100)
+def report(run: Run, before: float, after: float) -> bool:
+    cuts = statistics.quantiles(run.latencies, n=100)
     measured = {
-        "requests/s": len(latencies) / wall,
+        "requests/s": len(run.latencies) / run.wall,
         "p99 ms": cuts[98] * 1000,
-        "errors": errors,
-        "memory growth MiB": after - before,
+        "errors": run.errors,
+        "RSS growth %": (after - before) / before * 100,
     }
-    print(
-        f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms; "
-        f"server RSS {before:.1f} MiB before, {after:.1f} MiB after"
-    )
+    print(f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(run.latencies) * 1000:.1f} ms")
+    print("statuses: " + ", ".join(f"{s or 'no answer'} × {n}" for s, n in sorted(run.statuses.items())))
+    print(f"server RSS MiB: {before:.1f} before; " + ", ".join(f"{rss:.1f} at {n}" for n, rss in run.rss))
+    print(f"server RSS {after:.1f} MiB after: {after - before:+.1f} MiB ({measured['RSS growth %']:+.1f} %)")
     print(f"{'':20} {'measured':>10} {'target':>10}")
     met = True
     for name, target in TARGETS.items():
@@ -150,28 +190,43 @@ def report(latencies: list[float], errors: int, wall: float, before: float, afte
     return met
 
 
+def payloads(kind: str, warmup: int, count: int, seed: int) -> tuple[list[bytes], list[bytes]]:
+    """The warm-up's requests and the measured ones: distinct cases all different, golden ones in turn."""
+    if kind == "distinct":
+        bodies = [request(b) for b in distinct(warmup + count, seed)]
+        return bodies[:warmup], bodies[warmup:]
+    cases = [request(b) for b in golden()]
+    return [cases[i % len(cases)] for i in range(warmup)], [cases[i % len(cases)] for i in range(count)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--cases", choices=("distinct", "golden"), default="distinct")
+    parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--warmup", type=int, default=1_000)
+    parser.add_argument("--warmup", type=int, default=2_000)
+    parser.add_argument("--every", type=int, default=5_000, help="requests between two readings of the RSS")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    payloads = [request(b) for b in bodies()]
+    warm, measured = payloads(args.cases, args.warmup, args.requests, args.seed)
     port = free_port()
     server = start_server(port)
     try:
-        asyncio.run(load(port, args.warmup, args.clients, payloads))
+        asyncio.run(load(port, warm, args.clients, server.pid, args.every))
         before = rss_mib(server.pid)
-        latencies, errors, wall = asyncio.run(load(port, args.requests, args.clients, payloads))
+        load_before = os.getloadavg()[0]
+        run = asyncio.run(load(port, measured, args.clients, server.pid, args.every))
         after = rss_mib(server.pid)
+        load_after = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait(10)
     print(
-        f"POST /v1/evaluate: {args.requests} requests, {args.clients} concurrent clients on {HOST}, "
-        f"{len(payloads)} golden cases in turn"
+        f"POST /v1/evaluate: {args.requests} requests after {args.warmup} to warm up, {args.clients} concurrent "
+        f"clients on {HOST}, {'each a case never sent before' if args.cases == 'distinct' else 'golden cases in turn'}"
+        f"; load average {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} CPUs)"
     )
-    return 0 if report(latencies, errors, wall, before, after) else 1
+    return 0 if report(run, before, after) else 1
 
 
 if __name__ == "__main__":
