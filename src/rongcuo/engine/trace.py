@@ -357,7 +357,8 @@ def _why(text: str) -> tuple:
 
 def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
     """Shown atoms as clingo prints them: the recording ones, and the others."""
-    why, shown = [], []
+    why: list[str] = []
+    shown: list[str] = []
     for a in atoms:
         (why if a.startswith("_why") else shown).append(a)
     return why, shown
