@@ -227,9 +227,9 @@ def _line_xml(number: int, line: dict, lang: str) -> bytes:
         lang,
     )
     due = (consequences.get("notification_due") or [""])[0]
-    correction = ("correction_overdue" if "correction_overdue" in consequences else "correction_required") * (
-        "correction_required" in consequences
-    )
+    correction = ""
+    if "correction_required" in consequences:
+        correction = "correction_overdue" if "correction_overdue" in consequences else "correction_required"
     return _row(number, head + shared + _text(due) + _correction_cell(correction, lang))
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import clingo
 import numpy as np
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .dated import Top
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
+T = TypeVar("T")
 # A first call with this few cases grounds the whole program once: splitting the rules (and two
 # groundings) pays only when fact sets repeat, which a one-off `rongcuo evaluate CASE` never sees.
 FEW = 4
@@ -61,6 +62,20 @@ class FactReading:
 
     shown: Shared
     interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
+
+
+def remembered(memory: dict, cases: Sequence[Case], ground: Callable[[list[Case]], Sequence[T]]) -> list[T]:
+    """Each case's entry of ``memory``, by its fact set: ``ground`` gives those of the fact sets not seen
+    before, one case of each, in one call. At most MEMORY fact sets, whatever the inputs."""
+    if len(memory) > MEMORY:
+        memory.clear()  # bounded memory for endless novel inputs
+    keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
+    found = {k: memory.get(k) for k in keys}  # read once: another thread may clear the memory
+    new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
+    if new:
+        for key, entry in zip(new, ground(list(new.values())), strict=True):
+            found[key] = memory[key] = entry
+    return [found[k] for k in keys]  # type: ignore[misc]  # every key is found by now
 
 
 @contextmanager
@@ -237,23 +252,11 @@ class Evaluator:
         """What the bottom gives the cases: the distinct readings, and each case's among them."""
         if self.fallback is None:
             return self.compiled.distinct_readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
-        readings = self._remembered(cases)
+        readings = remembered(self._memory, cases, self._ground_bottom)
         number: dict[int, int] = {}
         which = [number.setdefault(id(r), len(number)) for r in readings]
         distinct = list({id(r): r for r in readings}.values())
         return distinct, np.array(which, dtype=np.intp)
-
-    def _remembered(self, cases: Sequence[Case]) -> list[FactReading]:
-        """Each case's reading: grounded by clingo for the fact sets not seen before."""
-        if len(self._memory) > MEMORY:
-            self._memory.clear()  # bounded memory for endless novel inputs
-        keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
-        found = {k: self._memory.get(k) for k in keys}  # read once: another thread may clear the memory
-        new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
-        if new:
-            for key, reading in zip(new, self._ground_bottom(list(new.values())), strict=True):
-                found[key] = self._memory[key] = reading
-        return [found[k] for k in keys]  # type: ignore[misc]  # every key is found by now
 
     def _ground_bottom(self, cases: list[Case]) -> list[FactReading]:
         ctl = control(self._split.bottom)

@@ -28,6 +28,7 @@ from clingo import ast
 from ..model.case import Case
 from ..model.result import Result
 from .control import control, one_answer
+from .evaluate import remembered
 from .inputs import (
     CASE_FREE,
     INPUT,
@@ -329,7 +330,6 @@ class Trace:
 # In a case's trace the case index is written as this constant: the same
 # derivation in two cases is then the same record, parsed once.
 CASE = "c__"
-MEMORY = 20_000  # fact sets whose derivations are remembered per rule set (as engine.evaluate remembers)
 
 
 def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivations]:
@@ -430,7 +430,7 @@ class Tracer:
         """Evaluate the cases with the derivations recorded: each result with its trace, and the
         derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
         as_of = as_of or dt.date.today()
-        facts = self._remembered(cases)
+        facts = remembered(self._memory, cases, self._ground_bottom)
         why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
         own, top_shared = read_records(why)
         distinct = list({id(f): f for f in facts}.values())
@@ -463,18 +463,6 @@ class Tracer:
                     add_fact(backend, clingo.Function(name, [kept_number(index), *args]))
         ctl.ground([("base", [])])
         return [str(s) for s in one_answer(ctl, self.rules.name)[0]]
-
-    def _remembered(self, cases: Sequence[Case]) -> list[FactTrace]:
-        """Each case's fact trace: the facts-only part grounded for the fact sets not seen before."""
-        if len(self._memory) > MEMORY:
-            self._memory.clear()  # bounded memory for endless novel inputs
-        keys = [frozenset(case.facts.items()) for case in cases]
-        found = {k: self._memory.get(k) for k in keys}  # read once: another thread may clear the memory
-        new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
-        if new:
-            for key, fact in zip(new, self._ground_bottom(list(new.values())), strict=True):
-                found[key] = self._memory[key] = fact
-        return [found[k] for k in keys]  # type: ignore[misc]  # every key is found by now
 
     def _ground_bottom(self, cases: list[Case]) -> list[FactTrace]:
         """The facts-only part for one case of each new fact set, in one grounding."""
