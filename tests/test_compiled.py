@@ -124,6 +124,17 @@ def test_an_unsupported_rule_falls_back_to_clingo_and_says_which(tmp_path, kind)
     ]
 
 
+def test_a_classically_negated_atom_compiles_and_answers_as_clingo(tmp_path):
+    """`-p(C)` is an atom of its own to clingo: a draft using it loads (it once crashed the case-locality
+    check) and gives clingo's answers on the compiled path."""
+    rules = _draft(tmp_path, "-prompt(C) :- case(C), not fact(C, remedied_actively).\nquiet(C) :- case(C), -prompt(C).")
+    cases = random_cases(60, seed=7)
+    as_of = dt.date(2024, 12, 31)
+    assert [full(r) for r in rules.evaluator.split(cases, as_of)] == [
+        full(r) for r in rules.evaluator.whole(cases, as_of)
+    ]
+
+
 def test_a_constraint_that_fires_is_no_answer_as_in_clingo(tmp_path):
     """A facts-only constraint compiles; a case that violates it has no answer set, on both paths."""
     rules = _draft(tmp_path, ":- fact(C, violated_statutory_procedure), fact(C, exceeded_statutory_scope).")

@@ -112,18 +112,22 @@ def _case_predicates(rules: list[ast.AST]) -> set[str]:
     from them with the case variable passed on (a fixpoint over the rules)."""
     links = []  # (head, the predicates of the positive body atoms that pass the head's case variable on)
     for r in rules:
-        v = _case_variable(r)
-        if v is not None:
-            passing = {
-                _name(b.atom.symbol)
-                for b in r.body
-                if _is_positive_atom(b) and b.atom.symbol.arguments and _first(b.atom.symbol) == v.name
-            }
-            links.append((r.head.atom.symbol.name, passing))
+        v, head = _case_variable(r), _function(r.head.atom.symbol)
+        if v is not None and head is not None:
+            atoms = (_function(b.atom.symbol) for b in r.body if _is_positive_atom(b))
+            passing = {_name(a) for a in atoms if a is not None and a.arguments and _first(a) == v.name}
+            links.append((_name(head), passing))
     found = set(_CASE_INPUT)
     while more := {head for head, passing in links if head not in found and passing & found}:
         found |= more
     return found
+
+
+def _function(term: ast.AST) -> ast.AST | None:
+    """The function term of an atom, classically negated (`-p(X)`) or not; None for anything else."""
+    if term.ast_type == ast.ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        term = term.argument
+    return term if term.ast_type == ast.ASTType.Function else None
 
 
 def _first(term: ast.AST) -> str:
@@ -139,7 +143,7 @@ def not_case_local(statements) -> list[tuple[ast.AST, str]]:
     plain = [
         r for r in rules if r.head.ast_type == ast.ASTType.Literal and r.head.atom.ast_type == ast.ASTType.SymbolicAtom
     ]
-    per_case = _case_predicates(list(_traceable(plain)))
+    per_case = _case_predicates(plain)
     found = []
     for rule in rules:
         cases = {_first(term) for term in _atoms_with_arguments(rule) if term.name in per_case}
@@ -152,8 +156,8 @@ def _atoms_with_arguments(rule: ast.AST) -> Iterator[ast.AST]:
     """The function terms of every atom a rule mentions (head and body, under negation too)."""
     for node in walk(rule):
         if node.ast_type == ast.ASTType.SymbolicAtom:
-            term = node.symbol
-            if term.ast_type == ast.ASTType.Function and term.arguments:
+            term = _function(node.symbol)
+            if term is not None and term.arguments:
                 yield term
 
 
@@ -164,13 +168,12 @@ def _head_case(rule: ast.AST, per_case: set[str]) -> bool:
     if head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.BooleanConstant:
         return True
     for node in walk(head):
-        if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function:
-            if node.symbol.name in per_case or (
-                head.ast_type != ast.ASTType.Literal
-                and node.symbol.arguments
-                and node.symbol.arguments[0].ast_type == ast.ASTType.Variable
-            ):
-                return True
+        term = _function(node.symbol) if node.ast_type == ast.ASTType.SymbolicAtom else None
+        if term is None:
+            continue
+        case_first = bool(term.arguments) and term.arguments[0].ast_type == ast.ASTType.Variable
+        if term.name in per_case or (head.ast_type != ast.ASTType.Literal and case_first):
+            return True
     return False
 
 
@@ -219,7 +222,8 @@ def _record(loc, lit: ast.AST) -> ast.AST:
 
 
 def _case_variable(rule: ast.AST) -> ast.AST | None:
-    args = rule.head.atom.symbol.arguments
+    head = _function(rule.head.atom.symbol)
+    args = head.arguments if head is not None else ()
     return args[0] if args and args[0].ast_type == ast.ASTType.Variable and args[0].name != "_" else None
 
 
