@@ -235,3 +235,22 @@ def test_a_dated_constraint_that_fires_is_no_answer_as_in_clingo(tmp_path):
     for path in (rules.evaluator.split, rules.evaluator.whole):
         with pytest.raises(RuleError, match="no answer set"):
             path([fine, bad, fine, fine, fine, fine], as_of)
+
+
+def test_only_a_first_call_of_a_few_cases_grounds_the_whole_program(default_rules, monkeypatch):
+    """A one-off `evaluate` skips building the split; a service's requests, a few cases each, all take
+    it after the first — the whole program per call would leave every case's symbols in clingo."""
+    rules = default_rules
+    evaluator = type(rules.evaluator)(rules.statements, rules.profile, rules.sha256)
+    taken: list[str] = []
+    for path in ("whole", "split"):
+        monkeypatch.setattr(
+            evaluator,
+            path,
+            lambda *a, _path=getattr(evaluator, path), _name=path, **k: taken.append(_name) or _path(*a, **k),
+        )
+    cases = random_cases(6, seed=3)
+    as_of = dt.date(2024, 12, 31)
+    answers = [evaluator.evaluate([case], as_of) for case in cases]
+    assert taken == ["whole"] + ["split"] * 5
+    assert [full(r) for (r,) in answers] == [full(r) for r in default_rules.evaluator.whole(cases, as_of)]

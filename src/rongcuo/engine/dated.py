@@ -379,6 +379,7 @@ class Top:
     def __init__(self, strata: list[tuple[list[_Rule], bool]], shown: list[Signature], terms: Terms, name: str):
         self.strata, self.shown, self.terms, self.name = strata, shown, terms, name
         self._coded: dict[Interface, list[tuple[Signature, tuple[int, ...]]]] = {}
+        self._static: tuple[Sequence[clingo.Symbol], dict[Signature, list[tuple[int, ...]]]] | None = None
 
     def chunk(self) -> Chunk:
         """A fresh evaluation: the rules' terms, and room for the chunk's own."""
@@ -395,6 +396,20 @@ class Top:
                     self._coded.clear()  # bounded, whatever the readings
                 self._coded[interface] = found
         return found
+
+    def static(self, symbols: Sequence[clingo.Symbol], terms: Terms) -> dict[Signature, list[tuple[int, ...]]]:
+        """The case-free atoms every chunk is given (the vocabulary's fact numbers, the bottom's static
+        tables) as coded rows, coded once when every term is one of the rules' own (compile_top was
+        given them): a call of a few cases — a service's — would spend most of its time coding them."""
+        if self._static is not None and self._static[0] is symbols:
+            return self._static[1]
+        rows: dict[Signature, list[tuple[int, ...]]] = defaultdict(list)
+        for symbol in symbols:
+            arguments = symbol.arguments
+            rows[(symbol.name, len(arguments))].append(tuple(terms.code(_term(a)) for a in arguments))
+        if all(c < TERM + len(self.terms.terms) for found in rows.values() for row in found for c in row):
+            self._static = (symbols, rows)
+        return rows
 
 
 class Chunk:
@@ -473,6 +488,10 @@ class Chunk:
 
     def _fire(self, rule: _Rule, instead: dict[int, np.ndarray] | None = None) -> np.ndarray:
         """The head rows a rule derives from the tables (``instead``: the rows its i-th step reads)."""
+        tables = self.tables
+        for at, (kind, what) in enumerate(rule.steps):  # a table it joins is empty: nothing, at no numpy cost
+            if kind == "join" and not (instead and at in instead) and not len(tables.get(what.sig, ())):
+                return _none(len(rule.head_terms))
         binding = _Binding({}, 1)
         for at, (kind, what) in enumerate(rule.steps):
             if kind == "never":
@@ -701,16 +720,19 @@ def given_atoms(
     cases: Sequence[Case],
     distinct: Sequence[FactReading],
     which: np.ndarray,
+    static: Sequence[clingo.Symbol],
     inputs: Sequence[clingo.Symbol],
     labels: bool,
 ) -> dict[int, list[str]]:
     """The dated rules for a chunk of cases, given what the split's top is given in clingo
-    (engine.evaluate.Evaluator.split): the case-free inputs, each case's dates and labels, and the
-    interface atoms of its reading (``distinct[which[i]]``). The shown atoms per case index, as
-    engine.read groups them."""
+    (engine.evaluate.Evaluator.split): the case-free inputs (``static``, the same in every call, and the
+    call's own: its parameters), each case's dates and labels, and the interface atoms of its reading
+    (``distinct[which[i]]``). The shown atoms per case index, as engine.read groups them."""
     chunk = top.chunk()
     code = chunk.terms.code
     given: dict[Signature, list[tuple[int, ...]]] = defaultdict(list)
+    for sig, rows in top.static(static, chunk.terms).items():
+        given[sig].extend(rows)
     for symbol in inputs:
         given[(symbol.name, len(symbol.arguments))].append(tuple(code(_term(a)) for a in symbol.arguments))
     for number in calendar_days(cases):

@@ -50,8 +50,10 @@ if TYPE_CHECKING:
 
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 T = TypeVar("T")
-# A first call with this few cases grounds the whole program once: splitting the rules (and two
-# groundings) pays only when fact sets repeat, which a one-off `rongcuo evaluate CASE` never sees.
+# A first call with this few cases grounds the whole program once: a one-off `rongcuo evaluate CASE`
+# need not build the split (~80 ms). Every later call takes the split, whatever its size: a service's
+# requests come a few at a time, and the whole program costs ~5× as much per call and leaves clingo
+# symbols of every case's facts and dates behind, which clingo never frees.
 FEW = 4
 
 
@@ -108,6 +110,7 @@ class Evaluator:
         self.statements, self.profile, self.digest, self.relative = statements, profile, digest, relative
         self._compile = compiled
         self._memory: dict[frozenset, FactReading] = {}
+        self._called = False
 
     @property
     def name(self) -> str:
@@ -122,7 +125,8 @@ class Evaluator:
     ) -> list[Result]:
         """Every case's result, in input order: the split path, or for a first call with few cases the whole program."""
         with uncollected():
-            if len(cases) <= FEW and "_split" not in self.__dict__:
+            first, self._called = not self._called, True
+            if first and len(cases) <= FEW:
                 return self.whole(cases, as_of, effective_date, recurrence)
             return self.split(cases, as_of, effective_date, recurrence)
 
@@ -231,9 +235,9 @@ class Evaluator:
         top = self.dated
         if not isinstance(top, Top):
             return None
-        inputs = (*self._static_rows, *params(as_of, effective_date, recurrence))
+        inputs = params(as_of, effective_date, recurrence)
         try:
-            return given_atoms(top, cases, distinct, which, inputs, labels=recurrence is not None)
+            return given_atoms(top, cases, distinct, which, self._static_rows, inputs, labels=recurrence is not None)
         except OutOfRange:
             return None
 
