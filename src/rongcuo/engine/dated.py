@@ -49,11 +49,10 @@ from .inputs import CALENDAR, DATE_KEYS, DATES, calendar_days
 from .syntax import Signature
 
 if TYPE_CHECKING:
-    from .evaluate import FactReading
+    from .evaluate import FactReading, Interface
 
 Term = Union[int, tuple]  # a number, or ("f", name, *args) / ("s", text) / ("inf",) / ("sup",)
 LIMIT = 1 << 30  # numbers this evaluator keeps exact (clingo's are 32-bit)
-Interface = tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]  # a reading's (engine.evaluate.FactReading)
 CODED = 1 << 16  # readings whose coded interface a rule set remembers
 TERM = 1 << 40  # codes from here on are terms of the table, not numbers
 

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from .compiled import Program, Unsupported
     from .dated import Top
 
+# A reading's interface atoms: (name, arguments after the case index).
+Interface = tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
 MEMORY = 20_000  # fact sets remembered per rule set (a bureau's cases share far fewer)
 T = TypeVar("T")
 # A first call with this few cases grounds the whole program once: a one-off `rongcuo evaluate CASE`
@@ -63,7 +65,7 @@ class FactReading:
     interface atoms (name, arguments after the case index) the dated rules read."""
 
     shown: Shared
-    interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
+    interface: Interface
 
 
 def remembered(memory: dict, cases: Sequence[Case], ground: Callable[[list[Case]], Sequence[T]]) -> list[T]:
