@@ -414,22 +414,27 @@ def test_a_resume_over_a_manifest_this_version_did_not_write_is_one_line(tmp_pat
     assert "--resume" in run.stderr
 
 
+@pytest.mark.parametrize("command", ["evaluate", "check", "diff"])
 @pytest.mark.parametrize(("budget", "words"), [({"SECONDS": 3}, "秒"), ({"BYTES": 600 * 1024**2}, "MiB")])
-def test_a_rule_set_that_grounds_without_bound_is_refused_within_its_budget(tmp_path, monkeypatch, budget, words):
+def test_a_rule_set_that_grounds_without_bound_is_refused_within_its_budget(
+    tmp_path, monkeypatch, draft, budget, words, command
+):
     """A draft rule with a grounding of 10^10 atoms: tried once in a child under the time and memory
     budget (engine.budget), refused in one line naming the draft — the command neither hangs nor eats the
-    machine's memory."""
+    machine's memory: evaluate, and check and diff, which ground the rules over the whole scenario space."""
     from rongcuo.engine import budget as limits
 
     for name, value in budget.items():
         monkeypatch.setattr(limits, name, value)
-    draft = tmp_path / "draft"
-    (draft / "rules").mkdir(parents=True)
-    (draft / "DRAFT.md").write_text("# A grounding without bound\n", "utf-8")
-    (draft / "rules" / "a12_mitigation.lp").write_text("big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n")
+    big = draft({"rules/a12_mitigation.lp": "big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n"})
     case = tmp_path / "c.yaml"
     case.write_text("id: C\nfacts: {enforcement_personnel: true}\n", "utf-8")
-    run = rongcuo("evaluate", case, "--rules", draft, "--trust")
+    args = {
+        "evaluate": ("evaluate", case, "--rules", big),
+        "check": ("check", "--rules", big, "--days", "0"),
+        "diff": ("diff", "profile:default", big, "--days", "0"),
+    }[command]
+    run = rongcuo(*args, "--trust")
     assert run.returncode == 2 and run.stdout == "", run.stderr
     last = run.stderr.splitlines()[-1]
-    assert last.startswith(f"rongcuo: {draft}：一个案件的评估超过 ") and words in last, run.stderr
+    assert last.startswith(f"rongcuo: {big}：一个案件的评估超过 ") and words in last, run.stderr
