@@ -2,6 +2,7 @@
 
 import html
 import json
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -361,30 +362,41 @@ def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path
     assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]
 
 
-def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_rules):
-    """urllib sends the whole body before reading: the server reads and drops a refused body (up to its
-    drain bound) before answering, so the client gets the problem instead of 'connection reset'."""
+@contextmanager
+def served(app, **config):
+    """``app`` served by uvicorn on 127.0.0.1 in a thread (``config``: uvicorn's settings): its port."""
     import socket
     import threading
     import time
-    import urllib.error
-    import urllib.request
 
     import uvicorn
-
-    from rongcuo.service import Limits
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(Service({"default": default_rules}, "default", Limits(max_body=1000)))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_rules):
+    """urllib sends the whole body before reading: the server reads and drops a refused body (up to its
+    drain bound) before answering, so the client gets the problem instead of 'connection reset'."""
+    import urllib.error
+    import urllib.request
+
+    from rongcuo.service import Limits
+
+    app = create_app(Service({"default": default_rules}, "default", Limits(max_body=1000)))
+    with served(app) as port:
         body = b"x" * 40_000_000  # far past the socket buffers: without the drain this is a reset
         request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/evaluate", data=body)
         try:
@@ -392,9 +404,96 @@ def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_ru
             raise AssertionError("a body over --max-body was accepted")
         except urllib.error.HTTPError as e:
             assert e.code == 413 and json.loads(e.read())["code"] == "errors.body_too_large"
+
+
+def answer(sock, most: float = 20.0) -> tuple[int, dict, dict]:
+    """What the server wrote on ``sock`` until it closed it (``most`` seconds at most: a connection still
+    open then fails the test): the status, the headers and the JSON body."""
+
+    sock.settimeout(most)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except TimeoutError:
+        raise AssertionError(f"the server kept the connection open; it wrote {data[:200]!r}") from None
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status.split()[1]), headers, json.loads(body) if body else {}
+
+
+@pytest.fixture
+def slow_server(default_rules, monkeypatch):
+    """The service as `rongcuo serve` runs it — uvicorn with service.connections' protocol — for 8
+    connections (so 2 per client address), a request head due within 0.3 s, a body at 1 MB/s."""
+    from rongcuo.service import connections
+
+    monkeypatch.setattr(connections, "HEAD_SECONDS", 0.3)
+    monkeypatch.setattr(connections, "BODY_RATE", 1_000_000)
+    service = Service({"default": default_rules}, "default")
+    with served(create_app(service), http=connections.guarded(service.limits, 8), limit_concurrency=8) as port:
+        yield port
+
+
+def test_a_request_head_or_body_that_never_completes_is_answered_408_and_closed(slow_server):
+    """Slow clients (issue 16): a head sent a byte at a time, a body that never completes. Without a
+    deadline each holds its connection for ever and a few hundred of them refuse everyone else."""
+    import socket
+
+    for request, key in [
+        (b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nAccept-Lang", "errors.head_timeout"),
+        (
+            b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nContent-Length: 1000\r\n\r\n{",
+            "errors.body_timeout",
+        ),
+    ]:
+        with socket.create_connection(("127.0.0.1", slow_server)) as sock:
+            sock.sendall(request)
+            status, headers, body = answer(sock)
+        assert status == 408 and body["code"] == key and body["status"] == 408, body
+        assert headers["x-content-type-options"] == "nosniff" and headers["connection"] == "close"
+    assert "did not arrive within" in body["detail"]  # the Accept-Language it gave
+    with socket.create_connection(("127.0.0.1", slow_server)) as sock:  # an honest client on keep-alive
+        for _ in range(2):
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while not data.endswith(b'{"status":"ok"}'):
+                data += sock.recv(65536)
+            assert data.startswith(b"HTTP/1.1 200 ")
+
+
+def test_one_client_address_holds_only_its_share_of_the_connections(slow_server):
+    """One address may hold a quarter of the connections: the one past its share is answered 503 at once
+    and closed, and a client from another address is still served."""
+    import socket
+
+    held = [socket.create_connection(("127.0.0.1", slow_server)) for _ in range(2)]
+    try:
+        for sock in held:
+            sock.sendall(b"GET /heal")  # heads that are not finished yet
+        with socket.create_connection(("127.0.0.1", slow_server)) as third:
+            status, headers, body = answer(third, most=0.25)  # before its head could time out
+        assert status == 503 and body["code"] == "errors.busy_connections" and headers["retry-after"] == "1"
+        with socket.socket() as other:
+            other.bind(("127.0.0.2", 0))
+            other.connect(("127.0.0.1", slow_server))
+            other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert answer(other)[0] == 200
     finally:
-        server.should_exit = True
-        thread.join(10)
+        for sock in held:
+            sock.close()
+
+
+def test_serve_runs_uvicorn_with_the_bounded_protocol(monkeypatch):
+    import uvicorn
+
+    from rongcuo.service.connections import Guarded
+
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **config: given.update(config))
+    assert rongcuo("serve", "--concurrency", "8").returncode == 0
+    assert issubclass(given["http"], Guarded) and given["http"].share == given["limit_concurrency"] // 4
 
 
 @pytest.mark.parametrize("manifest", ['{"inputs": []}', "not json", '{"as_of": 7}'])
