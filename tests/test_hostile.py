@@ -312,6 +312,27 @@ def test_a_rule_file_that_is_a_fifo_or_includes_from_outside_is_refused_before_i
         RuleSet.load("default", root)
 
 
+@pytest.mark.parametrize("command", ["evaluate", "check", "diff"])
+def test_a_draft_holding_a_fifo_is_refused_before_it_is_copied(draft, command):
+    """A draft is copied over the bundled rules before it is loaded (drafting.sources.merged): a FIFO in
+    it made the copy fail with a shutil traceback (and would hang it where the copy reads it)."""
+    import os
+
+    folder = draft({"rules/zz.lp": '#include "pipe.txt".\n'})
+    os.mkfifo(folder / "rules" / "pipe.txt")
+    args = {
+        "evaluate": ("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--rules", folder),
+        "check": ("check", "--rules", folder, "--days", "0"),
+        "diff": ("diff", "profile:default", folder, "--days", "0"),
+    }[command]
+    run = rongcuo(*args, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert (
+        run.stderr
+        == f"rongcuo: {folder / 'rules' / 'pipe.txt'}: not a rule file (not a regular file, or over 2,000,000 bytes)\n"
+    )
+
+
 def test_a_rule_nested_too_deep_is_refused_before_parsing(tmp_path):
     import shutil
 

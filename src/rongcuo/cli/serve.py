@@ -85,11 +85,14 @@ def serve(
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
     """The bundled profiles by name, and each --rules directory's as DIRNAME/PROFILE."""
-    from ..engine import profiles
+    from ..engine import RuleError, profiles
 
     served = {p: load_rules(p, None, False) for p in profiles()}
     for root in dirs:
-        found = profiles(rule_root(root))
+        try:
+            found = profiles(rule_root(root))
+        except RuleError as e:
+            fail(e)
         if not found:
             fail("errors.cli_serve_no_profiles", root=str(root))
         for p in found:
