@@ -558,3 +558,95 @@ def test_a_rule_set_that_grounds_without_bound_is_refused_within_its_budget(
     assert run.returncode == 2 and run.stdout == "", run.stderr
     last = run.stderr.splitlines()[-1]
     assert last.startswith(f"rongcuo: {big}：一个案件的评估超过 ") and words in last, run.stderr
+
+
+class _Live(__import__("html.parser").parser.HTMLParser):
+    """What of an HTML document could act: elements that load or run something, event attributes,
+    links to scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("img", "script", "iframe", "object", "embed", "svg"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def live(text: str, markdown: bool = False) -> list[str]:
+    """The live markup in an HTML page, or in a Markdown file as a CommonMark renderer makes it HTML
+    (raw HTML allowed, as the spec has it)."""
+    if markdown:
+        from markdown_it import MarkdownIt
+
+        text = MarkdownIt("commonmark").render(text)
+    parser = _Live()
+    parser.feed(text)
+    return [f for f in parser.found if f != "<script>" or markdown]  # the pages' own scripts carry a nonce
+
+
+def test_case_and_rule_text_come_out_inert_in_every_html_and_markdown_output(tmp_path, draft):
+    """A hostile case (its id, narrative, evidence) and a hostile draft (a string in a rule's comparison,
+    one that tries to close its code span, a check's name): explain, whatif, check and diff, in HTML and
+    in Markdown, rendered and parsed — nothing in them could load or run. The text macros (explain/
+    words.j2, drafting/macros.j2) imported into HTML were not escaped; Markdown passed the case's text
+    and the rules' strings as they were."""
+    case = tmp_path / "hostile.json"
+    case.write_text(
+        json.dumps(
+            {
+                "id": "# " + HOSTILE_TEXT,
+                "narrative": f"检查中当事人故意隐瞒。{HOSTILE_TEXT}",
+                "facts": {
+                    "enforcement_personnel": True,
+                    "inspection_target_concealed": True,
+                    "cooperated_with_investigation": True,
+                },
+                "evidence": {
+                    "inspection_target_concealed": {"text": HOSTILE_TEXT, "start": 11, "end": 11 + len(HOSTILE_TEXT)}
+                },
+                "dates": {"conduct": "2024-03-01"},
+            },
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    rule = (
+        "grant(C, mitigated, a12_p1, a12_p1_i1) :- in_scope(C), fact(C, cooperated_with_investigation),"
+        ' "<img src=x onerror=alert(1)>" != "`<img src=y onerror=alert(2)>`".\n'
+    )
+    check = 'conflict("<img src=z onerror=alert(3)>") :- outcome(C, exempt), outcome(C, excluded).\n'
+    hostile = draft({"rules/zz_hostile.lp": rule, "checks/zz_hostile.lp": check})
+    outputs = {}
+    for fmt in ("html", "md"):
+        for command in (("explain", case), ("explain", case, "--rules", hostile), ("whatif", case, "--to", "exempt")):
+            run = rongcuo(*command, "--format", fmt, "--as-of", "2024-12-31", "--trust")
+            assert run.returncode == 0, run.stderr
+            outputs[f"{' '.join(map(str, command))} --format {fmt}"] = (run.stdout, fmt == "md")
+    for name, command in (
+        ("check", ("check", "--rules", hostile)),
+        ("diff", ("diff", "profile:default", hostile)),
+    ):
+        out = tmp_path / name
+        assert rongcuo(*command, "--out", out, "--days", "0", "--trust").returncode in (0, 1)
+        for report in ("report.html", "report.md"):
+            outputs[f"{name} {report}"] = ((out / report).read_text("utf-8"), report.endswith(".md"))
+    found = {name: live(text, markdown) for name, (text, markdown) in outputs.items()}
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+    explained = outputs[f"explain {case} --rules {hostile} --format html"][0]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in explained  # shown, as text
+
+
+def test_a_check_named_with_control_characters_gets_its_witness_not_a_traceback(tmp_path, draft):
+    """A check's name is an ASP string, a drafter's text: with an escape in it, the witness's id (made
+    from the name) was refused as a case id — a CaseError traceback out of `check`. The id and the file
+    name are slugs of it now, and the comment lines of the witness file carry no control character."""
+    checks = draft({"checks/zz.lp": 'conflict("x\x1b]0;pwned\x07y") :- outcome(C, exempt).\n'})
+    run = rongcuo("check", "--rules", checks, "--out", tmp_path / "out", "--days", "0")
+    assert run.returncode == 1 and "\x1b" not in run.stdout, run.stderr
+    (witness,) = (tmp_path / "out" / "witnesses").glob("conflict-*.yaml")
+    text = witness.read_text("utf-8")
+    assert "\x1b" not in text and "\x07" not in text and "id: W-CONFLICT--X-0-PWNED-Y" in text
