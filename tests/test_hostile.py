@@ -650,3 +650,25 @@ def test_a_check_named_with_control_characters_gets_its_witness_not_a_traceback(
     (witness,) = (tmp_path / "out" / "witnesses").glob("conflict-*.yaml")
     text = witness.read_text("utf-8")
     assert "\x1b" not in text and "\x07" not in text and "id: W-CONFLICT--X-0-PWNED-Y" in text
+
+
+def test_a_disk_that_fills_under_the_index_of_ids_is_one_line(tmp_path, monkeypatch):
+    """A full disk met by the work dir's SQLite index (batch.workdir.Ids) rather than by a file write:
+    an sqlite3.OperationalError traceback before; now the one line a full disk gets, exit 2."""
+    import sqlite3
+
+    from rongcuo.batch import workdir
+
+    def full(self, path, done):
+        e = sqlite3.OperationalError("database or disk is full")
+        e.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise e
+
+    monkeypatch.setattr(workdir.Ids, "__init__", full)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: A\nfacts: {enforcement_personnel: true}\n", "utf-8")
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(f"rongcuo: {tmp_path / 'out'}：无法写入：") and "--resume" in run.stderr
+    assert "磁盘" in run.stderr or "空间" in run.stderr
