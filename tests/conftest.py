@@ -42,6 +42,25 @@ def default_rules(rulesets) -> RuleSet:
     return rulesets["default"]
 
 
+def write_draft(folder: Path, files: dict[str, str], title: str = "# A draft") -> Path:
+    """A draft folder as a drafter makes one (drafting.sources): a DRAFT.md whose first line is its
+    title, and ``files`` (a path under the rule base, as measure/ lays it out, to its text) — each
+    replacing the bundled file of that path or added beside them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "DRAFT.md").write_text(title + "\n", encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def draft(tmp_path):
+    """``draft(files, title)``: a draft folder under the test's tmp_path (write_draft)."""
+    made = iter(range(1_000))
+    return lambda files, title="# A draft": write_draft(tmp_path / f"draft{next(made)}", files, title)
+
+
 @dataclass(frozen=True)
 class Run:
     """What a command gave, named as subprocess.run names it."""

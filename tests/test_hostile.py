@@ -2,6 +2,7 @@
 
 import html
 import json
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -311,6 +312,27 @@ def test_a_rule_file_that_is_a_fifo_or_includes_from_outside_is_refused_before_i
         RuleSet.load("default", root)
 
 
+@pytest.mark.parametrize("command", ["evaluate", "check", "diff"])
+def test_a_draft_holding_a_fifo_is_refused_before_it_is_copied(draft, command):
+    """A draft is copied over the bundled rules before it is loaded (drafting.sources.merged): a FIFO in
+    it made the copy fail with a shutil traceback (and would hang it where the copy reads it)."""
+    import os
+
+    folder = draft({"rules/zz.lp": '#include "pipe.txt".\n'})
+    os.mkfifo(folder / "rules" / "pipe.txt")
+    args = {
+        "evaluate": ("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--rules", folder),
+        "check": ("check", "--rules", folder, "--days", "0"),
+        "diff": ("diff", "profile:default", folder, "--days", "0"),
+    }[command]
+    run = rongcuo(*args, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert (
+        run.stderr
+        == f"rongcuo: {folder / 'rules' / 'pipe.txt'}: not a rule file (not a regular file, or over 2,000,000 bytes)\n"
+    )
+
+
 def test_a_rule_nested_too_deep_is_refused_before_parsing(tmp_path):
     import shutil
 
@@ -361,30 +383,41 @@ def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path
     assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]
 
 
-def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_rules):
-    """urllib sends the whole body before reading: the server reads and drops a refused body (up to its
-    drain bound) before answering, so the client gets the problem instead of 'connection reset'."""
+@contextmanager
+def served(app, **config):
+    """``app`` served by uvicorn on 127.0.0.1 in a thread (``config``: uvicorn's settings): its port."""
     import socket
     import threading
     import time
-    import urllib.error
-    import urllib.request
 
     import uvicorn
-
-    from rongcuo.service import Limits
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(Service({"default": default_rules}, "default", Limits(max_body=1000)))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_rules):
+    """urllib sends the whole body before reading: the server reads and drops a refused body (up to its
+    drain bound) before answering, so the client gets the problem instead of 'connection reset'."""
+    import urllib.error
+    import urllib.request
+
+    from rongcuo.service import Limits
+
+    app = create_app(Service({"default": default_rules}, "default", Limits(max_body=1000)))
+    with served(app) as port:
         body = b"x" * 40_000_000  # far past the socket buffers: without the drain this is a reset
         request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/evaluate", data=body)
         try:
@@ -392,9 +425,96 @@ def test_a_client_that_sends_its_whole_body_reads_the_413_not_a_reset(default_ru
             raise AssertionError("a body over --max-body was accepted")
         except urllib.error.HTTPError as e:
             assert e.code == 413 and json.loads(e.read())["code"] == "errors.body_too_large"
+
+
+def answer(sock, most: float = 20.0) -> tuple[int, dict, dict]:
+    """What the server wrote on ``sock`` until it closed it (``most`` seconds at most: a connection still
+    open then fails the test): the status, the headers and the JSON body."""
+
+    sock.settimeout(most)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except TimeoutError:
+        raise AssertionError(f"the server kept the connection open; it wrote {data[:200]!r}") from None
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status.split()[1]), headers, json.loads(body) if body else {}
+
+
+@pytest.fixture
+def slow_server(default_rules, monkeypatch):
+    """The service as `rongcuo serve` runs it — uvicorn with service.connections' protocol — for 8
+    connections (so 2 per client address), a request head due within 0.3 s, a body at 1 MB/s."""
+    from rongcuo.service import connections
+
+    monkeypatch.setattr(connections, "HEAD_SECONDS", 0.3)
+    monkeypatch.setattr(connections, "BODY_RATE", 1_000_000)
+    service = Service({"default": default_rules}, "default")
+    with served(create_app(service), http=connections.guarded(service.limits, 8), limit_concurrency=8) as port:
+        yield port
+
+
+def test_a_request_head_or_body_that_never_completes_is_answered_408_and_closed(slow_server):
+    """Slow clients (issue 16): a head sent a byte at a time, a body that never completes. Without a
+    deadline each holds its connection for ever and a few hundred of them refuse everyone else."""
+    import socket
+
+    for request, key in [
+        (b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nAccept-Lang", "errors.head_timeout"),
+        (
+            b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nContent-Length: 1000\r\n\r\n{",
+            "errors.body_timeout",
+        ),
+    ]:
+        with socket.create_connection(("127.0.0.1", slow_server)) as sock:
+            sock.sendall(request)
+            status, headers, body = answer(sock)
+        assert status == 408 and body["code"] == key and body["status"] == 408, body
+        assert headers["x-content-type-options"] == "nosniff" and headers["connection"] == "close"
+    assert "did not arrive within" in body["detail"]  # the Accept-Language it gave
+    with socket.create_connection(("127.0.0.1", slow_server)) as sock:  # an honest client on keep-alive
+        for _ in range(2):
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while not data.endswith(b'{"status":"ok"}'):
+                data += sock.recv(65536)
+            assert data.startswith(b"HTTP/1.1 200 ")
+
+
+def test_one_client_address_holds_only_its_share_of_the_connections(slow_server):
+    """One address may hold a quarter of the connections: the one past its share is answered 503 at once
+    and closed, and a client from another address is still served."""
+    import socket
+
+    held = [socket.create_connection(("127.0.0.1", slow_server)) for _ in range(2)]
+    try:
+        for sock in held:
+            sock.sendall(b"GET /heal")  # heads that are not finished yet
+        with socket.create_connection(("127.0.0.1", slow_server)) as third:
+            status, headers, body = answer(third, most=0.25)  # before its head could time out
+        assert status == 503 and body["code"] == "errors.busy_connections" and headers["retry-after"] == "1"
+        with socket.socket() as other:
+            other.bind(("127.0.0.2", 0))
+            other.connect(("127.0.0.1", slow_server))
+            other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert answer(other)[0] == 200
     finally:
-        server.should_exit = True
-        thread.join(10)
+        for sock in held:
+            sock.close()
+
+
+def test_serve_runs_uvicorn_with_the_bounded_protocol(monkeypatch):
+    import uvicorn
+
+    from rongcuo.service.connections import Guarded
+
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **config: given.update(config))
+    assert rongcuo("serve", "--concurrency", "8").returncode == 0
+    assert issubclass(given["http"], Guarded) and given["http"].share == given["limit_concurrency"] // 4
 
 
 @pytest.mark.parametrize("manifest", ['{"inputs": []}', "not json", '{"as_of": 7}'])
@@ -414,22 +534,141 @@ def test_a_resume_over_a_manifest_this_version_did_not_write_is_one_line(tmp_pat
     assert "--resume" in run.stderr
 
 
+@pytest.mark.parametrize("command", ["evaluate", "check", "diff"])
 @pytest.mark.parametrize(("budget", "words"), [({"SECONDS": 3}, "秒"), ({"BYTES": 600 * 1024**2}, "MiB")])
-def test_a_rule_set_that_grounds_without_bound_is_refused_within_its_budget(tmp_path, monkeypatch, budget, words):
+def test_a_rule_set_that_grounds_without_bound_is_refused_within_its_budget(
+    tmp_path, monkeypatch, draft, budget, words, command
+):
     """A draft rule with a grounding of 10^10 atoms: tried once in a child under the time and memory
     budget (engine.budget), refused in one line naming the draft — the command neither hangs nor eats the
-    machine's memory."""
+    machine's memory: evaluate, and check and diff, which ground the rules over the whole scenario space."""
     from rongcuo.engine import budget as limits
 
     for name, value in budget.items():
         monkeypatch.setattr(limits, name, value)
-    draft = tmp_path / "draft"
-    (draft / "rules").mkdir(parents=True)
-    (draft / "DRAFT.md").write_text("# A grounding without bound\n", "utf-8")
-    (draft / "rules" / "a12_mitigation.lp").write_text("big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n")
+    big = draft({"rules/a12_mitigation.lp": "big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n"})
     case = tmp_path / "c.yaml"
     case.write_text("id: C\nfacts: {enforcement_personnel: true}\n", "utf-8")
-    run = rongcuo("evaluate", case, "--rules", draft, "--trust")
+    args = {
+        "evaluate": ("evaluate", case, "--rules", big),
+        "check": ("check", "--rules", big, "--days", "0"),
+        "diff": ("diff", "profile:default", big, "--days", "0"),
+    }[command]
+    run = rongcuo(*args, "--trust")
     assert run.returncode == 2 and run.stdout == "", run.stderr
     last = run.stderr.splitlines()[-1]
-    assert last.startswith(f"rongcuo: {draft}：一个案件的评估超过 ") and words in last, run.stderr
+    assert last.startswith(f"rongcuo: {big}：一个案件的评估超过 ") and words in last, run.stderr
+
+
+class _Live(__import__("html.parser").parser.HTMLParser):
+    """What of an HTML document could act: elements that load or run something, event attributes,
+    links to scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("img", "script", "iframe", "object", "embed", "svg"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def live(text: str, markdown: bool = False) -> list[str]:
+    """The live markup in an HTML page, or in a Markdown file as a CommonMark renderer makes it HTML
+    (raw HTML allowed, as the spec has it)."""
+    if markdown:
+        from markdown_it import MarkdownIt
+
+        text = MarkdownIt("commonmark").render(text)
+    parser = _Live()
+    parser.feed(text)
+    return [f for f in parser.found if f != "<script>" or markdown]  # the pages' own scripts carry a nonce
+
+
+def test_case_and_rule_text_come_out_inert_in_every_html_and_markdown_output(tmp_path, draft):
+    """A hostile case (its id, narrative, evidence) and a hostile draft (a string in a rule's comparison,
+    one that tries to close its code span, a check's name): explain, whatif, check and diff, in HTML and
+    in Markdown, rendered and parsed — nothing in them could load or run. The text macros (explain/
+    words.j2, drafting/macros.j2) imported into HTML were not escaped; Markdown passed the case's text
+    and the rules' strings as they were."""
+    case = tmp_path / "hostile.json"
+    case.write_text(
+        json.dumps(
+            {
+                "id": "# " + HOSTILE_TEXT,
+                "narrative": f"检查中当事人故意隐瞒。{HOSTILE_TEXT}",
+                "facts": {
+                    "enforcement_personnel": True,
+                    "inspection_target_concealed": True,
+                    "cooperated_with_investigation": True,
+                },
+                "evidence": {
+                    "inspection_target_concealed": {"text": HOSTILE_TEXT, "start": 11, "end": 11 + len(HOSTILE_TEXT)}
+                },
+                "dates": {"conduct": "2024-03-01"},
+            },
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    rule = (
+        "grant(C, mitigated, a12_p1, a12_p1_i1) :- in_scope(C), fact(C, cooperated_with_investigation),"
+        ' "<img src=x onerror=alert(1)>" != "`<img src=y onerror=alert(2)>`".\n'
+    )
+    check = 'conflict("<img src=z onerror=alert(3)>") :- outcome(C, exempt), outcome(C, excluded).\n'
+    hostile = draft({"rules/zz_hostile.lp": rule, "checks/zz_hostile.lp": check})
+    outputs = {}
+    for fmt in ("html", "md"):
+        for command in (("explain", case), ("explain", case, "--rules", hostile), ("whatif", case, "--to", "exempt")):
+            run = rongcuo(*command, "--format", fmt, "--as-of", "2024-12-31", "--trust")
+            assert run.returncode == 0, run.stderr
+            outputs[f"{' '.join(map(str, command))} --format {fmt}"] = (run.stdout, fmt == "md")
+    for name, command in (
+        ("check", ("check", "--rules", hostile)),
+        ("diff", ("diff", "profile:default", hostile)),
+    ):
+        out = tmp_path / name
+        assert rongcuo(*command, "--out", out, "--days", "0", "--trust").returncode in (0, 1)
+        for report in ("report.html", "report.md"):
+            outputs[f"{name} {report}"] = ((out / report).read_text("utf-8"), report.endswith(".md"))
+    found = {name: live(text, markdown) for name, (text, markdown) in outputs.items()}
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+    explained = outputs[f"explain {case} --rules {hostile} --format html"][0]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in explained  # shown, as text
+
+
+def test_a_check_named_with_control_characters_gets_its_witness_not_a_traceback(tmp_path, draft):
+    """A check's name is an ASP string, a drafter's text: with an escape in it, the witness's id (made
+    from the name) was refused as a case id — a CaseError traceback out of `check`. The id and the file
+    name are slugs of it now, and the comment lines of the witness file carry no control character."""
+    checks = draft({"checks/zz.lp": 'conflict("x\x1b]0;pwned\x07y") :- outcome(C, exempt).\n'})
+    run = rongcuo("check", "--rules", checks, "--out", tmp_path / "out", "--days", "0")
+    assert run.returncode == 1 and "\x1b" not in run.stdout, run.stderr
+    (witness,) = (tmp_path / "out" / "witnesses").glob("conflict-*.yaml")
+    text = witness.read_text("utf-8")
+    assert "\x1b" not in text and "\x07" not in text and "id: W-CONFLICT--X-0-PWNED-Y" in text
+
+
+def test_a_disk_that_fills_under_the_index_of_ids_is_one_line(tmp_path, monkeypatch):
+    """A full disk met by the work dir's SQLite index (batch.workdir.Ids) rather than by a file write:
+    an sqlite3.OperationalError traceback before; now the one line a full disk gets, exit 2."""
+    import sqlite3
+
+    from rongcuo.batch import workdir
+
+    def full(self, path, done):
+        e = sqlite3.OperationalError("database or disk is full")
+        e.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise e
+
+    monkeypatch.setattr(workdir.Ids, "__init__", full)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: A\nfacts: {enforcement_personnel: true}\n", "utf-8")
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(f"rongcuo: {tmp_path / 'out'}：无法写入：") and "--resume" in run.stderr
+    assert "磁盘" in run.stderr or "空间" in run.stderr

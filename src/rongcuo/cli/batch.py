@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -31,6 +31,11 @@ from .app import (
     said,
 )
 from .words import h
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ..model.coded import Msg
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
@@ -86,6 +91,8 @@ def batch(
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
+    import sqlite3  # the work dir's index (batch.workdir): its errors are a write that failed too
+
     try:
         effective = parse_day(effective_date, "--effective-date")
         settings = Settings(profile, rules, trust, compare, day, load_layout(mapping), effective, lang.value, timeline)
@@ -107,6 +114,8 @@ def batch(
         fail(e)
     except OSError as e:  # the disk filled, the folder went read-only: what is done is kept
         fail("errors.cli_batch_write", out=str(out), reason=os_reason(e))
+    except sqlite3.Error as e:  # the same, met by the work dir's index of ids (batch.workdir.Ids)
+        fail("errors.cli_batch_write", out=str(out), reason=_sqlite_reason(e))
     except KeyboardInterrupt:
         typer.echo(f"rongcuo: {said('batch.interrupted', out=str(out))}", err=True)
         raise typer.Exit(130) from None
@@ -301,3 +310,18 @@ def _log(job, log: Path, store: Path | None) -> int:
         "%s", message("replay.batch_logged", job.lang, n=f"{n:,}", log=str(log), seconds=f"{seconds:.1f}")
     )
     return n
+
+
+def _sqlite_reason(e: sqlite3.Error) -> Msg:
+    """Why SQLite could not write, in the words os_reason has for the same causes."""
+    import errno
+    import sqlite3
+
+    from ..model.coded import msg, os_reason
+
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+        return os_reason(OSError(errno.ENOSPC, "no space"))
+    if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+        return os_reason(OSError(errno.EROFS, "read-only"))
+    return msg("errors.parser_said", problem=str(e))  # "disk I/O error" (a full disk, as often as not)

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 def _load(spec: str, profile: str, trust: bool, timeline: Path | None = None) -> drafting.Version:
     from .. import drafting
-    from ..engine import RuleError
+    from ..engine import RuleError, bundled_root
     from ..timeline import spec_of
 
     try:
@@ -59,6 +59,13 @@ def _load(spec: str, profile: str, trust: bool, timeline: Path | None = None) ->
     except RuleError as e:
         fail(e)
     version.lint.extend(linted(version.rules, extra=version.checks))  # first, before any solving
+    if version.rules.root != bundled_root().resolve():  # as evaluate and batch do: no solving past the budget
+        from ..engine.budget import within_budget
+
+        try:
+            within_budget(version.rules, spec)
+        except RuleError as e:
+            fail(e)
     return version
 
 

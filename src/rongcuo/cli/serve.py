@@ -44,6 +44,7 @@ def serve(
 
     from ..model.case import CaseError
     from ..service import Limits, Service, create_app
+    from ..service.connections import guarded
 
     served = _rulesets(rules or [], trust)
     limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
@@ -64,6 +65,7 @@ def serve(
         fail(e)
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
+    connections = max(64, 8 * concurrency)
     uvicorn.run(
         create_app(service),
         host=host,
@@ -71,20 +73,26 @@ def serve(
         log_level="warning",
         access_log=access_log,
         # uvicorn's own bounds: open connections beyond these get its 503 (the gate answers the solving
-        # ones); an idle keep-alive connection is closed after 5 s; a request head is at most 16 KiB.
-        limit_concurrency=max(64, 8 * concurrency),
+        # ones); an idle keep-alive connection is closed after 5 s; a request head is at most 16 KiB (h11).
+        limit_concurrency=connections,
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=16 * 1024,
+        # and the slow clients' (service.connections): a head within 10 s, a body at 64 KiB/s, a
+        # quarter of the connections for one address — else 1,100 slow connections refuse everyone else.
+        http=guarded(limits, connections),
     )
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
     """The bundled profiles by name, and each --rules directory's as DIRNAME/PROFILE."""
-    from ..engine import profiles
+    from ..engine import RuleError, profiles
 
     served = {p: load_rules(p, None, False) for p in profiles()}
     for root in dirs:
-        found = profiles(rule_root(root))
+        try:
+            found = profiles(rule_root(root))
+        except RuleError as e:
+            fail(e)
         if not found:
             fail("errors.cli_serve_no_profiles", root=str(root))
         for p in found:

@@ -13,13 +13,15 @@ as links, so one that points outside is refused like such an ``#include``.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import RuleError, RuleSet, bundled_root
-from ..engine.program import parse
+from ..engine.program import MAX_RULE_FILE, parse
 
 PROFILE_PREFIX = "profile:"
 DRAFT_FILE = "DRAFT.md"
@@ -69,12 +71,24 @@ def merged(root: Path) -> Path:
         return root
     key = root.resolve()
     if key not in _MERGED:
+        _regular(root)
         tmp = tempfile.TemporaryDirectory(prefix="rongcuo-draft-")
         tree = Path(tmp.name) / "asp"
         shutil.copytree(bundled_root(), tree)
         shutil.copytree(root, tree, symlinks=True, dirs_exist_ok=True)
         _MERGED[key] = tmp
     return Path(_MERGED[key].name) / "asp"
+
+
+def _regular(root: Path) -> None:
+    """Refuse a draft holding anything but files, folders and links (a FIFO would hang the copy, a
+    device feed it for ever) — before anything is read."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                raise RuleError("errors.not_rule_file", path=str(path), max=MAX_RULE_FILE)
 
 
 def _version(name: str, profile: str, root: Path, trusted: bool, draft: str | None = None) -> Version:

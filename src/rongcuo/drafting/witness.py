@@ -50,7 +50,7 @@ class Witness:
 
 def witness(scenario: Scenario, key: str, title: str) -> Witness:
     data = {
-        "id": f"W-{key.upper()}",
+        "id": f"W-{slug(key).upper()}",  # a check's name is a drafter's text: the id is a slug of it
         "title": title,
         "facts": {fact: True for fact in scenario.facts},
         "dates": {k: scenario.date(d).isoformat() for k, d in sorted(scenario.dates.items())},
@@ -115,6 +115,15 @@ def _by_day(witnesses: Sequence[Witness]) -> dict[tuple, list[Witness]]:
     return groups
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
+def inert(text: str) -> str:
+    """A comment line's text with its control characters written out: a line break in a check's name
+    would end the comment (and start YAML), an escape would steer the terminal of whoever reads it."""
+    return text.translate(_CONTROL)
+
+
 def slug(key: str) -> str:
     """A witness's file name inside its folder: a check's name is a drafter's text, never a path."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip(".-")[:80]
@@ -127,7 +136,7 @@ def write(witnesses: Sequence[Witness], folder: Path, header: str) -> list[Path]
     paths = []
     for w in witnesses:
         path = folder / f"{slug(w.key)}.yaml"
-        lines = [f"# {w.title}", f"# {header}", *(f"# {c}" for c in w.commands(str(path)))]
+        lines = [f"# {inert(w.title)}", f"# {inert(header)}", *(f"# {inert(c)}" for c in w.commands(str(path)))]
         data = {
             "id": w.case.id,
             "title": w.title,

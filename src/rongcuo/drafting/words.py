@@ -8,6 +8,7 @@ does not know (a draft's new outcome or clause) is shown as written, in a code s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
@@ -28,7 +29,12 @@ class Words:
         """A code span: an id, a path, a rule, a command — a drafter's text shown as written."""
         if self.html:
             return Markup("<code>{}</code>").format(text)
-        return f"`{text}`"
+        # Markdown: a fence longer than any run of backticks inside, so the text cannot end the span and
+        # come out as Markdown (a link, an image, HTML); in text the usual single backticks.
+        shown = str(text)
+        fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+        pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+        return f"{fence}{pad}{shown}{pad}{fence}"
 
     def named(self, text: str, name: str, known: bool = True) -> str:
         """A label, its id after it under ``ids``; an unknown name as a code span."""

@@ -2,8 +2,9 @@
 
 Templates live in folders by owner (explain/, drafting/, batch/, extract/,
 reference/, page/); a template whose name ends in ``.html`` or ``.html.j2`` is
-autoescaped, macros included. Their words come from ``messages/*.yaml`` through
-one function, ``t(key, **values)``: ``common.yaml``'s keys as they are, each
+autoescaped, and so is every macro file it imports, whatever its name (:func:`html`); in
+Markdown, a case's text goes through ``| text`` (inert Markdown). Their words come from
+``messages/*.yaml`` through one function, ``t(key, **values)``: ``common.yaml``'s keys as they are, each
 other file's under its name (``t('batch.records')``).
 """
 
@@ -88,16 +89,41 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+IN_HTML = "@html"  # a macro file's name as an HTML template imports it: compiled apart, autoescaped
+
+
+def html(name: str | None) -> bool:
+    """Whether a template's output is HTML: its name ends in .html or .html.j2, or it is a macro file
+    as an HTML template (or a macro file imported by one) imports it."""
+    return name is not None and name.endswith((".html", ".html.j2", IN_HTML))
+
+
+class _Environment(jinja2.Environment):
+    """jinja2 autoescapes by the name of the template a macro is written in, but marks what a macro
+    returns as safe by the caller's: the text macros shared by every format (explain/words.j2,
+    drafting/macros.j2) came out of an HTML page unescaped and marked safe — rule text, a string in a
+    comparison, live. Imported into HTML, a macro file is compiled under a name of its own that is
+    autoescaped (``…@html``, :data:`IN_HTML`), so whatever it prints is escaped there."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        return template + IN_HTML if html(parent) and not html(template) else template
+
+
+class _Loader(jinja2.FileSystemLoader):
+    def get_source(self, environment: jinja2.Environment, template: str):
+        return super().get_source(environment, template.removesuffix(IN_HTML))
+
+
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+    env = _Environment(
+        loader=_Loader(Path(__file__).with_name("templates")),
         bytecode_cache=_bytecode_cache(),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        autoescape=html,
         finalize=_inert,
     )
     env.globals.update(
@@ -105,6 +131,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cites"] = cites
     env.filters["md"] = markdown_text
+    env.filters["text"] = case_text
     return env
 
 
@@ -149,6 +176,13 @@ def markdown_text(text) -> str:
         return "\\" + out
     number = len(out) - len(out.lstrip("0123456789"))
     return out[:number] + "\\" + out[number:] if number and out[number : number + 1] == "." else out  # "1." too
+
+
+@jinja2.pass_context
+def case_text(context, value):
+    """A case's (or a rule's) own text where a template writes it: inert Markdown when the template
+    renders Markdown (its ``md``), as it is otherwise (text; HTML escapes it anyway)."""
+    return markdown_text(value) if context.get("md") and not context.get("html") else value
 
 
 def statement(atom: tuple, which: str = "says", lang: str = "zh") -> str:

@@ -14,8 +14,9 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from ..ask import CONTRADICTION
 from ..engine import RuleError
@@ -34,6 +35,7 @@ KINDS = {
     "too-many-cases": (413, "Too many cases in one request"),
     "time-limit": (422, "Solving took longer than the time limit"),
     "busy": (503, "The service is busy"),
+    "request-timeout": (408, "The request did not arrive in time"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "rules-failed": (500, "The rule set gave no usable answer"),
@@ -218,10 +220,18 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
     return response(Problem("internal", Msg("errors.internal", {})), request)
 
 
+async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+    # The client left (or service.connections closed it, too slow) before its body was read: nobody to
+    # answer, and nothing failed here.
+    log.debug("client gone on %s", request.url.path)
+    return Response(status_code=499)
+
+
 def install(app: FastAPI) -> None:
     # Starlette types a handler as taking any Exception; each of these takes the one it is registered for.
     app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(RuleError, _rules)  # type: ignore[arg-type]
+    app.add_exception_handler(ClientDisconnect, _gone)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)
