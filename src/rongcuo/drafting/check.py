@@ -3,13 +3,13 @@ search over the whole scenario space, so "none" is a proof, not a sample.
 
 Two programs share the queries of check.lp: one holds the rule base
 (``full``, instrumented with ``_fires/1``), the drafters' checks and the twin
-case of the inert-fact questions; the other the rule base twice (``full``, and
-``cut``, whose rules ``_off/1`` switches off one at a time) for the questions of
-redundancy — each search assigns only the atoms its questions read. Every query
-is a solver call with assumptions on one of the two groundings. A family of
-questions — which checks are violated, which rules fire, change the result,
-which facts change anything — is one search of brave consequences; a minimal
-witness, one search each.
+case of the inert-fact questions; the other the rule base twice (the same
+``full``, and ``cut``, whose rules ``_off/1`` switches off one at a time) for
+the questions of redundancy — each search assigns only the atoms its questions
+read. Every query is a solver call with assumptions on one of the two
+groundings. A family of questions — which checks are violated, which rules
+fire, change the result, which facts change anything — is one search of brave
+consequences; a minimal witness, one search each.
 """
 
 from __future__ import annotations
@@ -81,15 +81,14 @@ def check(version: Version, days: int | None = None) -> Report:
     conditional = [name for name, _ in declared(version.checks, "condition")]
     queries = programs("observe.lp", "check.lp")
     facts = [f"_conditional({n})" for n in conditional]
+    full = versioned(statements, "full", fires=True)
     space = Space(
-        [*versioned(statements, "full", fires=True), *versioned(version.checks, "full"), *queries],
+        [*full, *versioned(version.checks, "full"), *queries],
         days=days,
         twin=True,
         facts=facts,
     )
-    cut = Space(
-        [*versioned(statements, "full"), *versioned(statements, "cut", guard=True), *queries], days=days, facts=facts
-    )
+    cut = Space([*full, *versioned(statements, "cut", guard=True), *queries], days=days, facts=facts)
     if not space.holds():  # no scenario at all: every "proved" below would be vacuous
         raise RuleError("errors.rules_inconsistent", name=version.name)
     valid = _asked(space, "valid")
