@@ -650,3 +650,35 @@ def test_unknown_facts_in_evaluate_and_explain(tmp_path):
     assert out["open_world"]["dispositions"]["exempt"] == {"true": [], "false": ["major_loss"], "settles": True}
     assert json.loads(ok("explain", path, "--format", "json"))["open_world"] == out["open_world"]
     assert "未知事实：造成重大损失" in ok("evaluate", path)
+
+
+@pytest.mark.parametrize("profile", ["default", "strict", "literal"])
+def test_trace_records_read_in_python_as_clingo_reads_them(profile, monkeypatch):
+    """engine.trace reads its records without clingo where they hold only numbers, constants, functions
+    and tuples: the same derivations for random cases as when clingo parses every record (inputs.value);
+    a term with anything else in it (a string) is left to clingo."""
+    import clingo
+
+    from rongcuo.engine import trace
+    from rongcuo.engine.inputs import value
+
+    rng = random.Random(3)
+    facts = vocab.fact_ids()
+    picked = [
+        parse_case({"id": f"P-{i}", "facts": dict.fromkeys(rng.sample(facts, rng.randint(0, 6)), True)}, "<test>")
+        for i in range(200)
+    ]
+
+    def traced() -> list:
+        trace._why.cache_clear()
+        found, shared = RuleSet.load(profile).tracer.trace(picked, as_of=AS_OF)
+        return [t.derivations for _, t in found] + [shared]
+
+    fast = traced()
+    monkeypatch.setattr(trace, "_plain", lambda text: None)
+    assert traced() == fast
+    monkeypatch.undo()
+    trace._why.cache_clear()
+    text = "t(3,-p(c__),(a11_p1_i6,day(9000),(1,-2),()))"  # classical negation, a clause, a day, tuples
+    assert trace._plain(text) == value(clingo.parse_term(text))
+    assert trace._plain('t(1,p("a,b"),())') is None

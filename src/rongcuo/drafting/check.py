@@ -1,12 +1,15 @@
 """`rongcuo check`: conflicts, dead and redundant rules, inert facts — each a
 search over the whole scenario space, so "none" is a proof, not a sample.
 
-One program holds the rule base twice (``full``, instrumented with
-``_fires/1``; ``cut``, whose rules ``_off/1`` switches off one at a time), the
-drafters' checks and the queries of check.lp; every query is a solver
-call with assumptions on that single grounding. A family of questions — which
-checks are violated, which rules fire, change the result, which facts change
-anything — is one search of brave consequences; a minimal witness, one search each.
+Two programs share the queries of check.lp: one holds the rule base
+(``full``, instrumented with ``_fires/1``), the drafters' checks and the twin
+case of the inert-fact questions; the other the rule base twice (the same
+``full``, and ``cut``, whose rules ``_off/1`` switches off one at a time) for
+the questions of redundancy — each search assigns only the atoms its questions
+read. Every query is a solver call with assumptions on one of the two
+groundings. A family of questions — which checks are violated, which rules
+fire, change the result, which facts change anything — is one search of brave
+consequences; a minimal witness, one search each.
 """
 
 from __future__ import annotations
@@ -76,17 +79,16 @@ def check(version: Version, days: int | None = None) -> Report:
     refs = numbered(statements, version.rules.root)
     outside, unread = static(refs, shown(statements))
     conditional = [name for name, _ in declared(version.checks, "condition")]
+    queries = programs("observe.lp", "check.lp")
+    facts = [f"_conditional({n})" for n in conditional]
+    full = versioned(statements, "full", fires=True)
     space = Space(
-        [
-            *versioned(statements, "full", fires=True),
-            *versioned(statements, "cut", guard=True),
-            *versioned(version.checks, "full"),
-            *programs("observe.lp", "check.lp"),
-        ],
+        [*full, *versioned(version.checks, "full"), *queries],
         days=days,
         twin=True,
-        facts=[f"_conditional({n})" for n in conditional],
+        facts=facts,
     )
+    cut = Space([*full, *versioned(statements, "cut", guard=True), *queries], days=days, facts=facts)
     if not space.holds():  # no scenario at all: every "proved" below would be vacuous
         raise RuleError("errors.rules_inconsistent", name=version.name)
     valid = _asked(space, "valid")
@@ -96,8 +98,8 @@ def check(version: Version, days: int | None = None) -> Report:
     refs.sort(key=lambda r: (r.file, r.line))  # report in the files' order; numbers stay as ground
     examined = [r for r in refs if r.number not in outside | unread]
     fire = {r.number for r in examined if r.is_fact or f"fires({r.number})" in valid}
-    needed = _asked(space, "changes", "_any_input", free=[f"_off({n})" for n in sorted(fire)])
-    findings = [f for r in examined if (f := _rule(space, r, r.number in fire, str(r.number) in needed))]
+    needed = _asked(cut, "changes", "_any_input", free=[f"_off({n})" for n in sorted(fire)])
+    findings = [f for r in examined if (f := _rule(space, cut, r, r.number in fire, str(r.number) in needed))]
     inert, never_decisive = _facts(space)
     pairs = [(f, g) for v, c, f, g in space.possible("contradiction", 4) if (v, c) == ("full", 0)]
     orders = [(k, lt, r) for v, k, lt, r in space.possible("date_order", 4) if v == "full"]
@@ -152,15 +154,16 @@ def _check(space: Space, name: str, file: str, conditional: bool, valid: set[str
     return Check(name, file, "proved")
 
 
-def _rule(space: Space, rule: RuleRef, fires: bool, changes: bool) -> RuleFinding | None:
-    """``changes``: switching the rule off changes the result of some input (it is needed)."""
+def _rule(space: Space, cut: Space, rule: RuleRef, fires: bool, changes: bool) -> RuleFinding | None:
+    """``changes``: switching the rule off changes the result of some input (it is needed); ``cut``: the
+    program with the rules that can be switched off."""
     n = rule.number
     if not fires:
         rejected = space.find(f"_fires({n})", "_any_input")
         return RuleFinding(rule, "rejected_only", facts=rejected.facts) if rejected else RuleFinding(rule, "dead")
     if changes:
         return None
-    if found := space.find(f"_off({n})", "differ(redundancy,shown)", "_any_input"):
+    if found := cut.find(f"_off({n})", "differ(redundancy,shown)", "_any_input"):
         key = f"grounds-only-{rule.file.rsplit('/', 1)[-1].removesuffix('.lp')}-{rule.line}"
         return RuleFinding(rule, "grounds_only", witness(found, key, f"{rule.file}:{rule.line} {rule.text}"))
     return RuleFinding(rule, "redundant")

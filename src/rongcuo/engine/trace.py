@@ -17,6 +17,7 @@ drafter adds is traced like every other.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -26,6 +27,7 @@ import clingo
 from clingo import ast
 
 from ..model.case import Case
+from ..model.days import date_of
 from ..model.result import Result
 from .control import control, one_answer
 from .evaluate import remembered
@@ -47,7 +49,7 @@ from .inputs import (
 )
 from .read import Shared, by_case, read_grouped
 from .split import Split, split
-from .syntax import Signature, clause_constants, signatures, walk
+from .syntax import CLAUSE_CONST, Signature, clause_constants, signatures, walk
 
 if TYPE_CHECKING:
     from .program import RuleSet
@@ -355,8 +357,56 @@ def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivati
 @cache
 def _why(text: str) -> tuple:
     """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
-    _, number, head, body = value(clingo.parse_term(f"t({text}"))
+    term = f"t({text}"
+    found = _plain(term)
+    _, number, head, body = value(clingo.parse_term(term)) if found is None else found
     return number, head, body[1:] if isinstance(body, tuple) else ()
+
+
+# The tokens of a term as clingo prints it, when it holds only numbers, constants, functions and tuples.
+_TOKENS = re.compile(r"-?\d+|-?_*[a-z][A-Za-z0-9_']*|[(),]")
+
+
+def _plain(text: str):
+    """What ``value(clingo.parse_term(text))`` gives, read in Python (a tenth of the cost of crossing into
+    clingo for every subterm); None for a term with anything else in it (a string, #inf), which clingo reads."""
+    tokens = _TOKENS.findall(text)
+    if sum(map(len, tokens)) != len(text):
+        return None
+    found, end = _term(tokens, 0)
+    return found if end == len(tokens) else None
+
+
+def _term(tokens: list[str], i: int) -> tuple:
+    """The value of the term at ``tokens[i]`` and the index after it (as inputs.value writes it)."""
+    token = tokens[i]
+    if token == "(":
+        args, i = _arguments(tokens, i + 1)
+        return ("", *args) if args else "", i
+    if token.lstrip("-").isdigit():
+        return int(token), i + 1
+    name = token.lstrip("-")  # a classical negation: value() reads the name alone
+    if i + 1 < len(tokens) and tokens[i + 1] == "(":
+        args, i = _arguments(tokens, i + 2)
+        if name == "day" and len(args) == 1:
+            return date_of(args[0]).isoformat(), i
+        return ((name, *args) if args else _constant(name)), i
+    return _constant(name), i + 1
+
+
+def _arguments(tokens: list[str], i: int) -> tuple[list, int]:
+    """The terms from ``tokens[i]`` to the closing parenthesis, and the index after it."""
+    args = []
+    while tokens[i] != ")":
+        found, i = _term(tokens, i)
+        args.append(found)
+        if tokens[i] == ",":
+            i += 1
+    return args, i + 1
+
+
+def _constant(name: str) -> str:
+    return clause_id(name) if CLAUSE_CONST.match(name) else name
 
 
 def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
