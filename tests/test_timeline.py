@@ -378,3 +378,81 @@ def test_the_transition_diff_text_and_refusals():
     ):
         run = rongcuo("diff", *args, "--transition")
         assert run.returncode == 2 and words in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+# The fast path (Timeline.evaluate: each version on its own fast path, Q12 over the dispositions) against the
+# reference (Timeline.whole: every version of every case in one program), case by case.
+
+_READINGS: dict[str, Timeline] = {}
+
+
+def _reading(tmp_path_factory, reading: str) -> Timeline:
+    if reading not in _READINGS:
+        _READINGS[reading] = _with_reading(tmp_path_factory.mktemp(f"q12-{reading}"), reading)
+    return _READINGS[reading]
+
+
+straddling = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 6, 30))  # around both switches
+
+
+@pytest.mark.parametrize("profile", profiles())
+@settings(max_examples=40, **SETTINGS)
+@given(
+    cases=st.lists(valid_cases(), min_size=1, max_size=8),
+    as_of=as_of_dates | straddling,
+    effective_date=st.none() | as_of_dates,
+)
+def test_the_fast_path_gives_the_whole_programs_answers(profile, cases, as_of, effective_date):
+    line = _line(profile)
+    assert line.fallback is None
+    assert line.evaluate(cases, as_of, effective_date) == line.whole(cases, as_of, effective_date)
+
+
+@pytest.mark.parametrize("reading", ["conduct", "determination"])
+@settings(max_examples=30, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=8), as_of=as_of_dates | straddling)
+def test_the_fast_path_gives_the_whole_programs_answers_under_each_reading(tmp_path_factory, reading, cases, as_of):
+    line = _reading(tmp_path_factory, reading)
+    assert line.fallback is None and line.reading == f"q12_{reading}"
+    assert line.evaluate(cases, as_of) == line.whole(cases, as_of)
+
+
+def test_the_fast_path_evaluates_a_case_under_the_versions_in_force_at_its_moments_only(monkeypatch):
+    """A case whose conduct and determination fall under one version is evaluated under that version
+    alone; one that straddles a switch, under both; the whole program is never grounded."""
+    line = timeline.load()
+    asked: dict[str, list[str]] = {}
+    for span in line.spans:
+        original = span.rules.evaluator.evaluate
+
+        def counted(cases, *args, _id=span.id, _original=original, **kw):
+            asked.setdefault(_id, []).extend(c.id for c in cases)
+            return _original(cases, *args, **kw)
+
+        monkeypatch.setattr(span.rules.evaluator, "evaluate", counted)
+    monkeypatch.setattr(line, "whole", None)  # calling it fails
+    cases = [
+        _cooperated("2025-03-01", "2025-04-01"),  # v2021 only
+        _cooperated("2025-03-01", "2025-09-01"),  # v2021 and v2025_illustrative
+        _cooperated("2025-08-01", "2025-09-10"),  # v2025_illustrative only
+        _cooperated("2026-02-01"),  # v2026_illustrative only (determined on the evaluation date)
+    ]
+    got = [(r.version, r.version_reason) for r in line.evaluate(cases, AS_OF)]
+    assert got == [
+        ("v2021", "one_version_in_force"),
+        ("v2025_illustrative", "later_more_favourable"),
+        ("v2025_illustrative", "one_version_in_force"),
+        ("v2026_illustrative", "one_version_in_force"),
+    ]
+    ids = [c.id for c in cases]
+    assert asked == {"v2021": ids[:2], "v2025_illustrative": ids[1:3], "v2026_illustrative": ids[3:]}
+
+
+def test_overlapping_versions_take_the_whole_program():
+    """Two versions in force on every day: no partition of time to evaluate each case under one, so the
+    timeline grounds the whole program, with its answers."""
+    rules = RuleSet.load("default")
+    line = Timeline([Span("a", None, None, rules), Span("b", None, None, rules)], "test", "default")
+    assert line.fallback == "two versions are in force on one day"
+    cases = [_cooperated("2025-03-01", "2025-09-01"), _cooperated("2025-08-01")]
+    assert line.evaluate(cases, AS_OF) == line.whole(cases, AS_OF)
