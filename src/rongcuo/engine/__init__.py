@@ -8,6 +8,8 @@
   the dates (``split``), the facts-only part compiled to clingo's ground program and
   evaluated bit-parallel (``compiled``), or grounded once per fact set where it cannot be;
   ``read`` turns the answer back into :class:`~rongcuo.model.result.Result`;
+- ``memory``: what the engine remembers of the inputs that repeat, each memory bounded, and
+  ``forget`` for a process that lives on novel inputs;
 - ``trace``: derivations recorded by an AST pass, for explanations;
 - ``hypotheses``: what-if and open world over one case (``hypotheses.lp``);
 - ``corpus``: the a18 rules over a whole batch;
@@ -24,6 +26,7 @@ from .deadline import TimeLimit, time_limit
 from .errors import RuleError
 from .hypotheses import Assignment, OpenWorld, minimal_changes, open_world
 from .inputs import PLUMBING
+from .memory import forget
 from .program import Citation, RuleSet, bundled_root, profiles
 from .timeline import Span, Timeline
 from .trace import CASE, Literal, RuleInfo, Trace
@@ -49,6 +52,7 @@ __all__ = [
     "Trace",
     "bundled_root",
     "day",
+    "forget",
     "minimal_changes",
     "open_world",
     "profiles",

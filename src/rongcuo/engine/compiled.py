@@ -43,6 +43,7 @@ from .control import control
 from .errors import RuleError
 from .evaluate import FactReading
 from .inputs import GIVEN, UNPACKED
+from .memory import Memory
 from .read import Shared
 from .syntax import Signature, signatures, walk
 
@@ -134,7 +135,7 @@ class Program:
         self.out_rows = np.array([row for row, _ in shown] + [row for row, _ in interface], dtype=np.intp)
         self._shown = [text for _, text in shown]
         self._interface = [atom for _, atom in interface]
-        self._answers: dict[bytes, FactReading] = {}
+        self._answers = Memory(ANSWERS)  # an answer's bits → its FactReading
 
     @property
     def interface_atoms(self) -> list[tuple[str, tuple[clingo.Symbol, ...]]]:
@@ -167,8 +168,7 @@ class Program:
         if not cases:
             return [], np.zeros(0, dtype=np.intp)
         distinct, inverse = self.answers(cases)
-        if len(self._answers) > ANSWERS:
-            self._answers.clear()
+        self._answers.bounded()
         return [self._reading(row) for row in distinct], inverse
 
     def _reading(self, row: np.ndarray) -> FactReading:

@@ -46,6 +46,7 @@ from ..model.days import day
 from .compiled import Unsupported, _components
 from .errors import RuleError
 from .inputs import CALENDAR, DATE_KEYS, DATES, calendar_days
+from .memory import remembering
 from .syntax import Signature
 
 if TYPE_CHECKING:
@@ -777,12 +778,12 @@ def _grouped(chunk: Chunk, shown: dict[Signature, np.ndarray], n: int) -> dict[i
     return own
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@remembering(1 << 16)
 def _term(symbol: clingo.Symbol) -> Term:
     return term_of(symbol)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a bureau's dates recur
+@remembering(1 << 16)  # a bureau's dates recur
 def _day(d: dt.date) -> int:
     return day(d)
 

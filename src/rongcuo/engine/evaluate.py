@@ -41,6 +41,7 @@ from .inputs import (
     number,
     params,
 )
+from .memory import Memory
 from .read import SHORT, Shared, by_case, read_grouped, read_results
 from .split import Split, split
 
@@ -68,11 +69,10 @@ class FactReading:
     interface: Interface
 
 
-def remembered(memory: dict, cases: Sequence[Case], ground: Callable[[list[Case]], Sequence[T]]) -> list[T]:
+def remembered(memory: Memory, cases: Sequence[Case], ground: Callable[[list[Case]], Sequence[T]]) -> list[T]:
     """Each case's entry of ``memory``, by its fact set: ``ground`` gives those of the fact sets not seen
     before, one case of each, in one call. At most MEMORY fact sets, whatever the inputs."""
-    if len(memory) > MEMORY:
-        memory.clear()  # bounded memory for endless novel inputs
+    memory = memory.bounded()  # for endless novel inputs
     keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
     found = {k: memory.get(k) for k in keys}  # read once: another thread may clear the memory
     new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
@@ -111,7 +111,7 @@ class Evaluator:
         """``compiled=False``: the facts-only rules always on clingo's path (what benchmarks compare with)."""
         self.statements, self.profile, self.digest, self.relative = statements, profile, digest, relative
         self._compile = compiled
-        self._memory: dict[frozenset, FactReading] = {}
+        self._memory = Memory(MEMORY)  # fact set → its FactReading
         self._called = False
 
     @property

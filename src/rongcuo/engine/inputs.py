@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache, lru_cache
 
 import clingo
 from clingo import ast
@@ -27,6 +26,7 @@ from ..model import calendar, measure
 from ..model import vocabulary as vocab
 from ..model.case import Case
 from ..model.days import date_of, day
+from .memory import remembering
 from .syntax import CLAUSE_CONST, Signature, signatures
 
 INPUT_FILE = "rules/_mechanism/input.lp"
@@ -122,7 +122,7 @@ def calendar_atoms(days: Sequence[int]) -> list[clingo.Symbol]:
     return [atom for d in days if (atom := _calendar_atom(d)) is not None]
 
 
-@lru_cache(maxsize=1 << 16)
+@remembering(1 << 16)
 def _calendar_atom(d: int) -> clingo.Symbol | None:
     kind = calendar.kind_of_day(d)
     return None if kind is None else clingo.Function(CALENDAR[kind][0], [number(d)])
@@ -155,7 +155,7 @@ def add_all(backend: clingo.Backend, symbols: Sequence[clingo.Symbol]) -> None:
         add_fact(backend, symbol)
 
 
-@lru_cache(maxsize=1 << 16)
+@remembering(1 << 16)
 def number(n: int) -> clingo.Symbol:
     """clingo.Number, kept: case indexes and days recur in every chunk."""
     return clingo.Number(n)
@@ -169,7 +169,7 @@ def add_labels(backend: clingo.Backend, index: int, case: Case) -> None:
             add_fact(backend, label)
 
 
-@cache
+@remembering(1 << 16)
 def parse_atom(tail: str) -> tuple:
     """The arguments after the case index, as Python values: "exempt,a11_p2,a11_p1_i6)"."""
     return tuple(value(arg) for arg in clingo.parse_term(f"t({tail}").arguments)

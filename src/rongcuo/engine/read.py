@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 
 from ..model import measure
 from ..model import vocabulary as vocab
@@ -14,6 +14,7 @@ from ..model.case import Case
 from ..model.result import Consequence, Defeat, Outcome, Result
 from .errors import RuleError
 from .inputs import parse_atom
+from .memory import remembering
 
 # A result's fields after the case, its rule set and its date: disposition, modality, outcomes,
 # consequences, defeated grounds, contradictions.
@@ -164,7 +165,7 @@ def _by_name(atoms: frozenset[str]) -> dict[str, list]:
     return by_name
 
 
-@lru_cache(maxsize=1 << 12)
+@remembering(1 << 12)
 def _disposition(atoms: frozenset[str]) -> tuple[str, str | None]:
     by_name = _by_name(atoms)
     if len(by_name["disposition"]) != 1:
@@ -174,7 +175,7 @@ def _disposition(atoms: frozenset[str]) -> tuple[str, str | None]:
     return disposition, next((m for (m,) in by_name["disposition_modality"]), None)
 
 
-@lru_cache(maxsize=1 << 14)
+@remembering(1 << 14)
 def _outcomes(atoms: frozenset[str]) -> tuple[Outcome, ...]:
     by_name = _by_name(atoms)
     grounds: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -189,7 +190,7 @@ def _outcomes(atoms: frozenset[str]) -> tuple[Outcome, ...]:
     )
 
 
-@lru_cache(maxsize=1 << 14)
+@remembering(1 << 14)
 def _defeated(atoms: frozenset[str]) -> tuple[Defeat, ...]:
     defeats: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for outcome, source, item, by in _by_name(atoms)["blocked"]:
@@ -197,12 +198,12 @@ def _defeated(atoms: frozenset[str]) -> tuple[Defeat, ...]:
     return tuple(Defeat(o, _cited(frozenset(g)), by) for (o, by), g in sorted(defeats.items()))
 
 
-@lru_cache(maxsize=1 << 10)
+@remembering(1 << 10)
 def _contradictions(atoms: frozenset[str]) -> tuple:
     return tuple(sorted(_by_name(atoms)["contradiction"]))
 
 
-@lru_cache(maxsize=1 << 14)
+@remembering(1 << 14)
 def _consequences(atoms: frozenset[str]) -> tuple[Consequence, ...]:
     """consequence(K, Clause) atoms → one Consequence per K, with all its clauses, in the vocabulary's order."""
     cites: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
@@ -230,7 +231,7 @@ def _in_order(clause_ids: set[str]) -> tuple[str, ...]:
     return tuple(sorted(clause_ids, key=_order))
 
 
-@lru_cache(maxsize=1 << 14)  # an outcome's grounds recur across answers
+@remembering(1 << 14)  # an outcome's grounds recur across answers
 def _cited(pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
     """Grounds as cited: each item before the clause that gives it effect
     (a10.p1.i2, a10.p1), in the measure's order of the items."""
@@ -238,7 +239,7 @@ def _cited(pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for source, item in ordered for c in (item, source)))
 
 
-@lru_cache(maxsize=1 << 16)
+@remembering(1 << 16)
 def _parsed(atom: str) -> tuple[str, tuple]:
     """A shown atom (without the case index) as its name and arguments: the atoms of the distinct answers
     are few, the answers many."""

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import clingo
@@ -30,7 +30,7 @@ from ..model.case import Case
 from ..model.days import date_of
 from ..model.result import Result
 from .control import control, one_answer
-from .evaluate import remembered
+from .evaluate import MEMORY, remembered
 from .inputs import (
     CASE_FREE,
     INPUT,
@@ -47,6 +47,7 @@ from .inputs import (
 from .inputs import (
     number as kept_number,
 )
+from .memory import Memory, remembering
 from .read import Shared, by_case, read_grouped
 from .split import Split, split
 from .syntax import CLAUSE_CONST, Signature, clause_constants, signatures, walk
@@ -354,7 +355,7 @@ def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivati
     return cases, shared
 
 
-@cache
+@remembering(1 << 16)
 def _why(text: str) -> tuple:
     """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
     term = f"t({text}"
@@ -438,7 +439,7 @@ class Tracer:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        self._memory: dict[frozenset, FactTrace] = {}
+        self._memory = Memory(MEMORY)  # fact set → its FactTrace
 
     @cached_property
     def _instrumented(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:

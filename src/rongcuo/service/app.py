@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from . import api, page, problems, schema
 from .answers import Service
 from .headers import SecurityHeaders
-from .limits import BodyLimit
+from .limits import BodyLimit, Forgetting
 
 DESCRIPTION = """容错 — the 奈曼旗市场监督管理局行政执法容错纠错实施办法 as Answer Set Programming.
 
@@ -24,6 +24,7 @@ def create_app(service: Service) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodyLimit, limits=service.limits)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Forgetting, limits=service.limits)
     app.include_router(api.router)
     app.include_router(page.router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], summary="Liveness", include_in_schema=True)

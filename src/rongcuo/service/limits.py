@@ -3,7 +3,9 @@
 - a body size cap (``BodyLimit``: the declared length, and the bytes as they arrive);
 - a cap on the cases of one request (checked where the cases are read);
 - a solving time limit per request (engine.time_limit: clingo's interrupt);
-- a bounded number of requests at work at once (``Gate``: 503 when saturated).
+- a bounded number of requests at work at once (``Gate``: 503 when saturated);
+- bounded memory whatever the requests (``Forgetting``: the engine's memories emptied every
+  ``forget_every`` requests).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from anyio import to_thread
 
-from ..engine import TimeLimit, time_limit
+from ..engine import TimeLimit, forget, time_limit
 from ..model.coded import Msg, msg
 from .problems import MEDIA_TYPE, Problem
 
@@ -33,6 +35,7 @@ class Limits:
     max_batch_cases: int = 20_000  # lines of one /v1/batch request
     time_limit: float = 10.0  # seconds of solving per request (per chunk in a batch)
     concurrency: int = 32  # requests at work at once; more get 503
+    forget_every: int = 2000  # requests between two emptyings of the engine's memories (Forgetting)
 
 
 class BodyLimit:
@@ -61,6 +64,23 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class Forgetting:
+    """ASGI middleware: every ``forget_every`` requests, the engine forgets what it remembered
+    (engine.memory). A batch wants tens of thousands of remembered answers; a server on novel cases keeps
+    them as resident memory it never gives back (RSS +54 % over 50,000 distinct requests). What a few
+    thousand requests leave is kept instead, and nothing is slower: a novel case finds nothing to remember."""
+
+    def __init__(self, app, limits: Limits):
+        self.app, self.every, self.seen = app, limits.forget_every, 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            self.seen += 1
+            if self.seen % self.every == 0:
+                forget()
+        await self.app(scope, receive, send)
 
 
 # A client that sends its whole body before reading the answer (urllib, many scripts) sees a reset, not the
