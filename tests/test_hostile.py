@@ -672,3 +672,22 @@ def test_a_disk_that_fills_under_the_index_of_ids_is_one_line(tmp_path, monkeypa
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith(f"rongcuo: {tmp_path / 'out'}：无法写入：") and "--resume" in run.stderr
     assert "磁盘" in run.stderr or "空间" in run.stderr
+
+
+def test_an_internal_failure_is_answered_with_the_headers_and_never_reaches_the_server(rulesets, caplog):
+    """An exception no handler takes was answered by Starlette's outermost middleware — outside the
+    security headers — and raised on to uvicorn, which logged a full traceback beside rongcuo's line
+    (one per failure: a flood of failures filled the disk). The test client raises what reaches the server."""
+    service = Service(rulesets, "default")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    with TestClient(create_app(service), raise_server_exceptions=True) as c:
+        service.explain = boom  # type: ignore[method-assign]
+        with caplog.at_level("INFO"):
+            response = c.post("/v1/explain", json={"id": "X"})
+    assert response.status_code == 500 and response.json()["code"] == "errors.internal"
+    assert response.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in response.headers
+    (line,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert line.getMessage() == "internal error on /v1/explain: RuntimeError: secret internals" and not line.exc_info
