@@ -691,3 +691,35 @@ def test_an_internal_failure_is_answered_with_the_headers_and_never_reaches_the_
     assert response.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in response.headers
     (line,) = [r for r in caplog.records if r.levelname == "ERROR"]
     assert line.getMessage() == "internal error on /v1/explain: RuntimeError: secret internals" and not line.exc_info
+
+
+def test_one_client_s_batch_streams_hold_only_its_share_of_the_slots(rulesets, monkeypatch):
+    """/v1/batch asked only whether every slot was busy, and its chunks waited for their turns: one client
+    opening a stream per slot held them all (12 streams from one address, then another address's
+    evaluate got 503). A stream now holds one of its client's share while it lasts."""
+    import threading
+    import time
+
+    from rongcuo.service import Limits, stream
+
+    evaluate = stream.evaluate
+    monkeypatch.setattr(stream, "CHUNK", 1)
+    monkeypatch.setattr(stream, "evaluate", lambda *args: (time.sleep(0.5), evaluate(*args))[1])
+    body = b"".join(json.dumps({"id": f"B{i}"}).encode() + b"\n" for i in range(4))  # four turns of 0.5 s
+    service = Service(rulesets, "default", Limits(concurrency=8))  # a share of 2 per client
+    with TestClient(create_app(service), headers={"Accept-Language": "en"}) as c:
+        statuses: list[int] = []
+
+        def post() -> None:
+            statuses.append(c.post("/v1/batch", content=body).status_code)
+
+        streams = [threading.Thread(target=post) for _ in range(2)]
+        for t in streams:
+            t.start()
+        time.sleep(0.6)  # both streams under way
+        third = c.post("/v1/batch", content=body)
+        assert third.status_code == 503 and third.json()["code"] == "errors.busy_client"
+        for t in streams:
+            t.join()
+        assert statuses == [200, 200]
+        assert c.post("/v1/batch", content=body).status_code == 200  # the share given back
