@@ -723,3 +723,33 @@ def test_one_client_s_batch_streams_hold_only_its_share_of_the_slots(rulesets, m
             t.join()
         assert statuses == [200, 200]
         assert c.post("/v1/batch", content=body).status_code == 200  # the share given back
+
+
+TIMELINES = {  # a --timeline file: the safe loader's bounds, and its dates and flags checked, as a case file's
+    "laughs": (laughs().replace("id: X\n", "versions: [{id: v1}]\n"), "aliases expanded"),
+    "deep": ("versions: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than"),
+    "impossible": ("versions:\n  - id: a\n  - id: b\n    from: 2024-02-30\n", "`from` and `until` must be ISO dates"),
+    "bigint": ("versions:\n  - id: a\n    note: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
+    "yes": ("versions:\n  - id: a\n    illustrative: yes\n", "`illustrative` is 'yes'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIMELINES))
+def test_a_hostile_timeline_file_gets_one_line_and_exit_2(tmp_path, name):
+    """The timeline was read with yaml.safe_load: an impossible date, 100,000 brackets, a long integer
+    were tracebacks, and an alias bomb in a note ran out of memory."""
+    text, words = TIMELINES[name]
+    path = tmp_path / "versions.yaml"
+    path.write_text(text, encoding="utf-8")
+    for lang in ("en", "zh"):
+        run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
+        assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"rongcuo: {path}"), run
+        assert lang == "zh" or words in run.stderr, run.stderr
+
+
+def test_a_timeline_version_without_a_note_in_the_language_is_shown_without_one(tmp_path):
+    path = tmp_path / "versions.yaml"
+    path.write_text("versions:\n  - id: a\n    illustrative: true\n    note: {zh: 示例}\n", encoding="utf-8")
+    for lang in ("en", "zh"):
+        run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
+        assert run.returncode == 0, run.stderr
