@@ -753,3 +753,26 @@ def test_a_timeline_version_without_a_note_in_the_language_is_shown_without_one(
     for lang in ("en", "zh"):
         run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
         assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("option", ["--lexicon", "--bank"])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("cues: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than 32 levels"),
+        (laughs().replace("id: X\n", "").replace("a0:", "major_loss:", 1), "aliases expanded"),
+    ],
+)
+def test_a_hostile_lexicon_or_bank_gets_one_line_and_exit_2(tmp_path, option, text, words):
+    """extract's --lexicon and --bank were read with yaml.safe_load: 100,000 brackets were a
+    RecursionError traceback (3,000 lines) and an impossible date in a bank a ValueError one."""
+    path = tmp_path / "words.yaml"
+    path.write_text(text, encoding="utf-8")
+    narrative = tmp_path / "n.txt"
+    narrative.write_text("执法人员王某在检查中，当事人故意隐瞒。", encoding="utf-8")
+    run = rongcuo("extract", narrative, option, path, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"rongcuo: {path}: ")
+    assert words in run.stderr, run.stderr
+    if option == "--bank":  # a sentence that looks like a date is a sentence (it was a ValueError traceback)
+        path.write_text("major_loss: [2024-02-30]\n", encoding="utf-8")
+        assert rongcuo("extract", narrative, option, path).returncode == 0
