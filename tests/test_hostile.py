@@ -776,3 +776,27 @@ def test_a_hostile_lexicon_or_bank_gets_one_line_and_exit_2(tmp_path, option, te
     if option == "--bank":  # a sentence that looks like a date is a sentence (it was a ValueError traceback)
         path.write_text("major_loss: [2024-02-30]\n", encoding="utf-8")
         assert rongcuo("extract", narrative, option, path).returncode == 0
+
+
+def test_a_grounding_without_bound_under_the_user_s_own_memory_limit_is_one_line(tmp_path, draft):
+    """Under a ulimit -v tighter than the budget's 4 GiB, the probe could not raise its limit to the
+    budget, so the grounding ran in the command itself, to a MemoryError traceback (exit 1): the probe
+    keeps the tighter limit and names it. A process of its own: the limit is the process's."""
+    import resource
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    big = draft({"rules/a12_mitigation.lp": "big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n"})
+    cap = 900 * 1024**2
+    run = subprocess.run(
+        [sys.executable, "-m", "rongcuo", "evaluate", "measure/golden/g-a11-p1-i6.yaml", "--rules", big, "--trust"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)),
+    )
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr[-500:]
+    assert run.stderr.startswith(f"rongcuo: {big}：一个案件的评估超过 900 MiB"), run.stderr
