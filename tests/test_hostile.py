@@ -800,3 +800,16 @@ def test_a_grounding_without_bound_under_the_user_s_own_memory_limit_is_one_line
     )
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr[-500:]
     assert run.stderr.startswith(f"rongcuo: {big}：一个案件的评估超过 900 MiB"), run.stderr
+
+
+def test_a_rejected_case_file_is_named_by_the_id_it_gave(tmp_path):
+    """A case file of a batch folder rejected by the case model (an impossible or far date) carried
+    "case": null although its id was readable; a JSONL line or CSV row already gave it."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "far.yaml").write_text("id: FAR\ndates: {decision: 9999-12-25}\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text("id: BAD\ndates: {conduct: 2024-02-30}\n", encoding="utf-8")
+    (folder / "noid.yaml").write_text("facts: {major_loss: true}\n", encoding="utf-8")
+    rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2024-12-31")
+    rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert [(r["case"], r["status"]) for r in rows] == [("BAD", "rejected"), ("FAR", "rejected"), (None, "rejected")]
