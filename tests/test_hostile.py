@@ -672,3 +672,144 @@ def test_a_disk_that_fills_under_the_index_of_ids_is_one_line(tmp_path, monkeypa
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith(f"rongcuo: {tmp_path / 'out'}：无法写入：") and "--resume" in run.stderr
     assert "磁盘" in run.stderr or "空间" in run.stderr
+
+
+def test_an_internal_failure_is_answered_with_the_headers_and_never_reaches_the_server(rulesets, caplog):
+    """An exception no handler takes was answered by Starlette's outermost middleware — outside the
+    security headers — and raised on to uvicorn, which logged a full traceback beside rongcuo's line
+    (one per failure: a flood of failures filled the disk). The test client raises what reaches the server."""
+    service = Service(rulesets, "default")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    with TestClient(create_app(service), raise_server_exceptions=True) as c:
+        service.explain = boom  # type: ignore[method-assign]
+        with caplog.at_level("INFO"):
+            response = c.post("/v1/explain", json={"id": "X"})
+    assert response.status_code == 500 and response.json()["code"] == "errors.internal"
+    assert response.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in response.headers
+    (line,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert line.getMessage() == "internal error on /v1/explain: RuntimeError: secret internals" and not line.exc_info
+
+
+def test_one_client_s_batch_streams_hold_only_its_share_of_the_slots(rulesets, monkeypatch):
+    """/v1/batch asked only whether every slot was busy, and its chunks waited for their turns: one client
+    opening a stream per slot held them all (12 streams from one address, then another address's
+    evaluate got 503). A stream now holds one of its client's share while it lasts."""
+    import threading
+    import time
+
+    from rongcuo.service import Limits, stream
+
+    evaluate = stream.evaluate
+    monkeypatch.setattr(stream, "CHUNK", 1)
+    monkeypatch.setattr(stream, "evaluate", lambda *args: (time.sleep(0.5), evaluate(*args))[1])
+    body = b"".join(json.dumps({"id": f"B{i}"}).encode() + b"\n" for i in range(4))  # four turns of 0.5 s
+    service = Service(rulesets, "default", Limits(concurrency=8))  # a share of 2 per client
+    with TestClient(create_app(service), headers={"Accept-Language": "en"}) as c:
+        statuses: list[int] = []
+
+        def post() -> None:
+            statuses.append(c.post("/v1/batch", content=body).status_code)
+
+        streams = [threading.Thread(target=post) for _ in range(2)]
+        for t in streams:
+            t.start()
+        time.sleep(0.6)  # both streams under way
+        third = c.post("/v1/batch", content=body)
+        assert third.status_code == 503 and third.json()["code"] == "errors.busy_client"
+        for t in streams:
+            t.join()
+        assert statuses == [200, 200]
+        assert c.post("/v1/batch", content=body).status_code == 200  # the share given back
+
+
+TIMELINES = {  # a --timeline file: the safe loader's bounds, and its dates and flags checked, as a case file's
+    "laughs": (laughs().replace("id: X\n", "versions: [{id: v1}]\n"), "aliases expanded"),
+    "deep": ("versions: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than"),
+    "impossible": ("versions:\n  - id: a\n  - id: b\n    from: 2024-02-30\n", "`from` and `until` must be ISO dates"),
+    "bigint": ("versions:\n  - id: a\n    note: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
+    "yes": ("versions:\n  - id: a\n    illustrative: yes\n", "`illustrative` is 'yes'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIMELINES))
+def test_a_hostile_timeline_file_gets_one_line_and_exit_2(tmp_path, name):
+    """The timeline was read with yaml.safe_load: an impossible date, 100,000 brackets, a long integer
+    were tracebacks, and an alias bomb in a note ran out of memory."""
+    text, words = TIMELINES[name]
+    path = tmp_path / "versions.yaml"
+    path.write_text(text, encoding="utf-8")
+    for lang in ("en", "zh"):
+        run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
+        assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"rongcuo: {path}"), run
+        assert lang == "zh" or words in run.stderr, run.stderr
+
+
+def test_a_timeline_version_without_a_note_in_the_language_is_shown_without_one(tmp_path):
+    path = tmp_path / "versions.yaml"
+    path.write_text("versions:\n  - id: a\n    illustrative: true\n    note: {zh: 示例}\n", encoding="utf-8")
+    for lang in ("en", "zh"):
+        run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
+        assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("option", ["--lexicon", "--bank"])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("cues: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than 32 levels"),
+        (laughs().replace("id: X\n", "").replace("a0:", "major_loss:", 1), "aliases expanded"),
+    ],
+)
+def test_a_hostile_lexicon_or_bank_gets_one_line_and_exit_2(tmp_path, option, text, words):
+    """extract's --lexicon and --bank were read with yaml.safe_load: 100,000 brackets were a
+    RecursionError traceback (3,000 lines) and an impossible date in a bank a ValueError one."""
+    path = tmp_path / "words.yaml"
+    path.write_text(text, encoding="utf-8")
+    narrative = tmp_path / "n.txt"
+    narrative.write_text("执法人员王某在检查中，当事人故意隐瞒。", encoding="utf-8")
+    run = rongcuo("extract", narrative, option, path, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"rongcuo: {path}: ")
+    assert words in run.stderr, run.stderr
+    if option == "--bank":  # a sentence that looks like a date is a sentence (it was a ValueError traceback)
+        path.write_text("major_loss: [2024-02-30]\n", encoding="utf-8")
+        assert rongcuo("extract", narrative, option, path).returncode == 0
+
+
+def test_a_grounding_without_bound_under_the_user_s_own_memory_limit_is_one_line(tmp_path, draft):
+    """Under a ulimit -v tighter than the budget's 4 GiB, the probe could not raise its limit to the
+    budget, so the grounding ran in the command itself, to a MemoryError traceback (exit 1): the probe
+    keeps the tighter limit and names it. A process of its own: the limit is the process's."""
+    import resource
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    big = draft({"rules/a12_mitigation.lp": "big(C, X, Y) :- case(C), X = 1..100000, Y = 1..100000.\n"})
+    cap = 900 * 1024**2
+    run = subprocess.run(
+        [sys.executable, "-m", "rongcuo", "evaluate", "measure/golden/g-a11-p1-i6.yaml", "--rules", big, "--trust"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)),
+    )
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr[-500:]
+    assert run.stderr.startswith(f"rongcuo: {big}：一个案件的评估超过 900 MiB"), run.stderr
+
+
+def test_a_rejected_case_file_is_named_by_the_id_it_gave(tmp_path):
+    """A case file of a batch folder rejected by the case model (an impossible or far date) carried
+    "case": null although its id was readable; a JSONL line or CSV row already gave it."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "far.yaml").write_text("id: FAR\ndates: {decision: 9999-12-25}\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text("id: BAD\ndates: {conduct: 2024-02-30}\n", encoding="utf-8")
+    (folder / "noid.yaml").write_text("facts: {major_loss: true}\n", encoding="utf-8")
+    rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2024-12-31")
+    rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert [(r["case"], r["status"]) for r in rows] == [("BAD", "rejected"), ("FAR", "rejected"), (None, "rejected")]

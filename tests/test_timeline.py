@@ -139,7 +139,7 @@ def test_the_determination_date_reading(tmp_path):
         ("versions:\n  - id: a\n  - id: b\n", "errors.timeline_gap"),
         ("versions:\n  - id: a\n    from: soon\n", "errors.timeline_dates"),
         ("versions:\n  - id: a\n    rules: drafts/nowhere\n", "errors.timeline_version_rules"),
-        ("{unclosed\n", "errors.timeline_unreadable"),
+        ("{unclosed\n", "errors.timeline_undecodable"),  # the loader says where and what
         ("versions:\n  - id: a\n    from: 2021-01-01\n", "errors.timeline_first_from"),
     ],
 )

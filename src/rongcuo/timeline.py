@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .engine import RuleError, RuleSet, bundled_root
 from .engine.timeline import Span, Timeline
+from .model.coded import Place, msg
+from .model.decode import DecodeError, decode_yaml
 
 BUNDLED = "bundled"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")  # an ASP constant: the version's tag in the program
@@ -44,9 +44,12 @@ def entries(path: Path) -> list[Entry]:
     """The versions of a timeline file, checked: ids, rule sets, dates that follow one another."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = decode_yaml(path.read_text(encoding="utf-8"))  # the bounded loader case files have
+    except (OSError, UnicodeDecodeError):
         raise RuleError("errors.timeline_unreadable", path=where) from None
+    except DecodeError as bad:
+        reason = msg(bad.code, **bad.values)
+        raise RuleError("errors.timeline_undecodable", path=where, where=Place(bad.where), reason=reason) from None
     versions = data.get("versions") if isinstance(data, dict) else None
     if not isinstance(versions, list) or not versions or not all(isinstance(v, dict) for v in versions):
         raise RuleError("errors.timeline_malformed", path=where)
@@ -73,12 +76,18 @@ def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
     if not isinstance(vid, str) or not _ID.match(vid):
         raise RuleError("errors.timeline_version_id", path=where, n=n, id=repr(vid))
     rules = v.get("rules", BUNDLED)
-    start, end = v.get("from"), v.get("until")
-    if not all(d is None or isinstance(d, dt.date) for d in (start, end)):
-        raise RuleError("errors.timeline_dates", path=where, id=vid)
+    try:  # the loader leaves dates as text: an impossible one (2024-02-30) is named, not a traceback
+        start, end = (None if d is None else dt.date.fromisoformat(d) for d in (v.get("from"), v.get("until")))
+    except (TypeError, ValueError):
+        raise RuleError("errors.timeline_dates", path=where, id=vid) from None
     note = v.get("note") or {}
-    note = {k: str(t) for k, t in note.items()} if isinstance(note, dict) else {"zh": str(note), "en": str(note)}
-    return Entry(vid, start, end, str(rules), note, bool(v.get("illustrative", False)))
+    if not isinstance(note, (dict, str)) or not all(isinstance(t, str) for t in getattr(note, "values", list)()):
+        raise RuleError("errors.timeline_note", path=where, id=vid)
+    note = {lang: (note if isinstance(note, str) else note.get(lang, "")) for lang in ("zh", "en")}
+    illustrative = v.get("illustrative", False)
+    if not isinstance(illustrative, bool):
+        raise RuleError("errors.timeline_illustrative", path=where, id=vid, value=repr(illustrative))
+    return Entry(vid, start, end, str(rules), note, illustrative)
 
 
 VERSION = "version:"  # a rule-set spec naming a version of the bundled timeline: `rongcuo diff version:A version:B`

@@ -23,7 +23,7 @@ from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
 from ..model.decode import DecodeError, decode_json, json_problem
-from ..model.files import load_case
+from ..model.files import case_of, read_file
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
@@ -150,8 +150,9 @@ def rejected(record: Record, error: CaseError, case: str | None = None, lang: st
 def _read(record: Record, layout: Layout) -> Case | CaseError:
     data = None
     try:
-        if record.data is None:
-            return load_case(Path(record.source))
+        if record.data is None:  # a case file: decoded first, so that a bad one is named by its id too
+            data = read_file(Path(record.source))
+            return case_of(data, record.source)
         data = _json(record) if isinstance(record.data, bytes) else _cells(record, layout)
         return parse_case(data, record.where)
     except CaseError as e:

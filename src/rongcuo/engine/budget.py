@@ -33,11 +33,15 @@ def within_budget(rules, name: str | None = None) -> None:  # rules: RuleSet
         return
     if not hasattr(os, "fork"):
         return
+    # Under a tighter limit of the user's own (ulimit -v) the child keeps that one: raising past it fails,
+    # and a probe that could not set its limit ran the grounding in the parent, to a MemoryError traceback.
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = min(x for x in (BYTES, soft, hard) if x != resource.RLIM_INFINITY)
     pid = os.fork()
     if pid == 0:  # the child: the probe, then out without running the parent's cleanup
         code = 0
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (BYTES, BYTES))
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.alarm(SECONDS)
             rules.evaluate([_largest_case()], as_of=dt.date(2024, 12, 31))
@@ -51,7 +55,7 @@ def within_budget(rules, name: str | None = None) -> None:  # rules: RuleSet
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM:
         raise RuleError("errors.rules_time_budget", root=where, seconds=SECONDS)
     if (os.WIFEXITED(status) and os.WEXITSTATUS(status) == _OUT_OF_MEMORY) or os.WIFSIGNALED(status):
-        raise RuleError("errors.rules_memory_budget", root=where, mib=BYTES // 1024**2)
+        raise RuleError("errors.rules_memory_budget", root=where, mib=limit // 1024**2)
     # any other failure of the probe is the evaluation's own to report, in the parent, as it is
 
 

@@ -23,12 +23,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..model import vocabulary as vocab
 from ..model.case import CaseError
 from ..model.coded import ids, msg, os_reason, suggest
-from ..model.decode import yaml_problem
+from ..model.decode import DecodeError, decode_yaml
 
 GAP_MARK = "…"
 DATE_MARK = "{date}"
@@ -81,13 +79,11 @@ class Lexicon:
         source = str(path) if path else "lexicon.yaml"
         try:
             raw = path.read_bytes() if path else files("rongcuo").joinpath("extract/lexicon.yaml").read_bytes()
-            data = yaml.safe_load(raw.decode("utf-8"))
+            data = decode_yaml(raw.decode("utf-8"))  # the bounded loader case files have
         except (OSError, UnicodeDecodeError) as e:
             raise CaseError(source, "(file)", "errors.cannot_read", reason=os_reason(e)) from None
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else "(file)"
-            raise CaseError(source, where, "errors.not_yaml", problem=yaml_problem(e)) from None
+        except DecodeError as e:
+            raise CaseError(source, e.where, e.code, **e.values) from None
         return _build(source, hashlib.sha256(raw).hexdigest()[:16], data)
 
     def words(self) -> tuple[str, ...]:

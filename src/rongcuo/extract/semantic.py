@@ -29,7 +29,7 @@ import yaml
 from ..model import vocabulary as vocab
 from ..model.case import CaseError
 from ..model.coded import msg, os_reason
-from ..model.decode import yaml_problem
+from ..model.decode import DecodeError, decode_yaml
 from .propose import Mention
 from .segment import Span
 
@@ -130,10 +130,11 @@ def read_bank(path: Path) -> list[Entry]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        reason = os_reason(e) if isinstance(e, (OSError, UnicodeDecodeError)) else yaml_problem(e)
-        raise CaseError(str(path), "(file)", "errors.bank_unreadable", reason=reason) from None
+        data = decode_yaml(path.read_text(encoding="utf-8")) or {}  # the bounded loader case files have
+    except (OSError, UnicodeDecodeError) as e:
+        raise CaseError(str(path), "(file)", "errors.bank_unreadable", reason=os_reason(e)) from None
+    except DecodeError as e:
+        raise CaseError(str(path), e.where, e.code, **e.values) from None
     known = set(vocab.fact_ids())
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise CaseError(str(path), "(file)", "errors.bank_shape")
@@ -146,7 +147,7 @@ def add_to_bank(path: Path, fact: str, sentence: str) -> None:
     """One confirmed evidence sentence into a bank file (created if missing)."""
     data: dict[str, Any] = {}
     if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = decode_yaml(path.read_text(encoding="utf-8")) or {}
     sentences = data.setdefault(fact, [])
     if sentence not in sentences:
         sentences.append(sentence)

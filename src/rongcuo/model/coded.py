@@ -44,6 +44,12 @@ class Msg(NamedTuple):
     values: dict[str, Any]
 
 
+class Place(NamedTuple):
+    """A place (a decode error's ``where``, ``line 3``) named inside another message, in words (:func:`place`)."""
+
+    where: str
+
+
 def msg(key: str, **values: Any) -> Msg:
     return Msg(key, values)
 
@@ -118,6 +124,8 @@ def value_text(value: Any, lang: str) -> Any:
         return f"{value.name}（{label}）" if lang == "zh" and label != value.name else value.name
     if isinstance(value, Msg):
         return render(value.key, lang, value.values)
+    if isinstance(value, Place):
+        return place(value.where, lang)
     if isinstance(value, (list, tuple)):
         return ("、" if lang == "zh" else ", ").join(str(value_text(v, lang)) for v in value)
     return value

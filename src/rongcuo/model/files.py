@@ -35,10 +35,14 @@ GOLDEN_KEYS = ("expect",)  # a golden file's as_of is the case's own
 
 def load_case(path: Path) -> Case:
     """A case file; a golden case file is read as the case it holds."""
-    data = read_file(path)
+    return case_of(read_file(path), str(path))
+
+
+def case_of(data: Any, source: str) -> Case:
+    """The case a decoded case file holds (a golden file's: its ``expect`` left out)."""
     if isinstance(data, dict) and "expect" in data:
         data = {k: v for k, v in data.items() if k not in GOLDEN_KEYS}
-    return parse_case(data, str(path))
+    return parse_case(data, source)
 
 
 def case_files(paths: Iterable[Path]) -> Iterator[Path]:

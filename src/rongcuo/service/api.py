@@ -17,6 +17,7 @@ from ..ledger import ledger
 from ..model import measure
 from . import inputs, schema
 from .answers import Service
+from .limits import client_of
 from .problems import language
 from .stream import batch_lines, numbered
 
@@ -201,9 +202,10 @@ async def batch(
     """One case per line in; one line per case out, in order: its result, or why it was rejected."""
     service, ask = _ask(request, profile, as_of, effective_date)
     lines = numbered(await request.body(), service.limits.max_batch_cases)
-    service.gate.check()
+    client = client_of(request)
+    service.gate.check(client)  # the stream holds one of its client's share while it lasts
     lang = language(request)
-    return StreamingResponse(batch_lines(service, ask, lines, lang), media_type="application/x-ndjson")
+    return StreamingResponse(batch_lines(service, ask, lines, lang, client), media_type="application/x-ndjson")
 
 
 EXTRACT_BODY = {

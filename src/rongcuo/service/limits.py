@@ -155,12 +155,18 @@ class Gate:
     @asynccontextmanager
     async def slot(self, request: Any = None) -> AsyncIterator[None]:
         """A slot for the request's client (its host; one for all behind a proxy)."""
-        client = getattr(getattr(request, "client", None), "host", "") or ""
+        client = client_of(request)
         self.check(client)
+        async with self.held(client), self._slots:
+            yield
+
+    @asynccontextmanager
+    async def held(self, client: str) -> AsyncIterator[None]:
+        """One of the client's share, for as long as the block lasts: a request's, or a whole /v1/batch
+        stream's, whose chunks take their turns meanwhile — so one client's streams cannot hold every slot."""
         self._held[client] = self._held.get(client, 0) + 1
         try:
-            async with self._slots:
-                yield
+            yield
         finally:
             self._held[client] -= 1
             if not self._held[client]:
@@ -170,6 +176,11 @@ class Gate:
     async def turn(self) -> AsyncIterator[None]:
         async with self._slots:
             yield
+
+
+def client_of(request: Any) -> str:
+    """The address the gate counts a request's share by."""
+    return getattr(getattr(request, "client", None), "host", "") or ""
 
 
 async def solving(seconds: float, work: Callable[..., T], *args) -> T:

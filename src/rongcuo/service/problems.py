@@ -227,6 +227,33 @@ async def _gone(request: Request, exc: ClientDisconnect) -> Response:
     return Response(status_code=499)
 
 
+class Contained:
+    """ASGI middleware, inside the security headers: an exception no handler took is answered with the
+    internal problem and logged in one line (:func:`_internal`) — never raised on to the server, whose
+    log would add a full traceback for every failure and whose own 500 would go out without the
+    security headers. Once the answer has begun there is nothing left to send: the line is logged."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            answer = await _internal(Request(scope), exc)
+            if not started:
+                await answer(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     # Starlette types a handler as taking any Exception; each of these takes the one it is registered for.
     app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
@@ -234,4 +261,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(RuleError, _rules)  # type: ignore[arg-type]
     app.add_exception_handler(ClientDisconnect, _gone)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _internal)
+    app.add_exception_handler(Exception, _internal)  # what fails outside Contained (the middlewares)
+    app.add_middleware(Contained)  # the innermost of the app's middlewares: the headers go on its answer

@@ -37,9 +37,16 @@ def numbered(body: bytes, cap: int) -> list[tuple[int, bytes]]:
 
 
 async def batch_lines(
-    service: Service, ask: Ask, lines: list[tuple[int, bytes]], lang: str = "zh"
+    service: Service, ask: Ask, lines: list[tuple[int, bytes]], lang: str = "zh", client: str = ""
 ) -> AsyncIterator[bytes]:
-    """One line per case, a rejected one's reason in ``lang`` (the request's language)."""
+    """One line per case, a rejected one's reason in ``lang`` (the request's language); the stream holds
+    one of ``client``'s share of the slots while it lasts."""
+    async with service.gate.held(client):
+        async for part in _lines(service, ask, lines, lang):
+            yield part
+
+
+async def _lines(service: Service, ask: Ask, lines: list[tuple[int, bytes]], lang: str) -> AsyncIterator[bytes]:
     seen: dict[str, int] = {}
     for start in range(0, len(lines), CHUNK):
         chunk = lines[start : start + CHUNK]
