@@ -177,8 +177,6 @@ def test_the_cli_names_the_version_and_compares(tmp_path):
     assert "适用的规则版本：v2025_illustrative" in text.stdout and "【示例，并非法律】" in text.stdout
     both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
     assert both.returncode == 2 and "--timeline" in both.stderr
-    logged = rongcuo("evaluate", str(case), "--timeline", "bundled", "--log", str(tmp_path / "log.jsonl"))
-    assert logged.returncode == 2 and "--log" in logged.stderr and not (tmp_path / "log.jsonl").exists()
 
 
 _LINES: dict[str, Timeline] = {}

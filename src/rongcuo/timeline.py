@@ -141,4 +141,6 @@ def load(path: Path | None = None, profile: str = "default", *, trusted: bool = 
                 raise RuleError("errors.timeline_version_rules", path=str(path), id=e.id, rules=e.rules)
             rules = RuleSet.load(profile, merged(folder), trusted=trusted)
         spans.append(Span(e.id, e.start, e.end, rules))
-    return Timeline(spans, hashlib.sha256(path.read_bytes()).hexdigest(), profile, notes={e.id: e.note for e in listed})
+    data = path.read_bytes()
+    notes = {e.id: e.note for e in listed}
+    return Timeline(spans, hashlib.sha256(data).hexdigest(), profile, notes=notes, source=data)

@@ -86,8 +86,8 @@ def batch(
 
     if compare_profile and compare_rules:
         fail("errors.cli_compare_both")
-    if timeline is not None and (rules is not None or log is not None):  # one rule set per run, as evaluate
-        fail("errors.timeline_with_rules" if rules is not None else "errors.timeline_with_log")
+    if timeline is not None and rules is not None:  # one rule set per version, as evaluate
+        fail("errors.timeline_with_rules")
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
@@ -303,8 +303,9 @@ def _log(job, log: Path, store: Path | None) -> int:
                 if isinstance(case := _read(record, layout), Case):
                     yield record.position(), case
 
-    rules, _ = job.settings.load()
-    n = log_batch(job.out, DecisionLog.at(log, store, "batch"), rules, job.settings.effective_date, cases)
+    ask, _ = job.settings.asks()  # under a timeline, each decision names the version it applied
+    decisions = DecisionLog.at(log, store, "batch")
+    n = log_batch(job.out, decisions, ask.rules, job.settings.effective_date, cases, ask.timeline)
     seconds = time.perf_counter() - started
     logging.getLogger("rongcuo.batch").info(
         "%s", message("replay.batch_logged", job.lang, n=f"{n:,}", log=str(log), seconds=f"{seconds:.1f}")
