@@ -220,7 +220,7 @@ def test_under_an_amendment_each_changed_decision_has_the_class_diff_reports(tmp
 
 # -------------------------------------------------------------------------------- timeline decisions
 
-SWITCH = "2025-07-01"  # the bundled timeline's illustrative amendment takes effect (v2021 → v2025_illustrative)
+SWITCH = "2025-07-01"  # the illustrative timeline's made-up amendment takes effect (v2021 → v2025_illustrative)
 TIMED = {  # case id → (conduct, decision): both sides of the switch, across it, and across the repeal
     "T-BEFORE": ("2025-03-01", "2025-05-01"),  # v2021 alone
     "T-ACROSS": ("2025-03-01", "2025-09-01"),  # v2021 at the conduct, the lenient v2025 at the decision
@@ -239,7 +239,7 @@ def _timed_cases(folder: Path) -> Path:
     return folder
 
 
-def _timeline_log(tmp_path: Path, timeline: str | Path = "bundled") -> tuple[Path, list[dict]]:
+def _timeline_log(tmp_path: Path, timeline: str | Path = "illustrative") -> tuple[Path, list[dict]]:
     log = tmp_path / "decisions.jsonl"
     run = rongcuo(
         "evaluate", _timed_cases(tmp_path / "in"), "--timeline", timeline, "--as-of", "2026-06-01", "--log", log,
@@ -268,16 +268,16 @@ def test_timeline_decisions_name_their_version_and_replay_certified(tmp_path):
         "T-UNDATED": "v2025_illustrative",
     }
     assert by_case["T-ACROSS"]["version_reason"] == "later_more_favourable"
-    line = timeline.load()
+    line = timeline.load("illustrative")
     versions = {s.id: s.rules.sha256 for s in line.spans}
-    source = hashlib.sha256(timeline.bundled_timeline().read_bytes()).hexdigest()
+    source = hashlib.sha256(timeline.illustrative_timeline().read_bytes()).hexdigest()
     for entry in lines:
         assert entry["rules_sha256"] == versions[entry["version"]]  # the rule set of the version applied
         assert entry["timeline"] == source and entry["q12"] == "q12_lenient"
         assert entry["timeline_sha256"] == entry["answer_json"]["rules_sha256"] == line.sha256
         assert entry["version_reason"] == entry["answer_json"]["version_reason"]
     store = Store(default_store(log))
-    assert store.get(source) == timeline.bundled_timeline().read_bytes()
+    assert store.get(source) == timeline.illustrative_timeline().read_bytes()
     assert store.timeline_manifest(line.sha256) is not None
     assert all(store.manifest(sha) is not None for sha in versions.values())  # every version's, even one unused
     out = json.loads(rongcuo("replay", log, "--format", "json").stdout)
@@ -288,7 +288,7 @@ def test_timeline_batch_decisions_replay_certified(tmp_path):
     folder = _timed_cases(tmp_path / "in")
     log, store = tmp_path / "batch.jsonl", tmp_path / "store"
     run = rongcuo(
-        "batch", folder, "--out", tmp_path / "out", "--timeline", "bundled", "--as-of", "2026-06-01",
+        "batch", folder, "--out", tmp_path / "out", "--timeline", "illustrative", "--as-of", "2026-06-01",
         "--workers", "1", "--log", log, "--store", store,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
