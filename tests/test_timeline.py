@@ -72,6 +72,34 @@ def test_the_laws_timeline_holds_only_versions_that_are_law():
     assert timeline.named("bundled") == timeline.named(None) == timeline.bundled_timeline()
 
 
+def test_an_illustrative_version_in_the_laws_timeline_is_refused(tmp_path, monkeypatch):
+    """The law's timeline is what batch applies by default: a version marked illustrative there is refused."""
+    law = tmp_path / "versions.yaml"
+    law.write_text(
+        "versions:\n  - {id: v2021, rules: bundled, until: 2025-07-01}\n"
+        "  - {id: v_made_up, from: 2025-07-01, rules: bundled, illustrative: true}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(timeline, "bundled_timeline", lambda: law)
+    with pytest.raises(RuleError) as e:
+        timeline.load()
+    assert e.value.code == "errors.timeline_law_illustrative" and "v_made_up" in str(e.value.values)
+    assert timeline.load(timeline.illustrative_timeline()).spans  # elsewhere, illustrative versions are fine
+
+
+def test_at_date_on_no_version_is_one_line(tmp_path):
+    path = tmp_path / "ended.yaml"
+    path.write_text("versions:\n  - {id: only, rules: bundled, until: 2025-01-01}\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    run = rongcuo(
+        "batch", folder, "--out", tmp_path / "out", "--timeline", path, "--at-date", "2025-06-01", "--lang", "en"
+    )
+    assert run.returncode == 2 and run.stderr.strip().count("\n") == 0
+    assert "no version of the rules is in force on 2025-06-01" in run.stderr
+
+
 def test_the_illustrative_timeline_reads_as_written():
     listed = timeline.entries(timeline.illustrative_timeline())
     assert timeline.named("illustrative") == timeline.illustrative_timeline()

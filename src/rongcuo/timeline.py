@@ -150,6 +150,9 @@ def load(path: str | Path | None = None, profile: str = "default", *, trusted: b
 
     path = named(path)
     listed = entries(path)
+    if path.resolve() == bundled_timeline().resolve() and (made_up := [e.id for e in listed if e.illustrative]):
+        # what batch applies by default: made-up law there would judge a bureau's cases
+        raise RuleError("errors.timeline_law_illustrative", path=str(path), ids=", ".join(made_up))
     spans = []
     for e in listed:
         if e.rules == BUNDLED:
