@@ -85,6 +85,22 @@ def test_an_illustrative_version_in_the_laws_timeline_is_refused(tmp_path, monke
         timeline.load()
     assert e.value.code == "errors.timeline_law_illustrative" and "v_made_up" in str(e.value.values)
     assert timeline.load(timeline.illustrative_timeline()).spans  # elsewhere, illustrative versions are fine
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    for more in ((), ("--at-date", "2025-08-01")):  # batch's default, and one day's version, alike
+        run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", *more, cwd=None)
+        assert run.returncode == 2 and "v_made_up" in run.stderr and run.stderr.strip().count("\n") == 0
+
+
+def test_a_bad_timeline_stops_a_batch_before_it_starts(tmp_path):
+    """It raised a RuleError traceback in the workers and the run never ended."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--timeline", missing, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.strip().count("\n") == 0 and "cannot be read" in run.stderr
 
 
 def test_at_date_on_no_version_is_one_line(tmp_path):

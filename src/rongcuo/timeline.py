@@ -99,6 +99,16 @@ def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
     return Entry(vid, start, end, str(rules), note, bool(v.get("illustrative", False)))
 
 
+def applicable(path: Path) -> list[Entry]:
+    """The versions of a timeline to judge cases by (:func:`load`, ``batch --at-date``): :func:`entries`,
+    and for the law's timeline none marked illustrative — batch applies it by default, so made-up law
+    there would judge a bureau's cases."""
+    listed = entries(path)
+    if path.resolve() == bundled_timeline().resolve() and (made_up := [e.id for e in listed if e.illustrative]):
+        raise RuleError("errors.timeline_law_illustrative", path=str(path), ids=", ".join(made_up))
+    return listed
+
+
 VERSION = "version:"  # a rule-set spec naming a version of the bundled timeline: `rongcuo diff version:A version:B`
 
 
@@ -149,10 +159,7 @@ def load(path: str | Path | None = None, profile: str = "default", *, trusted: b
     from .drafting.sources import is_draft, merged
 
     path = named(path)
-    listed = entries(path)
-    if path.resolve() == bundled_timeline().resolve() and (made_up := [e.id for e in listed if e.illustrative]):
-        # what batch applies by default: made-up law there would judge a bureau's cases
-        raise RuleError("errors.timeline_law_illustrative", path=str(path), ids=", ".join(made_up))
+    listed = applicable(path)
     spans = []
     for e in listed:
         if e.rules == BUNDLED:

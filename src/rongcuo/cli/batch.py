@@ -160,7 +160,7 @@ def _version_on(timeline: str | None, day: dt.date | None) -> Path | None:
     assert day is not None  # parse_day of a given option: a date, or the command has failed
     path = versions.named(timeline)
     try:
-        listed = versions.entries(path)
+        listed = versions.applicable(path)
     except RuleError as e:
         fail(e)
     found = next((e for e in listed if (e.start is None or e.start <= day) and (e.end is None or day < e.end)), None)
