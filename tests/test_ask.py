@@ -107,8 +107,17 @@ def test_every_entry_point_gives_the_same_result(client, tmp_path, default_rules
     assert rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF).returncode == 0
     batched = json.loads((tmp_path / "out" / "results.jsonl").read_text())
     for got in (line, batched):
-        assert {k: got[k] for k in expected} == expected
         assert got["status"] == "evaluated" and got["agreement"] == ask.agreement(case.recorded_decision, {"exempt"})
+    assert {k: line[k] for k in expected} == expected
+    # rongcuo batch applies the law's timeline by default: evaluate --timeline bundled's answer, which is the
+    # rule set's own but for the version it names and the timeline's digest
+    timed = json.loads(rongcuo("evaluate", path, "--format", "json", "--as-of", AS_OF, "--timeline", "bundled").stdout)
+    assert {k: batched[k] for k in timed} == timed
+    assert (timed["version"], timed["version_reason"]) == ("v2021", "one_version_in_force")
+    provenance = {"rules", "rules_sha256", "version", "version_reason", "versions_consulted"}
+    assert {k: v for k, v in timed.items() if k not in provenance} == {
+        k: v for k, v in expected.items() if k not in provenance
+    }
 
 
 def test_the_contradiction_is_worded_once(client, tmp_path):

@@ -158,18 +158,53 @@ def test_every_disagreement_is_explained_with_the_clauses_quoted(historical):
 
 
 def test_batch_equals_evaluate_case_by_case(historical):
+    """rongcuo batch applies the law's timeline by default (issue 18.3): each line is evaluate --timeline
+    bundled's answer, and, but for the version it names and the timeline's digest, the rule set's own."""
     out, _ = historical
-    evaluated = rongcuo("evaluate", HISTORICAL, "--format", "json", "--as-of", AS_OF)
+    evaluated = rongcuo("evaluate", HISTORICAL, "--format", "json", "--as-of", AS_OF, "--timeline", "bundled")
     by_evaluate = {json.loads(line)["case"]: json.loads(line) for line in evaluated.stdout.splitlines()}
     lines = results(out)
     assert len(by_evaluate) == len(lines)
     for line in lines:
         assert {k: line[k] for k in by_evaluate[line["case"]]} == by_evaluate[line["case"]]
+        assert line["version"] == "v2021" and line["versions_consulted"] == []
+    assert f"| `v2021` | {len(lines)} |" in (out / "report.md").read_text("utf-8")  # unknown facts or not
     rules = RuleSet.load("default")
+    timed = {"rules", "rules_sha256"}  # the timeline's digest under a timeline
     for line in lines[::17]:  # one grounding per case, not one per chunk
         case = load_case(Path(line["source"]))
         alone = rules.evaluate([case], as_of=dt.date.fromisoformat(AS_OF))[0].to_json()
-        assert {k: line[k] for k in alone} == alone
+        assert {k: line[k] for k in alone if k not in timed} == {k: v for k, v in alone.items() if k not in timed}
+
+
+def test_at_date_evaluates_every_record_under_the_version_in_force_that_day(tmp_path):
+    """`batch --at-date DATE`: the rule set of the version in force on DATE for every record, as one rule
+    set (no version named); of the illustrative timeline with --timeline."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    case = {"id": "C", "facts": {"enforcement_personnel": True, "cooperated_with_investigation": True}}
+    (folder / "c.yaml").write_text(yaml.safe_dump({**case, "dates": {"conduct": dt.date(2025, 3, 1)}}), "utf-8")
+    plain = rongcuo(
+        "batch", folder, "--out", tmp_path / "plain", "--workers", "1", "--as-of", AS_OF, "--at-date", AS_OF
+    )
+    assert plain.returncode == 0, plain.stderr
+    (line,) = results(tmp_path / "plain")
+    assert "version" not in line and line["rules"] == RuleSet.load("default").digest
+    amended = rongcuo(
+        "batch", folder, "--out", tmp_path / "amended", "--workers", "1", "--as-of", AS_OF,
+        "--at-date", "2025-09-01", "--timeline", "illustrative",
+    )  # fmt: skip
+    assert amended.returncode == 0, amended.stderr
+    (line,) = results(tmp_path / "amended")
+    assert "version" not in line and line["disposition"] == "mitigated"  # the made-up amendment's answer
+    timed = rongcuo(
+        "batch", folder, "--out", tmp_path / "timed", "--workers", "1", "--as-of", AS_OF, "--timeline", "illustrative"
+    )
+    assert timed.returncode == 0, timed.stderr
+    (line,) = results(tmp_path / "timed")
+    assert (line["version"], line["disposition"]) == ("v2021", "none")  # conduct and determination under v2021
+    both = rongcuo("batch", folder, "--out", tmp_path / "x", "--at-date", AS_OF, "--rules", "measure")
+    assert both.returncode == 2 and "--at-date" in both.stderr and len(both.stderr.strip().splitlines()) == 1
 
 
 def test_counts_in_equal_counts_out_with_corrupted_records(tmp_path):

@@ -216,3 +216,144 @@ def test_under_an_amendment_each_changed_decision_has_the_class_diff_reports(tmp
         assert (c["diff"]["old"], c["diff"]["new"], c["diff"]["changes"]) in listed
     text = rongcuo("replay", log, "--under", draft).stdout
     assert "差异类（同 rongcuo diff）：无容错情形（依规追责） → 从轻、减轻处理：新增结论：从轻、减轻处理" in text
+
+
+# -------------------------------------------------------------------------------- timeline decisions
+
+SWITCH = "2025-07-01"  # the illustrative timeline's made-up amendment takes effect (v2021 → v2025_illustrative)
+TIMED = {  # case id → (conduct, decision): both sides of the switch, across it, and across the repeal
+    "T-BEFORE": ("2025-03-01", "2025-05-01"),  # v2021 alone
+    "T-ACROSS": ("2025-03-01", "2025-09-01"),  # v2021 at the conduct, the lenient v2025 at the decision
+    "T-AFTER": ("2025-08-01", "2025-08-15"),  # v2025 alone
+    "T-REPEAL": ("2025-10-01", "2026-02-01"),  # v2025 at the conduct, the harsher v2026 at the decision
+    "T-UNDATED": (None, "2025-09-01"),  # no conduct date: the version of the determination
+}
+
+
+def _timed_cases(folder: Path) -> Path:
+    folder.mkdir()
+    for case, (conduct, decision) in TIMED.items():
+        dates = {"decision": decision} | ({"conduct": conduct} if conduct else {})
+        data = {"id": case, "facts": {"enforcement_personnel": True, "cooperated_with_investigation": True}}
+        (folder / f"{case}.json").write_text(json.dumps({**data, "dates": dates}), "utf-8")
+    return folder
+
+
+def _timeline_log(tmp_path: Path, timeline: str | Path = "illustrative") -> tuple[Path, list[dict]]:
+    log = tmp_path / "decisions.jsonl"
+    run = rongcuo(
+        "evaluate", _timed_cases(tmp_path / "in"), "--timeline", timeline, "--as-of", "2026-06-01", "--log", log,
+        "--format", "json",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    answers = {a["case"]: a for a in map(json.loads, run.stdout.splitlines())}
+    return log, [{**line, "answer_json": answers[line["case"]]} for line in _lines(log)]
+
+
+def test_timeline_decisions_name_their_version_and_replay_certified(tmp_path):
+    """`evaluate --timeline --log`: each decision names the version it applied and why, that version's
+    rule set, the timeline file's digest, the timeline's and its Q12 reading; replay re-derives it under
+    the timeline rebuilt from the store (Q12 again in clingo) and certifies it byte for byte."""
+    import hashlib
+
+    from rongcuo import timeline
+
+    log, lines = _timeline_log(tmp_path)
+    by_case = {line["case"]: line for line in lines}
+    assert {c: line["version"] for c, line in by_case.items()} == {
+        "T-BEFORE": "v2021",
+        "T-ACROSS": "v2025_illustrative",
+        "T-AFTER": "v2025_illustrative",
+        "T-REPEAL": "v2025_illustrative",
+        "T-UNDATED": "v2025_illustrative",
+    }
+    assert by_case["T-ACROSS"]["version_reason"] == "later_more_favourable"
+    line = timeline.load("illustrative")
+    versions = {s.id: s.rules.sha256 for s in line.spans}
+    source = hashlib.sha256(timeline.illustrative_timeline().read_bytes()).hexdigest()
+    for entry in lines:
+        assert entry["rules_sha256"] == versions[entry["version"]]  # the rule set of the version applied
+        assert entry["timeline"] == source and entry["q12"] == "q12_lenient"
+        assert entry["timeline_sha256"] == entry["answer_json"]["rules_sha256"] == line.sha256
+        assert entry["version_reason"] == entry["answer_json"]["version_reason"]
+    store = Store(default_store(log))
+    assert store.get(source) == timeline.illustrative_timeline().read_bytes()
+    assert store.timeline_manifest(line.sha256) is not None
+    assert all(store.manifest(sha) is not None for sha in versions.values())  # every version's, even one unused
+    out = json.loads(rongcuo("replay", log, "--format", "json").stdout)
+    assert out["decisions"] == out["certified"] == len(TIMED) and out["differ"] == []
+
+
+def test_timeline_batch_decisions_replay_certified(tmp_path):
+    folder = _timed_cases(tmp_path / "in")
+    log, store = tmp_path / "batch.jsonl", tmp_path / "store"
+    run = rongcuo(
+        "batch", folder, "--out", tmp_path / "out", "--timeline", "illustrative", "--as-of", "2026-06-01",
+        "--workers", "1", "--log", log, "--store", store,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = _lines(log)
+    assert len(lines) == len(TIMED) and {line["version"] for line in lines} == {"v2021", "v2025_illustrative"}
+    run = rongcuo("replay", log, "--store", store, "--format", "json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = json.loads(run.stdout)
+    assert out["decisions"] == out["certified"] == len(TIMED)
+
+
+def test_a_timeline_file_edited_after_logging_still_replays_from_the_store(tmp_path):
+    draft = ROOT / "measure" / "drafts" / "a12-cooperation-suffices"
+    path = tmp_path / "versions.yaml"
+    text = f"versions:\n  - id: old\n    until: {SWITCH}\n  - id: new\n    from: {SWITCH}\n    rules: {draft}\n"
+    path.write_text(text, "utf-8")
+    log, lines = _timeline_log(tmp_path, path)
+    assert {line["version"] for line in lines} == {"old", "new"}
+    path.write_text(text.replace(SWITCH, "2025-01-01"), "utf-8")  # the file changed: the store kept its copy
+    out = json.loads(rongcuo("replay", log, "--format", "json").stdout)
+    assert out["decisions"] == out["certified"] == len(TIMED)
+
+
+def test_an_altered_version_or_timeline_file_in_the_store_names_the_decisions_of_that_timeline(tmp_path):
+    """A version's rule file altered in the store (its object no longer what its name says): every decision
+    of that timeline is named, with the version whose rule set is missing (their answers' digest covers
+    every version); a plain decision in the same log still certifies. The timeline file altered: the same,
+    naming the timeline."""
+    log, lines = _timeline_log(tmp_path)
+    rongcuo("evaluate", "cases/historical/2021", "--as-of", AS_OF, "--log", log)  # plain decisions beside them
+    plain = len(_lines(log)) - len(TIMED)
+    store = Store(default_store(log))
+    amended = next(line["rules_sha256"] for line in lines if line["version"] == "v2025_illustrative")
+    manifest = store.manifest(amended)
+    assert manifest is not None
+    (rule,) = [f for f in manifest["files"] if f["path"] == "rules/a12_mitigation.lp"]
+    obj = store.object(rule["sha256"])
+    original = obj.read_bytes()
+    obj.write_bytes(original + b"\n% altered\n")
+    run = rongcuo("replay", log, "--format", "json")
+    assert run.returncode == 1
+    out = json.loads(run.stdout)
+    assert out["certified"] == plain > 0
+    assert {(d["case"], d["status"], d["detail"]) for d in out["differ"]} == {
+        (case, "missing_rules", "version:v2025_illustrative") for case in TIMED
+    }
+    assert "时间线版本 v2025_illustrative 的规则集缺失" in rongcuo("replay", log).stdout
+    obj.write_bytes(original)
+    timeline_file = store.object(lines[0]["timeline"])
+    timeline_file.write_bytes(timeline_file.read_bytes() + b"# altered\n")
+    out = json.loads(rongcuo("replay", log, "--format", "json").stdout)
+    assert {(d["case"], d["detail"]) for d in out["differ"]} == {(case, "timeline") for case in TIMED}
+    assert (
+        "the timeline (its manifest or versions file) is not in the store"
+        in rongcuo("replay", log, "--lang", "en").stdout
+    )
+
+
+def test_under_another_rule_set_a_timeline_decision_is_classed_from_its_versions_rules(tmp_path):
+    """`replay --under`: a timeline decision is compared with the rule set of the version it applied."""
+    log, lines = _timeline_log(tmp_path)
+    out = json.loads(rongcuo("replay", log, "--under", "measure", "--format", "json").stdout)
+    changed = {c["case"]: (c["old"], c["new"]) for c in out["changed"]}
+    # the bundled rules (v2021) do not mitigate on cooperation alone: the decisions under the amendment change
+    expected = {
+        line["case"]: (line["disposition"], "none") for line in lines if line["version"] == "v2025_illustrative"
+    }
+    assert expected and changed == expected

@@ -111,7 +111,16 @@ def test_the_drafters_reports_are_what_their_schemas_say(tmp_path):
     report = json.loads(diff.stdout)
     validator("diff-report").validate(report)
     assert report["classes"] and report["cases"] is not None
-    across = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--transition", "--format", "json")
+    across = rongcuo(
+        "diff",
+        "version:v2021",
+        "version:v2025_illustrative",
+        "--transition",
+        "--format",
+        "json",
+        "--timeline",
+        "illustrative",
+    )
     report = json.loads(across.stdout)  # the same shape, with the transition and each class's segment
     validator("diff-report").validate(report)
     assert report["transition"]["switch"] == "2025-07-01"

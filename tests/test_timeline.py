@@ -1,7 +1,8 @@
 """The timeline of rule versions (issue 18, items 1–2): versions by date in one program, Q12 choosing.
 
-A timeline of one version gives exactly today's answers; the bundled timeline (measure/versions.yaml,
-an illustrative amendment and its repeal) gives each transition answer of Q12 (the golden cases
+A timeline of one version gives exactly today's answers; the law's timeline (measure/versions.yaml) holds
+only versions that are law; the illustrative timeline (measure/versions.illustrative.yaml: the law's
+version, a made-up amendment and its repeal) gives each transition answer of Q12 (the golden cases
 g-q12-*.yaml, run by test_golden); the alternatives of Q12; the timeline file's errors.
 """
 
@@ -25,6 +26,7 @@ from .test_properties import SETTINGS, as_of_dates, valid_cases
 AS_OF = dt.date(2026, 6, 1)
 GOLDEN = sorted(case_files([ROOT / "measure" / "golden"]))
 HISTORICAL = sorted((ROOT / "cases" / "historical").rglob("*.yaml"))
+ILLUSTRATIVE = ("--timeline", "illustrative")  # the timeline with transitions (made-up ones: not law)
 PLAIN = {"version", "version_reason", "versions_consulted", "rules", "rules_sha256"}
 
 
@@ -61,8 +63,62 @@ def test_a_timeline_of_one_version_gives_todays_answers(tmp_path, profile):
             assert b.versions_consulted == ()
 
 
-def test_the_bundled_timeline_reads_as_written():
+def test_the_laws_timeline_holds_only_versions_that_are_law():
+    """What `rongcuo batch` applies by default: no illustrative version (made-up law) in it."""
     listed = timeline.entries(timeline.bundled_timeline())
+    assert [e.id for e in listed] == ["v2021"] and listed[0].rules == timeline.BUNDLED
+    assert not any(e.illustrative for e in listed)
+    assert not any("并非法律" in e.note.get("zh", "") or "NOT LAW" in e.note.get("en", "") for e in listed)
+    assert timeline.named("bundled") == timeline.named(None) == timeline.bundled_timeline()
+
+
+def test_an_illustrative_version_in_the_laws_timeline_is_refused(tmp_path, monkeypatch):
+    """The law's timeline is what batch applies by default: a version marked illustrative there is refused."""
+    law = tmp_path / "versions.yaml"
+    law.write_text(
+        "versions:\n  - {id: v2021, rules: bundled, until: 2025-07-01}\n"
+        "  - {id: v_made_up, from: 2025-07-01, rules: bundled, illustrative: true}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(timeline, "bundled_timeline", lambda: law)
+    with pytest.raises(RuleError) as e:
+        timeline.load()
+    assert e.value.code == "errors.timeline_law_illustrative" and "v_made_up" in str(e.value.values)
+    assert timeline.load(timeline.illustrative_timeline()).spans  # elsewhere, illustrative versions are fine
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    for more in ((), ("--at-date", "2025-08-01")):  # batch's default, and one day's version, alike
+        run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", *more, cwd=None)
+        assert run.returncode == 2 and "v_made_up" in run.stderr and run.stderr.strip().count("\n") == 0
+
+
+def test_a_bad_timeline_stops_a_batch_before_it_starts(tmp_path):
+    """It raised a RuleError traceback in the workers and the run never ended."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--timeline", missing, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.strip().count("\n") == 0 and "cannot be read" in run.stderr
+
+
+def test_at_date_on_no_version_is_one_line(tmp_path):
+    path = tmp_path / "ended.yaml"
+    path.write_text("versions:\n  - {id: only, rules: bundled, until: 2025-01-01}\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.yaml").write_text("id: C\nfacts: {enforcement_personnel: true}\n", encoding="utf-8")
+    run = rongcuo(
+        "batch", folder, "--out", tmp_path / "out", "--timeline", path, "--at-date", "2025-06-01", "--lang", "en"
+    )
+    assert run.returncode == 2 and run.stderr.strip().count("\n") == 0
+    assert "no version of the rules is in force on 2025-06-01" in run.stderr
+
+
+def test_the_illustrative_timeline_reads_as_written():
+    listed = timeline.entries(timeline.illustrative_timeline())
+    assert timeline.named("illustrative") == timeline.illustrative_timeline()
     assert [e.id for e in listed] == ["v2021", "v2025_illustrative", "v2026_illustrative"]
     assert listed[0].start is None and listed[0].end == dt.date(2025, 7, 1)
     assert listed[1].start == dt.date(2025, 7, 1) and listed[1].end == dt.date(2026, 1, 1)
@@ -88,7 +144,7 @@ def _answers(line: Timeline):
 
 
 def test_the_default_reading_is_the_more_lenient_version():
-    assert _answers(timeline.load()) == [
+    assert _answers(timeline.load("illustrative")) == [
         ("mitigated", "v2025_illustrative", "later_more_favourable"),
         ("mitigated", "v2025_illustrative", "later_not_more_favourable"),
         ("mitigated", "v2025_illustrative", "one_version_in_force"),
@@ -97,11 +153,11 @@ def test_the_default_reading_is_the_more_lenient_version():
 
 
 def _with_reading(tmp_path: Path, reading: str) -> Timeline:
-    """The bundled timeline under a profile that answers Q12 by ``reading`` (a copy of default)."""
+    """The illustrative timeline under a profile that answers Q12 by ``reading`` (a copy of default)."""
     default = (bundled_root() / "profiles" / "default.lp").read_text(encoding="utf-8")
     profile = default.replace("q12_lenient.lp", f"q12_{reading}.lp")
     spans = []
-    for e in timeline.entries(timeline.bundled_timeline()):
+    for e in timeline.entries(timeline.illustrative_timeline()):
         tree = tmp_path / e.id
         shutil.copytree(bundled_root(), tree)
         if e.rules != timeline.BUNDLED:
@@ -158,7 +214,7 @@ def test_the_cli_names_the_version_and_compares(tmp_path):
         "dates: {conduct: 2025-03-01, decision: 2025-09-01}\nas_of: 2026-06-01\n",
         encoding="utf-8",
     )
-    run = rongcuo("evaluate", str(case), "--timeline", "bundled", "--format", "json")
+    run = rongcuo("evaluate", str(case), "--timeline", "illustrative", "--format", "json")
     assert run.returncode == 0, run.stderr
     found = json.loads(run.stdout)
     assert (found["version"], found["version_reason"]) == ("v2025_illustrative", "later_more_favourable")
@@ -168,26 +224,25 @@ def test_the_cli_names_the_version_and_compares(tmp_path):
     ]
     plain = json.loads(rongcuo("evaluate", str(case), "--format", "json").stdout)
     assert "version" not in plain and plain["disposition"] == "none"  # without --timeline, as before
-    explained = rongcuo("explain", str(case), "--timeline", "bundled", "--lang", "en")
+    explained = rongcuo("explain", str(case), "--timeline", "illustrative", "--lang", "en")
     assert explained.returncode == 0, explained.stderr
     assert "version applied: v2025_illustrative" in explained.stdout
     assert "versions compared" in explained.stdout and "v2021 gives" in explained.stdout
     assert "[ILLUSTRATIVE, NOT LAW]" in explained.stdout  # the version's note from versions.yaml
-    text = rongcuo("evaluate", str(case), "--timeline", "bundled")
+    text = rongcuo("evaluate", str(case), "--timeline", "illustrative")
     assert "适用的规则版本：v2025_illustrative" in text.stdout and "【示例，并非法律】" in text.stdout
-    both = rongcuo("evaluate", str(case), "--timeline", "bundled", "--rules", "measure/drafts/a10-table-refactor")
+    both = rongcuo("evaluate", str(case), "--timeline", "illustrative", "--rules", "measure/drafts/a10-table-refactor")
     assert both.returncode == 2 and "--timeline" in both.stderr
-    logged = rongcuo("evaluate", str(case), "--timeline", "bundled", "--log", str(tmp_path / "log.jsonl"))
-    assert logged.returncode == 2 and "--log" in logged.stderr and not (tmp_path / "log.jsonl").exists()
 
 
 _LINES: dict[str, Timeline] = {}
 
 
 def _line(profile: str, path: Path | None = None) -> Timeline:
+    """The timeline of ``path`` (the illustrative one by default: it has transitions) under ``profile``."""
     key = f"{profile} {path}"
     if key not in _LINES:
-        _LINES[key] = timeline.load(path, profile)
+        _LINES[key] = timeline.load(path or timeline.illustrative_timeline(), profile)
     return _LINES[key]
 
 
@@ -215,8 +270,8 @@ ORDER = ["excluded", "none", "mitigated", "exempt", "duty_fulfilled"]  # analysi
 @pytest.mark.parametrize("profile", profiles())
 @settings(max_examples=40, **SETTINGS)
 @given(cases=st.lists(valid_cases(), min_size=1, max_size=6), as_of=as_of_dates)
-def test_the_bundled_timeline_gives_the_answer_of_the_version_it_names(profile, cases, as_of):
-    """Random cases on the bundled timeline: the answer is that of the version named, which is one of
+def test_the_illustrative_timeline_gives_the_answer_of_the_version_it_names(profile, cases, as_of):
+    """Random cases on the illustrative timeline: the answer is that of the version named, which is one of
     the versions consulted, and under 从旧兼从轻 never less favourable than the conduct-date version's."""
     line = _line(profile)
     for case, got in zip(cases, line.evaluate(cases, as_of), strict=True):
@@ -252,7 +307,7 @@ def test_a_batch_over_time_counts_cases_per_version_and_names_what_caused_a_disa
     (folder / "b.yaml").write_text(yaml.safe_dump({**case, "id": "B", "recorded_decision": "exempt"}), "utf-8")
     out = tmp_path / "out"
     run = rongcuo(
-        "batch", folder, "--out", out, "--timeline", "bundled", "--workers", "1", "--as-of", "2025-09-30", cwd=None
+        "batch", folder, "--out", out, "--timeline", "illustrative", "--workers", "1", "--as-of", "2025-09-30", cwd=None
     )
     assert run.returncode == 0, run.stderr
     report = (out / "report.md").read_text("utf-8")
@@ -268,27 +323,29 @@ def test_a_batch_over_time_counts_cases_per_version_and_names_what_caused_a_disa
 def test_diff_between_two_versions_of_the_timeline_is_the_transitions_impact():
     """`rongcuo diff version:A version:B` (issue 18.4): the exhaustive difference between the rule sets in
     force before and after a switch — the illustrative amendment gains mitigation, its repeal loses it."""
-    amended = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--format", "json")
+    amended = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--format", "json", *ILLUSTRATIVE)
     assert amended.returncode in (0, 1), amended.stderr
     classes = json.loads(amended.stdout)["classes"]
     assert classes and any(c["old"] == "none" and c["new"] == "mitigated" for c in classes)
     repealed = json.loads(
-        rongcuo("diff", "version:v2025_illustrative", "version:v2026_illustrative", "--format", "json").stdout
+        rongcuo(
+            "diff", "version:v2025_illustrative", "version:v2026_illustrative", "--format", "json", *ILLUSTRATIVE
+        ).stdout
     )
     assert any(c["old"] == "mitigated" and c["new"] == "none" for c in repealed["classes"])
-    unknown = rongcuo("diff", "version:v2021", "version:v2099")
+    unknown = rongcuo("diff", "version:v2021", "version:v2099", *ILLUSTRATIVE)
     assert unknown.returncode == 2 and "v2099" in unknown.stderr and "v2025_illustrative" in unknown.stderr
 
 
 def _transition(old: str, new: str, *more: str) -> dict:
-    run = rongcuo("diff", f"version:{old}", f"version:{new}", "--transition", "--format", "json", *more)
+    run = rongcuo("diff", f"version:{old}", f"version:{new}", "--transition", "--format", "json", *ILLUSTRATIVE, *more)
     assert run.returncode in (0, 1), run.stderr
     return json.loads(run.stdout)
 
 
 def _classes(report: dict, segment: str, baseline: str = "old") -> list[tuple]:
     """A segment's classes: (old, new, the changes), each checked against its witness's answers — the
-    version alone and the whole bundled timeline, run as the witness's command runs them."""
+    version alone and the whole illustrative timeline, run as the witness's command runs them."""
     found = []
     for c in report["classes"]:
         if c["segment"] == segment and c["baseline"] == baseline:
@@ -304,10 +361,10 @@ def test_the_transition_diff_of_the_lenient_amendment(tmp_path):
     favourable — none → mitigated, the one class; conduct after the switch (or undated, determined after it)
     gets the later version: every difference of `diff`, by segment; before the switch, nothing (proved).
     Where the later version is not more favourable, the earlier one is kept: grounds, and mitigation beside
-    duty_fulfilled. Each witness runs under v2021 alone and on the bundled timeline as the class says."""
+    duty_fulfilled. Each witness runs under v2021 alone and on the illustrative timeline as the class says."""
     report = _transition("v2021", "v2025_illustrative", "--witnesses", tmp_path)
     assert report["transition"] | {"timeline_rules": ""} == {
-        "timeline": "bundled",
+        "timeline": "illustrative",
         "timeline_rules": "",
         "old": "v2021",
         "new": "v2025_illustrative",
@@ -320,7 +377,7 @@ def test_the_transition_diff_of_the_lenient_amendment(tmp_path):
     (straddling,) = [c for c in report["classes"] if c["segment"] == "straddling" and c["baseline"] == "old"]
     witness = straddling["witness"]
     assert witness["dates"] == {"conduct": "2025-06-30"} and witness["as_of"] == "2025-07-01"
-    assert witness["results"]["timeline:bundled"]["version_reason"] == "later_more_favourable"
+    assert witness["results"]["timeline:illustrative"]["version_reason"] == "later_more_favourable"
     for segment in ("after", "undated"):
         classes = _classes(report, segment)
         assert mitigation in classes and len(classes) == 4, classes
@@ -330,7 +387,7 @@ def test_the_transition_diff_of_the_lenient_amendment(tmp_path):
     assert ("duty_fulfilled", "duty_fulfilled", (("lost", "mitigated"),)) in kept and len(kept) == 3
     assert all(old == new for old, new, _ in kept)  # never a disposition: the later one was not more favourable
     case = tmp_path / f"{straddling['witness']['case'].removeprefix('W-').lower()}.yaml"
-    run = rongcuo("evaluate", case, "--as-of", witness["as_of"], "--timeline", "bundled", "--format", "json")
+    run = rongcuo("evaluate", case, "--as-of", witness["as_of"], "--timeline", "illustrative", "--format", "json")
     assert json.loads(run.stdout)["disposition"] == "mitigated"
 
 
@@ -348,7 +405,7 @@ def test_the_transition_diff_of_the_repeal_keeps_the_lenient_answer():
     lenient = ("new", "none", "mitigated")
     (witness,) = [c["witness"] for c in report["classes"] if (c["baseline"], c["old"], c["new"]) == lenient]
     assert witness["dates"]["conduct"] < "2026-01-01" <= witness["as_of"]
-    applied = witness["results"]["timeline:bundled"]
+    applied = witness["results"]["timeline:illustrative"]
     assert (applied["version"], applied["version_reason"]) == ("v2025_illustrative", "later_not_more_favourable")
 
 
@@ -363,12 +420,14 @@ def test_the_transition_diff_under_the_conduct_reading_changes_nothing_across_th
 
 
 def test_the_transition_diff_text_and_refusals():
-    text = rongcuo("diff", "version:v2025_illustrative", "version:v2026_illustrative", "--transition")
+    text = rongcuo("diff", "version:v2025_illustrative", "version:v2026_illustrative", "--transition", *ILLUSTRATIVE)
     assert text.returncode == 1, text.stderr
     assert "跨施行日比较 — v2025_illustrative → v2026_illustrative，施行日 2026-01-01" in text.stdout
     assert "事发于施行日前、认定于施行日当日或之后（跨越施行日）\n\n无差异（已证明）" in text.stdout
-    assert "--timeline bundled" in text.stdout or "按时间线" in text.stdout
-    english = rongcuo("diff", "version:v2021", "version:v2025_illustrative", "--transition", "--lang", "en")
+    assert "--timeline illustrative" in text.stdout or "按时间线" in text.stdout
+    english = rongcuo(
+        "diff", "version:v2021", "version:v2025_illustrative", "--transition", "--lang", "en", *ILLUSTRATIVE
+    )
     assert "in force from 2025-07-01" in english.stdout and "on the timeline" in english.stdout
     for args, words in (
         (("version:v2021", "version:v2026_illustrative"), "v2025_illustrative"),  # not consecutive: names the next
@@ -376,7 +435,7 @@ def test_the_transition_diff_text_and_refusals():
         (("version:v2021", "version:v2025_illustrative", "--cases", "cases/historical"), "batch --timeline"),
         (("version:v2021", "version:v2099"), "v2099"),
     ):
-        run = rongcuo("diff", *args, "--transition")
+        run = rongcuo("diff", *args, "--transition", *ILLUSTRATIVE)
         assert run.returncode == 2 and words in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
 
 
@@ -420,7 +479,7 @@ def test_the_fast_path_gives_the_whole_programs_answers_under_each_reading(tmp_p
 def test_the_fast_path_evaluates_a_case_under_the_versions_in_force_at_its_moments_only(monkeypatch):
     """A case whose conduct and determination fall under one version is evaluated under that version
     alone; one that straddles a switch, under both; the whole program is never grounded."""
-    line = timeline.load()
+    line = timeline.load("illustrative")
     asked: dict[str, list[str]] = {}
     for span in line.spans:
         original = span.rules.evaluator.evaluate

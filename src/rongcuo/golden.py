@@ -4,8 +4,9 @@ The expectation language is small: the disposition, the exact set of
 outcomes, grounds that must be cited, modalities, the outcomes resting on a
 catch-all item, consequences present and absent, or a rejection for
 contradictory facts or dates; a case that expects a ``version`` (or a
-``version_reason``) is a transition case, evaluated on the bundled timeline
-(measure/versions.yaml, Q12). See measure/golden/README.md.
+``version_reason``) is a transition case, evaluated on the illustrative timeline
+(measure/versions.illustrative.yaml: the law's version, a made-up amendment and its repeal; Q12).
+See measure/golden/README.md.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Golden:
 
     @property
     def on_timeline(self) -> bool:
-        """A transition case: evaluated on the bundled timeline of rule versions."""
+        """A transition case: evaluated on the illustrative timeline of rule versions (transitions need two)."""
         return any("version" in block or "version_reason" in block for block in self.expect.values())
 
 
@@ -65,13 +66,13 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
     checks = []
     for rules in rulesets:
         group = [(g, expect) for g in goldens if (expect := g.expectation(rules.profile)) is not None]
-        # The transition cases, on the bundled timeline: only for the bundled rules (another rule base
-        # is not a version of it).
+        # The transition cases, on the illustrative timeline (the law's has one version: no transition):
+        # only for the bundled rules (another rule base is not a version of them).
         timed = [(g, e) for g, e in group if g.on_timeline]
         group = [(g, e) for g, e in group if not g.on_timeline]
         asks = [(Ask(rules, open_world=False), group)]
         if timed and rules.root == bundled_root().resolve():
-            line = timeline.load(profile=rules.profile)
+            line = timeline.load(timeline.illustrative_timeline(), profile=rules.profile)
             asks.append((Ask(line.rules_of(None), open_world=False, timeline=line), timed))
         for ask, cases in asks:
             # Each case on the date its file states (Ask.day_of): those sharing one are evaluated in one grounding.

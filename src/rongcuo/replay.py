@@ -7,17 +7,27 @@
   file opened with ``O_APPEND``: concurrent writers (service workers, two batches) never interleave.
 - :class:`Store` is a folder of files named by their sha256 (``objects/ab/abcd…``): every file a logged
   rule set covers, with a manifest per rule set (``rules/SHA256.json``, what `rongcuo rules show`
-  lists), and the canonical JSON of every logged case. The inputs are stored, not left to the user:
-  a case file is edited or renamed, a CSV row is read through a mapping that changes; the canonical
-  JSON is the case exactly as the rules read it, so replay depends on nothing outside the store. The
-  bundled rule sets' files are stored too (once: content-addressed): an upgrade replaces the installed
-  package, and the manifest's ``bundled`` says the installed package had them.
+  lists), and the canonical JSON of every logged case. A decision of a timeline evaluation
+  (``--timeline``) names the version it applied and why, that version's rule set (``rules_sha256``,
+  as a plain decision names its one), the timeline file's digest (``timeline``: the file is stored
+  too), the timeline program's digest (``timeline_sha256``: what the answer's ``rules_sha256`` says)
+  and its Q12 reading (``q12``); the store keeps every version's rule set and a manifest of the
+  timeline (``timelines/SHA256.json``: the file, the profile, each version's dates and rule set).
+  The inputs are stored, not left to the user: a case file is edited or renamed, a CSV row is read
+  through a mapping that changes; the canonical JSON is the case exactly as the rules read it, so
+  replay depends on nothing outside the store. The bundled rule sets' files are stored too (once:
+  content-addressed): an upgrade replaces the installed package, and the manifest's ``bundled`` says
+  the installed package had them.
 - :func:`replay` re-derives logged decisions, grouped by rule set and dates (one grounding per group
   and chunk, rongcuo.ask), and says for each whether the answer is byte for byte the logged one, or why
   not: another engine, calendar or vocabulary; a rule set or input missing from the store; a changed
   answer. With ``under``, every decision is asked of another rule set: which would change, old → new,
   each labelled with the class `rongcuo diff` gives that change (engine.space.classify: diff.lp over the
-  decision's case, between its logged rule set and the other).
+  decision's case, between its logged rule set and the other). A timeline decision is replayed under
+  its timeline, rebuilt from the store (each version's rule set, the file, the dates): the version Q12
+  applies is re-derived by clingo as the answer is, so ``version``, ``version_reason`` and
+  ``versions_consulted`` are certified with the rest; with one of its versions missing, every decision
+  of that timeline is named (its answer's digest covers every version).
 
 Python compares digests here; every answer is clingo's, asked through rongcuo.ask.
 """
@@ -43,6 +53,7 @@ from .model.shapes import ResultJSON
 
 if TYPE_CHECKING:
     from .drafting.diff import Change
+    from .engine.timeline import Timeline
 
 LOG_FORMAT = 1  # the log line's format
 PROVENANCE_KEYS = ("rules", "rules_sha256")  # the answer's keys that name the rule set, not the finding
@@ -122,11 +133,54 @@ class Store:
         _write_once(path, canonical(manifest(rules)))
 
     def manifest(self, rules_sha256: str) -> dict | None:
-        try:
-            found = json.loads(self.manifest_path(rules_sha256).read_bytes())
-        except (OSError, ValueError):
-            return None
-        return found if isinstance(found, dict) and found.get("sha256") == rules_sha256 else None
+        return _manifest_at(self.manifest_path(rules_sha256), rules_sha256)
+
+    def timeline_path(self, timeline_sha256: str) -> Path:
+        return self.root / "timelines" / f"{timeline_sha256}.json"
+
+    def put_timeline(self, timeline: Timeline) -> None:
+        """A timeline's file, every version's rule set, and its manifest (each version's id, dates and
+        rule set; the file's digest; the profile and the Q12 reading)."""
+        path = self.timeline_path(timeline.sha256)
+        if path.exists():
+            return
+        if timeline.source is None or self.put(timeline.source) != timeline.source_digest:
+            raise OSError("the timeline file changed since it was loaded")
+        for span in timeline.spans:
+            self.put_rules(span.rules)
+        _write_once(path, canonical(timeline_manifest(timeline)))
+
+    def timeline_manifest(self, timeline_sha256: str) -> dict | None:
+        return _manifest_at(self.timeline_path(timeline_sha256), timeline_sha256)
+
+
+def _manifest_at(path: Path, digest: str) -> dict | None:
+    try:
+        found = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and found.get("sha256") == digest else None
+
+
+def timeline_manifest(timeline: Timeline) -> dict:
+    """What a timeline decision is replayed under: the file, each version's dates and rule set, the
+    profile, the Q12 reading (the program's digest, ``sha256``, covers them all and the timeline layer)."""
+    return {
+        "sha256": timeline.sha256,
+        "file": timeline.source_digest,
+        "profile": timeline.profile,
+        "q12": timeline.reading,
+        "versions": [
+            {
+                "id": s.id,
+                "from": s.start and s.start.isoformat(),
+                "until": s.end and s.end.isoformat(),
+                "rules_sha256": s.rules.sha256,
+            }
+            for s in timeline.spans
+        ],
+        "rongcuo": __version__,
+    }
 
 
 def manifest(rules: RuleSet) -> dict:
@@ -171,9 +225,17 @@ class DecisionLog:
     def at(cls, path: Path, store: Path | None, source: str) -> DecisionLog:
         return cls(path, Store(store or default_store(path)), source)
 
-    def entry(self, rules: RuleSet, case: Case, answer: dict, effective_date: dt.date | None, open_world: bool) -> dict:
-        """One decision's line (its input stored)."""
-        return {
+    def entry(
+        self,
+        rules: RuleSet,
+        case: Case,
+        answer: dict,
+        effective_date: dt.date | None,
+        open_world: bool,
+        timeline: Timeline | None = None,
+    ) -> dict:
+        """One decision's line (its input stored); under a timeline, ``rules`` is the version's it applied."""
+        line = {
             "log": LOG_FORMAT,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "rongcuo": __version__,
@@ -190,22 +252,46 @@ class DecisionLog:
             "answer": sha256(canonical(answer)),
             "finding": sha256(canonical(finding(answer))),
         }
+        if timeline is not None:
+            line |= {
+                "version": answer.get("version"),
+                "version_reason": answer.get("version_reason"),
+                "timeline": timeline.source_digest,
+                "timeline_sha256": timeline.sha256,
+                "q12": timeline.reading,
+            }
+        return line
 
     def append(
-        self, rules: RuleSet, decided: Iterable[tuple[Case, dict]], effective_date: dt.date | None, open_world: bool
+        self,
+        rules: RuleSet,
+        decided: Iterable[tuple[Case, dict]],
+        effective_date: dt.date | None,
+        open_world: bool,
+        timeline: Timeline | None = None,
     ) -> int:
-        """The decisions (case, its answer's JSON) as lines, one write each; how many."""
-        if rules.sha256 not in self._stored:
+        """The decisions (case, its answer's JSON) as lines, one write each; how many. Under a
+        ``timeline``, each decision names the version its answer applied and that version's rule set."""
+        if timeline is not None and timeline.sha256 not in self._stored:
+            self.store.put_timeline(timeline)
+            self._stored.add(timeline.sha256)
+        elif timeline is None and rules.sha256 not in self._stored:
             self.store.put_rules(rules)
             self._stored.add(rules.sha256)
-        lines = [canonical(self.entry(rules, c, a, effective_date, open_world)) + b"\n" for c, a in decided]
+
+        def rules_of(answer: dict) -> RuleSet:
+            return timeline.rules_of(answer.get("version")) if timeline is not None else rules
+
+        lines = [
+            canonical(self.entry(rules_of(a), c, a, effective_date, open_world, timeline)) + b"\n" for c, a in decided
+        ]
         append_lines(self.path, lines)
         return len(lines)
 
     def answers(self, ask: Ask, answers: Iterable[Evaluated | Rejected]) -> int:
         """The evaluated answers of one Ask (a rejected case is no decision)."""
         decided = [(a.case, dict(a.to_json())) for a in answers if isinstance(a, Evaluated)]
-        return self.append(ask.rules, decided, ask.effective_date, ask.open_world)
+        return self.append(ask.rules, decided, ask.effective_date, ask.open_world, ask.timeline)
 
 
 def append_lines(path: Path, lines: Sequence[bytes]) -> None:
@@ -228,9 +314,11 @@ def log_batch(
     rules: RuleSet,
     effective: dt.date | None,
     read: Callable[[], Iterable[tuple[dict, Case]]],
+    timeline: Timeline | None = None,
 ) -> int:
     """A finished batch's decisions from its results.jsonl: each evaluated line's answer, with its case
-    read again from the inputs (``read``: each record's position and case), matched by position."""
+    read again from the inputs (``read``: each record's position and case), matched by position; under
+    a ``timeline``, each names the version it applied."""
     cases = {canonical(position): case for position, case in read()}
     decided: list[tuple[Case, dict]] = []
     with (out / "results.jsonl").open("rb") as f:
@@ -242,7 +330,7 @@ def log_batch(
             case = cases.get(canonical(position))
             if case is not None:
                 decided.append((case, answer_of(line)))
-    return log.append(rules, decided, effective, True)
+    return log.append(rules, decided, effective, True, timeline)
 
 
 # --------------------------------------------------------------------------------------------- the replay
@@ -311,6 +399,7 @@ class Resolver:
         self.store = store
         self._bundled: dict[str, RuleSet] | None = None
         self._found: dict[str, tuple[RuleSet | None, str]] = {}
+        self._timelines: dict[str, tuple[Timeline | None, str, str]] = {}
         self._folders: list[tempfile.TemporaryDirectory] = []
 
     def bundled(self) -> dict[str, RuleSet]:
@@ -357,6 +446,34 @@ class Resolver:
             return rebuilt, CALENDAR
         return rebuilt, VOCABULARY
 
+    def timeline(self, digest: str, profile: str) -> tuple[Timeline | None, str, str]:
+        """The timeline a logged ``timeline_sha256`` names, rebuilt from the store's manifest, file and
+        versions' rule sets, and how it matches (as :meth:`rules`); with MISSING_RULES, what is missing:
+        ``timeline`` (its manifest or file) or ``version:ID`` (that version's rule set)."""
+        if digest not in self._timelines:
+            self._timelines[digest] = self._rebuilt(digest, profile)
+        return self._timelines[digest]
+
+    def _rebuilt(self, digest: str, profile: str) -> tuple[Timeline | None, str, str]:
+        from .engine.timeline import Span, Timeline
+
+        found = self.store.timeline_manifest(digest) if self.store else None
+        source = self.store.get(found["file"]) if self.store and found and isinstance(found.get("file"), str) else None
+        if found is None or source is None:
+            return None, MISSING_RULES, "timeline"
+        spans, matches = [], []
+        for v in found["versions"]:
+            rules, match = self.rules(v["rules_sha256"], found.get("profile", profile))
+            if rules is None:
+                return None, MISSING_RULES, f"version:{v['id']}"
+            spans.append(Span(v["id"], _day(v["from"]), _day(v["until"]), rules))
+            matches.append(match)
+        rebuilt = Timeline(spans, found["file"], found.get("profile", profile), source=source)
+        if rebuilt.sha256 == digest:
+            return rebuilt, CERTIFIED, ""
+        # The same versions under another engine (a rule set's, or the timeline layer's own code).
+        return rebuilt, next((m for m in matches if m != CERTIFIED), ENGINE), ""
+
     def close(self) -> None:
         for folder in self._folders:
             folder.cleanup()
@@ -396,8 +513,15 @@ def _rounds(items: list) -> list[list]:
     return rounds
 
 
-def _asked(rules: RuleSet, e: dict, cases: list) -> list:
-    ask = Ask(rules, _day(e["as_of"]), _day(e.get("effective_date")), bool(e.get("open_world", True)))
+def _asked(rules: RuleSet | Timeline, e: dict, cases: list) -> list:
+    """The cases asked as the decision ``e`` was: of one rule set, or of a timeline (each case under the
+    version its Q12 reading applies)."""
+    days = _day(e["as_of"]), _day(e.get("effective_date"))
+    world = bool(e.get("open_world", True))
+    if isinstance(rules, RuleSet):
+        ask = Ask(rules, *days, world)
+    else:
+        ask = Ask(rules.rules_of(None), *days, world, timeline=rules)
     return ask_evaluate(ask, [case for _, _, case in cases])
 
 
@@ -409,13 +533,21 @@ def replay(entries: Sequence[tuple[int, dict]], store: Store | None) -> list[Rep
     groups: dict[tuple, list] = {}
     for item in ready:
         e = item[1]
-        key = (e["rules_sha256"], e["profile"], e["as_of"], e.get("effective_date"), e.get("open_world", True))
+        # A timeline decision is asked of its timeline (named by the program's digest), any other of its rule set.
+        named = ("timeline", e["timeline_sha256"]) if isinstance(e.get("timeline_sha256"), str) else e["rules_sha256"]
+        key = (named, e["profile"], e["as_of"], e.get("effective_date"), e.get("open_world", True))
         groups.setdefault(key, []).append(item)
     try:
-        for (digest, profile, *_), items in groups.items():
-            rules, match = resolver.rules(digest, profile)
+        for (named, profile, *_), items in groups.items():
+            rules: RuleSet | Timeline | None
+            if isinstance(named, tuple):
+                rules, match, missing = resolver.timeline(named[1], profile)
+            else:
+                (rules, match), missing = resolver.rules(named, profile), ""
             if rules is None:
-                out += [Replayed(n, e["case"], MISSING_RULES, e.get("disposition")) for n, e, _ in items]
+                out += [
+                    Replayed(n, e["case"], MISSING_RULES, e.get("disposition"), detail=missing) for n, e, _ in items
+                ]
                 continue
             for batch in _rounds(items):
                 for (n, e, _), answer in zip(batch, _asked(rules, batch[0][1], batch), strict=True):

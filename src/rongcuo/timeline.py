@@ -21,11 +21,29 @@ from .model.coded import Place, msg
 from .model.decode import DecodeError, decode_yaml
 
 BUNDLED = "bundled"
+ILLUSTRATIVE = "illustrative"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")  # an ASP constant: the version's tag in the program
 
 
 def bundled_timeline() -> Path:
+    """The law's timeline (measure/versions.yaml): only versions that are law — what `rongcuo batch` applies."""
     return bundled_root() / "versions.yaml"
+
+
+def illustrative_timeline() -> Path:
+    """The illustrative timeline (measure/versions.illustrative.yaml): the law's version and a made-up
+    amendment and repeal, for the tests, the benchmarks and the documentation — NOT LAW."""
+    return bundled_root() / "versions.illustrative.yaml"
+
+
+def named(spec: str | Path | None) -> Path:
+    """The timeline file ``--timeline`` names: ``bundled`` (or nothing) the law's, ``illustrative`` the
+    illustrative one, anything else a versions file."""
+    if spec is None or str(spec) == BUNDLED:
+        return bundled_timeline()
+    if str(spec) == ILLUSTRATIVE:
+        return illustrative_timeline()
+    return Path(spec)
 
 
 @dataclass(frozen=True)
@@ -90,15 +108,25 @@ def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
     return Entry(vid, start, end, str(rules), note, illustrative)
 
 
+def applicable(path: Path) -> list[Entry]:
+    """The versions of a timeline to judge cases by (:func:`load`, ``batch --at-date``): :func:`entries`,
+    and for the law's timeline none marked illustrative — batch applies it by default, so made-up law
+    there would judge a bureau's cases."""
+    listed = entries(path)
+    if path.resolve() == bundled_timeline().resolve() and (made_up := [e.id for e in listed if e.illustrative]):
+        raise RuleError("errors.timeline_law_illustrative", path=str(path), ids=", ".join(made_up))
+    return listed
+
+
 VERSION = "version:"  # a rule-set spec naming a version of the bundled timeline: `rongcuo diff version:A version:B`
 
 
-def spec_of(spec: str, profile: str, path: Path | None = None) -> str:
+def spec_of(spec: str, profile: str, path: str | Path | None = None) -> str:
     """A drafting spec (``profile:NAME`` or a draft folder) for ``version:ID``, from the timeline (the
     bundled one by default); any other spec as it is."""
     if not spec.startswith(VERSION):
         return spec
-    path = path or bundled_timeline()
+    path = named(path)
     wanted = spec.removeprefix(VERSION)
     for e in entries(path):
         if e.id == wanted:
@@ -108,12 +136,12 @@ def spec_of(spec: str, profile: str, path: Path | None = None) -> str:
     )
 
 
-def amendment(before: str, after: str, path: Path | None = None) -> tuple[Entry, Entry]:
+def amendment(before: str, after: str, path: str | Path | None = None) -> tuple[Entry, Entry]:
     """The two versions of ``version:A version:B`` (the bundled timeline by default) as an amendment:
     B takes effect the day A ends (``rongcuo diff --transition``)."""
     if not (before.startswith(VERSION) and after.startswith(VERSION)):
         raise RuleError("errors.transition_versions", old=before, new=after)
-    path = path or bundled_timeline()
+    path = named(path)
     listed = entries(path)
     ids = [e.id for e in listed]
     for spec in (before, after):
@@ -134,12 +162,13 @@ def amendment(before: str, after: str, path: Path | None = None) -> tuple[Entry,
     return listed[i], listed[i + 1]
 
 
-def load(path: Path | None = None, profile: str = "default", *, trusted: bool = False) -> Timeline:
-    """The timeline of ``path`` (measure/versions.yaml by default) under one profile, as one program."""
+def load(path: str | Path | None = None, profile: str = "default", *, trusted: bool = False) -> Timeline:
+    """The timeline of ``path`` (a file, or a name :func:`named` knows; the law's, measure/versions.yaml,
+    by default) under one profile, as one program."""
     from .drafting.sources import is_draft, merged
 
-    path = path or bundled_timeline()
-    listed = entries(path)
+    path = named(path)
+    listed = applicable(path)
     spans = []
     for e in listed:
         if e.rules == BUNDLED:
@@ -150,4 +179,6 @@ def load(path: Path | None = None, profile: str = "default", *, trusted: bool = 
                 raise RuleError("errors.timeline_version_rules", path=str(path), id=e.id, rules=e.rules)
             rules = RuleSet.load(profile, merged(folder), trusted=trusted)
         spans.append(Span(e.id, e.start, e.end, rules))
-    return Timeline(spans, hashlib.sha256(path.read_bytes()).hexdigest(), profile, notes={e.id: e.note for e in listed})
+    data = path.read_bytes()
+    notes = {e.id: e.note for e in listed}
+    return Timeline(spans, hashlib.sha256(data).hexdigest(), profile, notes=notes, source=data)

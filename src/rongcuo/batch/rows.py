@@ -39,6 +39,7 @@ class Uncertain(NamedTuple):
     compared: str | None  # under the comparison rules: the settled disposition, or "undetermined"
     changed: bool  # whether the comparison rules give other possible dispositions
     labels: tuple | None
+    version: str | None = None  # under a timeline: the rule version the case's result applied
 
 
 class Refused(NamedTuple):

@@ -54,6 +54,10 @@ def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     rules, compare = batch.settings.load()  # in this process too: a bad rule set stops the run before it starts
     if batch.settings.rules is not None:  # rules from outside the bundle: within the grounding budget first
         within_budget(rules, str(batch.settings.rules))
+    if batch.settings.timeline is not None:  # a bad timeline, too, stops the run before it starts
+        from .. import timeline as versions
+
+        versions.load(batch.settings.timeline, batch.settings.profile, trusted=batch.settings.trusted)
     manifest = {
         "inputs": [str(p) for p in batch.inputs],
         "files": reader.fingerprint(),

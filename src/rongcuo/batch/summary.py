@@ -137,6 +137,8 @@ class Summary:
         self.evaluated += 1
         self.dispositions[disposition] += 1
         self.outcomes.update(tally.outcomes)
+        if tally.version:  # a case with unknown facts is under a version too (its result's)
+            self.versions[tally.version] += 1
         if tally.recorded and tally.disposition:
             self.confusion[(tally.recorded, tally.disposition)] += 1
         elif tally.recorded:

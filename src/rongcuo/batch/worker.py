@@ -43,7 +43,7 @@ class Settings:
     layout: Layout
     effective_date: dt.date | None = None  # a20: the measure's commencement
     lang: str = "zh"  # of a rejected record's reason
-    timeline: Path | str | None = None  # --timeline: a versions file, or "bundled" (measure/versions.yaml)
+    timeline: Path | str | None = None  # --timeline: a versions file, "bundled" (the law's) or "illustrative"
 
     def asks(self) -> tuple[Ask, Ask | None]:
         """The Ask and the comparison's, as every worker asks them (under a timeline, each case under the
@@ -53,8 +53,7 @@ class Settings:
         if self.timeline is not None:
             from .. import timeline as versions
 
-            named = None if self.timeline == "bundled" else Path(self.timeline)
-            loaded = versions.load(named, self.profile, trusted=self.trusted)
+            loaded = versions.load(self.timeline, self.profile, trusted=self.trusted)
             return Ask(loaded.rules_of(None), self.as_of, self.effective_date, timeline=loaded), other
         return Ask(rules, self.as_of, self.effective_date), other
 
@@ -320,6 +319,7 @@ def _uncertain(record: Record, answer: Evaluated, world: OpenWorld, other: Evalu
         compared=(_settled(other.world) if other.world else None) or UNDETERMINED if other else None,
         changed=line.get("changed", False),
         labels=_labels(case, answer.result),
+        version=answer.result.version,
     )
     return Row(case.id, orjson.dumps(line), tally)
 

@@ -319,7 +319,8 @@ def ask_of(
     timeline: str | None = None,
 ) -> Ask:
     """The application layer's Ask from the options every evaluating command shares; with ``--timeline``
-    (a versions file, or ``bundled``: measure/versions.yaml), every version of it."""
+    (a versions file; ``bundled``: the law's, measure/versions.yaml; ``illustrative``:
+    measure/versions.illustrative.yaml), every version of it."""
     from ..ask import Ask
     from ..engine import RuleError
 
@@ -331,7 +332,7 @@ def ask_of(
     from .. import timeline as versions
 
     try:
-        loaded = versions.load(None if timeline == "bundled" else Path(timeline), profile, trusted=trust)
+        loaded = versions.load(timeline, profile, trusted=trust)
     except RuleError as e:
         fail(e)
     return Ask(loaded.rules_of(None), *days, timeline=loaded)

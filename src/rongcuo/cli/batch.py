@@ -75,6 +75,7 @@ def batch(
     log: LogOpt = None,
     store: StoreOpt = None,
     timeline: TimelineOpt = None,
+    at_date: Annotated[Optional[str], typer.Option("--at-date", help=h("batch.at-date"), metavar="DATE")] = None,
 ) -> None:
     from ..batch.columns import load_layout
     from ..batch.run import Batch, run
@@ -86,8 +87,14 @@ def batch(
 
     if compare_profile and compare_rules:
         fail("errors.cli_compare_both")
-    if timeline is not None and (rules is not None or log is not None):  # one rule set per run, as evaluate
-        fail("errors.timeline_with_rules" if rules is not None else "errors.timeline_with_log")
+    if timeline is not None and rules is not None:  # one rule set per version, as evaluate
+        fail("errors.timeline_with_rules")
+    if at_date is not None and rules is not None:
+        fail("errors.at_date_with_rules")
+    if at_date is not None:  # every record under the version in force on that day, as one rule set
+        rules, timeline = _version_on(timeline, parse_day(at_date, "--at-date")), None
+    elif rules is None and timeline is None:  # the law's timeline: each record under the version Q12 applies
+        timeline = "bundled"
     compare = (compare_profile, rules) if compare_profile else (profile, compare_rules) if compare_rules else None
     day = parse_day(as_of, "--as-of") or (resume and WorkDir(out).started_as_of()) or dt.date.today()
     started = time.perf_counter()
@@ -142,6 +149,24 @@ def batch(
         _coverage(inputs, out, profile, rules, trust, effective, lang.value)
     if summary.rejected:  # everything is written; the exit code says that some records were not evaluated
         raise typer.Exit(1)
+
+
+def _version_on(timeline: str | None, day: dt.date | None) -> Path | None:
+    """``--at-date``: the rule set of the version of the timeline (the law's by default) in force on
+    ``day`` — None for the bundled rules, else its draft folder."""
+    from .. import timeline as versions
+    from ..engine import RuleError
+
+    assert day is not None  # parse_day of a given option: a date, or the command has failed
+    path = versions.named(timeline)
+    try:
+        listed = versions.applicable(path)
+    except RuleError as e:
+        fail(e)
+    found = next((e for e in listed if (e.start is None or e.start <= day) and (e.end is None or day < e.end)), None)
+    if found is None:
+        fail("errors.timeline_none_on", path=str(path), date=day.isoformat())
+    return None if found.rules == versions.BUNDLED else (path.parent / found.rules).resolve()
 
 
 def message(key: str, lang: str, **values) -> str:
@@ -303,8 +328,9 @@ def _log(job, log: Path, store: Path | None) -> int:
                 if isinstance(case := _read(record, layout), Case):
                     yield record.position(), case
 
-    rules, _ = job.settings.load()
-    n = log_batch(job.out, DecisionLog.at(log, store, "batch"), rules, job.settings.effective_date, cases)
+    ask, _ = job.settings.asks()  # under a timeline, each decision names the version it applied
+    decisions = DecisionLog.at(log, store, "batch")
+    n = log_batch(job.out, decisions, ask.rules, job.settings.effective_date, cases, ask.timeline)
     seconds = time.perf_counter() - started
     logging.getLogger("rongcuo.batch").info(
         "%s", message("replay.batch_logged", job.lang, n=f"{n:,}", log=str(log), seconds=f"{seconds:.1f}")

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from ..drafting.transition import TransitionReport
 
 
-def _load(spec: str, profile: str, trust: bool, timeline: Path | None = None) -> drafting.Version:
+def _load(spec: str, profile: str, trust: bool, timeline: str | None = None) -> drafting.Version:
     from .. import drafting
     from ..engine import RuleError, bundled_root
     from ..timeline import spec_of
@@ -138,7 +138,7 @@ def diff(
     from ..drafting.diff import corpus
     from ..drafting.diff import diff as diff_rules
 
-    path = None if timeline in (None, "bundled") else Path(str(timeline))  # the file version:ID names a version of
+    path = timeline  # the timeline version:ID names a version of (timeline.named: the law's by default)
     if transition:
         if cases:
             fail("errors.transition_cases")
@@ -170,7 +170,7 @@ def diff(
 
 
 def _transition(
-    old: str, new: str, profile: str, path: Path | None, source: str, days: int | None, trust: bool
+    old: str, new: str, profile: str, path: str | None, source: str, days: int | None, trust: bool
 ) -> TransitionReport:
     """`rongcuo diff version:A version:B --transition`: what the amendment changes at its effective date."""
     from .. import timeline as versions

@@ -23,7 +23,6 @@ from .app import (
     TrustOpt,
     app,
     ask_of,
-    fail,
     logged,
     read_cases,
     said,
@@ -51,8 +50,6 @@ def evaluate(
     from ..model import vocabulary as vocab
     from ..present.render import render
 
-    if log is not None and timeline is not None:  # replay re-derives one rule set, not a timeline: not yet
-        fail("errors.timeline_with_log")
     asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     found, errors = read_cases(cases)
     answers = evaluate_cases(asked, [case for _, case in found], [source for source, _ in found])

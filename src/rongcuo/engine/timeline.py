@@ -82,9 +82,12 @@ class Timeline:
         source_digest: str,
         profile: str,
         notes: Mapping[str, Mapping[str, str]] | None = None,
+        source: bytes | None = None,
     ):
-        """``notes``: what the timeline file says of each version, by language (shown, never read by the rules)."""
+        """``source_digest``: the sha256 of the timeline file (``source``: its bytes, which the decision log
+        stores); ``notes``: what it says of each version, by language (shown, never read by the rules)."""
         self.spans, self.profile = tuple(spans), profile
+        self.source_digest, self.source = source_digest, source
         self.notes: dict[str, Mapping[str, str]] = dict(notes or {})
         self._remembered: dict[tuple, Choice] = {}  # Q12's answer by combination of versions and dispositions
         h = hashlib.sha256(f"timeline {source_digest}\n".encode())
