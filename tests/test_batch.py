@@ -168,7 +168,9 @@ def test_batch_equals_evaluate_case_by_case(historical):
     for line in lines:
         assert {k: line[k] for k in by_evaluate[line["case"]]} == by_evaluate[line["case"]]
         assert line["version"] == "v2021" and line["versions_consulted"] == []
-    assert f"| `v2021` | {len(lines)} |" in (out / "report.md").read_text("utf-8")  # unknown facts or not
+    report = (out / "report.md").read_text("utf-8")
+    assert f"| `v2021` | {len(lines)} |" in report  # unknown facts or not
+    assert f"| 规则集 | `{lines[0]['rules']}`" in report  # the timeline's digest, as the lines name it
     rules = RuleSet.load("default")
     timed = {"rules", "rules_sha256"}  # the timeline's digest under a timeline
     for line in lines[::17]:  # one grounding per case, not one per chunk

@@ -94,6 +94,16 @@ def write_outputs(
     return summary
 
 
+def _timeline_digest(settings) -> str | None:
+    """Under a timeline, its digest: what each results line's ``rules`` names (the program of every version
+    and Q12), not the first version's rule set."""
+    if settings.timeline is None:
+        return None
+    from .. import timeline as versions
+
+    return versions.load(settings.timeline, settings.profile, trusted=settings.trusted).digest
+
+
 def _context(
     summary: Summary,
     found: list[list[Alert]],
@@ -113,8 +123,9 @@ def _context(
         "meta": {
             "as_of": settings.as_of.isoformat(),
             "effective_date": settings.effective_date and settings.effective_date.isoformat(),
-            "rules": rules.digest,
+            "rules": _timeline_digest(settings) or rules.digest,  # as the results lines name it
             "profile": rules.profile,
+            "timeline": settings.timeline and str(settings.timeline),
             "compare": compare and {"rules": compare.digest, "profile": compare.profile},
             "inputs": [str(p) for p in batch.inputs],
             "files": len(reader.files),
