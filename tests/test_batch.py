@@ -713,3 +713,34 @@ def test_a_results_line_from_shared_parts_is_the_line_results_line_gives():
     for n, answer in enumerate(found):
         row = worker._evaluated(worker.Record("x.jsonl", "line", n, None), answer, None, memo)
         assert row.line == orjson.dumps(results_line(answer, {"source": "x.jsonl", "line": n}))
+
+
+def test_a_worker_that_cannot_load_its_rules_stops_the_run_in_one_line(tmp_path, monkeypatch):
+    """The draft is gone once the main process has checked it: each worker fails to load it. A pool whose
+    initializer raises starts another worker in its place for ever (the run hung, spewing tracebacks); the
+    worker's first chunk says what failed instead."""
+    import shutil
+    import threading
+
+    from rongcuo.batch import run as batch_run
+
+    draft = tmp_path / "draft"
+    shutil.copytree(ROOT / "measure" / "drafts" / "a12-cooperation-suffices", draft)
+    locked = batch_run.locked
+
+    def vanishing(out):
+        shutil.rmtree(draft)
+        return locked(out)
+
+    monkeypatch.setattr(batch_run, "locked", vanishing)
+    found = {}
+    thread = threading.Thread(
+        target=lambda: found.update(run=batch(HISTORICAL, "--out", tmp_path / "out", "--rules", draft, ok=False)),
+        daemon=True,  # should the run hang again, the test fails and does not hang with it
+    )
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the batch hung"
+    run = found["run"]
+    assert run.exit_code == 2
+    assert run.output.count("\n") == 1 and str(draft) in run.output and "Traceback" not in run.output

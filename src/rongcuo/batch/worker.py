@@ -68,16 +68,22 @@ class Settings:
         return rules, RuleSet.load(profile, root and merged(root), trusted=self.trusted, corpus=corpus)
 
 
-_loaded: tuple[Settings, Ask, Ask | None] | None = None
+_loaded: tuple[Settings, Ask, Ask | None] | Exception | None = None
 
 
 def start(settings: Settings) -> None:
-    """Load the rule sets, once per worker process."""
+    """Load the rule sets, once per worker process. What fails here is raised by the worker's first chunk:
+    a pool whose initializer raises starts another worker in its place for ever, and the run would hang."""
     global _loaded
-    _loaded = (settings, *settings.asks())
+    try:
+        _loaded = (settings, *settings.asks())
+    except Exception as e:  # whatever it is, the main process says it, as for any chunk
+        _loaded = e
 
 
 def _started() -> tuple[Settings, Ask, Ask | None]:
+    if isinstance(_loaded, Exception):
+        raise _loaded
     if _loaded is None:
         raise RuntimeError("a batch worker evaluates only after start()")
     return _loaded
