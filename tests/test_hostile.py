@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from fastapi.testclient import TestClient
 
-from rongcuo.model.decode import MAX_DEPTH, DecodeError, decode_json, decode_yaml
+from rongcuo.model.decode import MAX_DEPTH, MAX_STRING, DecodeError, decode_json, decode_yaml
 from rongcuo.service import Service, create_app
 
 from .conftest import rongcuo
@@ -381,6 +381,22 @@ def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path
         ("evaluated", None),
     ]
     assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]
+    assert [r["case"] for r in rows] == ["A", None, "D"]  # named by its id, unless the id is what is given twice
+
+
+def test_a_jsonl_line_with_a_text_past_the_bound_is_refused_as_a_case_file_is(tmp_path):
+    """A case file or a /v1/batch line refuses a string over MAX_STRING characters; a batch's JSONL line,
+    read by orjson, was evaluated with a narrative five times as long."""
+    long = {"id": "LONG", "facts": {"major_loss": True}, "narrative": "x" * (MAX_STRING + 1)}
+    cases = tmp_path / "long.jsonl"
+    cases.write_text(json.dumps({"id": "OK", "facts": {"major_loss": True}}) + "\n" + json.dumps(long) + "\n")
+    run = rongcuo("batch", cases, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2025-01-01", cwd=None)
+    assert run.returncode == 1, run.stderr
+    rows = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert [(r["case"], r["status"], r.get("code")) for r in rows] == [
+        ("OK", "evaluated", None),
+        ("LONG", "rejected", "errors.text_too_long"),
+    ]
 
 
 @contextmanager

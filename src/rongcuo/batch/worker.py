@@ -22,7 +22,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
-from ..model.decode import DecodeError, decode_json, json_problem
+from ..model.decode import MAX_STRING, DecodeError, decode_json, json_problem
 from ..model.files import case_of, read_file
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
@@ -161,8 +161,12 @@ def _read(record: Record, layout: Layout) -> Case | CaseError:
         data = _json(record) if isinstance(record.data, bytes) else _cells(record, layout)
         return parse_case(data, record.where)
     except CaseError as e:
-        e.case = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+        e.case = _id(data) or e.case
         return e
+
+
+def _id(data) -> str | None:
+    return data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
 
 
 def _json(record: Record):
@@ -170,8 +174,15 @@ def _json(record: Record):
     assert isinstance(data, bytes)  # a JSONL line
     try:
         found = orjson.loads(data)
-        if _keys(found) != data.count(b'":') + data.count(b'" :'):
-            decode_json(data)  # the strict parser refuses a key repeated in one object (orjson keeps the last)
+        # The strict parser refuses a key repeated in one object (orjson keeps the last), and a string past
+        # the bound a case file has (a line longer than that may hold one).
+        if len(data) > MAX_STRING or _keys(found) != data.count(b'":') + data.count(b'" :'):
+            try:
+                decode_json(data)
+            except DecodeError as e:  # orjson read it: the record is named by the id it gave, if it gave one
+                error = CaseError(record.where, e.where, e.code, **e.values)
+                error.case = None if e.values.get("key") == repr("id") else _id(found)
+                raise error from None
         return found
     except DecodeError as e:
         raise CaseError(record.where, e.where, e.code, **e.values) from None
