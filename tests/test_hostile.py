@@ -813,3 +813,38 @@ def test_a_rejected_case_file_is_named_by_the_id_it_gave(tmp_path):
     rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2024-12-31")
     rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
     assert [(r["case"], r["status"]) for r in rows] == [("BAD", "rejected"), ("FAR", "rejected"), (None, "rejected")]
+
+
+def test_a_failure_of_a_shared_grounding_fails_only_the_request_whose_cases_fail(rulesets, monkeypatch):
+    """Evaluations that arrive together share one grounding (service.coalesce): a failure of it other than
+    the rules' (isolated by rongcuo.ask) went to every request of the batch. The batch is now tried
+    request by request, and only the one whose case fails gets the failure."""
+    import threading
+    import time
+
+    from rongcuo.service import coalesce
+
+    results = coalesce.asking.results
+
+    def flaky(ask, cases):
+        if any(case.id == "POISON" for case in cases):
+            raise RuntimeError("a case that breaks the engine")
+        time.sleep(0.3)  # the grounding under way holds the lane while the next requests gather
+        return results(ask, cases)
+
+    monkeypatch.setattr(coalesce.asking, "results", flaky)
+    statuses: dict[str, int] = {}
+    with TestClient(create_app(Service(rulesets, "default")), raise_server_exceptions=False) as c:
+
+        def post(name: str) -> None:
+            statuses[name] = c.post("/v1/evaluate", json={"id": name}).status_code
+
+        first = threading.Thread(target=post, args=("G0",))
+        first.start()
+        time.sleep(0.1)
+        together = [threading.Thread(target=post, args=(name,)) for name in ("POISON", "G1", "G2", "G3", "G4")]
+        for t in together:
+            t.start()
+        for t in [first, *together]:
+            t.join()
+    assert statuses == {"G0": 200, "POISON": 500, "G1": 200, "G2": 200, "G3": 200, "G4": 200}
