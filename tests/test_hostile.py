@@ -731,6 +731,7 @@ TIMELINES = {  # a --timeline file: the safe loader's bounds, and its dates and 
     "impossible": ("versions:\n  - id: a\n  - id: b\n    from: 2024-02-30\n", "`from` and `until` must be ISO dates"),
     "bigint": ("versions:\n  - id: a\n    note: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
     "yes": ("versions:\n  - id: a\n    illustrative: yes\n", "`illustrative` is 'yes'"),
+    "far": ("versions:\n  - id: a\n  - id: b\n    from: 9999-12-25\n", "9999-12-25 is outside the dates"),
 }
 
 
@@ -745,6 +746,9 @@ def test_a_hostile_timeline_file_gets_one_line_and_exit_2(tmp_path, name):
         run = rongcuo("evaluate", "measure/golden/g-a11-p1-i6.yaml", "--timeline", path, "--lang", lang)
         assert run.returncode == 2 and run.stderr.count("\n") == 1 and run.stderr.startswith(f"rongcuo: {path}"), run
         assert lang == "zh" or words in run.stderr, run.stderr
+    if name == "far":  # diff --transition lays the calendar around the switch: an OverflowError traceback
+        run = rongcuo("diff", "version:a", "version:b", "--transition", "--timeline", path, "--lang", "en")
+        assert run.returncode == 2 and words in run.stderr, run.stderr
 
 
 def test_a_timeline_version_without_a_note_in_the_language_is_shown_without_one(tmp_path):
