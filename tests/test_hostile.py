@@ -852,3 +852,27 @@ def test_a_failure_of_a_shared_grounding_fails_only_the_request_whose_cases_fail
         for t in [first, *together]:
             t.join()
     assert statuses == {"G0": 200, "POISON": 500, "G1": 200, "G2": 200, "G3": 200, "G4": 200}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--days", "0", "--out", "{file}"),
+        ("check", "--days", "0", "--witnesses", "{file}"),
+        ("diff", "profile:default", "profile:strict", "--days", "0", "--out", "{file}"),
+        ("extract", "{narrative}", "--out", "{file}"),
+        ("test", "--junit", "{file}/junit.xml"),
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path, command):
+    """--out, --witnesses and --junit where a file stands (or under one): check, diff, extract and test
+    ended in a NotADirectoryError or FileExistsError traceback, as a read-only or full disk did."""
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    narrative = tmp_path / "n.txt"
+    narrative.write_text("执法人员王某在检查中，当事人故意隐瞒。", encoding="utf-8")
+    args = [a.format(file=blocked, narrative=narrative) for a in command]
+    run = rongcuo(*args, "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(f"rongcuo: {blocked}") and ": cannot write: " in run.stderr, run.stderr
+    assert blocked.read_text() == ""
