@@ -876,3 +876,19 @@ def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path, command):
     assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
     assert run.stderr.startswith(f"rongcuo: {blocked}") and ": cannot write: " in run.stderr, run.stderr
     assert blocked.read_text() == ""
+
+
+def test_more_workers_than_the_machine_can_run_is_one_line(tmp_path, monkeypatch):
+    """`batch --workers 100000` (a typo, a pasted number) started workers one by one, each loading the
+    rules, and never reached the first chunk (killed after 90 s); now a one-line refusal naming the bound."""
+    from rongcuo.cli import batch
+
+    monkeypatch.setattr(batch, "_cpus", lambda: 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("id: A\nfacts: {enforcement_personnel: true}\n", "utf-8")
+    run = rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "100000", "--lang", "en")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert "--workers 100000: this machine has 2 CPUs — at most 8 worker processes" in run.stderr
+    assert not (tmp_path / "out").exists()
+    assert rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "8").returncode == 0
