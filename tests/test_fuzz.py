@@ -169,3 +169,39 @@ def test_the_service_answers_any_body_with_a_result_or_a_problem(path, body, raw
     if response.status_code >= 400:
         problem = response.json()
         assert "\n" not in problem["detail"] and "Traceback" not in response.text, problem
+
+
+VERSIONS = {"versions": [{"id": "v1"}, {"id": "v2", "from": "2025-07-01", "note": {"zh": "示例", "en": "example"}}]}
+version_documents = (
+    documents
+    | st.builds(lambda key, value: {"versions": [{"id": "v1", key: value}]}, st.text(max_size=12), documents)
+    | st.builds(lambda key, value: {**VERSIONS, key: value}, st.sampled_from(["versions", "x"]), documents)
+)
+# what a person types, that a dump of Python values never gives: unquoted dates, deep brackets, aliases
+TYPED = [
+    "versions:\n  - id: a\n  - id: b\n    from: 2024-02-30\n",
+    "major_loss: [2024-02-30]\n",
+    "cues: " + "[" * 5000 + "]" * 5000 + "\n",
+    "versions:\n  - id: a\n    illustrative: yes\n",
+    "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n"
+    "versions: [{id: v1, note: [*c, *c, *c, *c, *c, *c, *c, *c]}]\n",
+]
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(text=version_documents.map(lambda d: yaml.safe_dump(d, allow_unicode=True)) | st.sampled_from(TYPED))
+def test_any_timeline_lexicon_or_bank_file_is_read_or_one_line(tmp_path_factory, text):
+    """The other YAML files a user hands rongcuo — a --timeline, a --lexicon, a --bank — read through the
+    bounded loader: a value or one coded line (they were read with yaml.safe_load: tracebacks)."""
+    from rongcuo import timeline
+    from rongcuo.engine import RuleError
+    from rongcuo.extract import Lexicon
+    from rongcuo.extract.semantic import read_bank
+
+    path = tmp_path_factory.mktemp("yaml") / "file.yaml"
+    path.write_text(text, "utf-8")
+    for read in (timeline.entries, Lexicon.load, read_bank):
+        try:
+            read(path)
+        except (RuleError, CaseError) as e:
+            assert "\n" not in str(e) and str(e).startswith(str(path)), str(e)

@@ -17,6 +17,7 @@ from typing import Any
 
 from .engine import RuleError, RuleSet, bundled_root
 from .engine.timeline import Span, Timeline
+from .model import days
 from .model.coded import Place, msg
 from .model.decode import DecodeError, decode_yaml
 
@@ -98,6 +99,10 @@ def _entry(where: str, n: int, v: dict[str, Any]) -> Entry:
         start, end = (None if d is None else dt.date.fromisoformat(d) for d in (v.get("from"), v.get("until")))
     except (TypeError, ValueError):
         raise RuleError("errors.timeline_dates", path=where, id=vid) from None
+    for d in (start, end):  # a transition's calendar windows lie around them: within the dates computed with
+        if d is not None and not days.FIRST <= d <= days.LAST:
+            first, last = str(days.FIRST), str(days.LAST)
+            raise RuleError("errors.timeline_date_range", path=where, id=vid, value=str(d), first=first, last=last)
     note = v.get("note") or {}
     if not isinstance(note, (dict, str)) or not all(isinstance(t, str) for t in getattr(note, "values", list)()):
         raise RuleError("errors.timeline_note", path=where, id=vid)

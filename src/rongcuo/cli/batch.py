@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ..model.coded import Msg
 
 PROGRESS_EVERY = 5.0  # seconds between two progress lines off a terminal (cron, nohup, a CI log)
+WORKERS_PER_CPU = 4  # --workers beyond this many per CPU only wait and hold memory
 CHUNK_SIZE = 5_000  # cases per grounding: large enough to amortise a grounding, small enough to keep workers even
 RECURRENCE_THRESHOLD, RECURRENCE_WINDOW = 3, 365  # a18: reports of the same kind, within days
 
@@ -87,6 +88,9 @@ def batch(
 
     if compare_profile and compare_rules:
         fail("errors.cli_compare_both")
+    if workers is not None and workers > (most := WORKERS_PER_CPU * _cpus()):
+        # each worker loads the rule sets (~200 MiB) before its first chunk: 100,000 of them never started
+        fail("errors.too_many_workers", n=workers, most=most, cpus=_cpus())
     if timeline is not None and rules is not None:  # one rule set per version, as evaluate
         fail("errors.timeline_with_rules")
     if at_date is not None and rules is not None:

@@ -72,7 +72,12 @@ def test(
     except CaseError as e:
         fail(e)
     if junit is not None:
-        junit.write_bytes(_junit(checks))
+        from ..model.coded import os_reason
+
+        try:
+            junit.write_bytes(_junit(checks))
+        except OSError as e:
+            fail("errors.cannot_write", path=str(junit), reason=os_reason(e))
     if format == TextFormat.json:
         typer.echo(json.dumps(report(checks), ensure_ascii=False))
     else:

@@ -17,6 +17,7 @@ from ..ask import Ask
 from ..engine import Result, RuleError
 from ..model.case import Case
 from .limits import solving
+from .problems import Problem
 
 LINGER = 0.002  # seconds a batch that waited for its turn stays open
 
@@ -64,9 +65,20 @@ class Coalescer:
                 del self._open[key]
             try:
                 answers = await self._answers(batch)
-            except Exception as e:  # the time limit, or a failure of the whole batch: each request gets it
+            except Problem as e:  # the time limit: each request gets it
                 answers = [e] * len(batch.parts)
+            except Exception:  # a failure of the shared grounding: each request tried on its own, so that
+                answers = await self._apart(batch)  # only the one whose cases fail gets the failure
             batch.done.set_result(answers)
+
+    async def _apart(self, batch: _Batch) -> list[list[Result | RuleError] | Exception]:
+        out: list[list[Result | RuleError] | Exception] = []
+        for start, count in batch.parts:
+            try:
+                out.append(await solving(self.seconds, asking.results, batch.ask, batch.cases[start : start + count]))
+            except Exception as e:
+                out.append(e)
+        return out
 
     async def _answers(self, batch: _Batch) -> list[list[Result | RuleError] | Exception]:
         # A case the rules give no single answer carries its error (rongcuo.ask isolates it): it fails
