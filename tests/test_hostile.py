@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from rongcuo.model.decode import MAX_DEPTH, MAX_STRING, DecodeError, decode_json, decode_yaml
 from rongcuo.service import Service, create_app
 
-from .conftest import rongcuo
+from .conftest import ROOT, rongcuo
 
 
 def laughs(levels: int = 9) -> str:
@@ -910,3 +910,14 @@ def test_more_workers_than_the_machine_can_run_is_one_line(tmp_path, monkeypatch
     assert "--workers 100000: this machine has 2 CPUs — at most 8 worker processes" in run.stderr
     assert not (tmp_path / "out").exists()
     assert rongcuo("batch", folder, "--out", tmp_path / "out", "--workers", "8").returncode == 0
+
+
+@pytest.mark.parametrize("command", [("evaluate", ROOT / "measure" / "golden" / "g-a11-p1-i6.yaml"), ("check",)])
+def test_a_rule_with_an_unsafe_variable_is_refused_in_one_line_naming_its_place(draft, command):
+    """clingo says a variable is unsafe only when it grounds: a RuntimeError traceback (the fuzz run found
+    `grant(C, exempt, a12_p1, a12_p1_i1).`); now one line with clingo's words and the rule's place."""
+    folder = draft({"rules/zz.lp": "grant(C, exempt, a12_p1, a12_p1_i1).\n"})
+    run = rongcuo(*command, "--rules", folder, "--lang", "en")
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and "the rules cannot be ground" in run.stderr
+    assert "rules/zz.lp:1:" in run.stderr and "'C' is unsafe" in run.stderr and "rongcuo-draft" not in run.stderr

@@ -39,7 +39,7 @@ import numpy as np
 from clingo import ast
 
 from ..model.case import Case
-from .control import control
+from .control import control, ground
 from .errors import RuleError
 from .evaluate import FactReading
 from .inputs import GIVEN, UNPACKED
@@ -245,7 +245,7 @@ def compile_bottom(
     ctl = control([*kept, *(s for s in extra if s.ast_type != ast.ASTType.Program)])
     capture = _Capture()
     ctl.register_observer(capture)
-    ctl.ground([("base", [])])
+    ground(ctl)
 
     symbols = {a.literal: a.symbol for a in ctl.symbolic_atoms}
     fact_atoms = {a.literal: a.symbol for a in ctl.symbolic_atoms.by_signature(*FACT)}

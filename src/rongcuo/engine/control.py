@@ -1,4 +1,4 @@
-"""A Control holding rules: one way to build it, one way to read its one answer.
+"""A Control holding rules: one way to build it, to ground it, and to read its one answer.
 
 Every solver run of the engine — evaluation, traces, what-if, open world, the
 corpus rules, the drafting space — starts from :func:`control`: the rules as
@@ -8,6 +8,7 @@ added through the backend (engine.inputs), never as program text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import cast
 
@@ -22,13 +23,32 @@ from .syntax import Signature
 
 def control(statements: Sequence[ast.AST], arguments: Sequence[str] = ()) -> clingo.Control:
     """A fresh Control holding ``statements`` and the fact numbers (cases are added by the caller)."""
-    ctl = clingo.Control(["--warn=none", *arguments])
+    errors: list[str] = []  # what clingo says when it will not ground the rules (ground reads it)
+    ctl = clingo.Control(["--warn=none", *arguments], logger=lambda _, message: errors.append(message))
+    ctl.errors = errors  # type: ignore[attr-defined]  # a Control is a plain Python object
     with ast.ProgramBuilder(ctl) as builder:
         for statement in statements:
             builder.add(statement)
     with ctl.backend() as backend:
         add_all(backend, fact_numbers())
     return ctl
+
+
+def ground(ctl: clingo.Control, context: object = None) -> None:
+    """The base program ground; rules clingo will not ground (an unsafe variable: it says so only here) are
+    refused in one line, with clingo's own words and the rule's place."""
+    try:
+        ctl.ground([("base", [])], context=context)
+    except RuntimeError as e:
+        said = [" ".join(line.strip() for line in m.splitlines()) for m in getattr(ctl, "errors", ())]
+        if not said:  # not the rules' fault (an allocation that failed): as it is
+            raise
+        more = f" (+{len(said) - 1})" if len(said) > 1 else ""
+        raise RuleError("errors.rules_do_not_ground", detail=_WHERE.sub(r"\1/", said[0]) + more) from e
+
+
+# A rule file's place as clingo writes it, from the rule base's folder on (a draft is merged in a temporary one).
+_WHERE = re.compile(r"/(?:[^\s:]*/)?(rules|readings|profiles|checks|corpus)/")
 
 
 def solving(ctl: clingo.Control) -> clingo.Configuration:

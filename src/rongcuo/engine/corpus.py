@@ -15,6 +15,7 @@ from functools import cache
 import clingo
 
 from ..model.days import date_of, day
+from .control import ground
 from .errors import RuleError
 from .inputs import add_all, add_fact, params
 from .program import RuleSet
@@ -49,7 +50,7 @@ def recurrences(
                 backend,
                 clingo.Function("occurrences", [*label(kind, key), clingo.Number(day(conduct)), clingo.Number(count)]),
             )
-    ctl.ground([("base", [])])
+    ground(ctl)
     return sorted(_recurrence(atom.symbol) for atom in ctl.symbolic_atoms.by_signature("recurrence", 5))
 
 

@@ -27,7 +27,7 @@ from clingo import ast
 
 from ..model.case import Case
 from ..model.result import Result
-from .control import control, one_answer
+from .control import control, ground, one_answer
 from .inputs import (
     add_all,
     add_calendar,
@@ -157,7 +157,7 @@ class Evaluator:
                     add_fact(backend, clingo.Function(name, [number(index), *args]))
                 if recurrence:
                     add_labels(backend, index, case)
-        ctl.ground([("base", [])])
+        ground(ctl)
         atoms = [str(s) for s in one_answer(ctl, self.name)[0]]
         return read_results(atoms, cases, self.profile, self.digest, as_of, [r.shown for r in readings])
 
@@ -176,7 +176,7 @@ class Evaluator:
                 add_case(backend, index, case)
                 if recurrence:
                     add_labels(backend, index, case)
-        ctl.ground([("base", [])])
+        ground(ctl)
         atoms = [str(s) for s in one_answer(ctl, self.name)[0]]
         return read_results(atoms, cases, self.profile, self.digest, as_of)
 
@@ -188,7 +188,7 @@ class Evaluator:
     def _static_interface(self) -> tuple[clingo.Symbol, ...]:
         """The interface atoms no case carries (tables the dated rules read): the bottom without cases."""
         ctl = control(self._split.bottom)
-        ctl.ground([("base", [])])
+        ground(ctl)
         return tuple(one_answer(ctl, self.name, self._split.interface)[1])
 
     @cached_property
@@ -269,7 +269,7 @@ class Evaluator:
         with ctl.backend() as backend:
             for index, case in enumerate(cases):
                 add_facts(backend, index, fact_words(case))
-        ctl.ground([("base", [])])
+        ground(ctl)
         shown, kept = one_answer(ctl, self.name, self._split.interface)
         own = by_case([str(s) for s in shown])
         static = set(self._static_interface)

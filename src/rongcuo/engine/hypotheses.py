@@ -22,7 +22,7 @@ import clingo
 from clingo import ast
 
 from ..model.case import Case
-from .control import solving
+from .control import ground, solving
 from .deadline import models
 from .inputs import add_all, add_calendar, add_dates, params
 
@@ -62,7 +62,7 @@ def _control(
         add_all(backend, [clingo.Function("given", [clingo.Function(f)]) for f in case.true_facts()])
         add_all(backend, [clingo.Function("free", [clingo.Function(f)]) for f in free])
         add_all(backend, goals)
-    ctl.ground([("base", [])])
+    ground(ctl)
     return ctl
 
 

@@ -26,7 +26,7 @@ from clingo import ast
 from ..model import measure
 from ..model.case import Case
 from ..model.result import Result
-from .control import control
+from .control import control, ground
 from .errors import RuleError
 from .evaluate import Evaluator
 from .inputs import clause_id, value
@@ -184,7 +184,7 @@ class RuleSet:
     def static_atoms(self, name: str, arity: int) -> list[tuple]:
         """Atoms the rules derive without any case (tables such as not_computable/2)."""
         ctl = self.control()
-        ctl.ground([("base", [])])
+        ground(ctl)
         return sorted(
             tuple(value(a) for a in atom.symbol.arguments) for atom in ctl.symbolic_atoms.by_signature(name, arity)
         )

@@ -41,7 +41,7 @@ from clingo import ast
 from ..model.case import Case
 from ..model.days import day
 from ..model.result import Result
-from .control import control, one_answer
+from .control import control, ground, one_answer
 from .evaluate import uncollected
 from .inputs import add_all, add_case, params
 from .program import RuleSet
@@ -215,7 +215,7 @@ class Timeline:
             add_all(backend, self._version_atoms)
             for index, case in enumerate(cases):
                 add_case(backend, index, case)
-        ctl.ground([("base", [])])
+        ground(ctl)
         atoms = [str(s) for s in one_answer(ctl, self.name)[0]]
         own = by_case([a for a in atoms if a.startswith(OWN)])
         shown = [a for a in atoms if not a.startswith(OWN)]
@@ -284,7 +284,7 @@ class Timeline:
                         if disposition is not None:
                             d = clingo.Function(disposition)
                             add_all(backend, [clingo.Function("version_disposition", [c, v, d])])
-            ctl.ground([("base", [])])
+            ground(ctl)
             own = by_case([str(s) for s in one_answer(ctl, self.name)[0]])
             order = {s.id: n for n, s in enumerate(self.spans)}
             for n, key in enumerate(new):

@@ -29,7 +29,7 @@ from clingo import ast
 from ..model.case import Case
 from ..model.days import date_of
 from ..model.result import Result
-from .control import control, one_answer
+from .control import control, ground, one_answer
 from .evaluate import MEMORY, remembered
 from .inputs import (
     CASE_FREE,
@@ -471,7 +471,7 @@ class Tracer:
         """The facts-only part without cases: the interface atoms no case carries (tables the dated
         rules read) and the derivations of the case-free atoms."""
         ctl = control(self._split.bottom)
-        ctl.ground([("base", [])])
+        ground(ctl)
         shown, kept = one_answer(ctl, self.rules.name, self._split.interface)
         _, shared = read_records(_records([str(s) for s in shown])[0])
         return tuple(kept), shared
@@ -516,7 +516,7 @@ class Tracer:
                 add_dates(backend, index, case)
                 for name, args in fact.interface:
                     add_fact(backend, clingo.Function(name, [kept_number(index), *args]))
-        ctl.ground([("base", [])])
+        ground(ctl)
         return [str(s) for s in one_answer(ctl, self.rules.name)[0]]
 
     def _ground_bottom(self, cases: list[Case]) -> list[FactTrace]:
@@ -525,7 +525,7 @@ class Tracer:
         with ctl.backend() as backend:
             for index, case in enumerate(cases):
                 add_facts(backend, index, fact_words(case))
-        ctl.ground([("base", [])])
+        ground(ctl)
         symbols, kept = one_answer(ctl, self.rules.name, self._split.interface)
         why, shown = _records([str(s) for s in symbols])
         own, _ = read_records(why)  # the case-free records are the static ones

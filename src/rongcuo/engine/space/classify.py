@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import clingo
 
 from ...model.case import Case
-from ..control import control, one_answer
+from ..control import control, ground, one_answer
 from ..inputs import add_all, add_case, number, params, value
 from ..program import RuleSet
 from .scenarios import _Context, programs
@@ -45,7 +45,7 @@ def _classes(
         for index, case in enumerate(cases):
             add_case(backend, index, case)
             add_all(backend, [clingo.Function("_compared", [number(index)])])
-    ctl.ground([("base", [])], context=_Context())
+    ground(ctl, _Context())
     out: list[list[tuple]] = [[] for _ in cases]
     for symbol in one_answer(ctl, name)[0]:
         if symbol.match("class", 2):

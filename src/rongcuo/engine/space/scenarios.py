@@ -34,7 +34,7 @@ from clingo import ast
 from ...model import calendar
 from ...model import vocabulary as vocab
 from ...model.days import day
-from ..control import control, solving
+from ..control import control, ground, solving
 from ..inputs import FACT_NUMBER, INPUT, SPAN, add_all, value
 from ..program import parse
 
@@ -94,7 +94,7 @@ class Space:
             if days:
                 add_all(backend, _calendar(days + SPAN, self._windows))
             add_all(backend, [clingo.parse_term(text) for text in facts])
-        self._ctl.ground([("base", [])], context=_Context())
+        ground(self._ctl, _Context())
         # Externals are switches: false unless a query assumes them (see find).
         self._switches = {a.symbol: a.literal for a in self._ctl.symbolic_atoms if a.is_external}
         for symbol in self._switches:
