@@ -145,6 +145,8 @@ def test_bad_option_values_exit_2(tmp_path):
     run = rongcuo("evaluate", case, "--profile", "lenient", "--lang", "en")
     assert run.returncode == 2 and "no profile 'lenient'" in run.stderr and "default, literal, strict" in run.stderr
     assert rongcuo("evaluate", tmp_path / "missing.yaml").returncode == 2
+    run = rongcuo("whatif", case, "--to", "mitigated", "--max-changes", "-1", process=True)  # was "unreachable", exit 0
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "--max-changes" in run.stderr
 
 
 def test_test_command_counts_and_fails_with_a_diff(tmp_path):

@@ -333,6 +333,12 @@ def test_openapi_documents_every_endpoint(client):
         ({"facts": {}}, "id", "errors.required", "required — add it"),
         ({"id": " "}, "id", "errors.empty_id", "empty id — give the case a unique id such as NM-2024-017"),
         (
+            {"id": "x" * 100_000},  # it was accepted, and written into every output line
+            "id",
+            "errors.id_too_long",
+            "an id of 100,000 characters, over the limit of 200 — use a short case number such as NM-2024-017",
+        ),
+        (
             {"id": "A", "recorded_decision": "exmpt"},
             "recorded_decision",
             "errors.not_outcome",

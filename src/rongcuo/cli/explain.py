@@ -132,7 +132,7 @@ def whatif(
     free: Annotated[Optional[list[str]], typer.Option("--free", help=h("whatif.free"))] = None,
     actionable: Annotated[bool, typer.Option("--actionable", help=h("whatif.actionable"))] = False,
     show: Annotated[Optional[int], typer.Option("--show", help=h("whatif.show"))] = None,
-    max_changes: Annotated[Optional[int], typer.Option("--max-changes", help=h("whatif.max-changes"))] = None,
+    max_changes: Annotated[Optional[int], typer.Option("--max-changes", min=0, help=h("whatif.max-changes"))] = None,
     limit: Annotated[int, typer.Option("--limit", help=h("whatif.limit"))] = 10,
     profile: ProfileOpt = "default",
     format: ViewFormatOpt = Format.text,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from . import days
 from . import vocabulary as vocab
 from .coded import Coded, ids, msg, place, suggest
+from .decode import MAX_ID
 
 FactValue = bool | Literal["unknown"]
 _FACTS = frozenset(vocab.fact_ids())
@@ -119,6 +120,8 @@ class Case(BaseModel):
     def _id(cls, value: str) -> str:
         if not value.strip():
             raise _Invalid("errors.empty_id")
+        if len(value) > MAX_ID:
+            raise _Invalid("errors.id_too_long", n=f"{len(value):,}", max=MAX_ID)
         return _one_line(value)
 
     @field_validator("field", "error_type")

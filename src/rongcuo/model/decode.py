@@ -30,6 +30,7 @@ MAX_DEPTH = 32  # nesting of mappings and lists (a case file needs 4)
 MAX_NODES = 20_000  # values in one document, aliases expanded
 MAX_STRING = 1_000_000  # characters of one string (a narrative)
 MAX_DIGITS = 18  # digits of one integer (character offsets, counts)
+MAX_ID = 200  # characters of a case's id (it names the record in every output line)
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
