@@ -123,6 +123,18 @@ def applicable(path: Path) -> list[Entry]:
     return listed
 
 
+def folder(path: Path, entry: Entry) -> Path | None:
+    """A version's draft folder as the timeline file names it, from the file's own folder (None: the bundled rules)."""
+    return None if entry.rules == BUNDLED else (path.parent / entry.rules).resolve()
+
+
+def in_force(path: Path, day: dt.date) -> Entry | None:
+    """The version of the timeline in force on ``day`` (``batch --at-date``), if one is: the versions follow one
+    another without gap or overlap (:func:`entries`)."""
+    listed = applicable(path)
+    return next((e for e in listed if (e.start is None or e.start <= day) and (e.end is None or day < e.end)), None)
+
+
 VERSION = "version:"  # a rule-set spec naming a version of the bundled timeline: `rongcuo diff version:A version:B`
 
 
@@ -135,7 +147,7 @@ def spec_of(spec: str, profile: str, path: str | Path | None = None) -> str:
     wanted = spec.removeprefix(VERSION)
     for e in entries(path):
         if e.id == wanted:
-            return f"profile:{profile}" if e.rules == BUNDLED else str((path.parent / e.rules).resolve())
+            return str(folder(path, e) or f"profile:{profile}")
     raise RuleError(
         "errors.timeline_no_version", path=str(path), id=repr(wanted), known=", ".join(e.id for e in entries(path))
     )
@@ -176,13 +188,13 @@ def load(path: str | Path | None = None, profile: str = "default", *, trusted: b
     listed = applicable(path)
     spans = []
     for e in listed:
-        if e.rules == BUNDLED:
+        draft = folder(path, e)
+        if draft is None:
             rules = RuleSet.load(profile)
         else:
-            folder = (path.parent / e.rules).resolve()
-            if not folder.is_dir() or not is_draft(folder):
+            if not draft.is_dir() or not is_draft(draft):
                 raise RuleError("errors.timeline_version_rules", path=str(path), id=e.id, rules=e.rules)
-            rules = RuleSet.load(profile, merged(folder), trusted=trusted)
+            rules = RuleSet.load(profile, merged(draft), trusted=trusted)
         spans.append(Span(e.id, e.start, e.end, rules))
     data = path.read_bytes()
     notes = {e.id: e.note for e in listed}

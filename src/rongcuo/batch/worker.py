@@ -177,15 +177,12 @@ def _json(record: Record):
         # The strict parser refuses a key repeated in one object (orjson keeps the last), and a string past
         # the bound a case file has (a line longer than that may hold one).
         if len(data) > MAX_STRING or _keys(found) != data.count(b'":') + data.count(b'" :'):
-            try:
-                decode_json(data)
-            except DecodeError as e:  # orjson read it: the record is named by the id it gave, if it gave one
-                error = CaseError(record.where, e.where, e.code, **e.values)
-                error.case = None if e.values.get("key") == repr("id") else _id(found)
-                raise error from None
+            decode_json(data)
         return found
-    except DecodeError as e:
-        raise CaseError(record.where, e.where, e.code, **e.values) from None
+    except DecodeError as e:  # orjson read it: the record is named by the id it gave, unless that is the key twice
+        error = CaseError(record.where, e.where, e.code, **e.values)
+        error.case = None if e.values.get("key") == repr("id") else _id(found)
+        raise error from None
     except orjson.JSONDecodeError as e:
         try:
             data.decode("utf-8")

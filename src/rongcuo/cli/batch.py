@@ -164,13 +164,12 @@ def _version_on(timeline: str | None, day: dt.date | None) -> Path | None:
     assert day is not None  # parse_day of a given option: a date, or the command has failed
     path = versions.named(timeline)
     try:
-        listed = versions.applicable(path)
+        found = versions.in_force(path, day)
     except RuleError as e:
         fail(e)
-    found = next((e for e in listed if (e.start is None or e.start <= day) and (e.end is None or day < e.end)), None)
     if found is None:
         fail("errors.timeline_none_on", path=str(path), date=day.isoformat())
-    return None if found.rules == versions.BUNDLED else (path.parent / found.rules).resolve()
+    return versions.folder(path, found)
 
 
 def message(key: str, lang: str, **values) -> str:

@@ -72,7 +72,7 @@ class FactReading:
 def remembered(memory: Memory, cases: Sequence[Case], ground: Callable[[list[Case]], Sequence[T]]) -> list[T]:
     """Each case's entry of ``memory``, by its fact set: ``ground`` gives those of the fact sets not seen
     before, one case of each, in one call. At most MEMORY fact sets, whatever the inputs."""
-    memory = memory.bounded()  # for endless novel inputs
+    memory.bounded()  # for endless novel inputs
     keys = [frozenset(case.facts.items()) for case in cases]  # cheaper than the words, as good a key
     found = {k: memory.get(k) for k in keys}  # read once: another thread may clear the memory
     new = {k: case for k, case in zip(keys, cases, strict=True) if found[k] is None}
