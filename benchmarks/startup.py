@@ -10,11 +10,12 @@ alike), --runs fresh processes of each of
   python -m rongcuo --help
   python -m rongcuo vocabulary
   python -m rongcuo evaluate measure/golden/g-a11-p1-i6.yaml
+  python -m rongcuo check                     the drafters' proofs over the bundled rules
 
 and prints the median and minimum wall seconds of each, the CPU seconds
 (user + system, median, from getrusage of the children), and the median's
-difference to and ratio over `python -c pass`, beside the target of a
-start-up under 0.3 s. The interpreter is this one (sys.executable); rongcuo
+difference to and ratio over `python -c pass`, beside its target: a
+start-up under 0.3 s; `check`, proofs included, within 1 s (issue 15). The interpreter is this one (sys.executable); rongcuo
 comes from this checkout (its src/ first on PYTHONPATH); the working
 directory is the checkout. Bytecode caching is left on for the children
 (PYTHONDONTWRITEBYTECODE dropped) and each command runs once untimed first,
@@ -44,13 +45,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 0.3  # seconds of wall time per start-up
+CHECK_TARGET = 1.0  # … and of `rongcuo check`, which proves as well
 CASE = "measure/golden/g-a11-p1-i6.yaml"
 COMMANDS = {
     "python -c pass": ["-c", "pass"],
     "rongcuo --help": ["-m", "rongcuo", "--help"],
     "rongcuo vocabulary": ["-m", "rongcuo", "vocabulary"],
     f"rongcuo evaluate {Path(CASE).name}": ["-m", "rongcuo", "evaluate", CASE],
+    "rongcuo check": ["-m", "rongcuo", "check"],
 }
+TARGETS = {"rongcuo check": CHECK_TARGET}
 STACKS = [
     "typer",
     "rich",
@@ -140,10 +144,11 @@ def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
     bytecode = "no bytecode" if args.no_bytecode else "bytecode cached"
     python = f"{sys.executable}, Python {sys.version.split()[0]}"
     print(f"start-up, whole process, {args.runs} runs each, {bytecode} ({python})")
-    print(f"{'':36} {'median s':>9} {'min s':>7} {'CPU s':>7} {'− pass s':>9} {'× pass':>7}  target < {TARGET} s")
+    print(f"{'':36} {'median s':>9} {'min s':>7} {'CPU s':>7} {'− pass s':>9} {'× pass':>7}  target")
     for name in COMMANDS:
         median, least = statistics.median(walls[name]), min(walls[name])
-        mark = "" if name == "python -c pass" else ("✓" if median < TARGET else "✗")
+        target = TARGETS.get(name, TARGET)
+        mark = "" if name == "python -c pass" else f"< {target} s {'✓' if median < target else '✗'}"
         print(
             f"{name:36} {median:9.3f} {least:7.3f} {statistics.median(cpus[name]):7.3f} "
             f"{median - base:9.3f} {median / base:7.1f}  {mark}"
