@@ -375,6 +375,35 @@ def test_resume_refuses_a_run_with_other_settings(tmp_path):
     assert run.exit_code == 2 and "differs in" in run.output and "without --resume" in run.output
 
 
+def test_a_run_begun_without_a_timeline_is_resumed_with_at_date(tmp_path, monkeypatch):
+    """A run begun before batch applied the law's timeline by default (its manifest names no timeline) is
+    not resumed under the timeline, which would mix two evaluations; the refusal says how to resume it, and
+    --at-date gives the manifest such a run has."""
+    from rongcuo.batch.workdir import WorkDir
+
+    cases = write_jsonl(tmp_path / "cases.jsonl", historical_records(20))
+    written: list[dict] = []
+    opened = WorkDir.open
+
+    def recording(self, manifest, resume):
+        written.append(manifest)
+        return opened(self, manifest, resume)
+
+    monkeypatch.setattr(WorkDir, "open", recording)
+    for out, *at in ((tmp_path / "now",), (tmp_path / "then", "--at-date", "2024-01-01")):
+        batch(cases, "--out", out, *at, ok=False)  # the generated records hold rejected ones: exit 1
+    under_timeline, at_date = written
+    assert under_timeline["timeline"] == "bundled" and at_date == {**under_timeline, "timeline": None}
+    out = tmp_path / "old"
+    (out / ".rongcuo-batch").mkdir(parents=True)
+    (out / ".rongcuo-batch" / "manifest.json").write_text(json.dumps(at_date))
+    run = batch(cases, "--out", out, "--resume", ok=False)
+    assert run.exit_code == 2 and "未按时间轴评估：以 --at-date 日期 --resume 续跑" in run.output, run.output
+    (out / ".rongcuo-batch" / "manifest.json").write_text(json.dumps({**at_date, "lang": "en"}))
+    run = batch(cases, "--out", out, "--resume", "--lang", "en", ok=False)
+    assert run.exit_code == 2 and "without a timeline — resume it with --at-date DATE --resume" in run.output
+
+
 def test_a18_is_computed_over_the_whole_batch_not_per_chunk(tmp_path):
     days = ["2024-01-10", "2024-05-01", "2024-12-30", "2025-06-01"]
     cases = [

@@ -115,6 +115,8 @@ class WorkDir:
             before = None
         before = before if isinstance(before, dict) else {}  # garbled: it differs in everything
         changed = [key for key in sorted(set(before) | set(manifest)) if before.get(key) != manifest.get(key)]
+        if changed == ["timeline"] and before.get("timeline") is None:  # begun before batch took the law's timeline
+            raise ResumeError("errors.resume_without_timeline", out=str(self.out))
         if changed:
             raise ResumeError("errors.resume_differs", out=str(self.out), changed=changed)
         done, ends, journal_end = 0, (0, 0, 0), 0
