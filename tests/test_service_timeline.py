@@ -10,9 +10,6 @@ import yaml
 from fastapi.testclient import TestClient
 
 from rongcuo import timeline as versions
-from rongcuo.engine import profiles
-from rongcuo.replay import DecisionLog
-from rongcuo.service import Limits, Service, create_app
 
 from .conftest import rongcuo
 
@@ -41,19 +38,24 @@ def cli_json(*args) -> list[dict]:
     return [json.loads(line) for line in run.stdout.splitlines()]
 
 
+def served(*args) -> TestClient:
+    """A client of the application `rongcuo serve --timeline illustrative ARGS` builds (uvicorn not run)."""
+    import uvicorn
+
+    given = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uvicorn, "run", lambda app, **config: given.update(app=app))
+        run = rongcuo("serve", "--timeline", "illustrative", *args)
+    assert run.returncode == 0, run.stderr
+    return TestClient(given["app"], raise_server_exceptions=False)
+
+
 @pytest.fixture(scope="module")
-def timelines() -> dict:
-    return {p: versions.load("illustrative", p) for p in profiles()}
+def client() -> TestClient:
+    return served()
 
 
-def served(rulesets, timelines, log: DecisionLog | None = None) -> TestClient:
-    """The service as `serve --timeline illustrative` makes it (cli.serve: each profile's timeline)."""
-    service = Service(rulesets, "default", Limits(), log=log, timelines=timelines)
-    return TestClient(create_app(service), raise_server_exceptions=False)
-
-
-def test_evaluate_names_the_version_evaluate_timeline_names(tmp_path, rulesets, timelines):
-    client = served(rulesets, timelines)
+def test_evaluate_names_the_version_evaluate_timeline_names(tmp_path, client):
     for case_id in CASES:
         (expected,) = cli_json("evaluate", case_file(tmp_path, case(case_id)))
         answer = client.post("/v1/evaluate", json=case(case_id), params={"as_of": AS_OF})
@@ -70,9 +72,9 @@ def test_evaluate_names_the_version_evaluate_timeline_names(tmp_path, rulesets, 
     ]
 
 
-def test_batch_lines_carry_the_version(rulesets, timelines):
+def test_batch_lines_carry_the_version(client):
     body = "\n".join(json.dumps(case(k)) for k in CASES)
-    answer = served(rulesets, timelines).post("/v1/batch", content=body, params={"as_of": AS_OF})
+    answer = client.post("/v1/batch", content=body, params={"as_of": AS_OF})
     lines = [json.loads(line) for line in answer.text.splitlines()]
     assert [(x["line"], x["version"], x["version_reason"]) for x in lines] == [
         (1, "v2025_illustrative", "later_more_favourable"),
@@ -81,8 +83,7 @@ def test_batch_lines_carry_the_version(rulesets, timelines):
     assert all(x["disposition"] == "mitigated" for x in lines)
 
 
-def test_explain_and_whatif_use_the_version_the_case_applies(tmp_path, rulesets, timelines):
-    client = served(rulesets, timelines)
+def test_explain_and_whatif_use_the_version_the_case_applies(tmp_path, client):
     (expected,) = cli_json("explain", case_file(tmp_path, case("T-ACROSS")))
     assert client.post("/v1/explain", json=case("T-ACROSS"), params={"as_of": AS_OF}).json() == expected
     # Cooperation alone mitigates under the amendment (v2021 also asks accepted_responsibility): the what-if
@@ -100,25 +101,27 @@ def test_explain_and_whatif_use_the_version_the_case_applies(tmp_path, rulesets,
     assert page.text.split('<section id="whatif">')[1].count('class="alternative"') == 5  # WHATIF_LIMIT
 
 
-def test_the_services_decisions_are_logged_as_evaluate_logs_them_and_replay(tmp_path, rulesets, timelines):
-    log = DecisionLog.at(tmp_path / "served.jsonl", None, "serve")
-    client = served(rulesets, timelines, log)
+def test_the_services_decisions_are_logged_as_evaluate_logs_them_and_replay(tmp_path):
+    log = tmp_path / "served.jsonl"
+    client = served("--decision-log", log)
     assert client.post("/v1/evaluate", json=case("T-ACROSS"), params={"as_of": AS_OF}).status_code == 200
     body = json.dumps(case("T-AFTER"))
     assert client.post("/v1/batch", content=body, params={"as_of": AS_OF}).status_code == 200
-    logged = [json.loads(line) for line in log.path.read_text().splitlines()]
+    logged = [json.loads(line) for line in log.read_text().splitlines()]
     cli_log = tmp_path / "evaluate.jsonl"
     cli_json("evaluate", *(case_file(tmp_path, case(k)) for k in CASES), "--log", cli_log)
     written = [json.loads(line) for line in cli_log.read_text().splitlines()]
     assert [{k: x[k] for k in TIMELINE_KEYS} for x in logged] == [{k: x[k] for k in TIMELINE_KEYS} for x in written]
-    run = rongcuo("replay", log.path, "--format", "json")
+    run = rongcuo("replay", log, "--format", "json")
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["decisions"] == out["certified"] == 2
-    draft = Path(versions.illustrative_timeline()).parent / "drafts" / "a12-cooperation-suffices"
-    under = rongcuo("replay", log.path, "--under", draft, "--format", "json")
+    # Under the bundled rules alone (v2021's), cooperation without accepted_responsibility mitigates no more.
+    under = rongcuo("replay", log, "--under", versions.bundled_timeline().parent, "--format", "json")
     assert under.returncode == 0, under.stderr
-    assert json.loads(under.stdout)["changed"] == []  # both decisions were the amendment's already
+    changed = json.loads(under.stdout)["changed"]
+    assert [(c["case"], c["old"], c["new"]) for c in changed] == [(k, "mitigated", "none") for k in CASES]
+    assert all(c["diff"]["old"] == "mitigated" for c in changed)
 
 
 def test_a_timeline_that_does_not_load_stops_serve_before_it_starts(tmp_path):

@@ -57,9 +57,6 @@ class Service:
             raise Problem("invalid-parameter", OptionError("profile", "errors.not_served", value=repr(name), hint=hint))
         return name
 
-    def rules(self, name: str | None) -> RuleSet:
-        return self.rulesets[self.served(name)]
-
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
         """A request's Ask: the served rule set it names (or its timeline, as cli.app.ask_of asks one), its
         evaluation date (none: each case's own, else today — Ask.day_of) and the commencement (a20)."""
