@@ -47,10 +47,9 @@ def serve(
     from ..service import Limits, Service, create_app
     from ..service.connections import guarded
 
-    if timeline is not None and rules:  # one rule set per version, as evaluate
-        fail("errors.timeline_with_rules")
-    served = _rulesets(rules or [], trust)
-    timelines = _timelines(timeline, list(served), trust)
+    timelines = _timelines(timeline, rules or [], trust)
+    # Under a timeline, a profile's rule set is its first version's (as ask_of's): not loaded a second time.
+    served = {name: t.rules_of(None) for name, t in timelines.items()} or _rulesets(rules or [], trust)
     limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
     try:
         log = None
@@ -107,9 +106,13 @@ def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
     return served
 
 
-def _timelines(timeline: str | None, served: list[str], trust: bool) -> dict[str, Timeline]:
-    """With ``--timeline``, each served (bundled) profile's timeline, loaded at start as the rule sets are:
-    a timeline that does not load ends the command before the server starts."""
+def _timelines(timeline: str | None, dirs: list[Path], trust: bool) -> dict[str, Timeline]:
+    """With ``--timeline``, each bundled profile's timeline, loaded at start as the rule sets are: a
+    timeline that does not load ends the command before the server starts; not with --rules, as evaluate."""
+    from ..engine import profiles
+
     if timeline is None:
         return {}
-    return {name: load_timeline(timeline, name, trust) for name in served}
+    if dirs:
+        fail("errors.timeline_with_rules")
+    return {name: load_timeline(timeline, name, trust) for name in profiles()}
