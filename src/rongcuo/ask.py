@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .engine import OpenWorld, Result, RuleError, RuleSet, Timeline, open_world
 from .model import vocabulary as vocab
@@ -64,6 +64,11 @@ class Ask:
     def rules_of(self, result: Result) -> RuleSet:
         """The rule set that gave ``result``: the version it applied under a timeline, else ``rules``."""
         return self.timeline.rules_of(result.version) if self.timeline else self.rules
+
+    def applying(self, result: Result) -> Ask:
+        """The Ask of the one rule set that gave ``result`` (:meth:`rules_of`), without the timeline: for
+        what is computed over one rule set (what-if), under the version the case applies."""
+        return replace(self, rules=self.rules_of(result), timeline=None)
 
     @property
     def day(self) -> dt.date:

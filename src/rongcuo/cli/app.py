@@ -14,7 +14,7 @@ from .words import h
 
 if TYPE_CHECKING:  # imported where used: the engine (clingo) and the case model (pydantic) are slow to import
     from ..ask import Ask
-    from ..engine import RuleSet
+    from ..engine import RuleSet, Timeline
     from ..model.case import Case
 
 T = TypeVar("T")
@@ -322,20 +322,26 @@ def ask_of(
     (a versions file; ``bundled``: the law's, measure/versions.yaml; ``illustrative``:
     measure/versions.illustrative.yaml), every version of it."""
     from ..ask import Ask
-    from ..engine import RuleError
 
     days = parse_day(as_of, "--as-of"), parse_day(effective_date, "--effective-date")
     if timeline is None:
         return Ask(load_rules(profile, rules, trust), *days)
     if rules is not None:
         fail("errors.timeline_with_rules")
+    loaded = load_timeline(timeline, profile, trust)
+    return Ask(loaded.rules_of(None), *days, timeline=loaded)
+
+
+def load_timeline(timeline: str, profile: str, trust: bool) -> Timeline:
+    """The timeline ``--timeline`` names (:func:`rongcuo.timeline.named`) under ``profile``; one that does
+    not load said in one line (exit 2)."""
     from .. import timeline as versions
+    from ..engine import RuleError
 
     try:
-        loaded = versions.load(timeline, profile, trusted=trust)
+        return versions.load(timeline, profile, trusted=trust)
     except RuleError as e:
         fail(e)
-    return Ask(loaded.rules_of(None), *days, timeline=loaded)
 
 
 def logged(write: Callable[[], T], log: Path, store: Path | None) -> T:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import StoreOpt, TrustOpt, app, fail, load_rules, rule_root
+from .app import StoreOpt, TimelineOpt, TrustOpt, app, fail, load_rules, load_timeline, rule_root
 from .words import h
 
 if TYPE_CHECKING:
-    from ..engine import RuleSet
+    from ..engine import RuleSet, Timeline
 
 
 @app.command(help=h("serve"))
@@ -38,6 +38,7 @@ def serve(
         Optional[Path], typer.Option("--decision-log", help=h("serve.decision-log"), metavar="FILE")
     ] = None,
     store: StoreOpt = None,
+    timeline: TimelineOpt = None,
 ) -> None:
     # Imported here: the other commands start without the web stack.
     import uvicorn
@@ -46,7 +47,9 @@ def serve(
     from ..service import Limits, Service, create_app
     from ..service.connections import guarded
 
-    served = _rulesets(rules or [], trust)
+    timelines = _timelines(timeline, rules or [], trust)
+    # Under a timeline, a profile's rule set is its first version's (as ask_of's): not loaded a second time.
+    served = {name: t.rules_of(None) for name, t in timelines.items()} or _rulesets(rules or [], trust)
     limits = Limits(max_body=max_body, max_cases=max_cases, time_limit=time_limit, concurrency=concurrency)
     try:
         log = None
@@ -54,7 +57,7 @@ def serve(
             from ..replay import DecisionLog
 
             log = DecisionLog.at(decision_log, store, "serve")
-        service = Service(served, profile, limits, bank, log)
+        service = Service(served, profile, limits, bank, log, timelines)
         if bank is not None:
             from ..extract.semantic import read_bank
 
@@ -101,3 +104,15 @@ def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
                 fail("errors.cli_serve_twice", root=str(root), name=name)
             served[name] = load_rules(p, root, trust)
     return served
+
+
+def _timelines(timeline: str | None, dirs: list[Path], trust: bool) -> dict[str, Timeline]:
+    """With ``--timeline``, each bundled profile's timeline, loaded at start as the rule sets are: a
+    timeline that does not load ends the command before the server starts; not with --rules, as evaluate."""
+    from ..engine import profiles
+
+    if timeline is None:
+        return {}
+    if dirs:
+        fail("errors.timeline_with_rules")
+    return {name: load_timeline(timeline, name, trust) for name in profiles()}

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import ask as asking
-from ..ask import RULES_FAILED, Ask, Rejected, contradiction
-from ..engine import RuleSet
+from ..ask import RULES_FAILED, Ask, Evaluated, Rejected, contradiction
+from ..engine import Result, RuleSet, Timeline
 from ..explain import Alternative, Explanation, explain, whatif
 from ..model.case import Case, CaseError
 from ..model.coded import OptionError, msg, suggest
@@ -32,6 +33,9 @@ class Service:
     limits: Limits = field(default_factory=Limits)
     bank: Path | None = None  # the bank file confirmed evidence sentences join (`serve --bank`); None: not kept
     log: DecisionLog | None = None  # the decision log every evaluated case is appended to (`serve --decision-log`)
+    # served name → its timeline (`serve --timeline`): each case under the version Q12 applies, as
+    # `evaluate --timeline`; a name without one is asked of its rule set alone.
+    timelines: dict[str, Timeline] = field(default_factory=dict)
     gate: Gate = field(init=False)
     coalescer: Coalescer = field(init=False)
     extractor: Extractor = field(init=False)
@@ -43,23 +47,41 @@ class Service:
         self.coalescer = Coalescer(max(self.limits.max_cases, 64), self.limits.time_limit)
         self.extractor = Extractor(self.bank)
 
-    def rules(self, name: str | None) -> RuleSet:
+    def served(self, name: str | None) -> str:
+        """The served name a request's ``profile`` gives (none: the default); one not served is a 400."""
         if name is None:
-            return self.rulesets[self.default]
+            return self.default
         if name not in self.rulesets:
             names = list(self.rulesets)
             hint = suggest(name, names, "", msg("errors.served", names=names))
             raise Problem("invalid-parameter", OptionError("profile", "errors.not_served", value=repr(name), hint=hint))
-        return self.rulesets[name]
+        return name
 
     def ask(self, profile: str | None, as_of: dt.date | None, effective_date: dt.date | None = None) -> Ask:
-        """A request's Ask: the served rule set it names, its evaluation date (none: each case's own, else
-        today — Ask.day_of) and the commencement (a20)."""
-        return Ask(self.rules(profile), as_of, effective_date)
+        """A request's Ask: the served rule set it names (or its timeline, as cli.app.ask_of asks one), its
+        evaluation date (none: each case's own, else today — Ask.day_of) and the commencement (a20)."""
+        name = self.served(profile)
+        if (timeline := self.timelines.get(name)) is not None:
+            return Ask(timeline.rules_of(None), as_of, effective_date, timeline=timeline)
+        return Ask(self.rulesets[name], as_of, effective_date)
+
+    async def applied(self, ask: Ask, case: Case) -> tuple[Ask, Result | None]:
+        """Under a timeline, the Ask of the version the case's result applies (Ask.rules_of), for what is
+        computed over one rule set (what-if), and that result; without one, ``ask`` and None."""
+        if ask.timeline is None:
+            return ask, None
+        (answer,) = await self._answers(replace(ask, open_world=False), [case])
+        return ask.applying(answer.result), answer.result
 
     async def evaluate(self, ask: Ask, cases: list[Case]) -> list[dict]:
         """Each case's result as `rongcuo evaluate --format json` prints it (with open_world for unknowns);
         a contradictory case makes the request a problem listing every rejected case."""
+        answers = await self._answers(ask, cases)
+        await self.logged(ask, answers)
+        return [dict(a.to_json()) for a in answers]
+
+    async def _answers(self, ask: Ask, cases: list[Case]) -> list[Evaluated]:
+        """The cases' answers, or the problem of the request: a rejected case, a rule set without an answer."""
         found = await self.coalescer.results(ask, cases)
         sources = ["case"] if len(cases) == 1 else [f"cases[{i}]" for i in range(len(cases))]
         if ask.open_world and any(case.unknown_facts() for case in cases):  # the open world asks clingo
@@ -71,10 +93,9 @@ class Service:
             raise Problem("rules-failed", failed[0])
         if rejected:
             raise invalid(rejected)
-        await self.logged(ask, answers)
-        return [dict(a.to_json()) for a in answers]
+        return [a for a in answers if isinstance(a, Evaluated)]
 
-    async def logged(self, ask: Ask, answers: list[asking.Answer]) -> None:
+    async def logged(self, ask: Ask, answers: Sequence[asking.Answer]) -> None:
         """The evaluated answers appended to the decision log, off the event loop (one write per line)."""
         if self.log is not None:
             await asyncio.to_thread(self.log.answers, ask, answers)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ..ask import Ask
-from ..engine import RuleSet
+from ..engine import Result, RuleSet
 from ..engine import profiles as bundled_profiles
 from ..explain import held_fixed
 from ..explain.serialize import alternative_json, explanation_json
@@ -75,7 +75,7 @@ async def explain(
     case = inputs.one_case(inputs.decode(await request.body()))
     async with service.gate.slot(request):
         found = await service.explain(ask, case, inputs.outcome(outcome, "outcome"))
-    return JSONResponse(explanation_json(found, ask.rules))
+    return JSONResponse(explanation_json(found, ask.rules_of(found.result)))
 
 
 OPINION_TYPES = {  # as present.opinion.FORMATS (not imported here: it is only needed when asked)
@@ -135,7 +135,7 @@ async def whynot(
     names = tuple(inputs.outcome(name, "outcome") or name for name in outcome)
     async with service.gate.slot(request):
         found = await service.explain(ask, case, outcome="", why_not_of=names)
-    return JSONResponse(explanation_json(found, ask.rules))
+    return JSONResponse(explanation_json(found, ask.rules_of(found.result)))
 
 
 @router.post(
@@ -165,6 +165,7 @@ async def whatif(
     case = inputs.one_case(inputs.decode(await request.body()))
     to, avoid = inputs.outcome(to, "to"), inputs.outcome(avoid, "avoid")
     async with service.gate.slot(request):
+        ask, applied = await service.applied(ask, case)  # under a timeline: the version the case applies
         found = await service.whatif(
             ask,
             case,
@@ -185,8 +186,16 @@ async def whatif(
             "held_fixed": list(held_fixed(to, tuple(fixed or ()), tuple(free or ()))),
             "freed": sorted(free or ()),
             "alternatives": [alternative_json(a, ask.rules) for a in found],
+            **versioned(applied),
         }
     )
+
+
+def versioned(applied: Result | None) -> dict:
+    """Under a timeline, the version whose rule set a what-if searched, and why it applies (else nothing)."""
+    if applied is None:
+        return {}
+    return {"version": applied.version, "version_reason": applied.version_reason}
 
 
 @router.post(
@@ -278,6 +287,7 @@ async def profiles(request: Request) -> JSONResponse:
     return JSONResponse(
         [
             {"name": name, "profile": rules.profile, "rules": rules.digest, "default": name == service.default}
+            | ({"timeline": service.timelines[name].digest} if name in service.timelines else {})
             for name, rules in service.rulesets.items()
         ]
     )

@@ -2,7 +2,7 @@
 
 The engine grounds many cases in one program (the case index is an argument of
 every atom), and one grounding of sixteen cases costs little more than one of
-a single case. So evaluation requests for the same rule set and date wait in
+a single case. So evaluation requests for the same rule set (or timeline) and date wait in
 an open batch while the previous batch is solved, then go in together; each
 request gets back its own slice of the results.
 """
@@ -41,10 +41,11 @@ class Coalescer:
 
     async def results(self, ask: Ask, cases: list[Case]) -> list[Result | RuleError]:
         """The rules' results for these cases, grounded with those of other requests asking the same."""
-        key = (id(ask.rules), ask.as_of, ask.effective_date)  # no date asked: each case's own (Ask.day_of)
+        # no date asked: each case's own (Ask.day_of); under a timeline, its versions are asked (Q12)
+        key = (id(ask.rules), id(ask.timeline), ask.as_of, ask.effective_date)
         batch = self._open.get(key)
         if batch is None or len(batch.cases) + len(cases) > self.max_cases:
-            batch = self._open[key] = _Batch(Ask(ask.rules, ask.as_of, ask.effective_date))
+            batch = self._open[key] = _Batch(Ask(ask.rules, ask.as_of, ask.effective_date, timeline=ask.timeline))
             task = asyncio.create_task(self._run(key, batch))
             self._running.add(task)
             task.add_done_callback(self._running.discard)

@@ -172,6 +172,7 @@ async def _answer(service: Service, form: Form, request: Request) -> dict:
         to, avoid = inputs.outcome(form.to or None, "to"), inputs.outcome(form.avoid or None, "avoid")
         async with service.gate.slot(request):
             explanation = await service.explain(ask, case, why_not_of=tuple(vocab.outcome_names()))
+            ask = ask.applying(explanation.result)  # under a timeline, the version the case applies
             alternatives = (
                 await service.whatif(ask, case, to=to, avoid=avoid, limit=WHATIF_LIMIT) if to or avoid else None
             )
