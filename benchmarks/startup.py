@@ -15,7 +15,8 @@ alike), --runs fresh processes of each of
 and prints the median and minimum wall seconds of each, the CPU seconds
 (user + system, median, from getrusage of the children), and the median's
 difference to and ratio over `python -c pass`, beside its target: a
-start-up under 0.3 s; `check`, proofs included, within 1 s (issue 15). The interpreter is this one (sys.executable); rongcuo
+start-up under 0.3 s; `check`, proofs included, within 1 s (issue 15).
+The interpreter is this one (sys.executable); rongcuo
 comes from this checkout (its src/ first on PYTHONPATH); the working
 directory is the checkout. Bytecode caching is left on for the children
 (PYTHONDONTWRITEBYTECODE dropped) and each command runs once untimed first,
