@@ -173,7 +173,11 @@ def test_one_batch_at_a_time_in_an_output_folder(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     run = rongcuo("batch", empty, "--out", tmp_path / "o2", "--workers", "1")
-    assert run.returncode == 2 and "没有记录" in run.stderr
+    assert run.returncode == 2 and f"{empty}: （文件）: 没有案件文件" in run.stderr, run.stderr
+    assert not (tmp_path / "o2").exists()  # refused before an empty report is written
+    (empty / "blank.jsonl").write_text("\n")  # a file, no records: refused after the run, as before
+    run = rongcuo("batch", empty / "blank.jsonl", "--out", tmp_path / "o3", "--workers", "1", "--lang", "en")
+    assert run.returncode == 2 and "no records" in run.stderr, run.stderr
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
 from ..engine.budget import within_budget
+from ..model.case import CaseError
 from . import worker
 from .inputs import Chunk, Reader
 from .recurrence import Occurrences
@@ -51,6 +52,8 @@ class Batch:
 def run(batch: Batch, progress: Progress) -> tuple[Summary, Reader]:
     """Evaluate every record of the inputs and write results.jsonl, report.md and report.html to ``batch.out``."""
     reader = Reader(batch.inputs, batch.settings.layout)
+    if not reader.files:  # refused before anything is written: no empty report in --out
+        raise CaseError(", ".join(map(str, batch.inputs)), "(file)", "errors.no_input_files")
     rules, compare = batch.settings.load()  # in this process too: a bad rule set stops the run before it starts
     if batch.settings.rules is not None:  # rules from outside the bundle: within the grounding budget first
         within_budget(rules, str(batch.settings.rules))
