@@ -773,3 +773,13 @@ def test_a_worker_that_cannot_load_its_rules_stops_the_run_in_one_line(tmp_path,
     run = found["run"]
     assert run.exit_code == 2
     assert run.output.count("\n") == 1 and str(draft) in run.output and "Traceback" not in run.output
+
+
+def test_the_last_line_counts_one_record_in_the_singular(tmp_path):
+    one = write_jsonl(tmp_path / "one.jsonl", [{"id": "A", "facts": {"enforcement_personnel": True}}])
+    run = batch(one, "--out", tmp_path / "out", "--lang", "en")
+    assert "1 record: 1 evaluated, 0 rejected →" in run.output, run.output
+    run = batch(one, "--out", tmp_path / "zh")
+    assert "1 条记录：已评估 1 条，未评估 0 条 →" in run.output, run.output
+    two = write_jsonl(tmp_path / "two.jsonl", [{"id": i, "facts": {}} for i in "AB"])
+    assert "2 records: 2 evaluated" in batch(two, "--out", tmp_path / "two", "--lang", "en").output

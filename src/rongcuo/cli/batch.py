@@ -137,6 +137,7 @@ def batch(
         message(
             "batch.done",
             lang.value,
+            count=summary.records,
             records=f"{summary.records:,}",
             evaluated=f"{summary.evaluated:,}",
             rejected=f"{summary.rejected:,}",

@@ -51,11 +51,13 @@ def _messages_of(stem: str) -> dict[str, dict[str, str]]:
     return {prefix + key: entry for key, entry in yaml.load(text, Loader=loader).items()}
 
 
-def message(key: str, lang: str, **values) -> str:
-    """One message in ``lang``, with ``{name}`` fields filled from ``values``."""
+def message(key: str, lang: str, count: int | None = None, **values) -> str:
+    """One message in ``lang``, with ``{name}`` fields filled from ``values``; its ``{lang}_one`` form, where
+    it has one, when ``count`` is 1 ("1 record")."""
     head, dot, _ = key.partition(".")
     found = _messages_of(head if dot and head in _files() else "common")
-    text = (found if key in found else messages())[key][lang]
+    entry = (found if key in found else messages())[key]
+    text = entry.get(f"{lang}_one", entry[lang]) if count == 1 else entry[lang]
     return text.format(**values) if values else text
 
 
