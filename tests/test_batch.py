@@ -783,3 +783,13 @@ def test_the_last_line_counts_one_record_in_the_singular(tmp_path):
     assert "1 条记录：已评估 1 条，未评估 0 条 →" in run.output, run.output
     two = write_jsonl(tmp_path / "two.jsonl", [{"id": i, "facts": {}} for i in "AB"])
     assert "2 records: 2 evaluated" in batch(two, "--out", tmp_path / "two", "--lang", "en").output
+
+
+def test_a_number_too_large_in_a_jsonl_line_is_said_in_words(tmp_path):
+    # orjson says "number is infinity when parsed as double" of 1e999 and of a 5,000-digit integer
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "A", "x": 1' + "0" * 5000 + "}\n" + '{"id": "B", "x": 1e999}\n', encoding="utf-8")
+    batch(cases, "--out", tmp_path / "out")
+    lines = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert [r["code"] for r in lines] == ["errors.not_json"] * 2
+    assert all(r["reason"].endswith("第 18 列: 不是格式正确的 JSON：数字过大，无法读取") for r in lines), lines

@@ -176,6 +176,7 @@ _JSON_PROBLEMS = {
     "trailing comma is not allowed": "errors.json_trailing_comma",
     "control character": "errors.json_control",
     "unexpected end of data": "errors.json_unexpected_end",
+    "number is infinity when parsed": "errors.json_number_too_large",  # orjson: 1e999, a 5,000-digit integer
 }
 
 
