@@ -2,8 +2,10 @@
 """Load on `rongcuo serve`: concurrent clients on loopback, a fixed count of requests.
 
     python benchmarks/service.py [--cases distinct|golden] [--requests 50000] [--clients 8] [--warmup 2000]
+                                 [--workers N]
 
-Starts the server (`python -m rongcuo serve` on 127.0.0.1 and a free port),
+Starts the server (`python -m rongcuo serve` on 127.0.0.1 and a free port, with
+``--workers`` processes: one per CPU unless told),
 warms it up, reads its resident memory, sends the requests — POST
 /v1/evaluate, one case each, over keep-alive connections — reading its
 memory every ``--every`` requests, and reads it again at the end. With
@@ -137,10 +139,14 @@ async def load(port: int, payloads: list[bytes], clients: int, pid: int, every: 
 
 
 def rss_mib(pid: int) -> float:
+    """The resident memory of the server and its worker processes (serve --workers), summed: pages the
+    workers share with the parent are counted in each."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(rss_mib(int(child)) for child in children)
 
 
 def free_port() -> int:
@@ -149,9 +155,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "rongcuo", "serve", "--host", HOST, "--port", str(port)],
+        [sys.executable, "-m", "rongcuo", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         stderr=subprocess.DEVNULL,
     )
@@ -207,10 +213,11 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2_000)
     parser.add_argument("--every", type=int, default=5_000, help="requests between two readings of the RSS")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="serve --workers (default: CPUs)")
     args = parser.parse_args()
     warm, measured = payloads(args.cases, args.warmup, args.requests, args.seed)
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, args.workers)
     try:
         asyncio.run(load(port, warm, args.clients, server.pid, args.every))
         before = rss_mib(server.pid)
@@ -224,7 +231,8 @@ def main() -> int:
     print(
         f"POST /v1/evaluate: {args.requests} requests after {args.warmup} to warm up, {args.clients} concurrent "
         f"clients on {HOST}, {'each a case never sent before' if args.cases == 'distinct' else 'golden cases in turn'}"
-        f"; load average {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} CPUs)"
+        f"; serve --workers {args.workers}; load average {load_before:.2f} before, {load_after:.2f} after"
+        f" ({os.cpu_count()} CPUs)"
     )
     return 0 if report(run, before, after) else 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -32,6 +32,7 @@ def serve(
     max_cases: Annotated[int, typer.Option("--max-cases", help=h("serve.max-cases"))] = 100,
     time_limit: Annotated[float, typer.Option("--time-limit", help=h("serve.time-limit"))] = 10.0,
     concurrency: Annotated[int, typer.Option("--concurrency", help=h("serve.concurrency"))] = 32,
+    workers: Annotated[int, typer.Option("--workers", min=1, help=h("serve.workers"))] = 1,
     access_log: Annotated[bool, typer.Option("--access-log", help=h("serve.access-log"))] = False,
     bank: Annotated[Optional[Path], typer.Option("--bank", help=h("serve.bank"))] = None,
     decision_log: Annotated[
@@ -69,8 +70,8 @@ def serve(
     typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
     connections = max(64, 8 * concurrency)
-    uvicorn.run(
-        create_app(service),
+    asgi = create_app(service)
+    settings: dict[str, Any] = dict(
         host=host,
         port=port,
         log_level="warning",
@@ -84,6 +85,12 @@ def serve(
         # quarter of the connections for one address — else 1,100 slow connections refuse everyone else.
         http=guarded(limits, connections),
     )
+    if workers == 1:
+        uvicorn.run(asgi, **settings)
+        return
+    from ..service import prefork
+
+    raise typer.Exit(prefork.run(uvicorn.Config(asgi, **settings), workers))
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:
