@@ -168,3 +168,24 @@ def test_the_page_result_links_its_opinion(client):
     assert r.status_code == 200 and r.headers["content-type"].endswith("wordprocessingml.document")
     style, title = paragraphs(r.content)[0]
     assert style == "Title" and title.startswith("关于××同志") and title.endswith("的意见（草稿）")
+
+
+EXPECTED = ROOT / "tests" / "opinion"  # the documents main wrote before --timeline (the rule-set digest as RULES)
+
+
+def without_digest(text: str) -> str:
+    from rongcuo.engine import RuleSet
+
+    return text.replace(RuleSet.load("default").digest, "RULES")
+
+
+@pytest.mark.parametrize("stem", ["g-a11-p1-i6", "g-q12-later-lenient"])
+def test_without_a_timeline_the_document_is_what_it_was(tmp_path, stem):
+    for format, lang in (("md", "zh"), ("html", "en")):
+        run = rongcuo("opinion", GOLDEN / f"{stem}.yaml", "--format", format, "--lang", lang)
+        assert run.returncode == 0, run.stderr
+        assert without_digest(run.stdout) == (EXPECTED / f"{stem}.{lang}.{format}").read_text("utf-8")
+    out = tmp_path / "o.docx"
+    assert rongcuo("opinion", GOLDEN / f"{stem}.yaml", "--out", out).returncode == 0
+    found = [[style, without_digest(text)] for style, text in paragraphs(out.read_bytes())]
+    assert found == json.loads((EXPECTED / f"{stem}.zh.docx.json").read_text("utf-8"))
