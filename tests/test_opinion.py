@@ -180,9 +180,12 @@ def without_digest(text: str) -> str:
     return text.replace(RuleSet.load("default").digest, "RULES")
 
 
-@pytest.mark.parametrize("stem", ["g-a11-p1-i6", "g-q12-later-lenient"])
-def test_without_a_timeline_the_document_is_what_it_was(tmp_path, stem):
-    for format, lang in (("md", "zh"), ("html", "en")):
+@pytest.mark.parametrize(
+    "stem, written",
+    [("g-a11-p1-i6", (("md", "zh"), ("html", "en"))), ("g-q12-later-lenient", (("md", "zh"), ("md", "en")))],
+)
+def test_without_a_timeline_the_document_is_what_it_was(tmp_path, stem, written):
+    for format, lang in written:
         run = rongcuo("opinion", GOLDEN / f"{stem}.yaml", "--format", format, "--lang", lang)
         assert run.returncode == 0, run.stderr
         assert without_digest(run.stdout) == (EXPECTED / f"{stem}.{lang}.{format}").read_text("utf-8")
@@ -226,7 +229,7 @@ def test_under_a_timeline_the_document_names_the_version_applied_and_why(tmp_pat
     assert grounds[1].startswith("时间线对该版本的说明：【示例，并非法律】")  # the amendment says it is not law
     assert found[0] == ["Title", "关于××同志从轻、减轻处理认定的意见（草稿）"]  # the more lenient version's disposition
     assert "适用版本 v2025_illustrative" in texts[-1]  # the colophon: the version's id, the timeline, the rule set
-    for format, lang in (("md", "zh"), ("md", "en"), ("html", "en")):
+    for format, lang in (("md", "zh"), ("md", "en")):
         run = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--format", format, "--lang", lang)
         assert run.returncode == 0, run.stderr
         expected = (EXPECTED / f"g-q12-later-lenient.timeline.{lang}.{format}").read_text("utf-8")
