@@ -7,6 +7,7 @@ import docx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from markupsafe import escape  # as jinja escapes the HTML document
 
 from rongcuo.service import Limits, Service, create_app
 
@@ -168,3 +169,79 @@ def test_the_page_result_links_its_opinion(client):
     assert r.status_code == 200 and r.headers["content-type"].endswith("wordprocessingml.document")
     style, title = paragraphs(r.content)[0]
     assert style == "Title" and title.startswith("关于××同志") and title.endswith("的意见（草稿）")
+
+
+EXPECTED = ROOT / "tests" / "opinion"  # the documents main wrote before --timeline (the rule-set digest as RULES)
+
+
+def without_digest(text: str) -> str:
+    from rongcuo.engine import RuleSet
+
+    return text.replace(RuleSet.load("default").digest, "RULES")
+
+
+@pytest.mark.parametrize(
+    "stem, written",
+    [("g-a11-p1-i6", (("md", "zh"), ("html", "en"))), ("g-q12-later-lenient", (("md", "zh"), ("md", "en")))],
+)
+def test_without_a_timeline_the_document_is_what_it_was(tmp_path, stem, written):
+    for format, lang in written:
+        run = rongcuo("opinion", GOLDEN / f"{stem}.yaml", "--format", format, "--lang", lang)
+        assert run.returncode == 0, run.stderr
+        assert without_digest(run.stdout) == (EXPECTED / f"{stem}.{lang}.{format}").read_text("utf-8")
+    out = tmp_path / "o.docx"
+    assert rongcuo("opinion", GOLDEN / f"{stem}.yaml", "--out", out).returncode == 0
+    found = [[style, without_digest(text)] for style, text in paragraphs(out.read_bytes())]
+    assert found == json.loads((EXPECTED / f"{stem}.zh.docx.json").read_text("utf-8"))
+
+
+LENIENT = GOLDEN / "g-q12-later-lenient.yaml"  # conduct before the illustrative amendment, decided under it
+APPLIED = {  # the version applied and why, in the document's own words
+    "zh": "本案适用本办法2025年7月1日至2025年12月31日施行的版本。"
+    "决定时施行的版本对当事人更有利，依从旧兼从轻适用该版本。",
+    "en": "The case is judged under the measure's version in force from 2025-07-01 to 2025-12-31: the version in "
+    "force at the determination is more favourable to the officer, so it applies: 从旧兼从轻.",
+}
+COMPARED = {
+    "zh": "经比较，按2025年7月1日前施行的版本，结论为无容错情形（依规追责）；按2025年7月1日至2025年12月31日施行的版本，"
+    "结论为从轻、减轻处理。",
+    "en": "Compared: under the version in force before 2025-07-01, no tolerance ground (ordinary accountability); "
+    "under the version in force from 2025-07-01 to 2025-12-31, mitigated.",
+}
+
+
+def without_digests(text: str) -> str:
+    """The rule-set and timeline digests (16 hex digits) as DIGEST: they change with any rule file."""
+    import re
+
+    return re.sub(r"\b[0-9a-f]{16}\b", "DIGEST", text)
+
+
+def test_under_a_timeline_the_document_names_the_version_applied_and_why(tmp_path):
+    out = tmp_path / "o.docx"
+    run = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--out", out)
+    assert run.returncode == 0, run.stderr
+    found = [[style, without_digests(text)] for style, text in paragraphs(out.read_bytes())]
+    assert found == json.loads((EXPECTED / "g-q12-later-lenient.timeline.zh.docx.json").read_text("utf-8"))
+    texts = [text for _, text in found]
+    grounds = texts[texts.index("二、认定依据") + 1 :]
+    assert grounds[0] == APPLIED["zh"] and COMPARED["zh"] in grounds
+    assert grounds[1].startswith("时间线对该版本的说明：【示例，并非法律】")  # the amendment says it is not law
+    assert found[0] == ["Title", "关于××同志从轻、减轻处理认定的意见（草稿）"]  # the more lenient version's disposition
+    assert "适用版本 v2025_illustrative" in texts[-1]  # the colophon: the version's id, the timeline, the rule set
+    for format, lang in (("md", "zh"), ("md", "en")):
+        run = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--format", format, "--lang", lang)
+        assert run.returncode == 0, run.stderr
+        expected = (EXPECTED / f"g-q12-later-lenient.timeline.{lang}.{format}").read_text("utf-8")
+        assert without_digests(run.stdout) == expected
+    en = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--format", "html", "--lang", "en").stdout
+    assert f"<p>{escape(APPLIED['en'])}</p>" in en and f"<p>{escape(COMPARED['en'])}</p>" in en
+    assert "本案适用" not in en
+
+
+def test_opinion_takes_the_timeline_option_evaluate_takes(tmp_path):
+    draft = "measure/drafts/a12-cooperation-suffices"
+    run = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--rules", draft)
+    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1 and "--timeline" in run.stderr
+    missing = rongcuo("opinion", LENIENT, "--timeline", tmp_path / "nowhere.yaml")
+    assert missing.returncode == 2 and "nowhere.yaml" in missing.stderr and "Traceback" not in missing.stderr

@@ -134,3 +134,36 @@ def test_a_timeline_that_does_not_load_stops_serve_before_it_starts(tmp_path):
     assert str(bad) in run.stderr and "drafts/nowhere" in run.stderr
     both = rongcuo("serve", "--timeline", "illustrative", "--rules", tmp_path)
     assert both.returncode == 2 and "--timeline" in both.stderr
+
+
+def test_the_opinion_is_the_one_opinion_timeline_writes(tmp_path, client):
+    from .test_opinion import LENIENT, golden_body, paragraphs
+
+    body = golden_body(LENIENT.name)
+    for format, lang in (("md", "zh"), ("html", "en")):
+        expected = rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--format", format, "--lang", lang)
+        assert expected.returncode == 0, expected.stderr
+        answer = client.post("/v1/opinion", json=body, params={"format": format, "lang": lang})
+        assert answer.status_code == 200, answer.text
+        assert answer.text == expected.stdout
+    out = tmp_path / "o.docx"
+    assert rongcuo("opinion", LENIENT, "--timeline", "illustrative", "--out", out).returncode == 0
+    answer = client.post("/v1/opinion", json=body)
+    assert answer.status_code == 200 and answer.headers["content-type"].endswith("wordprocessingml.document")
+    assert paragraphs(answer.content) == paragraphs(out.read_bytes())
+    assert any(text.startswith("本案适用本办法2025年7月1日") for _, text in paragraphs(answer.content))
+
+
+def test_serve_says_what_it_serves_in_chinese_and_on_which_timeline(monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **config: None)
+    plain = rongcuo("serve", "--port", "8001")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stderr == "rongcuo: 在 http://127.0.0.1:8001/ 提供服务，规则集：default、literal、strict\n"
+    on = rongcuo("serve", "--timeline", "illustrative")
+    assert on.returncode == 0, on.stderr
+    assert on.stderr == (
+        "rongcuo: 在 http://127.0.0.1:8000/ 提供服务，规则集：default、literal、strict；"
+        f"按规则版本时间线 {versions.illustrative_timeline()} 求值（各案适用 Q12 所选的版本）\n"
+    )

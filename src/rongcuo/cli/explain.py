@@ -72,7 +72,7 @@ def _emit(explanations, format: Format, lang: Lang, asked: Ask, detail: Detail =
 
     if format == Format.json:
         for e in explanations:
-            typer.echo(json.dumps(explanation_json(e, asked.rules_of(e.result)), ensure_ascii=False))
+            typer.echo(json.dumps(explanation_json(e), ensure_ascii=False))
         return
     typer.echo(explanation_text(explanations, asked, format.value, lang.value, detail == Detail.rules), nl=False)
 
@@ -196,7 +196,7 @@ def whatif(
                     "as_of": asked.day_of(the_case).date.isoformat(),
                     "held_fixed": list(held),
                     "freed": sorted(free_),
-                    "alternatives": [alternative_json(a, asked.rules) for a in alternatives],
+                    "alternatives": [alternative_json(a) for a in alternatives],
                 },
                 ensure_ascii=False,
             )

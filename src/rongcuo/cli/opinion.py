@@ -8,7 +8,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import AsOfOpt, EffectiveDateOpt, Lang, LangOpt, ProfileOpt, RulesOpt, TrustOpt, app, ask_of, fail
+from .app import (
+    AsOfOpt,
+    EffectiveDateOpt,
+    Lang,
+    LangOpt,
+    ProfileOpt,
+    RulesOpt,
+    TimelineOpt,
+    TrustOpt,
+    app,
+    ask_of,
+    fail,
+)
 from .words import h
 
 
@@ -36,6 +48,7 @@ def opinion(
     lang: LangOpt = Lang.zh,
     rules: RulesOpt = None,
     trust: TrustOpt = False,
+    timeline: TimelineOpt = None,
 ) -> None:
     from ..ask import Rejected
     from ..ask import evaluate as evaluate_cases
@@ -48,7 +61,7 @@ def opinion(
         format = DocFormat(suffix) if suffix in DocFormat.__members__ else DocFormat.md
     if template is not None and not template.is_file():
         fail("errors.cli_template_missing", template=str(template))
-    asked = ask_of(profile, rules, trust, as_of, effective_date)
+    asked = ask_of(profile, rules, trust, as_of, effective_date, timeline)
     try:
         the_case = load_case(case)
     except CaseError as e:
@@ -56,7 +69,7 @@ def opinion(
     (answer,) = evaluate_cases(asked, [the_case], [str(case)])
     if isinstance(answer, Rejected):
         fail(answer.error)
-    d = documents.draft(the_case, answer.result, asked.day_of(the_case), lang.value)
+    d = documents.draft(the_case, answer.result, asked, lang.value)
     if format == DocFormat.docx:
         try:
             data = documents.docx(d, template)

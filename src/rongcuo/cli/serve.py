@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .app import StoreOpt, TimelineOpt, TrustOpt, app, fail, load_rules, load_timeline, rule_root
+from .app import StoreOpt, TimelineOpt, TrustOpt, app, command_lang, fail, load_rules, load_timeline, rule_root, warn
 from .words import h
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def serve(
         fail(e)
     except CaseError as e:
         fail(e)
-    typer.echo(f"rongcuo: serving {', '.join(served)} on http://{host}:{port}/", err=True)
+    warn(_serving(list(served), f"http://{host}:{port}/", timeline))
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
     connections = max(64, 8 * concurrency)
     asgi = create_app(service)
@@ -91,6 +91,18 @@ def serve(
     from ..service import prefork
 
     raise typer.Exit(prefork.run(uvicorn.Config(asgi, **settings), workers))
+
+
+def _serving(names: list[str], url: str, timeline: str | None) -> str:
+    """The line serve starts with, in the command's language: what it serves, where, and on which timeline."""
+    from .. import timeline as versions
+    from ..present.render import message
+
+    lang = command_lang()
+    served = ("、" if lang == "zh" else ", ").join(names)
+    if timeline is None:
+        return message("serve.serving", lang, names=served, url=url)
+    return message("serve.serving_timeline", lang, names=served, url=url, timeline=versions.named(timeline))
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:

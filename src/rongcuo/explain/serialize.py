@@ -38,7 +38,7 @@ def explanation_text(
     )
 
 
-def explanation_json(e: Explanation, rules: RuleSet) -> dict:
+def explanation_json(e: Explanation) -> dict:
     """The result's JSON (model/shapes.py) with the trees (why) and the candidates (why_not)."""
     out: dict = dict(e.result.to_json())
     out["why"] = {name: [node_json(n) for n in nodes] for name, nodes in e.trees.items()}
@@ -79,11 +79,11 @@ def candidate_json(c: Candidate) -> dict:
     }
 
 
-def alternative_json(a: Alternative, rules: RuleSet) -> dict:
+def alternative_json(a: Alternative) -> dict:
     return {
         "set_true": sorted(a.changes.true),
         "set_false": sorted(a.changes.false),
         "kinds": {f: vocab.fact_kind(f) for f in sorted(a.changes.true | a.changes.false)},
         "deadlines": [{"date": d.date, "day": d.day.isoformat(), "avoids": d.avoids} for d in a.deadlines],
-        "result": explanation_json(a.explanation, rules),
+        "result": explanation_json(a.explanation),
     }

@@ -13,7 +13,11 @@ quoted, with the facts of its clauses and their evidence; grounds defeated),
 三、认定意见 (the disposition in the modality the measure words it, and that
 the determination is the party group's, a14), 四、后续事项 (the consequences:
 the notice and its due date, the correction and its deadline, publicity, the
-a19 feedback).
+a19 feedback). Under a timeline of rule versions (``--timeline``), 二、认定依据 opens with the
+version of the measure applied, named by the dates it was in force, and why (Q12: the version in force
+at the conduct date, or the more lenient one in force at the determination, 从旧兼从轻), what the
+timeline says of it, and the disposition under each version consulted; the colophon names the timeline,
+the version and its rule set. Without one, the document is as it always was.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..ask import Day
+from ..ask import Ask, Day
+from ..engine import bundled_root
+from ..engine.timeline import Span
 from ..model import measure
 from ..model import vocabulary as vocab
 from ..model.case import Case
@@ -61,8 +67,8 @@ class Draft:
     colophon: str
 
 
-def draft(case: Case, result: Result, day: Day, lang: str = "zh") -> Draft:
-    """The opinion of one evaluated case, in ``lang``."""
+def draft(case: Case, result: Result, asked: Ask, lang: str = "zh") -> Draft:
+    """The opinion of one case evaluated under ``asked`` (its date: Ask.day_of; its timeline, if any), in ``lang``."""
 
     def t(key: str, **values) -> str:
         return message(f"opinion.{key}", lang, **values)
@@ -71,13 +77,20 @@ def draft(case: Case, result: Result, day: Day, lang: str = "zh") -> Draft:
         unique = sorted(dict.fromkeys(ids), key=measure.order)
         return ("、" if lang == "zh" else "; ").join(measure.cite(c, lang) for c in unique)
 
+    day = asked.day_of(case)
     name = (case.subject.name if case.subject else None) or t("unnamed")
     disposition = result.disposition or "none"
     facts = Section(t("h_facts"), _facts(case, day, lang, t))
-    grounds = Section(t("h_grounds"), _grounds(case, result, lang, t, cites))
+    version = _version(result, asked, lang, t) if asked.timeline else []
+    grounds = Section(t("h_grounds"), version + _grounds(case, result, lang, t, cites))
     finding = Section(t("h_finding"), _finding(result, name, lang, t, cites))
     follow_up = Section(t("h_follow_up"), _follow_up(case, result, lang, t, cites))
-    why = message(f"day_{day.source}", lang)
+    stated = {"profile": result.profile, "as_of": day.date.isoformat(), "why": message(f"day_{day.source}", lang)}
+    if asked.timeline is None:
+        colophon = t("colophon", rules=result.rules, **stated)
+    else:  # the result's rule set is the timeline's program; the version applied has its own
+        applied, rules = result.version or message("timeline.none", lang), asked.rules_of(result).digest
+        colophon = t("colophon_timeline", timeline=result.rules, version=applied, rules=rules, **stated)
     return Draft(
         lang,
         t(f"title_{disposition}", name=name),
@@ -85,7 +98,7 @@ def draft(case: Case, result: Result, day: Day, lang: str = "zh") -> Draft:
         [facts, grounds, finding, follow_up],
         t("signature"),
         t("date_blank"),
-        t("colophon", profile=result.profile, rules=result.rules, as_of=day.date.isoformat(), why=why),
+        colophon,
     )
 
 
@@ -111,6 +124,41 @@ def _facts(case: Case, day: Day, lang: str, t) -> list[Para]:
             out.append(Para(t("date_line", label=label[:1].upper() + label[1:], date=written(case.dates[key], lang))))
     out.append(Para(t("narrative", text=case.narrative) if case.narrative else t("no_narrative")))
     return out
+
+
+def _version(result: Result, asked: Ask, lang: str, t) -> list[Para]:
+    """Under a timeline: the version of the measure the result applied, by the dates it was in force, and
+    why (Q12's reason, timeline.yaml); what the timeline says of it; the disposition under each version
+    consulted; and, when its rules are not the bundled ones, that the provisions quoted are the bundled text."""
+    timeline = asked.timeline
+    assert timeline is not None
+    spans = {s.id: s for s in timeline.spans}
+    if result.version not in spans or result.version_reason is None:
+        return [Para(t("version_none"))]
+    reason = message(f"timeline.reason_{result.version_reason}", lang)
+    out = [Para(t("version_applied", version=_named(spans[result.version], lang, t), reason=reason))]
+    if note := timeline.notes.get(result.version, {}).get(lang):
+        out.append(Para(t("version_note", note=note.rstrip("。."))))
+    if result.versions_consulted:
+        each = [
+            t("version_gives", version=_named(spans[v], lang, t), disposition=vocab.label("outcomes", d, lang))
+            for v, d in result.versions_consulted
+        ]
+        out.append(Para(t("versions_compared", each=("；" if lang == "zh" else "; ").join(each))))
+    if asked.rules_of(result).root != bundled_root().resolve():
+        out.append(Para(t("version_text")))
+    return out
+
+
+def _named(span: Span, lang: str, t) -> str:
+    """A version as the document names it: by the dates it was in force (``end`` is the next one's first day)."""
+    if span.start and span.end:
+        return t("version_between", start=written(span.start, lang), last=written(span.end - dt.timedelta(1), lang))
+    if span.start:
+        return t("version_from", start=written(span.start, lang))
+    if span.end:
+        return t("version_until", end=written(span.end, lang))
+    return t("version_only")
 
 
 def _grounds(case: Case, result: Result, lang: str, t, cites) -> list[Para]:

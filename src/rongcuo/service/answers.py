@@ -141,14 +141,15 @@ class Service:
         return await solving(self.limits.time_limit, alternatives)
 
     async def opinion(self, ask: Ask, case: Case, format: str, lang: str) -> bytes:
-        """The draft 认定意见 of the case (present.opinion), in docx, html or md."""
+        """The draft 认定意见 of the case (present.opinion), in docx, html or md; under a timeline, naming the
+        version applied and why, as `rongcuo opinion --timeline` writes it."""
         from ..present import opinion as documents
 
         def write() -> bytes:
             (answer,) = asking.evaluate(ask, [case], ["case"])
             if isinstance(answer, Rejected):
                 raise invalid([answer.error])
-            d = documents.draft(case, answer.result, ask.day_of(case), lang)
+            d = documents.draft(case, answer.result, ask, lang)
             return documents.docx(d) if format == "docx" else documents.text(d, format).encode("utf-8")
 
         return await solving(self.limits.time_limit, write)

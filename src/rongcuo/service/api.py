@@ -75,7 +75,7 @@ async def explain(
     case = inputs.one_case(inputs.decode(await request.body()))
     async with service.gate.slot(request):
         found = await service.explain(ask, case, inputs.outcome(outcome, "outcome"))
-    return JSONResponse(explanation_json(found, ask.rules_of(found.result)))
+    return JSONResponse(explanation_json(found))
 
 
 OPINION_TYPES = {  # as present.opinion.FORMATS (not imported here: it is only needed when asked)
@@ -135,7 +135,7 @@ async def whynot(
     names = tuple(inputs.outcome(name, "outcome") or name for name in outcome)
     async with service.gate.slot(request):
         found = await service.explain(ask, case, outcome="", why_not_of=names)
-    return JSONResponse(explanation_json(found, ask.rules_of(found.result)))
+    return JSONResponse(explanation_json(found))
 
 
 @router.post(
@@ -185,7 +185,7 @@ async def whatif(
             "actionable": actionable,
             "held_fixed": list(held_fixed(to, tuple(fixed or ()), tuple(free or ()))),
             "freed": sorted(free or ()),
-            "alternatives": [alternative_json(a, ask.rules) for a in found],
+            "alternatives": [alternative_json(a) for a in found],
             **versioned(applied),
         }
     )
