@@ -168,19 +168,26 @@ class Program:
         if not cases:
             return [], np.zeros(0, dtype=np.intp)
         distinct, inverse = self.answers(cases)
-        self._answers.bounded()
-        return [self._reading(row) for row in distinct], inverse
+        memory = self._answers.bounded()
+        raw, width = distinct.tobytes(), distinct.shape[1]
+        keys = [raw[i : i + width] for i in range(0, len(raw), width)] if width else [b""] * len(distinct)
+        found = [memory.get(key) for key in keys]
+        new = [i for i, reading in enumerate(found) if reading is None]
+        if new:  # the answers not seen before, their true atoms unpacked in one go
+            bits = np.unpackbits(distinct[new], axis=1, count=len(self.out_rows), bitorder="little")
+            rows, columns = np.nonzero(bits)
+            atoms, start = columns.tolist(), 0
+            for i, n in zip(new, np.bincount(rows, minlength=len(new)).tolist(), strict=True):
+                found[i] = memory[keys[i]] = self._reading(atoms[start : start + n])
+                start += n
+        return found, inverse  # type: ignore[return-value]  # every answer is read by now
 
-    def _reading(self, row: np.ndarray) -> FactReading:
-        key = row.tobytes()
-        reading = self._answers.get(key)
-        if reading is None:
-            true = np.flatnonzero(np.unpackbits(row, count=len(self.out_rows), bitorder="little")).tolist()
-            cut = len(self._shown)
-            shown = [self._shown[i] for i in true if i < cut]
-            interface = tuple(self._interface[i - cut] for i in true if i >= cut)
-            reading = self._answers[key] = FactReading(Shared.of(shown), interface)
-        return reading
+    def _reading(self, true: list[int]) -> FactReading:
+        """The reading of an answer whose true atoms (of the shown ones, then the interface) are ``true``."""
+        cut = len(self._shown)
+        shown = [self._shown[i] for i in true if i < cut]
+        interface = tuple(self._interface[i - cut] for i in true if i >= cut)
+        return FactReading(Shared.of(shown), interface)
 
     def _pack(self, cases: Sequence[Case]) -> np.ndarray:
         """The cases' true facts as bit rows: (facts of the program, words of 64 cases)."""
