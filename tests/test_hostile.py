@@ -1,6 +1,7 @@
 """Hostile input: every one gets a one-line answer naming what is wrong, nothing hangs, nothing else is lost."""
 
 import html
+import importlib
 import json
 from contextlib import contextmanager
 
@@ -11,6 +12,8 @@ from rongcuo.model.decode import MAX_DEPTH, MAX_STRING, DecodeError, decode_json
 from rongcuo.service import Service, create_app
 
 from .conftest import ROOT, rongcuo
+
+serving = importlib.import_module("rongcuo.cli.serve")  # the module, not the command it defines
 
 
 def laughs(levels: int = 9) -> str:
@@ -533,6 +536,7 @@ def test_serve_runs_uvicorn_with_the_bounded_protocol(monkeypatch):
 
     given = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **config: given.update(config))
+    monkeypatch.setattr(serving, "_listenable", lambda host, port: None)  # nothing bound: port 8000 may be taken
     assert rongcuo("serve", "--concurrency", "8").returncode == 0
     assert issubclass(given["http"], Guarded) and given["http"].share == given["limit_concurrency"] // 4
 

@@ -83,3 +83,17 @@ def test_workers_answer_on_one_port_are_forked_again_and_stop_together():
 def test_workers_are_one_at_least():
     run = rongcuo("serve", "--workers", "0", process=True)
     assert run.returncode == 2 and "--workers" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_taken_port_is_one_line_before_the_server_claims_to_serve():
+    # uvicorn said it in English, after rongcuo's "serving" line, with exit 3
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for workers in ("1", "2"):
+            run = rongcuo("serve", "--port", port, "--workers", workers, process=True)
+            assert (
+                run.returncode == 2
+                and run.stderr == f"rongcuo: 127.0.0.1:{port}：无法监听（该地址已被占用），请换一个 --port 或 --host\n"
+            )

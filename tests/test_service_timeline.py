@@ -2,6 +2,7 @@
 applies, as `rongcuo evaluate --timeline` does, logs it as `evaluate --timeline --log` does, and refuses a
 timeline that does not load before it starts."""
 
+import importlib
 import json
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from fastapi.testclient import TestClient
 from rongcuo import timeline as versions
 
 from .conftest import rongcuo
+
+serving = importlib.import_module("rongcuo.cli.serve")  # the module, not the command it defines
 
 AS_OF = "2025-09-30"  # under the illustrative amendment (v2025_illustrative, from 2025-07-01)
 COOPERATED = {"enforcement_personnel": True, "cooperated_with_investigation": True}
@@ -45,6 +48,7 @@ def served(*args) -> TestClient:
     given = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(uvicorn, "run", lambda app, **config: given.update(app=app))
+        patch.setattr(serving, "_listenable", lambda host, port: None)  # nothing is bound: the port may be taken
         run = rongcuo("serve", "--timeline", "illustrative", *args)
     assert run.returncode == 0, run.stderr
     return TestClient(given["app"], raise_server_exceptions=False)
@@ -158,6 +162,7 @@ def test_serve_says_what_it_serves_in_chinese_and_on_which_timeline(monkeypatch)
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **config: None)
+    monkeypatch.setattr(serving, "_listenable", lambda host, port: None)
     plain = rongcuo("serve", "--port", "8001")
     assert plain.returncode == 0, plain.stderr
     assert plain.stderr == "rongcuo: 在 http://127.0.0.1:8001/ 提供服务，规则集：default、literal、strict\n"

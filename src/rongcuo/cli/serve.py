@@ -67,6 +67,7 @@ def serve(
         fail(e)
     except CaseError as e:
         fail(e)
+    _listenable(host, port)
     warn(_serving(list(served), f"http://{host}:{port}/", timeline))
     gc.freeze()  # the rule sets live as long as the server: the collector need not scan them again
     connections = max(64, 8 * concurrency)
@@ -103,6 +104,21 @@ def _serving(names: list[str], url: str, timeline: str | None) -> str:
     if timeline is None:
         return message("serve.serving", lang, names=served, url=url)
     return message("serve.serving_timeline", lang, names=served, url=url, timeline=versions.named(timeline))
+
+
+def _listenable(host: str, port: int) -> None:
+    """The address bound once, as uvicorn binds it (SO_REUSEADDR), and let go: one that is taken or not this
+    machine's is said in one line (exit 2) before the server claims to serve — uvicorn says it in English."""
+    import socket
+
+    from ..model.coded import os_reason
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as e:
+        fail("errors.cli_serve_bind", address=f"{host}:{port}", reason=os_reason(e))
 
 
 def _rulesets(dirs: list[Path], trust: bool) -> dict[str, RuleSet]:

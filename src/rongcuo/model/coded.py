@@ -183,5 +183,7 @@ def os_reason(e: OSError | UnicodeDecodeError) -> Msg:
         errno.ENOTDIR: "errors.os_not_folder",
         errno.ENOSPC: "errors.os_no_space",
         errno.EROFS: "errors.os_read_only",
+        errno.EADDRINUSE: "errors.os_address_in_use",
+        errno.EADDRNOTAVAIL: "errors.os_address_not_here",
     }
     return msg(known[e.errno]) if e.errno in known else msg("errors.parser_said", problem=e.strerror or str(e))
