@@ -28,7 +28,11 @@ HOSTILE = {
     "laughs.yaml": (laughs(), "aliases expanded"),
     "deep.yaml": ("id: X\nfacts: " + "[" * 100_000 + "]" * 100_000 + "\n", f"nested deeper than {MAX_DEPTH} levels"),
     "deep.json": ('{"id": "X", "facts": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than"),
-    "bigint.yaml": ("id: X\nx: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
+    "bigint.yaml": ("id: X\nx: " + "9" * 5000 + "\n", "(document): a number too large to read (over 4,300 digits)"),
+    "bigint.json": (
+        '{"id": "X", "x": ' + "9" * 5000 + "}",
+        "(document): a number too large to read (over 4,300 digits)",
+    ),
     "impossible.yaml": ("id: X\ndates: {conduct: 2024-02-30}\n", "dates.conduct: '2024-02-30' is not a date"),
     "far.yaml": ("id: X\ndates: {decision: 9999-12-25}\n", "dates.decision: '9999-12-25' is outside the dates"),
     "twice.yaml": (
@@ -753,7 +757,7 @@ TIMELINES = {  # a --timeline file: the safe loader's bounds, and its dates and 
     "laughs": (laughs().replace("id: X\n", "versions: [{id: v1}]\n"), "aliases expanded"),
     "deep": ("versions: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than"),
     "impossible": ("versions:\n  - id: a\n  - id: b\n    from: 2024-02-30\n", "`from` and `until` must be ISO dates"),
-    "bigint": ("versions:\n  - id: a\n    note: " + "9" * 5000 + "\n", "not a value rongcuo reads"),
+    "bigint": ("versions:\n  - id: a\n    note: " + "9" * 5000 + "\n", "a number too large to read"),
     "yes": ("versions:\n  - id: a\n    illustrative: yes\n", "`illustrative` is 'yes'"),
     "far": ("versions:\n  - id: a\n  - id: b\n    from: 9999-12-25\n", "9999-12-25 is outside the dates"),
 }

@@ -77,7 +77,7 @@ def decode_yaml(text: str) -> Any:
     except DecodeError:
         raise
     except (ValueError, RecursionError) as e:  # an integer past Python's digit limit, a deep construct
-        raise DecodeError("(document)", "errors.unreadable_value", detail=str(e).split(":")[0]) from None
+        raise _unreadable(e) from None
     finally:
         loader.dispose()
 
@@ -114,8 +114,15 @@ def decode_json(text: str | bytes) -> Any:
     except DecodeError:
         raise
     except ValueError as e:  # an integer past Python's digit limit
-        raise DecodeError("(document)", "errors.unreadable_value", detail=str(e).split(":")[0]) from None
+        raise _unreadable(e) from None
     return _check_values(data)
+
+
+def _unreadable(e: Exception) -> DecodeError:
+    """A value the decoder could not make: an integer past Python's digit limit in words, else as Python says it."""
+    if "integer string conversion" in str(e):
+        return DecodeError("(document)", "errors.number_too_large")
+    return DecodeError("(document)", "errors.unreadable_value", detail=str(e).split(":")[0])
 
 
 def _size(text: str | bytes) -> None:
