@@ -793,3 +793,24 @@ def test_a_number_too_large_in_a_jsonl_line_is_said_in_words(tmp_path):
     lines = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
     assert [r["code"] for r in lines] == ["errors.not_json"] * 2
     assert all(r["reason"].endswith("第 18 列: 不是格式正确的 JSON：数字过大，无法读取") for r in lines), lines
+
+
+def test_the_ledger_made_in_the_workers_is_the_ledger_made_in_one_process(tmp_path, monkeypatch):
+    """results.xlsx's rows are made segment by segment in the pool's workers and compressed in order here:
+    the workbook is the one a single process writes, byte for byte, sheets split inside a segment too."""
+    import multiprocessing
+    import zipfile
+
+    from rongcuo.batch import excel
+
+    out = tmp_path / "out"
+    batch(write_jsonl(tmp_path / "cases.jsonl", historical_records(40)), "--out", out)
+    monkeypatch.setattr(excel, "SEGMENT", 1_500)  # a few records a segment
+    monkeypatch.setattr(excel, "ROWS", 7)  # a sheet full in the middle of a segment
+    assert len(excel._segments(out / "results.jsonl")) > 5
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert excel.write_file(out / "results.jsonl", tmp_path / "pool.xlsx", "zh", pool, depth=3) == 40
+    assert excel.write_file(out / "results.jsonl", tmp_path / "one.xlsx", "zh") == 40
+    pooled, single = (zipfile.ZipFile(tmp_path / f"{name}.xlsx") for name in ("pool", "one"))
+    assert pooled.namelist() == single.namelist() and "xl/worksheets/sheet6.xml" in single.namelist()
+    assert all(pooled.read(name) == single.read(name) for name in single.namelist())

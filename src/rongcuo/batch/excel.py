@@ -10,9 +10,12 @@ most ROWS records, the next ones go on the next sheet.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zipfile
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import Pool
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -38,48 +41,100 @@ COLUMNS = (
 )
 
 
-def write_file(results: Path, path: Path, lang: str = "zh") -> int:
-    """The ledger of a results.jsonl file, written to ``path`` (in a batch worker: off the main process)."""
-    with results.open("rb") as lines:
-        return write(lines, path, lang)
+SEGMENT = 1 << 24  # bytes of results.jsonl whose rows one worker makes at a time (≈ 20,000 records)
+
+
+def write_file(results: Path, path: Path, lang: str = "zh", pool: Pool | None = None, depth: int = 4) -> int:
+    """The ledger of a results.jsonl file, written to ``path``; how many rows. With ``pool``, its workers make
+    the rows of the file's segments, ``depth`` at a time, while this process compresses them in order."""
+    segments = _segments(results)
+    make = functools.partial(_segment_rows, results, lang)
+    batches = map(make, segments) if pool is None else _in_order(pool, make, segments, depth)
+    return _book(batches, path, lang)
 
 
 def write(lines: Iterable[bytes | str], path: Path, lang: str = "zh") -> int:
-    """Write the ledger of these results lines to ``path``; how many rows.
+    """Write the ledger of these results lines to ``path``; how many rows."""
+    return _book(_batches(lines, lang), path, lang)
 
-    The workbook is written as its XML parts straight into the zip, the sheets streamed (inline strings,
-    no shared-string table: nothing held per row) — openpyxl's write-only mode costs ~200 µs a row, which
-    for a million records is minutes; openpyxl reads the file back in the tests."""
+
+Rows = tuple[bytes, list[int]]  # rows' XML one after the other, and each row's length
+
+
+def _batches(lines: Iterable[bytes | str], lang: str, size: int = 1024) -> Iterator[Rows]:
+    """The rows of these results lines, ``size`` at a time (one write per row costs more than the row)."""
+    rows: list[bytes] = []
+    for raw in lines:
+        if raw.strip():
+            rows.append(_line_xml(orjson.loads(raw), lang))
+            if len(rows) == size:
+                yield b"".join(rows), [len(r) for r in rows]
+                rows = []
+    yield b"".join(rows), [len(r) for r in rows]
+
+
+def _segments(results: Path) -> list[tuple[int, int]]:
+    """The file in byte ranges of about SEGMENT bytes, each from a line's start to another's."""
+    size = results.stat().st_size
+    starts = [0]
+    with results.open("rb") as f:
+        while starts[-1] + SEGMENT < size:
+            f.seek(starts[-1] + SEGMENT)
+            f.readline()  # to the start of the next line
+            starts.append(f.tell())
+    return list(itertools.pairwise([*starts, max(size, starts[-1])]))
+
+
+def _segment_rows(results: Path, lang: str, segment: tuple[int, int]) -> Rows:
+    """The rows of one segment of results.jsonl (in a worker)."""
+    start, end = segment
+    with results.open("rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    rows = [_line_xml(orjson.loads(raw), lang) for raw in data.splitlines() if raw.strip()]
+    return b"".join(rows), [len(r) for r in rows]
+
+
+def _in_order(pool: Pool, make: Callable[[tuple[int, int]], Rows], segments: list, depth: int) -> Iterator[Rows]:
+    """``make`` of each segment in the pool's workers, at most ``depth`` at once, in order."""
+    pending: deque = deque()
+    for segment in segments:
+        pending.append(pool.apply_async(make, (segment,)))
+        if len(pending) >= depth:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def _book(batches: Iterable[Rows], path: Path, lang: str) -> int:
+    """The workbook of these rows, written as its XML parts straight into the zip, the sheets streamed (inline
+    strings, no shared-string table: nothing held per row) — openpyxl's write-only mode costs ~200 µs a row,
+    which for a million records is minutes; openpyxl reads the file back in the tests. A row names no
+    number: the rows of a sheet are its rows in order, whoever made them."""
     header = [message(f"batch.xlsx_{c}", lang) for c in COLUMNS]
     name = message("batch.xlsx_sheet", lang)
     names: list[str] = []
     total = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         sheet = None
-        rows = 0
-        pending: list[bytes] = []  # rows written a thousand at a time: one write per row costs more than the row
+        rows = 0  # in the current sheet
         try:
-            for raw in lines:
-                if not raw.strip():
-                    continue
-                if sheet is None or rows == ROWS:
-                    if sheet is not None:
-                        sheet.write(b"".join(pending))
-                        pending.clear()
-                        _end_sheet(sheet, rows)
-                    names.append(name + (f" {total // ROWS + 1}" if total else ""))
-                    sheet = _start_sheet(book, len(names), header)
-                    rows = 0
-                rows += 1
-                total += 1
-                pending.append(_line_xml(rows + 1, orjson.loads(raw), lang))
-                if len(pending) == 1024:
-                    sheet.write(b"".join(pending))
-                    pending.clear()
+            for data, lengths in batches:
+                at = offset = 0
+                while at < len(lengths):  # the batch, split where a sheet is full
+                    if sheet is None or rows == ROWS:
+                        if sheet is not None:
+                            _end_sheet(sheet, rows)
+                        names.append(name + (f" {total // ROWS + 1}" if total else ""))
+                        sheet = _start_sheet(book, len(names), header)
+                        rows = 0
+                    taken = lengths[at : at + ROWS - rows]
+                    size = sum(taken)
+                    sheet.write(memoryview(data)[offset : offset + size])
+                    at, offset, rows, total = at + len(taken), offset + size, rows + len(taken), total + len(taken)
             if sheet is None:
                 names.append(name)
                 sheet = _start_sheet(book, 1, header)
-            sheet.write(b"".join(pending))
             _end_sheet(sheet, rows)
         finally:
             if sheet is not None:
@@ -115,8 +170,8 @@ def _cell(value: object) -> str:
     return f'<c t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def _row_xml(number: int, cells: list) -> bytes:
-    return _row(number, "".join(map(_text, cells)))
+def _row_xml(cells: list) -> bytes:
+    return _row("".join(map(_text, cells)))
 
 
 def _start_sheet(book: zipfile.ZipFile, number: int, header: list[str]):
@@ -128,7 +183,7 @@ def _start_sheet(book: zipfile.ZipFile, number: int, header: list[str]):
         + (b' tabSelected="1"' if number == 1 else b"")
         + b'><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         b'<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-        b"<sheetData>" + _row_xml(1, header)
+        b"<sheetData>" + _row_xml(header)
     )
     return sheet
 
@@ -208,13 +263,13 @@ def _grounds(grounds: tuple[str, ...], lang: str) -> str:
     return ("、" if lang == "zh" else "; ").join(cited)
 
 
-def _line_xml(number: int, line: dict, lang: str) -> bytes:
+def _line_xml(line: dict, lang: str) -> bytes:
     """One results line as the ledger's row: its own cells (id, source, place, notice due, reason) around
     what many rows share, rendered once (_status_cells, _correction_cell)."""
     place = line.get("row", line.get("line", ""))
     head = _text(line.get("case") or "") + _text(line.get("source", "")) + _text(place)
     if line.get("status") == "rejected":
-        return _row(number, head + _rejected_cells(lang) + _text(line.get("reason", "")))
+        return _row(head + _rejected_cells(lang) + _text(line.get("reason", "")))
     disposition = line.get("disposition")
     chosen = next((o for o in line.get("outcomes", []) if o["outcome"] == disposition), None)
     consequences = {c["consequence"]: c["args"] for c in line.get("consequences", [])}
@@ -230,11 +285,11 @@ def _line_xml(number: int, line: dict, lang: str) -> bytes:
     correction = ""
     if "correction_required" in consequences:
         correction = "correction_overdue" if "correction_overdue" in consequences else "correction_required"
-    return _row(number, head + shared + _text(due) + _correction_cell(correction, lang))
+    return _row(head + shared + _text(due) + _correction_cell(correction, lang))
 
 
-def _row(number: int, cells: str) -> bytes:
-    return f'<row r="{number}">{cells}</row>'.encode()
+def _row(cells: str) -> bytes:
+    return f"<row>{cells}</row>".encode()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -56,17 +58,16 @@ def write_outputs(
     rules: RuleSet,
     compare: RuleSet | None,
     occurrences: Occurrences,
+    summary: Summary,
     pool: Pool,
-) -> Summary:
-    """Render the report from the work folder and move every output into place. The what-ifs of the
-    disagreements and the Excel ledger are written in the workers (``pool``) while this process finds the
-    a18 warnings and renders the report."""
+) -> None:
+    """Render the report of ``summary`` (the chunks', merged in input order as they settled) and move every
+    output into place. The what-ifs of the disagreements and the rows of the Excel ledger are made in the
+    workers (``pool``) while this process finds the a18 warnings and renders the report."""
     ledger = work.out / ".results.xlsx.tmp"
-    # the ledger for Excel, read from the results before results.jsonl moves into place
-    ledger_written = pool.apply_async(excel.write_file, (work.results, ledger, batch.lang))
-    summary = Summary()
-    for part in work.summaries():
-        summary.merge(part)
+    # the ledger for Excel, read from the results before results.jsonl moves into place: its rows made in the
+    # workers, compressed in a thread of this process (zlib lets go of the interpreter)
+    ledger_written = _in_background(excel.write_file, work.results, ledger, batch.lang, pool, 2 * batch.workers)
     groups = _disagreements(summary)
     asked = [(i, summary.examples[key]) for i, (key, _) in enumerate(groups[:WHATIF_GROUPS]) if summary.examples[key]]
     changes = pool.starmap_async(worker.changes_to, [(example, groups[i][1].recorded) for i, example in asked])
@@ -88,10 +89,32 @@ def write_outputs(
         name: render(f"batch/report.{kind}.j2", batch.lang, **context)
         for name, kind in (("report.md", "md"), ("report.html", "html"))
     }
-    ledger_written.get()
+    ledger_written()
     os.replace(ledger, work.out / "results.xlsx")
     work.finish(reports)
-    return summary
+
+
+def _in_background(fn: Callable, *args) -> Callable[[], object]:
+    """``fn(*args)`` in a daemon thread (should the run stop first, the interpreter does not wait for it):
+    a call that waits for it and gives its result, or raises its exception."""
+    done: dict = {}
+
+    def run() -> None:
+        try:
+            done["result"] = fn(*args)
+        except BaseException as e:  # raised in the caller's thread, at its wait
+            done["error"] = e
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> object:
+        thread.join()
+        if "error" in done:
+            raise done["error"]
+        return done["result"]
+
+    return result
 
 
 def _timeline_digest(settings) -> str | None:

@@ -84,15 +84,17 @@ def _run(batch: Batch, reader: Reader, rules, compare, manifest: dict, progress:
     work = WorkDir(batch.out)
     try:
         done = work.open(manifest, batch.resume)
-        occurrences = Occurrences()
+        occurrences, summary = Occurrences(), Summary()
         for rows in work.label_chunks():  # of the chunks a resumed run finished before
             occurrences.add(rows)
+        for part in work.summaries():
+            summary.merge(part)
         try:
             with progress(reader.size) as advance:
-                _evaluate(reader, batch, work, pool, done, advance, occurrences)
+                _evaluate(reader, batch, work, pool, done, advance, occurrences, summary)
         finally:
             work.close()
-        summary = write_outputs(work, batch, reader, rules, compare, occurrences, pool)
+        write_outputs(work, batch, reader, rules, compare, occurrences, summary, pool)
     finally:
         pool.terminate()  # every chunk is settled by now, or the run is stopping
         pool.join()
@@ -107,6 +109,7 @@ def _evaluate(
     done: int,
     advance: Callable[[int, int], None],
     occurrences: Occurrences,
+    summary: Summary,
 ) -> None:
     depth = 2 * batch.workers  # chunks in flight: enough to keep every worker busy, few enough to bound memory
     pending: deque[tuple[int, Chunk, AsyncResult]] = deque()
@@ -116,9 +119,9 @@ def _evaluate(
             continue
         pending.append((number, chunk, pool.apply_async(worker.evaluate_chunk, (chunk, work.spool(number)))))
         while len(pending) > depth or (pending and pending[0][2].ready()):
-            _settle(work, pool, *pending.popleft(), advance, occurrences)
+            _settle(work, pool, *pending.popleft(), advance, occurrences, summary)
     while pending:
-        _settle(work, pool, *pending.popleft(), advance, occurrences)
+        _settle(work, pool, *pending.popleft(), advance, occurrences, summary)
 
 
 def _settle(
@@ -129,6 +132,7 @@ def _settle(
     evaluated: AsyncResult,
     advance: Callable[[int, int], None],
     occurrences: Occurrences,
+    summary: Summary,
 ) -> None:
     settled = evaluated.get()
     duplicates = work.ids.claim(number, [(case, place) for _, case, place in settled.claims])
@@ -137,6 +141,7 @@ def _settle(
         settled = pool.apply(worker.evaluate_chunk, (chunk, work.spool(number), rows))
     work.append(number, work.spool(number), settled.summary)
     occurrences.update(settled.occurrences)
+    summary.merge(settled.summary)  # in input order, as the report reads them: here, not all at the end
     advance(chunk.how_many, chunk.size)
 
 
