@@ -717,7 +717,8 @@ def test_the_streamed_ledger_reads_back_in_openpyxl_sheet_by_sheet(tmp_path, mon
         "",
         json.dumps({"case": "C", "source": "x.jsonl", "line": 4, "status": "evaluated", "agreement": "agree"}),
     ]
-    assert excel.write(lines, tmp_path / "l.xlsx", "en") == 3
+    (tmp_path / "results.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert excel.write_file(tmp_path / "results.jsonl", tmp_path / "l.xlsx", "en") == 3
     book = openpyxl.load_workbook(tmp_path / "l.xlsx")
     assert [s.title for s in book.worksheets] == ["Re-evaluation", "Re-evaluation 2"]
     first, second = (list(s.iter_rows(values_only=True)) for s in book.worksheets)

@@ -1,9 +1,10 @@
 """results.xlsx: the ledger of a batch, one row per input record in input order, for Excel.
 
-Read from results.jsonl's lines as the run wrote them (streamed, the sheets' XML written as it goes), in the
-batch's language: the record's id and place, its status, the recorded decision and the re-evaluated
-disposition by their labels, the agreement, the grounds as the measure numbers them, the notice due date,
-the correction required, and the reason of a rejected record. A frozen header and filters; a sheet holds at
+Read from results.jsonl's lines as the run wrote them (segment by segment, in a batch's workers; the
+sheets' XML streamed into the zip in order), in the batch's language: the record's id and place, its
+status, the recorded decision and the re-evaluated disposition by their labels, the agreement, the grounds
+as the measure numbers them, the notice due date, the correction required, and the reason of a rejected
+record. A frozen header and filters; a sheet holds at
 most ROWS records, the next ones go on the next sheet.
 """
 
@@ -53,24 +54,7 @@ def write_file(results: Path, path: Path, lang: str = "zh", pool: Pool | None = 
     return _book(batches, path, lang)
 
 
-def write(lines: Iterable[bytes | str], path: Path, lang: str = "zh") -> int:
-    """Write the ledger of these results lines to ``path``; how many rows."""
-    return _book(_batches(lines, lang), path, lang)
-
-
 Rows = tuple[bytes, list[int]]  # rows' XML one after the other, and each row's length
-
-
-def _batches(lines: Iterable[bytes | str], lang: str, size: int = 1024) -> Iterator[Rows]:
-    """The rows of these results lines, ``size`` at a time (one write per row costs more than the row)."""
-    rows: list[bytes] = []
-    for raw in lines:
-        if raw.strip():
-            rows.append(_line_xml(orjson.loads(raw), lang))
-            if len(rows) == size:
-                yield b"".join(rows), [len(r) for r in rows]
-                rows = []
-    yield b"".join(rows), [len(r) for r in rows]
 
 
 def _segments(results: Path) -> list[tuple[int, int]]:
