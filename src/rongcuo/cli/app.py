@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
@@ -342,6 +343,18 @@ def load_timeline(timeline: str, profile: str, trust: bool) -> Timeline:
         return versions.load(timeline, profile, trusted=trust)
     except RuleError as e:
         fail(e)
+
+
+@contextmanager
+def writing(path: Path | None) -> Iterator[None]:
+    """Writing a command's output: an --out that is a file, read-only or full is one line (exit 2), naming
+    the file that failed (else ``path``), not a traceback."""
+    try:
+        yield
+    except OSError as e:
+        from ..model.coded import os_reason
+
+        fail("errors.cannot_write", path=str(e.filename or path), reason=os_reason(e))
 
 
 def logged(write: Callable[[], T], log: Path, store: Path | None) -> T:

@@ -23,6 +23,7 @@ from .app import (
     parse_day,
     read_cases,
     warn,
+    writing,
 )
 from .words import h
 
@@ -72,10 +73,9 @@ def _load(spec: str, profile: str, trust: bool, timeline: str | None = None) -> 
 def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path | None, header: str, ids: bool) -> None:
     from ..drafting.report import rendered, to_json
     from ..drafting.witness import write
-    from ..model.coded import os_reason
 
     folder = witnesses or (out / "witnesses" if out else None)
-    try:  # an --out or --witnesses that is a file, read-only, full: one line, not a traceback
+    with writing(out or folder):
         paths = write(report.witnesses, folder, header) if folder else []
         files = {w.key: str(p) for w, p in zip(report.witnesses, paths, strict=bool(folder))}
         if out:
@@ -85,8 +85,6 @@ def _emit(report, format: Format, lang: Lang, witnesses: Path | None, out: Path 
             (out / "report.json").write_text(
                 json.dumps(to_json(report, files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
             )
-    except OSError as e:
-        fail("errors.cannot_write", path=str(e.filename or out or folder), reason=os_reason(e))
     if format == Format.json:
         typer.echo(json.dumps(to_json(report, files), ensure_ascii=False))
     else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, said, warn
+from .app import Lang, LangOpt, ProfileOpt, app, fail, load_rules, said, warn, writing
 from .words import h
 
 if TYPE_CHECKING:
@@ -132,15 +132,11 @@ def _extract(
         text = json.dumps(record, ensure_ascii=False, default=str) + "\n" if format == CaseFormat.json else dump(record)
         documents.append((target, text))
     if out:
-        from ..model.coded import os_reason
-
-        try:  # an --out that is a file, read-only, full: one line, not a traceback
+        with writing(out):
             out.mkdir(parents=True, exist_ok=True)
             for target, text in documents:
                 assert target is not None  # every document has its file when there is an --out
                 target.write_text(text, encoding="utf-8")
-        except OSError as e:
-            fail("errors.cannot_write", path=str(e.filename or out), reason=os_reason(e))
         typer.echo(render("extract/proposals.txt.j2", lang, items=done, rejected=errors), nl=False)
     else:
         joint = "" if format == CaseFormat.json else "---\n"  # JSON lines, or YAML documents

@@ -21,6 +21,7 @@ from .app import (
     one_line,
     rule_root,
     warn,
+    writing,
 )
 from .words import h
 
@@ -72,12 +73,8 @@ def test(
     except CaseError as e:
         fail(e)
     if junit is not None:
-        from ..model.coded import os_reason
-
-        try:
+        with writing(junit):
             junit.write_bytes(_junit(checks))
-        except OSError as e:
-            fail("errors.cannot_write", path=str(junit), reason=os_reason(e))
     if format == TextFormat.json:
         typer.echo(json.dumps(report(checks), ensure_ascii=False))
     else:
@@ -122,12 +119,8 @@ def report_coverage(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        try:
+        with writing(output):
             output.write_text(text, "utf-8")
-        except OSError as e:
-            from ..model.coded import os_reason
-
-            fail("errors.cannot_write", path=str(output), reason=os_reason(e))
     if write_missing is not None:
         _write_missing(reports, write_missing, lang)
     ok = True
@@ -154,12 +147,8 @@ def _write_missing(reports: list[Coverage], folder: Path, lang: str) -> None:
 
     from ..coverage import missing
 
-    try:
+    with writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        from ..model.coded import os_reason
-
-        fail("errors.cannot_write", path=str(folder), reason=os_reason(e))
     written = unfilled = 0
     for c in reports:
         found, none = missing(c)

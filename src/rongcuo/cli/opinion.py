@@ -20,6 +20,7 @@ from .app import (
     app,
     ask_of,
     fail,
+    writing,
 )
 from .words import h
 
@@ -90,9 +91,5 @@ def opinion(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from ..model.coded import os_reason
-
-    try:
+    with writing(path):
         path.write_bytes(data)
-    except OSError as e:
-        fail("errors.cannot_write", path=str(path), reason=os_reason(e))
