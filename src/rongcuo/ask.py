@@ -61,6 +61,17 @@ class Ask:
     # facts could make Q12 choose another version: not explored).
     timeline: Timeline | None = None
 
+    @classmethod
+    def on(
+        cls,
+        timeline: Timeline,
+        as_of: dt.date | None = None,
+        effective_date: dt.date | None = None,
+        open_world: bool = True,
+    ) -> Ask:
+        """The Ask of every case under the version of ``timeline`` its Q12 reading applies."""
+        return cls(timeline.rules_of(None), as_of, effective_date, open_world, timeline)
+
     def rules_of(self, result: Result) -> RuleSet:
         """The rule set that gave ``result``: the version it applied under a timeline, else ``rules``."""
         return self.timeline.rules_of(result.version) if self.timeline else self.rules

@@ -73,7 +73,7 @@ def run(paths: list[Path], rulesets: list[RuleSet]) -> list[Check]:
         asks = [(Ask(rules, open_world=False), group)]
         if timed and rules.root == bundled_root().resolve():
             line = timeline.load(timeline.illustrative_timeline(), profile=rules.profile)
-            asks.append((Ask(line.rules_of(None), open_world=False, timeline=line), timed))
+            asks.append((Ask.on(line, open_world=False), timed))
         for ask, cases in asks:
             # Each case on the date its file states (Ask.day_of): those sharing one are evaluated in one grounding.
             found = evaluate(ask, [g.case for g, _ in cases], [g.source for g, _ in cases])

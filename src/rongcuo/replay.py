@@ -521,7 +521,7 @@ def _asked(rules: RuleSet | Timeline, e: dict, cases: list) -> list:
     if isinstance(rules, RuleSet):
         ask = Ask(rules, *days, world)
     else:
-        ask = Ask(rules.rules_of(None), *days, world, timeline=rules)
+        ask = Ask.on(rules, *days, world)
     return ask_evaluate(ask, [case for _, _, case in cases])
 
 

@@ -54,7 +54,7 @@ class Settings:
             from .. import timeline as versions
 
             loaded = versions.load(self.timeline, self.profile, trusted=self.trusted)
-            return Ask(loaded.rules_of(None), self.as_of, self.effective_date, timeline=loaded), other
+            return Ask.on(loaded, self.as_of, self.effective_date), other
         return Ask(rules, self.as_of, self.effective_date), other
 
     def load(self, corpus: bool = False) -> tuple[RuleSet, RuleSet | None]:

@@ -330,7 +330,7 @@ def ask_of(
     if rules is not None:
         fail("errors.timeline_with_rules")
     loaded = load_timeline(timeline, profile, trust)
-    return Ask(loaded.rules_of(None), *days, timeline=loaded)
+    return Ask.on(loaded, *days)
 
 
 def load_timeline(timeline: str, profile: str, trust: bool) -> Timeline:

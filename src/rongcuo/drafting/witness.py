@@ -70,7 +70,7 @@ Rules = RuleSet | Timeline  # a version, or a timeline of them (its witnesses ru
 
 def _ask(rules: Rules, as_of: dt.date, effective: dt.date | None = None) -> Ask:
     if isinstance(rules, Timeline):
-        return Ask(rules.rules_of(None), as_of, effective, timeline=rules)
+        return Ask.on(rules, as_of, effective)
     return Ask(rules, as_of, effective)
 
 

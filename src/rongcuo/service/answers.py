@@ -62,7 +62,7 @@ class Service:
         evaluation date (none: each case's own, else today — Ask.day_of) and the commencement (a20)."""
         name = self.served(profile)
         if (timeline := self.timelines.get(name)) is not None:
-            return Ask(timeline.rules_of(None), as_of, effective_date, timeline=timeline)
+            return Ask.on(timeline, as_of, effective_date)
         return Ask(self.rulesets[name], as_of, effective_date)
 
     async def applied(self, ask: Ask, case: Case) -> tuple[Ask, Result | None]:
