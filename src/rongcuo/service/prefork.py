@@ -21,7 +21,7 @@ import sys
 
 import uvicorn
 
-RESPAWN_LIMIT = 10  # workers forked again in a row, dying at once, before the parent gives up
+RESPAWN_LIMIT = 10  # workers that ended in an error one after another before the parent gives up
 
 
 def run(config: uvicorn.Config, workers: int) -> int:
@@ -40,18 +40,19 @@ def run(config: uvicorn.Config, workers: int) -> int:
     try:
         for _ in range(workers):
             alive.add(_fork(config, sock, previous))
-        failures = 0
+        failures = code = 0
         while alive:
             pid, status = os.wait()
             alive.discard(pid)
             if stopping:
                 continue
             failures = failures + 1 if os.waitstatus_to_exitcode(status) != 0 else 0
-            if failures > RESPAWN_LIMIT:  # a worker that cannot start: no loop of forks
+            if failures > RESPAWN_LIMIT:  # a worker that cannot start: no loop of forks; the rest waited for
                 stop(signal.SIGTERM, None)
-                return 1
+                code = 1
+                continue
             alive.add(_fork(config, sock, previous))
-        return 0
+        return code
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
