@@ -44,7 +44,7 @@ from .errors import RuleError
 from .evaluate import FactReading
 from .inputs import GIVEN, UNPACKED
 from .memory import Memory
-from .read import Shared
+from .read import Shared, part_of
 from .syntax import Signature, signatures, walk
 
 FACT = ("fact", 2)  # what the unpacking derives and every rule reads
@@ -133,9 +133,15 @@ class Program:
         self.fact_rows = np.array(sorted(set(facts.values())), dtype=np.intp)
         self._fact_index = {f: int(np.searchsorted(self.fact_rows, row)) for f, row in facts.items()}
         self.out_rows = np.array([row for row, _ in shown] + [row for row, _ in interface], dtype=np.intp)
-        self._shown = [text for _, text in shown]
         self._interface = [atom for _, atom in interface]
         self._answers = Memory(ANSWERS)  # an answer's bits → its FactReading
+        columns: dict[str, list[int]] = defaultdict(list)  # the shown atoms' columns by the part they are read into
+        for i, (_, text) in enumerate(shown):
+            columns[part_of(text)].append(i)
+        self._parts = [
+            (part, np.array(found, dtype=np.intp), [shown[i][1] for i in found], Memory(ANSWERS))
+            for part, found in sorted(columns.items())
+        ]  # (part, its columns, their atoms, its bits → its atoms): answers share their parts far more than their whole
 
     @property
     def interface_atoms(self) -> list[tuple[str, tuple[clingo.Symbol, ...]]]:
@@ -173,21 +179,34 @@ class Program:
         keys = [raw[i : i + width] for i in range(0, len(raw), width)] if width else [b""] * len(distinct)
         found = [memory.get(key) for key in keys]
         new = [i for i, reading in enumerate(found) if reading is None]
-        if new:  # the answers not seen before, their true atoms unpacked in one go
+        if new:  # the answers not seen before, unpacked in one go
             bits = np.unpackbits(distinct[new], axis=1, count=len(self.out_rows), bitorder="little")
-            rows, columns = np.nonzero(bits)
+            shared = self._shared(bits)
+            rows, columns = np.nonzero(bits[:, len(self.out_rows) - len(self._interface) :])
             atoms, start = columns.tolist(), 0
-            for i, n in zip(new, np.bincount(rows, minlength=len(new)).tolist(), strict=True):
-                found[i] = memory[keys[i]] = self._reading(atoms[start : start + n])
+            for k, (i, n) in enumerate(zip(new, np.bincount(rows, minlength=len(new)).tolist(), strict=True)):
+                interface = tuple(self._interface[a] for a in atoms[start : start + n])
+                found[i] = memory[keys[i]] = FactReading(shared[k], interface)
                 start += n
         return found, inverse  # type: ignore[return-value]  # every answer is read by now
 
-    def _reading(self, true: list[int]) -> FactReading:
-        """The reading of an answer whose true atoms (of the shown ones, then the interface) are ``true``."""
-        cut = len(self._shown)
-        shown = [self._shown[i] for i in true if i < cut]
-        interface = tuple(self._interface[i - cut] for i in true if i >= cut)
-        return FactReading(Shared.of(shown), interface)
+    def _shared(self, bits: np.ndarray) -> list[Shared]:
+        """The shown atoms of answers (their bits, a row each), part by part: each distinct part's atoms
+        made once (and so read once by engine.read, whose memories they key)."""
+        parts: list[list[tuple[str, frozenset[str]]]] = [[] for _ in range(len(bits))]
+        for part, columns, texts, memory in self._parts:
+            chosen = bits[:, columns]
+            packed = np.packbits(chosen, axis=1)
+            width, raw = packed.shape[1], packed.tobytes()
+            memory.bounded()
+            for k in range(len(bits)):
+                key = raw[k * width : (k + 1) * width]
+                atoms = memory.get(key)
+                if atoms is None:
+                    atoms = memory[key] = frozenset(texts[c] for c in np.flatnonzero(chosen[k]).tolist())
+                if atoms:
+                    parts[k].append((part, atoms))
+        return [Shared(tuple(p)) for p in parts]
 
     def _pack(self, cases: Sequence[Case]) -> np.ndarray:
         """The cases' true facts as bit rows: (facts of the program, words of 64 cases)."""

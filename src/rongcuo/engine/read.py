@@ -39,22 +39,19 @@ SHOWN = {
 @dataclass(frozen=True)
 class Shared:
     """The shown atoms that every case with the same facts has (from the bottom of engine.split), without
-    the case index: read once, part by part, however many cases share them."""
+    the case index, by the part of the result they are read into: read once, part by part, however many
+    cases share them."""
 
-    atoms: tuple[str, ...] = ()  # sorted: equal readings are equal
+    parts: tuple[tuple[str, frozenset[str]], ...] = ()  # (part, its atoms), by part: equal readings are equal
 
     @classmethod
     def of(cls, atoms: Sequence[str]) -> Shared:
-        return cls(tuple(sorted(atoms)))
-
-    @cached_property
-    def parts(self) -> dict[str, frozenset[str]]:
-        return _parts(self.atoms)
+        return cls(tuple(sorted(_parts(atoms).items())))
 
     @cached_property
     def content(self) -> Content:
         """The result fields of these atoms alone."""
-        return _assembled(self.parts)
+        return _assembled(dict(self.parts))
 
 
 NOTHING_SHARED = Shared()
@@ -134,11 +131,16 @@ _PART = {
 }
 
 
+def part_of(atom: str) -> str:
+    """The part of the result a shown atom is read into."""
+    return _PART.get(_parsed(atom)[0], "")  # the rule set shows nothing else (RuleSet.load)
+
+
 def _parts(atoms: Sequence[str]) -> dict[str, frozenset[str]]:
     """The atoms by the part of the result they are read into."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for atom in atoms:
-        grouped[_PART.get(_parsed(atom)[0], "")].append(atom)  # the rule set shows nothing else (RuleSet.load)
+        grouped[part_of(atom)].append(atom)
     return {part: frozenset(found) for part, found in grouped.items()}
 
 
