@@ -377,6 +377,8 @@ def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path
     lines = [
         '{"id": "A", "facts": {"enforcement_personnel": true, "enforcement_personnel": false}}',
         '{"id": "B", "id": "C", "facts": {}}',
+        # the colon after another key set apart by whitespace: a count of '":' alone comes out even
+        '{"id":"E","id":"F","facts"  :{"enforcement_personnel":true},"dates":{"conduct":"2022-01-05"}}',
         '{"id": "D", "facts": {"major_loss": true}, "evidence": {"major_loss": {"text": "x", "start": 0, "end": 1}},'
         ' "narrative": "x"}',
     ]
@@ -389,10 +391,11 @@ def test_a_jsonl_line_naming_a_key_twice_is_refused_not_silently_merged(tmp_path
     assert [(r["status"], r.get("code")) for r in rows] == [
         ("rejected", "errors.duplicate_key"),
         ("rejected", "errors.duplicate_key"),
+        ("rejected", "errors.duplicate_key"),
         ("evaluated", None),
     ]
     assert "'enforcement_personnel'" in rows[0]["reason"] and "'id'" in rows[1]["reason"]
-    assert [r["case"] for r in rows] == ["A", None, "D"]  # named by its id, unless the id is what is given twice
+    assert [r["case"] for r in rows] == ["A", None, None, "D"]  # named by its id, unless the id is what is given twice
 
 
 def test_a_jsonl_line_with_a_text_past_the_bound_is_refused_as_a_case_file_is(tmp_path):
