@@ -13,9 +13,10 @@ import functools
 import gc
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import orjson
 
@@ -25,11 +26,14 @@ from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
 from ..model.decode import MAX_STRING, DecodeError, decode_json, json_problem
 from ..model.files import case_of, read_file
+from ..model.result import Consequence, Outcome
 from .columns import Layout
 from .inputs import EXTRA_CELLS, UNREAD, Chunk, Record
 from .rows import UNDETERMINED, Known, Refused, Row, Uncertain
 from .summary import Settled, settle
 from .workdir import Spool
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -256,28 +260,61 @@ def _shared(memo: dict, recorded: str | None, result: Result) -> _Shared:
     key = (id(result.outcomes), id(result.consequences), id(result.defeated), result.disposition, recorded)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _share(recorded, result)
+        found = memo[key] = _share(memo, recorded, result)
     return found
 
 
-def _share(recorded: str | None, result: Result) -> _Shared:
-    keys = {c.key for c in result.consequences}
+def _share(memo: dict, recorded: str | None, result: Result) -> _Shared:
+    """A content's entry, from those of its parts: contents are many, their parts (the same outcomes,
+    the same consequences, the same defeats) far fewer, and the engine gives equal parts as one tuple."""
+    due, late, overdue, extension, untransferred, consequences = _part(memo, result.consequences, _consequences)
     grounds, reason = _disagreement(recorded, result) if recorded not in (None, result.disposition) else (None, None)
+    outcomes, names = _part(memo, result.outcomes, _outcomes)
     return _Shared(
-        # orjson writes a dataclass field by field, as Result.parts spells it (tests/test_batch.py)
-        parts=(
-            orjson.Fragment(orjson.dumps(result.outcomes)),
-            orjson.Fragment(orjson.dumps(result.consequences)),
-            orjson.Fragment(orjson.dumps(result.defeated)),
-        ),
-        outcomes=tuple(o.outcome for o in result.outcomes),
-        grounds=grounds,
-        reason=reason,
-        due=next((c.args[0] for c in result.consequences if c.consequence == "notification_due"), None),
-        late="notification_late" in keys,
-        overdue="correction_overdue" in keys,
-        extension="extension_permissible" in keys,
-        untransferred="duty_breach(a9)" in keys,
+        (outcomes, consequences, _part(memo, result.defeated, _fragment)),
+        names,
+        grounds,
+        reason,
+        due,
+        late,
+        overdue,
+        extension,
+        untransferred,
+    )
+
+
+def _part(memo: dict, part: tuple, read: Callable[[tuple], T]) -> T:
+    """``read`` of a part, once per part the chunk's results hold (alive for the whole chunk, as they are)."""
+    mine = memo.get(read)
+    if mine is None:
+        mine = memo[read] = {}  # each reader its own: the empty tuple is every empty part
+    found = mine.get(id(part))
+    if found is None:
+        found = mine[id(part)] = read(part)
+    return found
+
+
+def _fragment(part: tuple) -> orjson.Fragment:
+    # orjson writes a dataclass field by field, as Result.parts spells it (tests/test_batch.py)
+    return orjson.Fragment(orjson.dumps(part))
+
+
+def _outcomes(outcomes: tuple[Outcome, ...]) -> tuple[orjson.Fragment, tuple[str, ...]]:
+    return _fragment(outcomes), tuple(o.outcome for o in outcomes)
+
+
+def _consequences(consequences: tuple[Consequence, ...]) -> tuple:
+    """What the report tallies of a case's consequences: a14's due day, late notice, a17's overdue correction
+    and permissible extension, a9's untransferred case; and the part serialised."""
+    keys = {c.key for c in consequences}
+    due = next((c.args[0] for c in consequences if c.consequence == "notification_due"), None)
+    return (
+        due,
+        "notification_late" in keys,
+        "correction_overdue" in keys,
+        "extension_permissible" in keys,
+        "duty_breach(a9)" in keys,
+        _fragment(consequences),
     )
 
 
