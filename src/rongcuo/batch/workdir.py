@@ -165,7 +165,7 @@ class WorkDir:
             "disagreements": disagreements,
             "summary": summary.to_json(),
         }
-        journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        journal.write(orjson.dumps(entry) + b"\n")  # a chunk's summary: ~10 ms a chunk by the json module
         journal.flush()
 
     def close(self) -> None:
@@ -176,13 +176,13 @@ class WorkDir:
     def summaries(self) -> Iterator[Summary]:
         with self.journal.open("rb") as f:
             for line in f:
-                yield Summary.from_json(json.loads(line)["summary"])
+                yield Summary.from_json(orjson.loads(line)["summary"])
 
     def label_chunks(self) -> Iterator[list[list]]:
         """Per chunk: [case, field, error_type, conduct] of each case with a label and a conduct date, in order."""
         with self.labels.open("rb") as f:
             for line in f:
-                yield json.loads(line)
+                yield orjson.loads(line)
 
     def finish(self, outputs: dict[str, str]) -> None:
         """Write the outputs by renames (the results last), then remove the work folder."""
