@@ -152,6 +152,25 @@ class _Atom:
     sig: Signature
     args: tuple[tuple[str, Any], ...]  # per argument: ("var", name), ("any", None) or ("const", term)
 
+    @functools.cached_property
+    def columns(self) -> dict[str, int]:
+        """Each variable's first column."""
+        found: dict[str, int] = {}
+        for i, (kind, value) in enumerate(self.args):
+            if kind == "var":
+                found.setdefault(value, i)
+        return found
+
+    @functools.cached_property
+    def constants(self) -> tuple[tuple[int, Term], ...]:
+        return tuple((i, value) for i, (kind, value) in enumerate(self.args) if kind == "const")
+
+    @functools.cached_property
+    def repeated(self) -> tuple[tuple[int, int], ...]:
+        """The columns of a variable named again, each with its first."""
+        first = self.columns
+        return tuple((i, first[v]) for i, (kind, v) in enumerate(self.args) if kind == "var" and first[v] != i)
+
 
 @dataclass(frozen=True)
 class _Rule:
@@ -369,6 +388,16 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, order[first + np.arange(len(i))]
 
 
+def _both(mask: np.ndarray | None, other: np.ndarray | None) -> np.ndarray | None:
+    """Two masks of the same rows (None: every row) as one."""
+    return other if mask is None else mask if other is None else mask & other
+
+
+def _within(mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    """``rows`` (a mask) where ``mask`` holds too (None: every row)."""
+    return rows if mask is None else mask & rows
+
+
 def _none(arity: int) -> np.ndarray:
     return np.zeros((0, arity), dtype=np.int64)
 
@@ -503,8 +532,9 @@ class Chunk:
             elif kind == "bind":
                 var, expr = what
                 values, ok = self._value(expr, binding)
-                binding = binding.take(np.flatnonzero(ok))
-                binding.columns[var] = values[ok]
+                if ok is not None:
+                    binding, values = binding.take(np.flatnonzero(ok)), values[ok]
+                binding.columns[var] = values
             else:
                 binding = binding.take(np.flatnonzero(self._compare(what, binding)))
             if not binding.n:
@@ -512,14 +542,15 @@ class Chunk:
         arity = len(rule.head_terms)
         if not binding.n:
             return _none(arity)
-        columns, ok = [], np.ones(binding.n, dtype=bool)
+        columns, ok = [], None
         for expr in rule.head_terms:
             values, valid = self._value(expr, binding)
             columns.append(values)
-            ok &= valid
+            ok = _both(ok, valid)
         if not arity:
-            return np.zeros((1 if ok.any() else 0, 0), dtype=np.int64)
-        return np.stack(columns, axis=1)[ok]
+            return np.zeros((1 if ok is None or ok.any() else 0, 0), dtype=np.int64)
+        table = np.stack(columns, axis=1)
+        return table if ok is None else table[ok]
 
     def _select(self, atom: _Atom, rows: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, int]]:
         """The rows of an atom's table (or ``rows``) that match its constants and repeated variables;
@@ -527,20 +558,17 @@ class Chunk:
         table = self.tables.get(atom.sig) if rows is None else rows
         if table is None:
             table = _none(atom.sig[1])
-        keep = np.ones(len(table), dtype=bool)
-        where: dict[str, int] = {}
-        for i, (kind, value) in enumerate(atom.args):
-            if kind == "const":
-                keep &= table[:, i] == self.terms.code(value)
-            elif kind == "var":
-                if value in where:
-                    keep &= table[:, i] == table[:, where[value]]
-                else:
-                    where[value] = i
-        return (table if keep.all() else table[keep]), where
+        keep = None
+        for i, value in atom.constants:
+            keep = _both(keep, table[:, i] == self.terms.code(value))
+        for i, j in atom.repeated:
+            keep = _both(keep, table[:, i] == table[:, j])
+        return (table if keep is None else table[keep]), atom.columns
 
     def _join_atom(self, binding: _Binding, atom: _Atom, rows: np.ndarray | None = None) -> _Binding:
         table, where = self._select(atom, rows)
+        if not binding.columns and binding.n == 1:  # a rule's first atom: its rows are the bindings
+            return _Binding({v: table[:, col] for v, col in where.items()}, len(table))
         shared = [v for v in where if v in binding.columns]
         if shared:
             left, right = _keys([binding.columns[v] for v in shared], [table[:, where[v]] for v in shared])
@@ -561,26 +589,27 @@ class Chunk:
         left, right = _keys([binding.columns[v] for v in where], [table[:, c] for c in where.values()])
         return binding.take(np.flatnonzero(~_member(left, right)))
 
-    def _value(self, expr: Any, binding: _Binding) -> tuple[np.ndarray, np.ndarray]:
-        """An expression's codes for every binding, and where it is defined (arithmetic on numbers only)."""
+    def _value(self, expr: Any, binding: _Binding) -> tuple[np.ndarray, np.ndarray | None]:
+        """An expression's codes for every binding, and where it is defined (arithmetic on numbers only;
+        None: everywhere, which spares an array of every binding per variable and constant)."""
         kind = expr[0]
         if kind == "var":
-            return binding.columns[expr[1]], np.ones(binding.n, dtype=bool)
+            return binding.columns[expr[1]], None
         if kind == "const":
-            return np.full(binding.n, self.terms.code(expr[1]), dtype=np.int64), np.ones(binding.n, dtype=bool)
+            return np.full(binding.n, self.terms.code(expr[1]), dtype=np.int64), None
         if kind == "op":
             (a, ok_a), (b, ok_b) = self._value(expr[2], binding), self._value(expr[3], binding)
-            ok = ok_a & ok_b & (a < TERM) & (b < TERM)
+            ok = _within(_both(ok_a, ok_b), (a < TERM) & (b < TERM))
             values = np.where(ok, expr[1](np.where(ok, a, 0), np.where(ok, b, 0)), 0)
             if (np.abs(values) >= LIMIT).any():
                 raise OutOfRange(expr)
             return values, ok
         return self._function(expr, binding)
 
-    def _function(self, expr: Any, binding: _Binding) -> tuple[np.ndarray, np.ndarray]:
+    def _function(self, expr: Any, binding: _Binding) -> tuple[np.ndarray, np.ndarray | None]:
         """A function term with variables: one term per distinct combination of its arguments."""
         parts = [self._value(a, binding) for a in expr[2]]
-        ok = np.logical_and.reduce([valid for _, valid in parts])
+        ok = functools.reduce(_both, (valid for _, valid in parts), None)
         if len(parts) == 1:
             distinct, inverse = np.unique(parts[0][0], return_inverse=True)
             rows = distinct[:, None]
@@ -593,12 +622,12 @@ class Chunk:
     def _compare(self, comparison: tuple, binding: _Binding) -> np.ndarray:
         op, left, right = comparison
         (a, ok_a), (b, ok_b) = self._value(left, binding), self._value(right, binding)
-        ok = ok_a & ok_b
+        ok = _both(ok_a, ok_b)
         if op in (ast.ComparisonOperator.Equal, ast.ComparisonOperator.NotEqual):
-            return ok & _COMPARE[op](a, b)  # equal codes ⇔ equal terms
+            return _within(ok, _COMPARE[op](a, b))  # equal codes ⇔ equal terms
         numbers = (a < TERM) & (b < TERM)
-        result = ok & numbers & _COMPARE[op](a, b)
-        for i in np.flatnonzero(ok & ~numbers):  # a term that is not a number: clingo's order of symbols
+        result = _within(ok, numbers & _COMPARE[op](a, b))
+        for i in np.flatnonzero(_within(ok, ~numbers)):  # a term that is not a number: clingo's order of symbols
             left_symbol, right_symbol = (symbol_of(self.terms.term(int(x[i]))) for x in (a, b))
             result[i] = _COMPARE[op](left_symbol, right_symbol)
         return result
