@@ -30,7 +30,7 @@ from ..model.case import Case
 from ..model.days import date_of
 from ..model.result import Result
 from .control import control, ground, one_answer
-from .evaluate import MEMORY, remembered
+from .evaluate import MEMORY, remembered, uncollected
 from .inputs import (
     CASE_FREE,
     INPUT,
@@ -484,7 +484,12 @@ class Tracer:
     ) -> tuple[list[tuple[Result, Trace]], dict]:
         """Evaluate the cases with the derivations recorded: each result with its trace, and the
         derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
-        as_of = as_of or dt.date.today()
+        with uncollected():  # as engine.evaluate: many small objects, no cycles
+            return self._trace(cases, as_of or dt.date.today(), effective_date)
+
+    def _trace(
+        self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None
+    ) -> tuple[list[tuple[Result, Trace]], dict]:
         facts = remembered(self._memory, cases, self._ground_bottom)
         why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
         own, top_shared = read_records(why)
