@@ -341,27 +341,35 @@ CASE = "c__"
 
 def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivations]:
     """The derivations of each case index and those of the case-free atoms, from the recording atoms as
-    clingo prints them (what follows a case's index is the same text in every case: parsed once)."""
-    cases: dict[int, Derivations] = {}
+    clingo prints them (what follows a case's index is the same text in every case: parsed once, and its
+    derivation one tuple for all)."""
+    cases: dict[str, Derivations] = {}  # by the index as printed: int() once per case, not per record
     shared: Derivations = {}
     for text in atoms:
-        if text.startswith("_why_of("):
+        if text[4] == "_":  # _why_of(
             index, _, rest = text[8:].partition(",")
-            number, head, body = _why(rest)
-            cases.setdefault(int(index), {}).setdefault(head, []).append((number, body))
+            head, derivation = _why(rest)
+            into = cases.get(index)
+            if into is None:
+                into = cases[index] = {}
         else:
-            number, head, body = _why(text[5:])
-            shared.setdefault(head, []).append((number, body))
-    return cases, shared
+            head, derivation = _why(text[5:])
+            into = shared
+        found = into.get(head)
+        if found is None:
+            into[head] = [derivation]
+        else:
+            found.append(derivation)
+    return {int(i): own for i, own in cases.items()}, shared
 
 
 @remembering(1 << 16)
 def _why(text: str) -> tuple:
-    """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
+    """ "N,Head,(L1,…,Ln))" → (Head, (N, (L1, …, Ln))); value() writes a tuple as ("", …)."""
     term = f"t({text}"
     found = _plain(term)
     _, number, head, body = value(clingo.parse_term(term)) if found is None else found
-    return number, head, body[1:] if isinstance(body, tuple) else ()
+    return head, (number, body[1:] if isinstance(body, tuple) else ())
 
 
 # The tokens of a term as clingo prints it, when it holds only numbers, constants, functions and tuples.
