@@ -30,7 +30,7 @@ from ..model.case import Case
 from ..model.days import date_of
 from ..model.result import Result
 from .control import control, ground, one_answer
-from .evaluate import MEMORY, remembered
+from .evaluate import MEMORY, remembered, uncollected
 from .inputs import (
     CASE_FREE,
     INPUT,
@@ -341,27 +341,35 @@ CASE = "c__"
 
 def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivations]:
     """The derivations of each case index and those of the case-free atoms, from the recording atoms as
-    clingo prints them (what follows a case's index is the same text in every case: parsed once)."""
-    cases: dict[int, Derivations] = {}
+    clingo prints them (what follows a case's index is the same text in every case: parsed once, and its
+    derivation one tuple for all)."""
+    cases: dict[str, Derivations] = {}  # by the index as printed: int() once per case, not per record
     shared: Derivations = {}
     for text in atoms:
-        if text.startswith("_why_of("):
+        if text[4] == "_":  # _why_of(
             index, _, rest = text[8:].partition(",")
-            number, head, body = _why(rest)
-            cases.setdefault(int(index), {}).setdefault(head, []).append((number, body))
+            head, derivation = _why(rest)
+            into = cases.get(index)
+            if into is None:
+                into = cases[index] = {}
         else:
-            number, head, body = _why(text[5:])
-            shared.setdefault(head, []).append((number, body))
-    return cases, shared
+            head, derivation = _why(text[5:])
+            into = shared
+        found = into.get(head)
+        if found is None:
+            into[head] = [derivation]
+        else:
+            found.append(derivation)
+    return {int(i): own for i, own in cases.items()}, shared
 
 
 @remembering(1 << 16)
 def _why(text: str) -> tuple:
-    """ "N,Head,(L1,…,Ln))" → (N, Head, (L1, …, Ln)); value() writes a tuple as ("", …)."""
+    """ "N,Head,(L1,…,Ln))" → (Head, (N, (L1, …, Ln))); value() writes a tuple as ("", …)."""
     term = f"t({text}"
     found = _plain(term)
     _, number, head, body = value(clingo.parse_term(term)) if found is None else found
-    return number, head, body[1:] if isinstance(body, tuple) else ()
+    return head, (number, body[1:] if isinstance(body, tuple) else ())
 
 
 # The tokens of a term as clingo prints it, when it holds only numbers, constants, functions and tuples.
@@ -484,7 +492,12 @@ class Tracer:
     ) -> tuple[list[tuple[Result, Trace]], dict]:
         """Evaluate the cases with the derivations recorded: each result with its trace, and the
         derivations of the case-free atoms (tables such as modality/2, blocks/2)."""
-        as_of = as_of or dt.date.today()
+        with uncollected():  # as engine.evaluate: many small objects, no cycles
+            return self._trace(cases, as_of or dt.date.today(), effective_date)
+
+    def _trace(
+        self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None
+    ) -> tuple[list[tuple[Result, Trace]], dict]:
         facts = remembered(self._memory, cases, self._ground_bottom)
         why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
         own, top_shared = read_records(why)

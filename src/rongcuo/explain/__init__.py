@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..ask import Ask, by_day, results
 from ..engine import Assignment, OpenWorld, Result, RuleError, minimal_changes, open_world
+from ..engine.evaluate import uncollected
 from ..model import vocabulary as vocab
 from ..model.case import Case
 from .absence import smallest
@@ -55,6 +56,11 @@ def explain(
     notification_late, notification_due, …); why-not for those named."""
     if ask.timeline is not None:
         return _on_timeline(ask, cases, outcome, why_not_of)
+    with uncollected():  # many small objects and no cycles: the collector would walk the trees built so far
+        return _explained(ask, cases, outcome, why_not_of)
+
+
+def _explained(ask: Ask, cases: list[Case], outcome: str | None, why_not_of: tuple[str, ...]) -> list[Explanation]:
     consequence = outcome if outcome in vocab.vocabulary()["consequences"] else None
     explanations = []
     for case, (result, builder) in zip(cases, _built(ask, cases), strict=True):

@@ -57,7 +57,7 @@ class Atoms:
 
     def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
         self.derivations = trace.derivations
-        self.by_name = {key: set(atoms) for key, atoms in _kept(_INDEXED, shared, _indexed).items()}
+        self.by_name = {key: set(atoms) for key, atoms in once(_INDEXED, shared, _indexed).items()}
         add = self._add
         for atom, derivations in trace.derivations.items():
             add(atom)
@@ -86,7 +86,7 @@ _INDEXED: dict[int, tuple[dict, dict]] = {}
 _BY_HEAD: dict[int, tuple[dict, dict]] = {}
 
 
-def _kept(cache: dict[int, tuple[dict, dict]], of: dict, build: Callable[[dict], dict]) -> dict:
+def once(cache: dict[int, tuple[dict, dict]], of: dict, build: Callable[[dict], dict]) -> dict:
     found = cache.get(id(of))
     if found is None or found[0] is not of:
         if len(cache) > 64:
@@ -119,7 +119,7 @@ class Absence:
     def __init__(self, atoms: Atoms, infos: dict[int, RuleInfo]):
         self.atoms = atoms
         self._why: dict[tuple, list[Way]] = {}
-        self.rules_of = _kept(_BY_HEAD, infos, _by_head)
+        self.rules_of = once(_BY_HEAD, infos, _by_head)
 
     def why(self, atom: tuple, depth: int = DEPTH) -> list[Way]:
         """How each rule that could derive ``atom`` fails (an argument None is open); each atom once."""

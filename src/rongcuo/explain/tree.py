@@ -19,7 +19,7 @@ from ..engine import CASE, PLUMBING, RuleInfo, Trace
 from ..model import days as days_
 from ..model import vocabulary as vocab
 from ..model.case import Case
-from .absence import NEGATED, Absence, Atoms, Stop, Way
+from .absence import NEGATED, Absence, Atoms, Stop, Way, once
 
 
 @dataclass
@@ -100,13 +100,14 @@ class TreeBuilder:
         if not derivations:
             return [Node("input", _strip(atom))]
         out = []
+        below = seen | {atom}
         for number, body in derivations:
             info = self.infos[number]
             cited = info.clauses or clauses
             children = [
                 n
                 for i, b in enumerate(body)
-                for n in self.nodes(b, seen | {atom}, info.body[i] if i < len(info.body) else None, cited)
+                for n in self.nodes(b, below, info.body[i] if i < len(info.body) else None, cited)
             ]
             if not (info.clauses or _is_step(info.head)):
                 out += children
@@ -173,16 +174,8 @@ class TreeBuilder:
         return Node("missing", _strip(stop.atom), status, children=children, alternatives=len(stop.below) > 1)
 
     def _modality(self, atom) -> str | None:
-        return next((self._modalities[a] for a in atom[1:] if a in self._modalities), None)
-
-    @cached_property
-    def _modalities(self) -> dict:
-        """Each clause's modality (modality/2 of the case-free atoms): the first the rules record."""
-        found: dict = {}
-        for m in self.shared:
-            if isinstance(m, tuple) and len(m) == 3 and m[0] == "modality":
-                found.setdefault(m[1], m[2])
-        return found
+        modalities = once(_MODALITIES, self.shared, _modalities)
+        return next((modalities[a] for a in atom[1:] if a in modalities), None)
 
     def _index(self) -> int:
         self.indexed = True
@@ -194,6 +187,18 @@ class TreeBuilder:
     def _evidence(self, fact: str) -> str | None:
         found = self._evidence_of().get(fact)
         return getattr(found, "text", found)
+
+
+_MODALITIES: dict[int, tuple[dict, dict]] = {}  # by the case-free derivations they are read from (absence.once)
+
+
+def _modalities(shared: dict) -> dict:
+    """Each clause's modality (modality/2 of the case-free atoms): the first the rules record."""
+    found: dict = {}
+    for m in shared:
+        if isinstance(m, tuple) and len(m) == 3 and m[0] == "modality":
+            found.setdefault(m[1], m[2])
+    return found
 
 
 def _shared_stop(ways: list[Way]) -> Stop | None:
