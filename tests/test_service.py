@@ -288,6 +288,17 @@ def test_openapi_documents_every_endpoint(client):
     assert client.get("/docs").status_code == 404  # the docs page would load assets from outside
 
 
+def test_parameters_read_without_fastapi_are_documented_as_fastapi_would(client):
+    """/v1/evaluate and /v1/batch read profile, as_of and effective_date themselves (service.api._asked): the
+    document lists them as FastAPI lists the same parameters of /v1/explain, and a repeated one is its last."""
+    paths = client.get("/openapi.json").json()["paths"]
+    declared = {p["name"]: p for p in paths["/v1/explain"]["post"]["parameters"]}
+    for path in ("/v1/evaluate", "/v1/batch"):
+        assert paths[path]["post"]["parameters"] == [declared[n] for n in ("profile", "as_of", "effective_date")]
+    answer = client.post(f"/v1/evaluate?profile=nope&profile=literal&as_of={DAY}", json=EXEMPT)
+    assert answer.status_code == 200 and answer.json()["profile"] == "literal"
+
+
 # -- errors: the CLI's messages as problem details -------------------------------------------------
 
 
