@@ -8,7 +8,8 @@ Everything is bounded before anything large is built, and every problem is a
   built), nested at most :data:`MAX_DEPTH` deep, with at most
   :data:`MAX_NODES` values; a key given twice is an error naming it; only
   YAML 1.2's ``true``/``false`` are booleans (``yes``, ``on`` stay words);
-- JSON likewise: duplicate keys refused, depth and size bounded;
+- JSON likewise: duplicate keys refused, depth and size bounded (a request body read by orjson
+  when its reading cannot differ: :func:`read_json`);
 - dates stay text for the case model to read (an impossible date names its key);
 - every string valid Unicode (no lone surrogates), at most
   :data:`MAX_STRING` characters; every integer at most :data:`MAX_DIGITS`
