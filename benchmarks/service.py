@@ -16,7 +16,8 @@ something per request grow; ``golden`` sends the golden cases in turn.
 Prints requests/s, p50/p99 latency, errors (a transport failure or a status
 other than 200) and memory growth against the targets of issue 15, and
 exits 1 when one is missed. Timings depend on what else the machine runs:
-the load average is printed beside them. Traffic goes to 127.0.0.1 only;
+the load average is printed beside them, and the server's CPU time per
+request (user and system, its workers' too). Traffic goes to 127.0.0.1 only;
 the run is bounded in count and time and stops the server it started.
 """
 
@@ -149,6 +150,15 @@ def rss_mib(pid: int) -> float:
     return total + sum(rss_mib(int(child)) for child in children)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) the server and its worker processes have used: what the requests cost
+    it, where requests/s is wall time shared with the clients and any other work."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(cpu_seconds(int(child)) for child in children)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -221,10 +231,10 @@ def main() -> int:
     try:
         asyncio.run(load(port, warm, args.clients, server.pid, args.every))
         before = rss_mib(server.pid)
-        load_before = os.getloadavg()[0]
+        load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server.pid)
         run = asyncio.run(load(port, measured, args.clients, server.pid, args.every))
         after = rss_mib(server.pid)
-        load_after = os.getloadavg()[0]
+        load_after, cpu = os.getloadavg()[0], cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(10)
@@ -232,7 +242,7 @@ def main() -> int:
         f"POST /v1/evaluate: {args.requests} requests after {args.warmup} to warm up, {args.clients} concurrent "
         f"clients on {HOST}, {'each a case never sent before' if args.cases == 'distinct' else 'golden cases in turn'}"
         f"; serve --workers {args.workers}; load average {load_before:.2f} before, {load_after:.2f} after"
-        f" ({os.cpu_count()} CPUs)"
+        f" ({os.cpu_count()} CPUs); server CPU {cpu / args.requests * 1000:.3f} ms a request"
     )
     return 0 if report(run, before, after) else 1
 

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from rongcuo.batch.columns import Layout
 from rongcuo.batch.inputs import Reader
 from rongcuo.model.case import CaseError, parse_case
-from rongcuo.model.decode import DecodeError, decode_json, decode_yaml
+from rongcuo.model.decode import DecodeError, decode_json, decode_yaml, read_json
 from rongcuo.model.files import load_case
 
 from .conftest import ROOT, rongcuo
+from .test_hostile import reading, strictly
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 GOOD = yaml.safe_load((ROOT / "measure" / "golden" / "g-a11-p1-i6.yaml").read_text(encoding="utf-8"))
@@ -44,6 +45,42 @@ def test_random_bytes_decode_to_a_value_or_a_one_line_error(data):
             decode(data)
         except DecodeError as e:
             assert "\n" not in str(e)
+
+
+# JSON texts as a client may write them: keys that repeat (one of them escaped), any whitespace, integers
+# of any length, any float, texts with lone surrogates (escaped, or as UTF-8 bytes).
+_space = st.text(alphabet=" \t\r\n", max_size=2)
+_texts = st.text(alphabet=st.characters(codec=None), max_size=6)
+_scalars = (
+    st.sampled_from(["true", "false", "null", "NaN", "-Infinity", "1e999", "-0", "01"])
+    | st.integers(min_value=-(10**25), max_value=10**25).map(str)
+    | st.floats(allow_nan=False, allow_infinity=False).map(repr)
+    | st.builds(json.dumps, _texts, ensure_ascii=st.booleans())
+)
+_keys = st.sampled_from(['"id"', '"facts"', '"\\u0069d"', '"a\\":"', '"甲"'])
+json_texts = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ",".join(xs) + "]")
+        | st.lists(st.tuples(_keys, _space, inner), max_size=4).map(
+            lambda pairs: "{" + ",".join(f"{k}{w}:{w}{v}" for k, w, v in pairs) + "}"
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, **SETTINGS)
+@given(text=json_texts, space=_space)
+def test_orjson_s_reading_of_any_json_is_the_strict_decoder_s(text, space):
+    data = (space + text + space).encode("utf-8", "surrogatepass")
+    assert reading(read_json, data) == reading(strictly, data)
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(data=st.binary(max_size=400))
+def test_orjson_s_reading_of_any_bytes_is_the_strict_decoder_s(data):
+    assert reading(read_json, data) == reading(strictly, data)
 
 
 @settings(max_examples=300, **SETTINGS)

@@ -5,10 +5,12 @@ import importlib
 import json
 from contextlib import contextmanager
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from rongcuo.model.decode import MAX_DEPTH, MAX_STRING, DecodeError, decode_json, decode_yaml
+from rongcuo.model import decode
+from rongcuo.model.decode import MAX_DEPTH, MAX_STRING, DecodeError, decode_json, decode_yaml, read_json
 from rongcuo.service import Service, create_app
 
 from .conftest import ROOT, rongcuo
@@ -411,6 +413,73 @@ def test_a_jsonl_line_with_a_text_past_the_bound_is_refused_as_a_case_file_is(tm
         ("OK", "evaluated", None),
         ("LONG", "rejected", "errors.text_too_long"),
     ]
+
+
+def reading(decoder, data):
+    """What a decoder makes of ``data``: the value (repr: 1 and 1.0 differ), or the error in words."""
+    try:
+        return repr(decoder(data))
+    except DecodeError as e:
+        return f"DecodeError {e.text('en')}"
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    except orjson.JSONDecodeError as e:
+        return f"orjson: {e}"
+
+
+def strictly(data: bytes):
+    return decode_json(data.decode("utf-8"))
+
+
+# Where orjson's reading differs from the strict decoder's, or might: each read as the strict decoder does.
+DIFFERING = {
+    "a key twice": b'{"id": "A", "facts": {"major_loss": true, "major_loss": false}}',
+    "a key twice, escaped": b'{"id": "A", "\\u0069d": "B"}',
+    "a key twice, colon after whitespace": b'{"id":"E","id" \t\r\n:"F","facts"  :{}}',
+    "a text past MAX_STRING": b'{"narrative": "%s"}' % (b"x" * (MAX_STRING + 1)),
+    "a 19-digit integer": b'{"start": 1234567890123456789}',
+    "a 30-digit integer (orjson: a float)": b'{"start": 123456789012345678901234567890}',
+    "a 20-digit negative integer": b"[-18446744073709551617]",
+    "nested past MAX_DEPTH": b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1),
+    "nested past MAX_DEPTH in mappings": b'{"a":' * (MAX_DEPTH + 1) + b"1" + b"}" * (MAX_DEPTH + 1),
+    "nested past orjson's limit": b"[" * 2000 + b"]" * 2000,
+    "a lone surrogate escaped": b'{"id": "\\ud800"}',
+    "a lone low surrogate": b'{"id": "\\udc00x"}',
+    "a surrogate in UTF-8": b'{"id": "\xed\xa0\x80"}',
+    "not UTF-8": b'{"id": "\xff"}',
+    "a byte-order mark": b'\xef\xbb\xbf{"id": "A"}',
+    "NaN": b'{"x": NaN}',
+    "Infinity": b"[-Infinity]",
+    "1e999": b"[1e999]",
+    "a trailing comma": b"[1,]",
+    "a leading zero": b'{"a": 01}',
+    "extra data": b'{"a": 1} x',
+    "a control character": b'{"a": "x\x1f"}',
+    "empty": b"",
+}
+SAME = {  # read by orjson, as the strict decoder reads them
+    "a case": json.dumps({"id": "甲", "facts": {"major_loss": True}, "dates": {"conduct": "2024-01-05"}}).encode(),
+    "a list of cases": json.dumps([{"id": f"C{i}", "facts": {}} for i in range(3)], ensure_ascii=False).encode(),
+    "equal keys in different objects": b'[{"id": "A"}, {"id": "B", "facts": {"id": true}}]',
+    "nested MAX_DEPTH deep": b"[" * MAX_DEPTH + b"]" * MAX_DEPTH,
+    "18-digit integers, floats and -0": b"[123456789012345678, -123456789012345678, 1.5e300, 1e-400, -0, -0.0, 1E2]",
+    "a pair escaped": b'["\\ud83d\\ude00", "\\u0000"]',
+    "a scalar": b' "x" ',
+}
+
+
+@pytest.mark.parametrize("data", DIFFERING.values(), ids=DIFFERING)
+def test_a_body_orjson_reads_otherwise_is_read_strictly(data):
+    strict = reading(strictly, data)
+    assert reading(orjson.loads, data) != strict  # a value of its own, or an error in other words
+    assert reading(read_json, data) == strict
+
+
+@pytest.mark.parametrize("data", SAME.values(), ids=SAME)
+def test_a_plain_body_is_read_by_orjson_as_the_strict_decoder_reads_it(data, monkeypatch):
+    strict = reading(strictly, data)
+    monkeypatch.setattr(decode, "decode_json", None)  # the strict decoder not asked
+    assert reading(read_json, data) == strict and not strict.startswith("DecodeError")
 
 
 @contextmanager

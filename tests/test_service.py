@@ -288,6 +288,27 @@ def test_openapi_documents_every_endpoint(client):
     assert client.get("/docs").status_code == 404  # the docs page would load assets from outside
 
 
+def test_results_are_written_byte_for_byte_as_starlette_writes_json(client):
+    """service.api.Results (orjson) writes what JSONResponse (json.dumps) wrote: compact, Chinese as is."""
+    odd = {**EXEMPT, "id": '甲"</script>\\😀', "subject": {"name": "张三"}}
+    for body in (EXEMPT, odd, [EXEMPT, {**odd, "id": "乙"}]):
+        response = client.post(f"/v1/evaluate?as_of={DAY}", json=body)
+        written = json.dumps(response.json(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        assert response.status_code == 200 and response.content == written.encode("utf-8")
+    assert response.content.startswith(b'[{"case":"G-A11-P1-I6"') and '"case":"乙"'.encode() in response.content
+
+
+def test_parameters_read_without_fastapi_are_documented_as_fastapi_would(client):
+    """/v1/evaluate and /v1/batch read profile, as_of and effective_date themselves (service.api._asked): the
+    document lists them as FastAPI lists the same parameters of /v1/explain, and a repeated one is its last."""
+    paths = client.get("/openapi.json").json()["paths"]
+    declared = {p["name"]: p for p in paths["/v1/explain"]["post"]["parameters"]}
+    for path in ("/v1/evaluate", "/v1/batch"):
+        assert paths[path]["post"]["parameters"] == [declared[n] for n in ("profile", "as_of", "effective_date")]
+    answer = client.post(f"/v1/evaluate?profile=nope&profile=literal&as_of={DAY}", json=EXEMPT)
+    assert answer.status_code == 200 and answer.json()["profile"] == "literal"
+
+
 # -- errors: the CLI's messages as problem details -------------------------------------------------
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import gc
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
-from ..model.decode import MAX_STRING, DecodeError, decode_json, json_problem
+from ..model.decode import KEY_COLON, MAX_STRING, DecodeError, decode_json, json_problem
 from ..model.files import case_of, read_file
 from ..model.result import Consequence, Outcome
 from .columns import Layout
@@ -181,7 +180,7 @@ def _json(record: Record):
         found = orjson.loads(data)
         # The strict parser refuses a key repeated in one object (orjson keeps the last), and a string past
         # the bound a case file has (a line longer than that may hold one).
-        if len(data) > MAX_STRING or _keys(found) != len(_KEY_COLON.findall(data)):
+        if len(data) > MAX_STRING or _keys(found) != len(KEY_COLON.findall(data)):
             decode_json(data)
         return found
     except DecodeError as e:  # orjson read it: the record is named by the id it gave, unless that is the key twice
@@ -194,11 +193,6 @@ def _json(record: Record):
         except UnicodeDecodeError:
             raise CaseError(record.where, "(line)", "errors.not_utf8") from None
         raise CaseError(record.where, f"column {e.colno}", "errors.not_json", problem=json_problem(e.msg)) from None
-
-
-# A key's closing quote and its colon, whatever JSON whitespace is between: every key of the line matches, and
-# only a quote escaped in a text matches besides — so as many matches as keys read means no key given twice.
-_KEY_COLON = re.compile(rb'"[ \t\r\n]*:')
 
 
 def _keys(data) -> int | None:

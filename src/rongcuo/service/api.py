@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
@@ -35,26 +36,53 @@ CASE_RECORD = schema.CASE
 Outcome = Annotated[str | None, Query(description="An outcome: " + ", ".join(schema.OUTCOMES))]
 
 
+class Results(JSONResponse):
+    """Results as starlette's JSONResponse writes them (compact, UTF-8, no key but a string, no float), byte for
+    byte, written by orjson: 0.6 µs a result, not 7."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def _ask(request: Request, profile: str | None, as_of: str | None, effective_date: str | None) -> tuple[Service, Ask]:
     service: Service = request.app.state.service
     return service, service.ask(profile, inputs.day(as_of), inputs.day(effective_date, "effective_date"))
 
 
+def _asked(request: Request) -> tuple[Service, Ask]:
+    """The Ask of the three query parameters, read as FastAPI would (the last of a repeated one), without its
+    dependency solving per request: a fifth of the event loop's work on /v1/evaluate."""
+    query = request.query_params
+    return _ask(request, query.get("profile"), query.get("as_of"), query.get("effective_date"))
+
+
+def _documented(name: str, kind: Any) -> dict:
+    """The OpenAPI entry FastAPI writes of an optional text query parameter (tests/test_service.py compares)."""
+    description = kind.__metadata__[0].description
+    text = {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "description": description,
+        "title": name.replace("_", " ").title(),
+    }
+    return {"name": name, "in": "query", "required": False, "schema": text, "description": description}
+
+
+ASKED = [_documented("profile", Profile), _documented("as_of", AsOf), _documented("effective_date", EffectiveDate)]
+
+
 @router.post(
     "/evaluate",
     summary="Evaluate one case or a list of cases",
-    openapi_extra=schema.body(schema.CASE_OR_LIST),
+    openapi_extra=schema.body(schema.CASE_OR_LIST) | {"parameters": ASKED},
     responses=schema.answers(schema.RESULT_OR_LIST),
 )
-async def evaluate(
-    request: Request, profile: Profile = None, as_of: AsOf = None, effective_date: EffectiveDate = None
-) -> JSONResponse:
+async def evaluate(request: Request) -> JSONResponse:
     """One result per case, as `rongcuo evaluate --format json` prints it; a list in, a list out."""
-    service, ask = _ask(request, profile, as_of, effective_date)
+    service, ask = _asked(request)
     data = inputs.decode(await request.body())
     async with service.gate.slot(request):
         out = await service.evaluate(ask, inputs.cases_of(data, service.limits.max_cases))
-    return JSONResponse(out if isinstance(data, list) else out[0])
+    return Results(out if isinstance(data, list) else out[0])
 
 
 @router.post(
@@ -202,14 +230,12 @@ def versioned(applied: Result | None) -> dict:
     "/batch",
     summary="Evaluate a JSONL body, streaming JSONL back",
     response_class=StreamingResponse,
-    openapi_extra=schema.body({"type": "string"}, "application/x-ndjson"),
+    openapi_extra=schema.body({"type": "string"}, "application/x-ndjson") | {"parameters": ASKED},
     responses=schema.answers({"type": "string"}, "application/x-ndjson"),
 )
-async def batch(
-    request: Request, profile: Profile = None, as_of: AsOf = None, effective_date: EffectiveDate = None
-) -> StreamingResponse:
+async def batch(request: Request) -> StreamingResponse:
     """One case per line in; one line per case out, in order: its result, or why it was rejected."""
-    service, ask = _ask(request, profile, as_of, effective_date)
+    service, ask = _asked(request)
     lines = numbered(await request.body(), service.limits.max_batch_cases)
     client = client_of(request)
     service.gate.check(client)  # the stream holds one of its client's share while it lasts

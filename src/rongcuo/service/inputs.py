@@ -13,7 +13,7 @@ from ..model import days
 from ..model import vocabulary as vocab
 from ..model.case import Case, CaseError, parse_case
 from ..model.coded import OptionError, ids, msg, suggest
-from ..model.decode import DecodeError, decode_json
+from ..model.decode import DecodeError, read_json
 from ..model.files import GOLDEN_KEYS
 from .limits import check_count
 from .problems import Problem, invalid
@@ -22,7 +22,7 @@ from .problems import Problem, invalid
 def decode(body: bytes) -> Any:
     """The JSON of a request body (UTF-8, as RFC 8259 has it)."""
     try:
-        return decode_json(body.decode("utf-8"))
+        return read_json(body)
     except UnicodeDecodeError:
         raise Problem("not-well-formed", msg("errors.body_not_utf8")) from None
     except DecodeError as e:
