@@ -796,6 +796,21 @@ def test_a_number_too_large_in_a_jsonl_line_is_said_in_words(tmp_path):
     assert all(r["reason"].endswith("第 18 列: 不是格式正确的 JSON：数字过大，无法读取") for r in lines), lines
 
 
+def test_a_jsonl_line_with_an_integer_past_the_bound_is_refused_as_a_case_file_is(tmp_path):
+    """orjson reads a 30-digit integer as a float: the line was rejected for its title's type, with the float
+    in the reason, where evaluate refuses the same record for its integer; and a digit run in a text is fine."""
+    cases = tmp_path / "cases.jsonl"
+    lines = ['{"id": "A", "title": 123456789012345678901234567890}', '{"id": "B", "title": "1234567890123456789012"}']
+    cases.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch(cases, "--out", tmp_path / "out", "--lang", "en")
+    rows = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert [(r["status"], r.get("code")) for r in rows] == [("rejected", "errors.too_many_digits"), ("evaluated", None)]
+    assert rows[0]["case"] == "A" and "e+29" not in rows[0]["reason"]
+    (one := tmp_path / "a.json").write_text(lines[0], encoding="utf-8")
+    evaluated = CliRunner().invoke(app, ["evaluate", str(one), "--lang", "en"])
+    assert evaluated.exit_code == 2 and "an integer of more than 18 digits" in evaluated.output, evaluated.output
+
+
 def test_the_ledger_made_in_the_workers_is_the_ledger_made_in_one_process(tmp_path, monkeypatch):
     """results.xlsx's rows are made segment by segment in the pool's workers and compressed in order here:
     the workbook is the one a single process writes, byte for byte, sheets split inside a segment too."""

@@ -23,7 +23,7 @@ from ..ask import Answer, Ask, Evaluated, Rejected, answers, evaluate, results, 
 from ..engine import OpenWorld, Result, RuleSet
 from ..explain import whatif
 from ..model.case import Case, CaseError, parse_case
-from ..model.decode import KEY_COLON, MAX_STRING, DecodeError, decode_json, json_problem
+from ..model.decode import DecodeError, decode_json, json_problem, read_alike
 from ..model.files import case_of, read_file
 from ..model.result import Consequence, Outcome
 from .columns import Layout
@@ -178,11 +178,8 @@ def _json(record: Record):
     assert isinstance(data, bytes)  # a JSONL line
     try:
         found = orjson.loads(data)
-        # The strict parser refuses a key repeated in one object (orjson keeps the last), and a string past
-        # the bound a case file has (a line longer than that may hold one).
-        if len(data) > MAX_STRING or _keys(found) != len(KEY_COLON.findall(data)):
-            decode_json(data)
-        return found
+        # a key twice, a 20-digit number, …: the strict parser says what is wrong, or reads it as it reads a file
+        return found if read_alike(data, found) else decode_json(data)
     except DecodeError as e:  # orjson read it: the record is named by the id it gave, unless that is the key twice
         error = CaseError(record.where, e.where, e.code, **e.values)
         error.case = None if e.values.get("key") == repr("id") else _id(found)
@@ -193,22 +190,6 @@ def _json(record: Record):
         except UnicodeDecodeError:
             raise CaseError(record.where, "(line)", "errors.not_utf8") from None
         raise CaseError(record.where, f"column {e.colno}", "errors.not_json", problem=json_problem(e.msg)) from None
-
-
-def _keys(data) -> int | None:
-    """The keys of a case record as orjson read it: its own and those of the mappings it holds (facts, dates,
-    subject). A line with more key-colons than that names a key twice — or holds a colon in a quoted text,
-    or mappings deeper than one level (an extracted case's evidence): those are read again strictly. ~1 µs."""
-    if type(data) is not dict:
-        return None
-    count = len(data)
-    for value in data.values():  # plain loops: this runs for every record
-        if type(value) is dict:
-            count += len(value)
-            for inner in value.values():
-                if type(inner) is dict or type(inner) is list:
-                    return None
-    return count
 
 
 def _cells(record: Record, layout: Layout) -> dict:

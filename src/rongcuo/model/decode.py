@@ -122,19 +122,26 @@ def decode_json(text: str | bytes) -> Any:
 
 def read_json(data: bytes) -> Any:
     """``decode_json(data.decode("utf-8"))``: the same values or the same error, read by orjson when its
-    reading cannot differ (a case of benchmarks/service.py: 6 µs, not 14), else by the strict decoder.
-    orjson refuses what that refuses (invalid UTF-8, lone surrogates, NaN) in other words, keeps the last of
-    a repeated key, reads a 20-digit integer as a float and nests 1,024 deep: such a document, or one that
-    might be, is read strictly."""
-    if len(data) <= MAX_STRING and _LONG_NUMBER not in data.translate(_DIGITS):  # nor a string past MAX_STRING
-        try:
-            found = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            if _keys(found) == len(KEY_COLON.findall(data)):
-                return found
+    reading cannot differ (a case of benchmarks/service.py: 6 µs, not 14), else by the strict decoder."""
+    try:
+        found = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if read_alike(data, found):
+            return found
     return decode_json(data.decode("utf-8"))
+
+
+def read_alike(data: bytes, found: Any) -> bool:
+    """Whether ``found``, orjson's reading of ``data``, is what the strict decoder reads. orjson refuses what
+    that refuses (invalid UTF-8, lone surrogates, NaN) in other words, keeps the last of a repeated key, reads
+    a 20-digit integer as a float and nests 1,024 deep: such a document, or one that might be, is not."""
+    return (
+        len(data) <= MAX_STRING  # nor a string past MAX_STRING
+        and _LONG_NUMBER not in data.translate(_DIGITS)
+        and _keys(found) == len(KEY_COLON.findall(data))
+    )
 
 
 # A key's closing quote and its colon, whatever JSON whitespace is between: every key matches, and only a quote
