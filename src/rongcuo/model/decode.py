@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -153,22 +154,24 @@ _DIGITS = bytes(ord("0") if chr(i) in "0123456789" else ord(" ") for i in range(
 _LONG_NUMBER = b"0" * (MAX_DIGITS + 1)
 
 
-def _keys(data: Any) -> int | None:
-    """The keys of every mapping in ``data``, level by level; None when one is nested past MAX_DEPTH."""
-    keys, level = 0, [data]
-    for _ in range(MAX_DEPTH):
-        inner = []
-        for value in level:
-            if type(value) is dict:
-                keys += len(value)
-                value = value.values()
-            elif type(value) is not list:
-                continue
-            inner += [v for v in value if type(v) is dict or type(v) is list]
-        if not inner:
-            return keys
-        level = inner
-    return None
+def _keys(data: Any, depth: int = 0) -> int | None:
+    """The keys of every mapping in ``data``; None when one is nested past MAX_DEPTH (recursion as deep)."""
+    values: Iterable[Any]
+    if type(data) is dict:
+        count, values = len(data), data.values()
+    elif type(data) is list:
+        count, values = 0, data
+    else:
+        return 0
+    if depth >= MAX_DEPTH:
+        return None
+    for value in values:  # plain loops: this runs for every record of a batch
+        if type(value) is dict or type(value) is list:
+            inner = _keys(value, depth + 1)
+            if inner is None:
+                return None
+            count += inner
+    return count
 
 
 def _unreadable(e: Exception) -> DecodeError:
