@@ -254,3 +254,18 @@ def test_only_a_first_call_of_a_few_cases_grounds_the_whole_program(default_rule
     answers = [evaluator.evaluate([case], as_of) for case in cases]
     assert taken == ["whole"] + ["split"] * 5
     assert [full(r) for (r,) in answers] == [full(r) for r in default_rules.evaluator.whole(cases, as_of)]
+
+
+def test_a_cases_own_consequences_joined_to_its_readings_are_those_of_all_its_atoms():
+    """engine.read joins the consequences the dated rules give a case to those of its facts' reading, each
+    read once: the same as reading all the atoms together — a consequence both attach cites both clauses."""
+    from rongcuo.engine.read import _consequences, _joined
+
+    reading = frozenset({"consequence(correction_required,a16)", "consequence(duty_breach(a7),a7)"})
+    own = frozenset(
+        {"consequence(correction_required,a17)", "consequence(notification_due(day(19000)),a14)", "consequence(x,a3)"}
+    )
+    for mine, theirs in ((reading, own), (own, reading), (reading, frozenset()), (frozenset(), own)):
+        assert _joined(_consequences(mine), _consequences(theirs)) == _consequences(mine | theirs)
+    joined = {c.consequence: c.grounds for c in _joined(_consequences(reading), _consequences(own))}
+    assert joined["correction_required"] == ("a16", "a17")

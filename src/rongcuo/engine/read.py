@@ -111,10 +111,26 @@ def _content_of(base: Shared, atoms: tuple[str, ...]) -> Content:
     its own atoms touch are read again (cases with the same facts but other dates share the rest)."""
     if not atoms:
         return base.content
+    own = _parts(atoms)
+    if own.keys() == {"consequences"}:  # the dated rules' usual: consequences of the case's own dates
+        disposition, modality, outcomes, consequences, defeated, contradictions = base.content
+        joined = _joined(consequences, _consequences(own["consequences"]))
+        return disposition, modality, outcomes, joined, defeated, contradictions
     parts = dict(base.parts)
-    for part, more in _parts(atoms).items():
+    for part, more in own.items():
         parts[part] = parts[part] | more if part in parts else more
     return _assembled(parts)
+
+
+def _joined(base: tuple[Consequence, ...], own: tuple[Consequence, ...]) -> tuple[Consequence, ...]:
+    """What _consequences gives the atoms of both, from what it gave each (both read once, not their union
+    per case): a consequence both attach cites the clauses of both."""
+    found = {(c.consequence, c.args): c for c in base}
+    for c in own:
+        if (same := found.get((c.consequence, c.args))) is not None:
+            c = Consequence(c.consequence, c.args, _in_order(set(same.grounds) | set(c.grounds)))
+        found[(c.consequence, c.args)] = c
+    return tuple(sorted(found.values(), key=_consequence_order))
 
 
 # The parts of a result by the shown atoms they are read from: answers share their parts far more often than
