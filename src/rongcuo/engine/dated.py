@@ -34,7 +34,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, overload
 
 import clingo
 import numpy as np
@@ -388,14 +388,13 @@ def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, order[first + np.arange(len(i))]
 
 
+@overload
+def _both(mask: np.ndarray | None, other: np.ndarray) -> np.ndarray: ...
+@overload
+def _both(mask: np.ndarray | None, other: np.ndarray | None) -> np.ndarray | None: ...
 def _both(mask: np.ndarray | None, other: np.ndarray | None) -> np.ndarray | None:
     """Two masks of the same rows (None: every row) as one."""
     return other if mask is None else mask if other is None else mask & other
-
-
-def _within(mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
-    """``rows`` (a mask) where ``mask`` holds too (None: every row)."""
-    return rows if mask is None else mask & rows
 
 
 def _none(arity: int) -> np.ndarray:
@@ -599,7 +598,7 @@ class Chunk:
             return np.full(binding.n, self.terms.code(expr[1]), dtype=np.int64), None
         if kind == "op":
             (a, ok_a), (b, ok_b) = self._value(expr[2], binding), self._value(expr[3], binding)
-            ok = _within(_both(ok_a, ok_b), (a < TERM) & (b < TERM))
+            ok = _both(_both(ok_a, ok_b), (a < TERM) & (b < TERM))
             values = np.where(ok, expr[1](np.where(ok, a, 0), np.where(ok, b, 0)), 0)
             if (np.abs(values) >= LIMIT).any():
                 raise OutOfRange(expr)
@@ -624,10 +623,10 @@ class Chunk:
         (a, ok_a), (b, ok_b) = self._value(left, binding), self._value(right, binding)
         ok = _both(ok_a, ok_b)
         if op in (ast.ComparisonOperator.Equal, ast.ComparisonOperator.NotEqual):
-            return _within(ok, _COMPARE[op](a, b))  # equal codes ⇔ equal terms
+            return _both(ok, _COMPARE[op](a, b))  # equal codes ⇔ equal terms
         numbers = (a < TERM) & (b < TERM)
-        result = _within(ok, numbers & _COMPARE[op](a, b))
-        for i in np.flatnonzero(_within(ok, ~numbers)):  # a term that is not a number: clingo's order of symbols
+        result = _both(ok, numbers & _COMPARE[op](a, b))
+        for i in np.flatnonzero(_both(ok, ~numbers)):  # a term that is not a number: clingo's order of symbols
             left_symbol, right_symbol = (symbol_of(self.terms.term(int(x[i]))) for x in (a, b))
             result[i] = _COMPARE[op](left_symbol, right_symbol)
         return result

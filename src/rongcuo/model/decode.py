@@ -141,13 +141,13 @@ def read_alike(data: bytes, found: Any) -> bool:
     return (
         len(data) <= MAX_STRING  # nor a string past MAX_STRING
         and _LONG_NUMBER not in data.translate(_DIGITS)
-        and _keys(found) == len(KEY_COLON.findall(data))
+        and _keys(found) == len(_KEY_COLON.findall(data))
     )
 
 
 # A key's closing quote and its colon, whatever JSON whitespace is between: every key matches, and only a quote
 # escaped in a text matches besides — so as many matches as keys read means no key given twice.
-KEY_COLON = re.compile(rb'"[ \t\r\n]*:')
+_KEY_COLON = re.compile(rb'"[ \t\r\n]*:')
 # Each digit as 0, any other byte as a space: a run of zeros past MAX_DIGITS is an integer orjson may read as a
 # float, or a run of digits in a text or a float (read strictly all the same). translate: 8× a regex's speed.
 _DIGITS = bytes(ord("0") if chr(i) in "0123456789" else ord(" ") for i in range(256))
