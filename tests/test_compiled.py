@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 
 from rongcuo.drafting.sources import load
 from rongcuo.engine import RuleError, RuleSet, profiles
+from rongcuo.engine.compiled import Program
+from rongcuo.engine.trace import Tracer
+from rongcuo.explain.tree import TreeBuilder, _key
 from rongcuo.model.case import Case, parse_case
 
 from .conftest import ROOT
@@ -27,6 +30,12 @@ RULE_SETS = [f"profile:{p}" for p in profiles()] + DRAFTS
 @cache
 def rule_set(spec: str) -> RuleSet:
     return load(str(ROOT / spec) if not spec.startswith("profile:") else spec).rules
+
+
+@cache
+def tracers(spec: str) -> tuple[Tracer, Tracer]:
+    """A rule set's tracer on the compiled path and one on clingo's, built once."""
+    return Tracer(rule_set(spec)), Tracer(rule_set(spec), compiled=False)
 
 
 def without_dates(case):
@@ -67,6 +76,29 @@ def test_compiled_bottom_is_clingos_bottom_atom_for_atom(spec, cases):
     for mine, theirs in zip(compiled, grounded, strict=True):
         assert mine.shown == theirs.shown
         assert sorted(map(str, mine.interface)) == sorted(map(str, theirs.interface))
+
+
+@pytest.mark.parametrize("spec", RULE_SETS)
+@settings(max_examples=15, **SETTINGS)
+@given(cases=st.lists(valid_cases(), min_size=1, max_size=30), as_of=as_of_dates)
+def test_compiled_trace_is_clingos_trace_and_explains_alike(spec, cases, as_of):
+    """The derivations the compiled bottom records, fact set by fact set, are those clingo's grounding of the
+    recording rules gives, in the same order; so are the results, and the trees built from them."""
+    rules = rule_set(spec)
+    compiled, grounded = tracers(spec)
+    assert isinstance(compiled.compiled, Program), compiled.compiled
+    mine, mine_shared = compiled.trace(cases, as_of)
+    theirs, their_shared = grounded.trace(cases, as_of)
+    assert mine_shared == their_shared
+    for case, (result, trace), (expected, reference) in zip(cases, mine, theirs, strict=True):
+        assert full(result) == full(expected)
+        assert trace.derivations == reference.derivations
+        assert trace.facts and reference.facts and trace.facts.shown == reference.facts.shown
+        assert sorted(map(str, trace.facts.interface)) == sorted(map(str, reference.facts.interface))
+        ours = TreeBuilder(case, trace, rules.tracer.infos, mine_shared)
+        clingos = TreeBuilder(case, reference, rules.tracer.infos, their_shared)
+        for o in result.outcomes:
+            assert [_key(n) for n in ours.outcome(o.outcome)] == [_key(n) for n in clingos.outcome(o.outcome)]
 
 
 def random_cases(n: int, seed: int) -> list[Case]:
@@ -116,10 +148,15 @@ def test_an_unsupported_rule_falls_back_to_clingo_and_says_which(tmp_path, kind)
     fallback = rules.evaluator.fallback
     assert fallback is not None and reason in fallback, fallback
     assert "zz_unsupported.lp:" in fallback  # the file and line of the rule
+    traced = str(rules.tracer.compiled)  # explanations are traced on clingo's path too
+    assert reason in traced and "zz_unsupported.lp:" in traced, traced
 
     cases = random_cases(30, seed=len(kind))
     as_of = dt.date(2024, 12, 31)
     assert [full(r) for r in rules.evaluator.split(cases, as_of)] == [
+        full(r) for r in rules.evaluator.whole(cases, as_of)
+    ]
+    assert [full(r) for r, _ in rules.tracer.trace(cases, as_of)[0]] == [
         full(r) for r in rules.evaluator.whole(cases, as_of)
     ]
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import clingo
 import numpy as np
@@ -51,6 +52,7 @@ FACT = ("fact", 2)  # what the unpacking derives and every rule reads
 _FREE_FACTS = "case(0). { fact(0, F) : fact_number(F, _) }."
 _ZERO = clingo.Number(0)
 _ONES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+T = TypeVar("T")
 ANSWERS = 1 << 14  # distinct answers remembered (their readings, read part by part), per rule set
 
 
@@ -134,6 +136,7 @@ class Program:
         self._fact_index = {f: int(np.searchsorted(self.fact_rows, row)) for f, row in facts.items()}
         self.out_rows = np.array([row for row, _ in shown] + [row for row, _ in interface], dtype=np.intp)
         self._interface = [atom for _, atom in interface]
+        self.shown = [text for _, text in shown]  # the shown atoms' texts, without the case index (engine.read.by_case)
         self._answers = Memory(ANSWERS)  # an answer's bits → its FactReading
         columns: dict[str, list[int]] = defaultdict(list)  # the shown atoms' columns by the part they are read into
         for i, (_, text) in enumerate(shown):
@@ -171,24 +174,32 @@ class Program:
 
     def distinct_readings(self, cases: Sequence[Case]) -> tuple[list[FactReading], np.ndarray]:
         """The distinct readings of the cases' answers, and each case's among them."""
+        return self.distinct(cases, self._answers, self._readings)
+
+    def distinct(
+        self, cases: Sequence[Case], memory: Memory, read: Callable[[np.ndarray], Sequence[T]]
+    ) -> tuple[list[T], np.ndarray]:
+        """The distinct answers of the cases as ``read`` makes them, and each case's among them. ``read`` is
+        given, in one call, the answers ``memory`` does not hold: their bits, a row each, over the shown
+        atoms (:attr:`shown`) then the interface atoms (:attr:`interface_atoms`); ``memory`` keeps what it makes."""
         if not cases:
             return [], np.zeros(0, dtype=np.intp)
         distinct, inverse = self.answers(cases)
-        memory = self._answers.bounded()
+        memory = memory.bounded()
         raw, width = distinct.tobytes(), distinct.shape[1]
         keys = [raw[i : i + width] for i in range(0, len(raw), width)] if width else [b""] * len(distinct)
         found = [memory.get(key) for key in keys]
         new = [i for i, reading in enumerate(found) if reading is None]
         if new:  # the answers not seen before, unpacked in one go
             bits = np.unpackbits(distinct[new], axis=1, count=len(self.out_rows), bitorder="little")
-            shared = self._shared(bits)
-            rows, columns = np.nonzero(bits[:, len(self.out_rows) - len(self._interface) :])
-            atoms, start = columns.tolist(), 0
-            for k, (i, n) in enumerate(zip(new, np.bincount(rows, minlength=len(new)).tolist(), strict=True)):
-                interface = tuple(self._interface[a] for a in atoms[start : start + n])
-                found[i] = memory[keys[i]] = FactReading(shared[k], interface)
-                start += n
+            for i, made in zip(new, read(bits), strict=True):
+                found[i] = memory[keys[i]] = made
         return found, inverse  # type: ignore[return-value]  # every answer is read by now
+
+    def _readings(self, bits: np.ndarray) -> list[FactReading]:
+        shared = self._shared(bits)
+        interface = [tuple(self._interface[a] for a in atoms) for atoms in columns(bits[:, len(self.shown) :])]
+        return [FactReading(s, atoms) for s, atoms in zip(shared, interface, strict=True)]
 
     def _shared(self, bits: np.ndarray) -> list[Shared]:
         """The shown atoms of answers (their bits, a row each), part by part: each distinct part's atoms
@@ -243,6 +254,16 @@ class Program:
         if self.violation is not None and _any(values[self.violation], n):
             raise RuleError("errors.no_answer_set", name=self.name)
         return values
+
+
+def columns(bits: np.ndarray) -> list[list[int]]:
+    """The columns set in each row of a bit matrix (one byte a bit), in order."""
+    rows, found = np.nonzero(bits)
+    flat, start, out = found.tolist(), 0, []
+    for end in np.cumsum(np.bincount(rows, minlength=len(bits))).tolist():
+        out.append(flat[start:end])
+        start = end
+    return out
 
 
 def _any(row: np.ndarray, n: int) -> bool:

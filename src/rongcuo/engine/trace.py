@@ -30,7 +30,7 @@ from ..model.case import Case
 from ..model.days import date_of
 from ..model.result import Result
 from .control import control, ground, one_answer
-from .evaluate import MEMORY, remembered, uncollected
+from .evaluate import FEW, MEMORY, remembered, uncollected
 from .inputs import (
     CASE_FREE,
     INPUT,
@@ -53,6 +53,7 @@ from .split import Split, split
 from .syntax import CLAUSE_CONST, Signature, clause_constants, signatures, walk
 
 if TYPE_CHECKING:
+    from .compiled import Program, Unsupported
     from .program import RuleSet
 
 _INPUT_NAMES = {name for name, _ in INPUT}  # the leaves: never traced
@@ -360,7 +361,22 @@ def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivati
             into[head] = [derivation]
         else:
             found.append(derivation)
+    for derivations in (*cases.values(), shared):
+        _ordered(derivations)
     return {int(i): own for i, own in cases.items()}, shared
+
+
+def _ordered(derivations: Derivations) -> Derivations:
+    """Each atom's derivations in one order, by rule and body, whatever order the grounder gave them in:
+    an explanation lists them so, and the same case is explained in the same words on every path."""
+    for found in derivations.values():
+        if len(found) > 1:
+            found.sort(key=_derivation_order)
+    return derivations
+
+
+def _derivation_order(derivation: tuple) -> tuple[int, str]:
+    return derivation[0], repr(derivation[1])
 
 
 @remembering(1 << 16)
@@ -427,6 +443,10 @@ def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
     return why, shown
 
 
+def _shows_case_free_records(statement: ast.AST) -> bool:
+    return statement.ast_type == ast.ASTType.ShowSignature and (statement.name, statement.arity) == ("_why", 3)
+
+
 def _merged(bottom: Derivations, top: Derivations | None) -> Derivations:
     """A case's derivations: its fact set's and its own (the dated rules'); the fact set's lists not changed."""
     if not top:
@@ -445,9 +465,11 @@ class Tracer:
     grounded for all the cases of a call in one program, on their dates and the interface atoms.
     """
 
-    def __init__(self, rules: RuleSet):
-        self.rules = rules
+    def __init__(self, rules: RuleSet, *, compiled: bool = True):
+        """``compiled=False``: the facts-only part always grounded by clingo (what the tests compare with)."""
+        self.rules, self._compile = rules, compiled
         self._memory = Memory(MEMORY)  # fact set → its FactTrace
+        self._answers = Memory(MEMORY)  # a compiled answer's bits → its shown atoms, interface and derivations
 
     @cached_property
     def _instrumented(self) -> tuple[tuple[ast.AST, ...], dict[int, RuleInfo]]:
@@ -484,6 +506,18 @@ class Tracer:
         _, shared = read_records(_records([str(s) for s in shown])[0])
         return tuple(kept), shared
 
+    @cached_property
+    def compiled(self) -> Program | Unsupported:
+        """The facts-only part with its recording rules as clingo's ground program (engine.compiled), or why
+        not. The case-free records are the static ones: not shown there."""
+        from .compiled import Unsupported, compile_bottom  # numpy, for the calls that trace many cases
+
+        if not self._compile:
+            return Unsupported("not compiled: the tracer was asked for clingo's path")
+        bottom = [s for s in self._split.bottom if not _shows_case_free_records(s)]
+        rules = self.rules
+        return compile_bottom(bottom, self._split.interface, self._static[0], rules.name, rules.relative)
+
     def trace(
         self,
         cases: Sequence[Case],
@@ -498,7 +532,7 @@ class Tracer:
     def _trace(
         self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None
     ) -> tuple[list[tuple[Result, Trace]], dict]:
-        facts = remembered(self._memory, cases, self._ground_bottom)
+        facts = remembered(self._memory, cases, self._bottom)
         why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
         own, top_shared = read_records(why)
         distinct = list({id(f): f for f in facts}.values())
@@ -531,6 +565,45 @@ class Tracer:
                     add_fact(backend, clingo.Function(name, [kept_number(index), *args]))
         ground(ctl)
         return [str(s) for s in one_answer(ctl, self.rules.name)[0]]
+
+    def _bottom(self, cases: list[Case]) -> list[FactTrace]:
+        """The facts-only part for one case of each new fact set: compiled, else in one grounding. Fact sets
+        with the same answer share its atoms and derivations, not the trees built from them (an explanation
+        of what does not hold reads facts no derivation names)."""
+        from .compiled import Unsupported
+
+        if len(cases) <= FEW and "compiled" not in self.__dict__:
+            return self._ground_bottom(cases)  # a call about a case or two: not worth compiling for
+        program = self.compiled
+        if isinstance(program, Unsupported):
+            return self._ground_bottom(cases)
+        found, which = program.distinct(cases, self._answers, self._read_answers)
+        return [
+            FactTrace(shown, interface, derivations, self._defines)
+            for shown, interface, derivations in (found[i] for i in which.tolist())
+        ]
+
+    def _read_answers(self, bits) -> list[tuple[Shared, tuple, Derivations]]:
+        """Compiled answers (a row of bits each): their shown atoms, interface atoms and derivations."""
+        from .compiled import Program, columns
+
+        program = self.compiled
+        assert isinstance(program, Program)
+        texts, interface, out = program.shown, program.interface_atoms, []
+        for atoms in columns(bits):
+            shown: list[str] = []
+            derivations: Derivations = {}
+            kept = []
+            for column in atoms:
+                if column >= len(texts):
+                    kept.append(interface[column - len(texts)])
+                elif texts[column].startswith("_why_of("):
+                    head, derivation = _why(texts[column][8:])
+                    derivations.setdefault(head, []).append(derivation)
+                else:
+                    shown.append(texts[column])
+            out.append((Shared.of(shown), tuple(kept), _ordered(derivations)))
+        return out
 
     def _ground_bottom(self, cases: list[Case]) -> list[FactTrace]:
         """The facts-only part for one case of each new fact set, in one grounding."""
