@@ -13,11 +13,13 @@ from functools import cache
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rongcuo.ask import Ask
 from rongcuo.engine import CASE, RuleSet
+from rongcuo.engine.inputs import CASE_FREE
 from rongcuo.explain import _built
-from rongcuo.explain.tree import Node
+from rongcuo.explain.tree import Node, _key
 from rongcuo.explain.whynot import why_not
 from rongcuo.model import vocabulary as vocab
 from rongcuo.model.files import load_case
@@ -96,6 +98,31 @@ def test_every_node_states_what_the_answer_set_holds(case):
         for n in c.conditions:
             assert n.status == "fails", n
             check(n, builder.absence.atoms, case.facts, "fails")
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(group=st.lists(cases(unknown=(0, 0)), min_size=2, max_size=8))
+def test_a_remembered_tree_is_the_tree_the_case_builds(group):
+    """Trees are remembered by the reads that built them (explain.tree.Built), and a case that answers
+    those reads alike is given them: they are the trees it builds itself, node for node."""
+    for result, builder in _built(Ask(rules(), AS_OF), group):
+        for o in result.outcomes:
+            remembered = builder.outcome(o.outcome)
+            assert [_key(n) for n in remembered] == [_key(n) for n in builder._trees(("outcome", CASE, o.outcome))]
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(case=cases(unknown=(0, 0)))
+def test_every_premise_of_a_trace_is_explained_or_an_input(case):
+    """What explain.absence takes to hold: a premise of a derivation is itself derived (the case's or a
+    case-free atom), a fact or date of the case, or a case-free input (the calendar, the parameters)."""
+    ((result, builder),) = _built(Ask(rules(), AS_OF), [case])
+    atoms = builder.atoms
+    for derivations in builder.trace.derivations.values():
+        for _, body in derivations:
+            for b in body:
+                if isinstance(b, tuple) and b[0] not in ("neg", "cmp", "agg", *CASE_FREE):
+                    assert atoms.holds(b), b
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,7 @@ from .inputs import (
 from .memory import Memory, remembering
 from .read import Shared, by_case, read_grouped
 from .split import Split, split
-from .syntax import CLAUSE_CONST, Signature, clause_constants, signatures, walk
+from .syntax import CLAUSE_CONST, clause_constants, walk
 
 if TYPE_CHECKING:
     from .compiled import Program, Unsupported
@@ -314,8 +314,6 @@ class FactTrace:
     shown: Shared
     interface: tuple[tuple[str, tuple[clingo.Symbol, ...]], ...]
     derivations: Derivations
-    defines: frozenset[Signature]  # what only the facts-only rules define: such an atom's derivations are all here
-    memo: dict = field(default_factory=dict)  # what an explanation builds from these derivations alone, kept once
 
 
 @dataclass
@@ -326,13 +324,6 @@ class Trace:
 
     derivations: Derivations
     index: int = 0  # the case's index, which CASE stands for
-    facts: FactTrace | None = None  # the part every case with the same facts shares
-
-    def common(self, atom: tuple) -> dict | None:
-        """The memory shared by the cases with these facts, where ``atom`` depends on the facts alone."""
-        if self.facts is None or (atom[0], len(atom) - 1) not in self.facts.defines:
-            return None
-        return self.facts.memo
 
 
 # In a case's trace the case index is written as this constant: the same
@@ -490,13 +481,6 @@ class Tracer:
         return split((*self.rules.statements, *self._instrumented[0]))
 
     @cached_property
-    def _defines(self) -> frozenset[Signature]:
-        def heads(part: Sequence[ast.AST]) -> set[Signature]:
-            return {sig for s in part if s.ast_type == ast.ASTType.Rule for sig in signatures(s.head)}
-
-        return frozenset(heads(self._split.bottom) - heads(self._split.top))
-
-    @cached_property
     def _static(self) -> tuple[tuple[clingo.Symbol, ...], Derivations]:
         """The facts-only part without cases: the interface atoms no case carries (tables the dated
         rules read) and the derivations of the case-free atoms."""
@@ -547,7 +531,7 @@ class Tracer:
             [f.shown for f in distinct],
             [which[id(f)] for f in facts],
         )
-        traces = [Trace(_merged(f.derivations, own.get(i)), i, f) for i, f in enumerate(facts)]
+        traces = [Trace(_merged(f.derivations, own.get(i)), i) for i, f in enumerate(facts)]
         return list(zip(results, traces, strict=True)), _merged(self._static[1], top_shared)
 
     def _ground_top(
@@ -579,7 +563,7 @@ class Tracer:
             return self._ground_bottom(cases)
         found, which = program.distinct(cases, self._answers, self._read_answers)
         return [
-            FactTrace(shown, interface, derivations, self._defines)
+            FactTrace(shown, interface, derivations)
             for shown, interface, derivations in (found[i] for i in which.tolist())
         ]
 
@@ -622,6 +606,6 @@ class Tracer:
             if symbol not in static and symbol.arguments[0].type == clingo.SymbolType.Number:
                 interface.setdefault(symbol.arguments[0].number, []).append((symbol.name, tuple(symbol.arguments[1:])))
         return [
-            FactTrace(Shared.of(grouped.get(i, ())), tuple(interface.get(i, ())), own.get(i, {}), self._defines)
+            FactTrace(Shared.of(grouped.get(i, ())), tuple(interface.get(i, ())), own.get(i, {}))
             for i in range(len(cases))
         ]

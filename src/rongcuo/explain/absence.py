@@ -13,10 +13,11 @@ and how why-not reaches the facts that would establish a missing condition.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
+from typing import TypeVar
 
 import clingo
 
@@ -26,6 +27,7 @@ from ..engine.inputs import CASE_FREE, value
 DEPTH = 6  # derived conditions are followed this far (the bundled rules need 5)
 _VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_']*$")
 _COMPARISON = re.compile(r"^(.+?)\s*(<=|>=|!=|<|>|=)\s*(.+)$")
+T = TypeVar("T")
 NEGATED = {"<": ">=", ">=": "<", ">": "<=", "<=": ">", "=": "!=", "!=": "="}
 
 
@@ -53,40 +55,94 @@ Sets = list[dict[str, bool]]  # alternatives: each a set of fact values that wou
 
 
 class Atoms:
-    """The atoms that hold for one case, indexed by predicate name and arity, and how the solver derived each."""
+    """The atoms that hold for one case, as the explanation reads them: derived (the trace's heads, the
+    case-free table atoms) or brought by the case (its true facts, its dates). Every premise of a
+    derivation is one of these or a case-free input (CASE_FREE, which no explanation states: tests check
+    it), so nothing is indexed per case but the heads, and only when a predicate is matched.
+
+    Every read of the case goes through :meth:`read` — a read is the function that answers it and its
+    argument — which, while ``log`` is a list, records it with its answer: a tree is then a function of
+    the reads that built it (explain.tree's memory of trees)."""
 
     def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
-        self.derivations = trace.derivations
-        self.by_name = {key: set(atoms) for key, atoms in once(_INDEXED, shared, _indexed).items()}
-        add = self._add
-        for atom, derivations in trace.derivations.items():
-            add(atom)
-            for _, body in derivations:
-                for b in body:
-                    if isinstance(b, tuple) and b[0] not in ("neg", "cmp", "agg"):
-                        add(b)
-        for fact, on in facts.items():
-            if on is True:
-                add(("fact", CASE, fact))
-        for key, day in dates.items():
-            add(("date", CASE, key, day))
-        add(("case", CASE))
+        self.derivations, self.shared, self.index = trace.derivations, shared, trace.index
+        self.log: list[tuple[tuple, object]] | None = None
+        self.free = once(_INDEXED, shared, _indexed)
+        own: list[tuple] = [("fact", CASE, f) for f, on in facts.items() if on is True]
+        own += [("date", CASE, key, day) for key, day in dates.items()]
+        self.own: dict[tuple[str, int], set[tuple]] = {("case", 1): {("case", CASE)}}
+        for atom in own:
+            self.own.setdefault((atom[0], len(atom) - 1), set()).add(atom)
+        self.matched: dict[tuple, tuple[tuple, ...]] = {}  # the answers of _matching, once read
 
-    def _add(self, atom) -> None:
-        atom = atom if isinstance(atom, tuple) else (atom,)
-        self.by_name.setdefault((atom[0], len(atom) - 1), set()).add(atom)
+    def read(self, how: Callable[[Atoms, object], object], argument: object = None):
+        found = how(self, argument)
+        if self.log is not None:
+            self.log.append(((how, argument), found))
+        return found
 
-    def matching(self, name: str, arity: int) -> Iterator[tuple]:
-        return iter(self.by_name.get((name, arity), ()))
+    def holds(self, atom: tuple) -> bool:
+        return self.read(_holds, atom)
+
+    def matching(self, name: str, arity: int, fixed: tuple[tuple[int, object], ...] = ()) -> tuple[tuple, ...]:
+        """The atoms of ``name``/``arity`` that hold with the arguments ``fixed`` gives (position, value)."""
+        return self.read(_matching, (name, arity, fixed))
+
+    def derived(self, atom: tuple) -> tuple:
+        """How the solver derived ``atom``, in the case or case-free (empty: it does not hold)."""
+        return self.read(_derived, atom)
+
+    def recorded(self, atom: tuple) -> tuple:
+        """How the solver derived ``atom`` in the case."""
+        return self.read(_recorded, atom)
+
+    def case_index(self) -> int:
+        """The case's index, which a comparison of case indices names."""
+        return self.read(_index)
+
+
+def _holds(atoms: Atoms, atom) -> bool:
+    key = (atom[0], len(atom) - 1)
+    return atom in atoms.derivations or atom in atoms.free.get(key, ()) or atom in atoms.own.get(key, ())
+
+
+def _matching(atoms: Atoms, key) -> tuple[tuple, ...]:
+    """In a fixed order (by repr): equal answers are then read alike, whichever case gave them."""
+    found = atoms.matched.get(key)
+    if found is None:
+        name, arity, fixed = key
+        every = atoms.matched.get((name, arity, ()))
+        if every is None:
+            heads = {a for a in atoms.derivations if a[0] == name and len(a) == arity + 1}
+            every = tuple(
+                sorted(heads.union(atoms.free.get((name, arity), ()), atoms.own.get((name, arity), ())), key=repr)
+            )
+            atoms.matched[name, arity, ()] = every
+        found = atoms.matched[key] = tuple(a for a in every if all(a[i + 1] == v for i, v in fixed))
+    return found
+
+
+def _derived(atoms: Atoms, atom) -> tuple:
+    found = atoms.derivations.get(atom) or atoms.shared.get(atom)
+    return tuple(found) if found else ()
+
+
+def _recorded(atoms: Atoms, atom) -> tuple:
+    return tuple(atoms.derivations.get(atom, ()))
+
+
+def _index(atoms: Atoms, _) -> int:
+    return atoms.index
 
 
 # What serves many cases is built once per object (kept with it, so that its id is not reused meanwhile):
-# the index of the case-free atoms of a trace, the rules of a rule set by head.
+# the index of the case-free atoms of a trace and their modalities, the rules of a rule set by head.
 _INDEXED: dict[int, tuple[dict, dict]] = {}
+_MODALITIES: dict[int, tuple[dict, dict]] = {}
 _BY_HEAD: dict[int, tuple[dict, dict]] = {}
 
 
-def once(cache: dict[int, tuple[dict, dict]], of: dict, build: Callable[[dict], dict]) -> dict:
+def once(cache: dict[int, tuple[dict, T]], of: dict, build: Callable[[dict], T]) -> T:
     found = cache.get(id(of))
     if found is None or found[0] is not of:
         if len(cache) > 64:
@@ -104,6 +160,19 @@ def _indexed(shared: dict) -> dict[tuple[str, int], set[tuple]]:
             if a[0] not in ("neg", "cmp", "agg"):
                 index.setdefault((a[0], len(a) - 1), set()).add(a)
     return index
+
+
+def modalities(shared: dict) -> dict:
+    """Each clause's modality (modality/2 of the case-free atoms): the first the rules record."""
+    return once(_MODALITIES, shared, _modalities)
+
+
+def _modalities(shared: dict) -> dict:
+    found: dict = {}
+    for m in shared:
+        if isinstance(m, tuple) and len(m) == 3 and m[0] == "modality":
+            found.setdefault(m[1], m[2])
+    return found
 
 
 def _by_head(infos: dict[int, RuleInfo]) -> dict[str, list[RuleInfo]]:
@@ -167,8 +236,10 @@ class Absence:
         known = _known(pattern)
         if bindings and known is not None and all(v in bindings for v in known):
             atom = (name, *(_bound(p, bindings) for p in pattern))
-            return [(atom, bindings)] if atom in self.atoms.by_name.get((name, len(pattern)), ()) else []
-        return [(a, m) for a in self.atoms.matching(name, len(pattern)) if (m := _match(pattern, a[1:], bindings))]
+            return [(atom, bindings)] if self.atoms.holds(atom) else []
+        fixed = tuple((i, v) for i, p in enumerate(pattern) if (v := _fixed(p, bindings)) is not _OPEN)
+        found = self.atoms.matching(name, len(pattern), fixed)  # only what can match: the read is no wider
+        return [(a, m) for a in found if (m := _match(pattern, a[1:], bindings))]
 
     def lift(self, atoms: list[tuple], depth: int = DEPTH) -> Sets:
         """The smallest sets of fact values under which none of ``atoms`` holds: every derivation of
@@ -178,7 +249,7 @@ class Absence:
             if atom[0] == "fact":
                 options.append([{atom[2]: False}])
                 continue
-            for _, body in self.atoms.derivations.get(atom, ()):
+            for _, body in self.atoms.recorded(atom):
                 options.append(smallest([s for b in body for s in self._break(b, depth)]))
         return smallest(_combined(options))[:20] if options and all(options) else []
 
@@ -305,6 +376,13 @@ def _match(pattern: tuple, values: tuple, bindings: dict, partial: bool = False)
 
 
 _OPEN = object()  # a variable not bound yet (None is a value: an open argument)
+
+
+def _fixed(p: tuple, bindings: dict):
+    """The value a pattern's argument must have under ``bindings`` (_OPEN: any)."""
+    if p[0] == "value":
+        return p[1]
+    return bindings.get(p[1], _OPEN) if p[0] == "var" else _OPEN
 
 
 def _bound(p: tuple, bindings: dict):
