@@ -67,12 +67,13 @@ class Atoms:
     def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
         self.derivations, self.shared, self.index = trace.derivations, shared, trace.index
         self.log: list[tuple[tuple, object]] | None = None
-        self.free = once(_INDEXED, shared, _indexed)
+        self.free, self.every_free = once(_INDEXED, shared, _indexed), once(_FREE, shared, _every)
         own: list[tuple] = [("fact", CASE, f) for f, on in facts.items() if on is True]
         own += [("date", CASE, key, day) for key, day in dates.items()]
         self.own: dict[tuple[str, int], set[tuple]] = {("case", 1): {("case", CASE)}}
         for atom in own:
             self.own.setdefault((atom[0], len(atom) - 1), set()).add(atom)
+        self.every_own = {("case", CASE), *own}
         self.matched: dict[tuple, tuple[tuple, ...]] = {}  # the answers of _matching, once read
 
     def read(self, how: Callable[[Atoms, object], object], argument: object = None):
@@ -102,8 +103,7 @@ class Atoms:
 
 
 def _holds(atoms: Atoms, atom) -> bool:
-    key = (atom[0], len(atom) - 1)
-    return atom in atoms.derivations or atom in atoms.free.get(key, ()) or atom in atoms.own.get(key, ())
+    return atom in atoms.derivations or atom in atoms.every_own or atom in atoms.every_free
 
 
 def _matching(atoms: Atoms, key) -> tuple[tuple, ...]:
@@ -138,6 +138,7 @@ def _index(atoms: Atoms, _) -> int:
 # What serves many cases is built once per object (kept with it, so that its id is not reused meanwhile):
 # the index of the case-free atoms of a trace and their modalities, the rules of a rule set by head.
 _INDEXED: dict[int, tuple[dict, dict]] = {}
+_FREE: dict[int, tuple[dict, frozenset]] = {}
 _MODALITIES: dict[int, tuple[dict, dict]] = {}
 _BY_HEAD: dict[int, tuple[dict, dict]] = {}
 
@@ -160,6 +161,10 @@ def _indexed(shared: dict) -> dict[tuple[str, int], set[tuple]]:
             if a[0] not in ("neg", "cmp", "agg"):
                 index.setdefault((a[0], len(a) - 1), set()).add(a)
     return index
+
+
+def _every(shared: dict) -> frozenset[tuple]:
+    return frozenset(a for atoms in once(_INDEXED, shared, _indexed).values() for a in atoms)
 
 
 def modalities(shared: dict) -> dict:
