@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from rongcuo.drafting.sources import load
 from rongcuo.engine import RuleError, RuleSet, profiles
 from rongcuo.engine.compiled import Program
+from rongcuo.engine.dated import Top
 from rongcuo.engine.trace import Tracer
 from rongcuo.explain.tree import TreeBuilder, _key
 from rongcuo.model.case import Case, parse_case
@@ -82,11 +83,13 @@ def test_compiled_bottom_is_clingos_bottom_atom_for_atom(spec, cases):
 @settings(max_examples=15, **SETTINGS)
 @given(cases=st.lists(valid_cases(), min_size=1, max_size=30), as_of=as_of_dates)
 def test_compiled_trace_is_clingos_trace_and_explains_alike(spec, cases, as_of):
-    """The derivations the compiled bottom records, fact set by fact set, are those clingo's grounding of the
-    recording rules gives, in the same order; so are the results, and the trees built from them."""
+    """The derivations the compiled bottom and the vectorised dated rules record, case by case, are those
+    clingo's grounding of the recording rules gives, in the same order; so are the results, and the trees
+    built from them."""
     rules = rule_set(spec)
     compiled, grounded = tracers(spec)
     assert isinstance(compiled.compiled, Program), compiled.compiled
+    assert isinstance(compiled.dated, Top) == (rules.evaluator.dated_fallback is None), compiled.dated  # as evaluate
     mine, mine_shared = compiled.trace(cases, as_of)
     theirs, their_shared = grounded.trace(cases, as_of)
     assert mine_shared == their_shared

@@ -34,7 +34,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union, overload
+from typing import TYPE_CHECKING, Any, Protocol, Union, overload
 
 import clingo
 import numpy as np
@@ -50,7 +50,7 @@ from .memory import remembering
 from .syntax import Signature
 
 if TYPE_CHECKING:
-    from .evaluate import FactReading, Interface
+    from .evaluate import Interface
 
 Term = Union[int, tuple]  # a number, or ("f", name, *args) / ("s", text) / ("inf",) / ("sup",)
 LIMIT = 1 << 30  # numbers this evaluator keeps exact (clingo's are 32-bit)
@@ -743,19 +743,28 @@ def _strata(rules: list[_Rule]) -> list[tuple[list[_Rule], bool]] | str:
 # ---- the chunk's input -----------------------------------------------------------------------------
 
 
-def given_atoms(
+class Reading(Protocol):
+    """What the facts-only rules give a fact set, as far as the dated rules read it (engine.evaluate's
+    FactReading, engine.trace's FactTrace)."""
+
+    @property
+    def interface(self) -> Interface: ...
+
+
+def given_tables(
     top: Top,
     cases: Sequence[Case],
-    distinct: Sequence[FactReading],
+    distinct: Sequence[Reading],
     which: np.ndarray,
     static: Sequence[clingo.Symbol],
     inputs: Sequence[clingo.Symbol],
     labels: bool,
-) -> dict[int, list[str]]:
+) -> tuple[Chunk, dict[Signature, np.ndarray]]:
     """The dated rules for a chunk of cases, given what the split's top is given in clingo
     (engine.evaluate.Evaluator.split): the case-free inputs (``static``, the same in every call, and the
     call's own: its parameters), each case's dates and labels, and the interface atoms of its reading
-    (``distinct[which[i]]``). The shown atoms per case index, as engine.read groups them."""
+    (``distinct[which[i]]``). The chunk and its shown atoms as tables: rows of codes, the case index first
+    (:func:`grouped` gives them as engine.read groups clingo's)."""
     chunk = top.chunk()
     code = chunk.terms.code
     given: dict[Signature, list[tuple[int, ...]]] = defaultdict(list)
@@ -785,10 +794,10 @@ def given_atoms(
         table = np.array(rows, dtype=np.int64)
         index, row = _join(which, table[:, 0])
         chunk.give_table(sig, np.column_stack([index, table[row, 1:]]))
-    return _grouped(chunk, chunk.run(), len(cases))
+    return chunk, chunk.run()
 
 
-def _grouped(chunk: Chunk, shown: dict[Signature, np.ndarray], n: int) -> dict[int, list[str]]:
+def grouped(chunk: Chunk, shown: dict[Signature, np.ndarray], n: int) -> dict[int, list[str]]:
     """Shown rows as engine.read.by_case groups clingo's atoms: "name(rest" per case index."""
     own: dict[int, list[str]] = defaultdict(list)
     texts: dict[int, str] = {}

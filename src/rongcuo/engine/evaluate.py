@@ -232,16 +232,17 @@ class Evaluator:
         recurrence: tuple[int, int] | None,
     ) -> dict[int, list[str]] | None:
         """The dated rules' shown atoms per case, evaluated vectorised; None where clingo must ground them."""
-        from .dated import OutOfRange, Top, given_atoms
+        from .dated import OutOfRange, Top, given_tables, grouped
 
         top = self.dated
         if not isinstance(top, Top):
             return None
         inputs = params(as_of, effective_date, recurrence)
         try:
-            return given_atoms(top, cases, distinct, which, self._static_rows, inputs, labels=recurrence is not None)
+            chunk, shown = given_tables(top, cases, distinct, which, self._static_rows, inputs, recurrence is not None)
         except OutOfRange:
             return None
+        return grouped(chunk, shown, len(cases))
 
     @cached_property
     def _static_rows(self) -> tuple[clingo.Symbol, ...]:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import clingo
 from clingo import ast
@@ -50,10 +50,11 @@ from .inputs import (
 from .memory import Memory, remembering
 from .read import Shared, by_case, read_grouped
 from .split import Split, split
-from .syntax import CLAUSE_CONST, clause_constants, walk
+from .syntax import CLAUSE_CONST, clause_constants, signatures, walk
 
 if TYPE_CHECKING:
     from .compiled import Program, Unsupported
+    from .dated import Term, Top
     from .program import RuleSet
 
 _INPUT_NAMES = {name for name, _ in INPUT}  # the leaves: never traced
@@ -425,6 +426,61 @@ def _constant(name: str) -> str:
     return clause_id(name) if CLAUSE_CONST.match(name) else name
 
 
+def _derivations(rows: list[list[int]], term: Callable[[int], Term]) -> dict[int, Derivations]:
+    """Each case's derivations from the vectorised dated part's recording rows (index, rule number, head,
+    body: codes of the chunk's terms), as the text clingo prints would be read (_why): each code once."""
+    values: dict[int, Any] = {}
+    cases: dict[int, Derivations] = {}
+    for index, number, head, body in rows:
+        if (h := values.get(head)) is None:
+            h = values[head] = _python(term(head))
+        if (b := values.get(body)) is None:
+            b = values[body] = _python(term(body))
+        into = cases.get(index)
+        if into is None:
+            into = cases[index] = {}
+        derivation = (number, b[1:] if isinstance(b, tuple) else ())
+        found = into.get(h)
+        if found is None:
+            into[h] = [derivation]
+        else:
+            found.append(derivation)
+    return {i: _ordered(d) for i, d in cases.items()}
+
+
+def _python(term: Term):
+    """A term of engine.dated as inputs.value gives its symbol (day(N) → ISO date, f(x) → (f, x) …)."""
+    if isinstance(term, int):
+        return term
+    if term[0] == "s":
+        return term[1]
+    if term[0] != "f":
+        from .dated import symbol_of
+
+        return value(symbol_of(term))  # #inf, #sup: rules' constants, never a case's
+    name, args = term[1], term[2:]
+    if name == "day" and len(args) == 1 and isinstance(args[0], int):
+        return date_of(args[0]).isoformat()
+    return (name, *(_python(a) for a in args)) if args else _constant(name)
+
+
+def _recorded(texts: Iterable[str], into: Derivations) -> list[str]:
+    """One case's shown atoms without its index (``_why_of(N,Head,Body)`` for a recording one): the
+    derivations recorded added to ``into``, the other atoms returned."""
+    shown = []
+    for text in texts:
+        if text.startswith("_why_of("):
+            head, derivation = _why(text[8:])
+            found = into.get(head)
+            if found is None:
+                into[head] = [derivation]
+            else:
+                found.append(derivation)
+        else:
+            shown.append(text)
+    return shown
+
+
 def _records(atoms: Sequence[str]) -> tuple[list[str], list[str]]:
     """Shown atoms as clingo prints them: the recording ones, and the others."""
     why: list[str] = []
@@ -517,22 +573,64 @@ class Tracer:
         self, cases: Sequence[Case], as_of: dt.date, effective_date: dt.date | None
     ) -> tuple[list[tuple[Result, Trace]], dict]:
         facts = remembered(self._memory, cases, self._bottom)
-        why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
-        own, top_shared = read_records(why)
         distinct = list({id(f): f for f in facts}.values())
         which = {id(f): i for i, f in enumerate(distinct)}
+        positions = [which[id(f)] for f in facts]
+        own, shown, top_shared = self._top(cases, facts, distinct, positions, as_of, effective_date)
         rules = self.rules
-        results = read_grouped(
-            by_case(shown),
-            cases,
-            rules.profile,
-            rules.sha256,
-            as_of,
-            [f.shown for f in distinct],
-            [which[id(f)] for f in facts],
-        )
+        shared = [f.shown for f in distinct]
+        results = read_grouped(shown, cases, rules.profile, rules.sha256, as_of, shared, positions)
         traces = [Trace(_merged(f.derivations, own.get(i)), i) for i, f in enumerate(facts)]
         return list(zip(results, traces, strict=True)), _merged(self._static[1], top_shared)
+
+    def _top(
+        self,
+        cases: Sequence[Case],
+        facts: Sequence[FactTrace],
+        distinct: Sequence[FactTrace],
+        positions: list[int],
+        as_of: dt.date,
+        effective_date: dt.date | None,
+    ) -> tuple[dict[int, Derivations], dict[int, list[str]], Derivations]:
+        """The dated part for all the cases of a call: each case's derivations and other shown atoms (as
+        engine.read.by_case groups them), and the case-free derivations. Evaluated vectorised as
+        engine.evaluate evaluates it (engine.dated) where it can be, else in one grounding."""
+        import numpy as np  # as for the compiled bottom: only for the calls that trace many cases
+
+        from .dated import OutOfRange, Top, given_tables, grouped
+
+        top = self.dated if len(cases) > FEW or "dated" in self.__dict__ else None
+        if isinstance(top, Top):
+            try:
+                inputs = params(as_of, effective_date)
+                chunk, tables = given_tables(top, cases, distinct, np.array(positions), self._static[0], inputs, False)
+            except OutOfRange:
+                pass
+            else:
+                records = tables.pop(("_why_of", 4), None)
+                own = _derivations(records.tolist(), chunk.terms.term) if records is not None else {}
+                return own, grouped(chunk, tables, len(cases)), {}
+        why, shown = _records(self._ground_top(cases, facts, as_of, effective_date))
+        own, top_shared = read_records(why)
+        return own, by_case(shown), top_shared
+
+    @cached_property
+    def dated(self) -> Top | Unsupported:
+        """The dated part with its recording rules planned for vectorised evaluation (engine.dated), or why
+        not: as engine.evaluate plans its own, unless the dated rules record case-free derivations (the
+        vectorised evaluation gives only the cases' atoms)."""
+        from .compiled import Unsupported
+        from .dated import compile_top
+
+        if not self._compile:
+            return Unsupported("not compiled: the tracer was asked for clingo's path")
+        top = self._split.top
+        if any(s.ast_type == ast.ASTType.Rule and ("_why", 3) in signatures(s.head) for s in top):
+            return Unsupported("the dated rules record case-free derivations")
+        known = list(self._static[0])
+        if not isinstance(program := self.compiled, Unsupported):
+            known += [a for _, args in program.interface_atoms for a in args]
+        return compile_top(top, self.rules.name, self.rules.relative, known)
 
     def _ground_top(
         self, cases: Sequence[Case], facts: Sequence[FactTrace], as_of: dt.date, effective_date: dt.date | None
@@ -575,18 +673,10 @@ class Tracer:
         assert isinstance(program, Program)
         texts, interface, out = program.shown, program.interface_atoms, []
         for atoms in columns(bits):
-            shown: list[str] = []
             derivations: Derivations = {}
-            kept = []
-            for column in atoms:
-                if column >= len(texts):
-                    kept.append(interface[column - len(texts)])
-                elif texts[column].startswith("_why_of("):
-                    head, derivation = _why(texts[column][8:])
-                    derivations.setdefault(head, []).append(derivation)
-                else:
-                    shown.append(texts[column])
-            out.append((Shared.of(shown), tuple(kept), _ordered(derivations)))
+            shown = _recorded((texts[c] for c in atoms if c < len(texts)), derivations)
+            kept = tuple(interface[c - len(texts)] for c in atoms if c >= len(texts))
+            out.append((Shared.of(shown), kept, _ordered(derivations)))
         return out
 
     def _ground_bottom(self, cases: list[Case]) -> list[FactTrace]:
