@@ -89,6 +89,11 @@ class Atoms:
         """The atoms of ``name``/``arity`` that hold with the arguments ``fixed`` gives (position, value)."""
         return self.read(_matching, (name, arity, fixed))
 
+    def exists(self, name: str, pattern: tuple, bindings: dict) -> bool:
+        """Whether an atom of ``name`` matches ``pattern`` under ``bindings`` (only those it names)."""
+        bound = tuple(sorted((v, bindings[v]) for p in pattern if p[0] == "var" and (v := p[1]) in bindings))
+        return self.read(_exists, (name, pattern, bound))
+
     def derived(self, atom: tuple) -> tuple:
         """How the solver derived ``atom``, in the case or case-free (empty: it does not hold)."""
         return self.read(_derived, atom)
@@ -120,6 +125,13 @@ def _matching(atoms: Atoms, key) -> tuple[tuple, ...]:
             atoms.matched[name, arity, ()] = every
         found = atoms.matched[key] = tuple(a for a in every if all(a[i + 1] == v for i, v in fixed))
     return found
+
+
+def _exists(atoms: Atoms, key) -> bool:
+    name, pattern, bound = key
+    bindings = dict(bound)
+    found = _matching(atoms, (name, len(pattern), _fixed_of(pattern, bindings)))
+    return any(_match(pattern, a[1:], bindings) for a in found)
 
 
 def _derived(atoms: Atoms, atom) -> tuple:
@@ -221,7 +233,11 @@ class Absence:
             self._walk(info, i + 1, bindings, stops, ways, depth)
             return
         pattern = _patterns(lit.args)
-        found = self._found(lit.predicate, pattern, bindings)
+        if lit.kind != "neg" and (new := _unbound(pattern, bindings)) and not new & _read_after(info)[i]:
+            # what a match would bind, nothing after it reads: whether one matches is all the walk needs
+            found = [((lit.predicate,), bindings)] if self.atoms.exists(lit.predicate, pattern, bindings) else []
+        else:
+            found = self._found(lit.predicate, pattern, bindings)
         if lit.kind == "neg":
             held = [a for a, _ in found]
             more = [Stop("present", sorted(held, key=str)[0], lift=self.lift(held))] if held else []
@@ -242,8 +258,7 @@ class Absence:
         if bindings and known is not None and all(v in bindings for v in known):
             atom = (name, *(_bound(p, bindings) for p in pattern))
             return [(atom, bindings)] if self.atoms.holds(atom) else []
-        fixed = tuple((i, v) for i, p in enumerate(pattern) if (v := _fixed(p, bindings)) is not _OPEN)
-        found = self.atoms.matching(name, len(pattern), fixed)  # only what can match: the read is no wider
+        found = self.atoms.matching(name, len(pattern), _fixed_of(pattern, bindings))  # the read is no wider
         return [(a, m) for a in found if (m := _match(pattern, a[1:], bindings))]
 
     def lift(self, atoms: list[tuple], depth: int = DEPTH) -> Sets:
@@ -381,6 +396,35 @@ def _match(pattern: tuple, values: tuple, bindings: dict, partial: bool = False)
 
 
 _OPEN = object()  # a variable not bound yet (None is a value: an open argument)
+
+
+def _fixed_of(pattern: tuple, bindings: dict) -> tuple[tuple[int, object], ...]:
+    """The arguments a pattern fixes under ``bindings``: (position, value)."""
+    return tuple((i, v) for i, p in enumerate(pattern) if (v := _fixed(p, bindings)) is not _OPEN)
+
+
+def _unbound(pattern: tuple, bindings: dict) -> set[str]:
+    return {p[1] for p in pattern if p[0] == "var" and p[1] not in bindings}
+
+
+_AFTER: dict[int, tuple[RuleInfo, tuple[frozenset[str], ...]]] = {}
+_VARIABLES = re.compile(r"(?<![A-Za-z0-9_'])_*[A-Z][A-Za-z0-9_']*")  # in a literal's text (a string's words too: more)
+
+
+def _read_after(info: RuleInfo) -> tuple[frozenset[str], ...]:
+    """Per body literal, the variables read after it: by the literals that follow, and by every
+    comparison (checked when the walk ends)."""
+    found = _AFTER.get(id(info))
+    if found is None or found[0] is not info:
+        if len(_AFTER) > 4096:
+            _AFTER.clear()
+        compared = {v for lit in info.body if lit.kind == "cmp" for v in _VARIABLES.findall(lit.text)}
+        after, seen = [], set(compared)
+        for lit in reversed(info.body):
+            after.append(frozenset(seen))
+            seen |= set(_VARIABLES.findall(lit.text))
+        found = _AFTER[id(info)] = (info, tuple(reversed(after)))
+    return found[1]
 
 
 def _fixed(p: tuple, bindings: dict):
