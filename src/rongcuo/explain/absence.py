@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import product
 from typing import TypeVar
 
@@ -65,16 +65,20 @@ class Atoms:
     the reads that built it (explain.tree's memory of trees)."""
 
     def __init__(self, trace: Trace, shared: dict, facts: dict, dates: dict):
+        """``facts``: the case's (a fact holds when True: unknown reads as false); ``dates``: day numbers."""
         self.derivations, self.shared, self.index = trace.derivations, shared, trace.index
+        self.facts, self.dates = facts, dates
         self.log: list[tuple[tuple, object]] | None = None
         self.free, self.every_free = once(_INDEXED, shared, _indexed), once(_FREE, shared, _every)
-        own: list[tuple] = [("fact", CASE, f) for f, on in facts.items() if on is True]
-        own += [("date", CASE, key, day) for key, day in dates.items()]
-        self.own: dict[tuple[str, int], set[tuple]] = {("case", 1): {("case", CASE)}}
-        for atom in own:
-            self.own.setdefault((atom[0], len(atom) - 1), set()).add(atom)
-        self.every_own = {("case", CASE), *own}
         self.matched: dict[tuple, tuple[tuple, ...]] = {}  # the answers of _matching, once read
+
+    @cached_property
+    def own(self) -> dict[tuple[str, int], set[tuple]]:
+        """The atoms the case brings, by name and arity (for a match: whether one holds needs none)."""
+        own: dict[tuple[str, int], set[tuple]] = {("case", 1): {("case", CASE)}, ("fact", 2): set(), ("date", 3): set()}
+        own["fact", 2].update(("fact", CASE, f) for f, on in self.facts.items() if on is True)
+        own["date", 3].update(("date", CASE, key, day) for key, day in self.dates.items())
+        return own
 
     def read(self, how: Callable[[Atoms, object], object], argument: object = None):
         found = how(self, argument)
@@ -108,7 +112,15 @@ class Atoms:
 
 
 def _holds(atoms: Atoms, atom) -> bool:
-    return atom in atoms.derivations or atom in atoms.every_own or atom in atoms.every_free
+    if atom in atoms.derivations or atom in atoms.every_free:
+        return True
+    if len(atom) < 2 or atom[1] != CASE:
+        return False
+    if atom[0] == "fact":
+        return len(atom) == 3 and atoms.facts.get(atom[2]) is True
+    if atom[0] == "date":
+        return len(atom) == 4 and atoms.dates.get(atom[2], _OPEN) == atom[3]
+    return atom == ("case", CASE)
 
 
 def _matching(atoms: Atoms, key) -> tuple[tuple, ...]:

@@ -58,9 +58,8 @@ class TreeBuilder:
     @cached_property
     def atoms(self) -> Atoms:
         """The case as the trees read it: every read of a derivation, an atom or a modality goes through it."""
-        closed = {f: v is True for f, v in self.case.facts.items()}
         dates = {k: days_.day(d) for k, d in self.case.dates.items()}
-        return Atoms(self.trace, self.shared, closed, dates)
+        return Atoms(self.trace, self.shared, self.case.facts, dates)
 
     @cached_property
     def absence(self) -> Absence:
