@@ -22,7 +22,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 import clingo
-import numpy as np
 from clingo import ast
 
 from ..model.case import Case
@@ -46,6 +45,8 @@ from .read import SHORT, Shared, by_case, read_grouped, read_results
 from .split import Split, split
 
 if TYPE_CHECKING:
+    import numpy as np  # imported where many cases are evaluated: a case or two (a command's) need none
+
     from .compiled import Program, Unsupported
     from .dated import Top
 
@@ -259,6 +260,8 @@ class Evaluator:
         """What the bottom gives the cases: the distinct readings, and each case's among them."""
         if self.fallback is None:
             return self.compiled.distinct_readings(cases)  # type: ignore[union-attr]  # compiled, not Unsupported
+        import numpy as np
+
         readings = remembered(self._memory, cases, self._ground_bottom)
         number: dict[int, int] = {}
         which = [number.setdefault(id(r), len(number)) for r in readings]
