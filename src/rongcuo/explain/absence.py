@@ -69,7 +69,7 @@ class Atoms:
         self.derivations, self.shared, self.index = trace.derivations, shared, trace.index
         self.facts, self.dates = facts, dates
         self.log: list[tuple[tuple, object]] | None = None
-        self.free, self.every_free = once(_INDEXED, shared, _indexed), once(_FREE, shared, _every)
+        self.free, self.every_free = once(_INDEXED, shared, _indexed), once(_FREE, shared, _all_free)
         self.matched: dict[tuple, tuple[tuple, ...]] = {}  # the answers of _matching, once read
 
     @cached_property
@@ -124,19 +124,32 @@ def _holds(atoms: Atoms, atom) -> bool:
 
 
 def _matching(atoms: Atoms, key) -> tuple[tuple, ...]:
-    """In a fixed order (by repr): equal answers are then read alike, whichever case gave them."""
     found = atoms.matched.get(key)
     if found is None:
         name, arity, fixed = key
         every = atoms.matched.get((name, arity, ()))
         if every is None:
-            heads = {a for a in atoms.derivations if a[0] == name and len(a) == arity + 1}
-            every = tuple(
-                sorted(heads.union(atoms.free.get((name, arity), ()), atoms.own.get((name, arity), ())), key=repr)
-            )
-            atoms.matched[name, arity, ()] = every
-        found = atoms.matched[key] = tuple(a for a in every if all(a[i + 1] == v for i, v in fixed))
+            every = atoms.matched[name, arity, ()] = _holding(atoms, name, arity)
+        if len(fixed) == 1:  # most often the case index alone
+            ((i, v),) = fixed
+            found = tuple(a for a in every if a[i + 1] == v)
+        else:
+            found = tuple(a for a in every if all(a[i + 1] == v for i, v in fixed))
+        atoms.matched[key] = found
     return found
+
+
+_BROUGHT = frozenset(("fact", "date", "case"))  # the case's own predicates (Atoms.own)
+
+
+def _holding(atoms: Atoms, name: str, arity: int) -> tuple[tuple, ...]:
+    """The atoms of name/arity that hold, in a fixed order (by repr): equal answers are then read alike,
+    whichever case gave them."""
+    found = {a for a in atoms.derivations if a[0] == name and len(a) == arity + 1}
+    found.update(atoms.free.get((name, arity), ()))
+    if name in _BROUGHT:
+        found.update(atoms.own.get((name, arity), ()))
+    return tuple(sorted(found, key=repr)) if len(found) > 1 else tuple(found)
 
 
 def _exists(atoms: Atoms, key) -> bool:
@@ -187,7 +200,7 @@ def _indexed(shared: dict) -> dict[tuple[str, int], set[tuple]]:
     return index
 
 
-def _every(shared: dict) -> frozenset[tuple]:
+def _all_free(shared: dict) -> frozenset[tuple]:
     return frozenset(a for atoms in once(_INDEXED, shared, _indexed).values() for a in atoms)
 
 
