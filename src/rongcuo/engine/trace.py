@@ -422,6 +422,7 @@ def _arguments(tokens: list[str], i: int) -> tuple[list, int]:
     return args, i + 1
 
 
+@remembering(1 << 12)  # the rules' constants: a few hundred
 def _constant(name: str) -> str:
     return clause_id(name) if CLAUSE_CONST.match(name) else name
 
@@ -452,16 +453,18 @@ def _python(term: Term):
     """A term of engine.dated as inputs.value gives its symbol (day(N) → ISO date, f(x) → (f, x) …)."""
     if isinstance(term, int):
         return term
+    if term[0] == "f":
+        name = term[1]
+        if len(term) == 2:
+            return _constant(name)
+        if name == "day" and len(term) == 3 and type(term[2]) is int:
+            return date_of(term[2]).isoformat()
+        return (name, *[a if type(a) is int else _python(a) for a in term[2:]])  # a call less per number
     if term[0] == "s":
         return term[1]
-    if term[0] != "f":
-        from .dated import symbol_of
+    from .dated import symbol_of
 
-        return value(symbol_of(term))  # #inf, #sup: rules' constants, never a case's
-    name, args = term[1], term[2:]
-    if name == "day" and len(args) == 1 and isinstance(args[0], int):
-        return date_of(args[0]).isoformat()
-    return (name, *(_python(a) for a in args)) if args else _constant(name)
+    return value(symbol_of(term))  # #inf, #sup: rules' constants, never a case's
 
 
 def _recorded(texts: Iterable[str], into: Derivations) -> list[str]:
