@@ -12,6 +12,7 @@ are shown in their place, unless the vocabulary makes their predicate a step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -209,7 +210,8 @@ class _Trees:
 
 @dataclass(slots=True)
 class _Read:
-    query: tuple
+    how: Callable  # the read (Atoms.read): the function that answers it …
+    argument: object  # … and its argument
     answer: object  # the answer of the first case that made this read …
     then: _Read | _Trees  # … and what follows it: compared, not hashed (most reads have no other answer)
     others: dict = field(default_factory=dict)  # another answer → what follows it
@@ -219,7 +221,7 @@ class Built:
     """The trees built so far, by the reads that built them: a trie whose nodes are reads and whose
     branches are their answers. A tree builder is deterministic, so the cases that answer the same reads
     the same way reach the same leaf; a case is answered read by read, far cheaper than building (random
-    cases' 13,534 tree builds come to 2,328 paths and 779 distinct trees). Bounded like engine.evaluate's
+    cases' 13,534 tree builds come to 819 paths and 779 distinct trees). Bounded like engine.evaluate's
     memory of fact sets; its roots are a Memory, which engine.memory.forget empties."""
 
     def __init__(self, bound: int = MEMORY):
@@ -228,8 +230,7 @@ class Built:
     def find(self, key: str, atoms: Atoms) -> list[Node] | None:
         node = self.roots.get(key)
         while type(node) is _Read:
-            how, argument = node.query
-            answer = how(atoms, argument)  # the read answered for this case (Atoms.read)
+            answer = node.how(atoms, node.argument)  # the read answered for this case
             node = node.then if answer == node.answer else node.others.get(answer)
         return node.trees if node is not None else None
 
@@ -242,9 +243,9 @@ class Built:
             self.roots[key] = _chain(reads, trees)
             self.leaves += 1
             return
-        for i, (query, answer) in enumerate(reads):
-            if type(node) is not _Read or node.query != query:
-                return  # not the same builder (the rule set changed under the same infos): not remembered
+        for i, ((how, argument), answer) in enumerate(reads):
+            if type(node) is not _Read or node.how is not how or node.argument != argument:
+                return  # not what the builder read before (another rule set, same case-free atoms): not kept
             following = node.then if answer == node.answer else node.others.get(answer)
             if following is None:
                 node.others[answer] = _chain(reads[i + 1 :], trees)
@@ -255,8 +256,8 @@ class Built:
 
 def _chain(reads: list[tuple[tuple, object]], trees: list[Node]) -> _Read | _Trees:
     node: _Read | _Trees = _Trees(trees)
-    for query, answer in reversed(reads):
-        node = _Read(query, answer, node)
+    for (how, argument), answer in reversed(reads):
+        node = _Read(how, argument, answer, node)
     return node
 
 
