@@ -166,6 +166,21 @@ def test_explain_has_a_tree_per_outcome(client):
     assert list(only["why"]) == ["exempt"] and only["why_not"] == {}
 
 
+def test_a_served_case_is_evaluated_and_explained_without_grounding(monkeypatch, tmp_path):
+    """The service prepares its rule sets at start (RuleSet.prepare): a request about one case takes the
+    compiled path — no Control grounded for it, so no clingo symbol made for it that would stay."""
+    rules = rule_base(tmp_path, "", bundled=True)  # the bundled rules as a set of its own: nothing built before
+    served = client_for({"default": rules})
+
+    def grounds(*_):
+        raise AssertionError("grounded for a request")
+
+    for module in ("evaluate", "trace"):
+        monkeypatch.setattr(f"rongcuo.engine.{module}.control", grounds)
+    for route in ("evaluate", "explain"):
+        assert served.post(f"/v1/{route}?as_of={DAY}", json=EXEMPT).json()["disposition"] == "exempt"
+
+
 def test_whynot_names_what_stops_each_outcome(client):
     body = client.post("/v1/whynot?outcome=duty_fulfilled&outcome=exempt", json=EXEMPT).json()
     assert body["why"] == {} and body["why_not"]["exempt"] == []

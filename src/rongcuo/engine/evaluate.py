@@ -126,10 +126,11 @@ class Evaluator:
         effective_date: dt.date | None = None,
         recurrence: tuple[int, int] | None = None,
     ) -> list[Result]:
-        """Every case's result, in input order: the split path, or for a first call with few cases the whole program."""
+        """Every case's result, in input order: the split path, or for a first call with few cases (nothing
+        compiled yet: RuleSet.prepare) the whole program."""
         with uncollected():
             first, self._called = not self._called, True
-            if first and len(cases) <= FEW:
+            if first and len(cases) <= FEW and "compiled" not in self.__dict__:
                 return self.whole(cases, as_of, effective_date, recurrence)
             return self.split(cases, as_of, effective_date, recurrence)
 

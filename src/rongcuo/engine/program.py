@@ -170,6 +170,15 @@ class RuleSet:
         """The recording rules of engine.trace for this rule set, built once."""
         return Tracer(self)
 
+    def prepare(self) -> None:
+        """The evaluation and the tracing of many cases made ready now, not at a first call that needs
+        them: the compiled facts-only part and the vectorised dated part of both (engine.compiled,
+        engine.dated; what cannot be, its reason kept). A server does this before it forks its workers:
+        they share what is built, and a request about one case takes the compiled path — no grounding,
+        no clingo symbol made for it (a call of a few cases otherwise grounds while nothing is built)."""
+        for part in (self.evaluator, self.tracer):
+            _ = part.compiled, part.dated  # cached properties: built here once
+
     def citations(self) -> Iterator[Citation]:
         """Every statement that names a clause id, with its file and line."""
         for statement in self.statements:

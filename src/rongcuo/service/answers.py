@@ -16,6 +16,7 @@ from typing import Any
 from .. import ask as asking
 from ..ask import RULES_FAILED, Ask, Evaluated, Rejected, contradiction
 from ..engine import Result, RuleSet, Timeline
+from ..engine.deadline import TimeLimit, time_limit
 from ..explain import Alternative, Explanation, explain, whatif
 from ..model.case import Case, CaseError
 from ..model.coded import OptionError, msg, suggest
@@ -46,6 +47,13 @@ class Service:
         self.gate = Gate(self.limits.concurrency)
         self.coalescer = Coalescer(max(self.limits.max_cases, 64), self.limits.time_limit)
         self.extractor = Extractor(self.bank)
+        versions = [s.rules for t in self.timelines.values() for s in t.spans]
+        for rules in {id(r): r for r in [*self.rulesets.values(), *versions]}.values():
+            with time_limit(self.limits.time_limit):  # at start, before `serve --workers` forks: built once, shared
+                try:
+                    rules.prepare()
+                except TimeLimit:
+                    pass  # rules clingo cannot solve in time: each request meets the limit, as it would
 
     def served(self, name: str | None) -> str:
         """The served name a request's ``profile`` gives (none: the default); one not served is a 400."""
