@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..engine import CASE, PLUMBING, RuleInfo, Trace
-from ..engine.evaluate import MEMORY
 from ..engine.memory import Memory
 from ..model import days as days_
 from ..model import vocabulary as vocab
@@ -203,6 +202,11 @@ class TreeBuilder:
         return getattr(found, "text", found)
 
 
+# Paths the trees' memory keeps: random cases' trees take ≈ 38 KB a path (819 paths, 31 MB with their
+# nodes), so at most ≈ 150 MB — a corpus of real cases needs far fewer paths.
+PATHS = 4_000
+
+
 @dataclass(slots=True)
 class _Trees:
     trees: list[Node]
@@ -214,24 +218,24 @@ class _Read:
     argument: object  # … and its argument
     answer: object  # the answer of the first case that made this read …
     then: _Read | _Trees  # … and what follows it: compared, not hashed (most reads have no other answer)
-    others: dict = field(default_factory=dict)  # another answer → what follows it
+    others: dict | None = None  # another answer → what follows it (made for the few reads that have one)
 
 
 class Built:
     """The trees built so far, by the reads that built them: a trie whose nodes are reads and whose
     branches are their answers. A tree builder is deterministic, so the cases that answer the same reads
     the same way reach the same leaf; a case is answered read by read, far cheaper than building (random
-    cases' 13,534 tree builds come to 819 paths and 779 distinct trees). Bounded like engine.evaluate's
-    memory of fact sets; its roots are a Memory, which engine.memory.forget empties."""
+    cases' 13,534 tree builds come to 819 paths and 779 distinct trees). Bounded by its paths (emptied
+    when full); its roots are a Memory, which engine.memory.forget empties."""
 
-    def __init__(self, bound: int = MEMORY):
+    def __init__(self, bound: int = PATHS):
         self.roots, self.leaves = Memory(bound), 0
 
     def find(self, key: str, atoms: Atoms) -> list[Node] | None:
         node = self.roots.get(key)
         while type(node) is _Read:
             answer = node.how(atoms, node.argument)  # the read answered for this case
-            node = node.then if answer == node.answer else node.others.get(answer)
+            node = node.then if answer == node.answer else node.others.get(answer) if node.others else None
         return node.trees if node is not None else None
 
     def add(self, key: str, reads: list[tuple[tuple, object]], trees: list[Node]) -> None:
@@ -246,8 +250,10 @@ class Built:
         for i, ((how, argument), answer) in enumerate(reads):
             if type(node) is not _Read or node.how is not how or node.argument != argument:
                 return  # not what the builder read before (another rule set, same case-free atoms): not kept
-            following = node.then if answer == node.answer else node.others.get(answer)
+            following = node.then if answer == node.answer else node.others.get(answer) if node.others else None
             if following is None:
+                if node.others is None:
+                    node.others = {}
                 node.others[answer] = _chain(reads[i + 1 :], trees)
                 self.leaves += 1
                 return
