@@ -57,7 +57,7 @@ class TreeBuilder:
 
     @cached_property
     def atoms(self) -> Atoms:
-        """The case as the trees read it: every read of a derivation, an atom or a modality goes through it."""
+        """The case as the trees read it: every read of a derivation, an atom or the index goes through it."""
         dates = {k: days_.day(d) for k, d in self.case.dates.items()}
         return Atoms(self.trace, self.shared, self.case.facts, dates)
 
