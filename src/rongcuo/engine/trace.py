@@ -348,14 +348,18 @@ def read_records(atoms: Sequence[str]) -> tuple[dict[int, Derivations], Derivati
         else:
             head, derivation = _why(text[5:])
             into = shared
-        found = into.get(head)
-        if found is None:
-            into[head] = [derivation]
-        else:
-            found.append(derivation)
+        _add(into, head, derivation)
     for derivations in (*cases.values(), shared):
         _ordered(derivations)
     return {int(i): own for i, own in cases.items()}, shared
+
+
+def _add(into: Derivations, head: tuple, derivation: tuple) -> None:
+    found = into.get(head)
+    if found is None:
+        into[head] = [derivation]
+    else:
+        found.append(derivation)
 
 
 def _ordered(derivations: Derivations) -> Derivations:
@@ -440,12 +444,7 @@ def _derivations(rows: list[list[int]], term: Callable[[int], Term]) -> dict[int
         into = cases.get(index)
         if into is None:
             into = cases[index] = {}
-        derivation = (number, b[1:] if isinstance(b, tuple) else ())
-        found = into.get(h)
-        if found is None:
-            into[h] = [derivation]
-        else:
-            found.append(derivation)
+        _add(into, h, (number, b[1:] if isinstance(b, tuple) else ()))
     return {i: _ordered(d) for i, d in cases.items()}
 
 
@@ -473,12 +472,7 @@ def _recorded(texts: Iterable[str], into: Derivations) -> list[str]:
     shown = []
     for text in texts:
         if text.startswith("_why_of("):
-            head, derivation = _why(text[8:])
-            found = into.get(head)
-            if found is None:
-                into[head] = [derivation]
-            else:
-                found.append(derivation)
+            _add(into, *_why(text[8:]))
         else:
             shown.append(text)
     return shown

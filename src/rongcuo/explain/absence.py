@@ -173,11 +173,13 @@ def _index(atoms: Atoms, _) -> int:
 
 
 # What serves many cases is built once per object (kept with it, so that its id is not reused meanwhile):
-# the index of the case-free atoms of a trace and their modalities, the rules of a rule set by head.
+# the index of the case-free atoms of a trace and their modalities, the rules of a rule set by head and
+# the variables each of their literals leaves for the rest.
 _INDEXED: dict[int, tuple[dict, dict]] = {}
 _FREE: dict[int, tuple[dict, frozenset]] = {}
 _MODALITIES: dict[int, tuple[dict, dict]] = {}
 _BY_HEAD: dict[int, tuple[dict, dict]] = {}
+_AFTER: dict[int, tuple[dict, dict]] = {}
 
 
 def once(cache: dict[int, tuple[dict, T]], of: dict, build: Callable[[dict], T]) -> T:
@@ -231,6 +233,7 @@ class Absence:
         self.atoms = atoms
         self._why: dict[tuple, list[Way]] = {}
         self.rules_of = once(_BY_HEAD, infos, _by_head)
+        self.read_after = once(_AFTER, infos, _reads_after)
 
     def why(self, atom: tuple, depth: int = DEPTH) -> list[Way]:
         """How each rule that could derive ``atom`` fails (an argument None is open); each atom once."""
@@ -258,7 +261,7 @@ class Absence:
             self._walk(info, i + 1, bindings, stops, ways, depth)
             return
         pattern = _patterns(lit.args)
-        if lit.kind != "neg" and (new := _unbound(pattern, bindings)) and not new & _read_after(info)[i]:
+        if lit.kind != "neg" and (new := _unbound(pattern, bindings)) and not new & self.read_after[info.number][i]:
             # what a match would bind, nothing after it reads: whether one matches is all the walk needs
             found = [((lit.predicate,), bindings)] if self.atoms.exists(lit.predicate, pattern, bindings) else []
         else:
@@ -432,24 +435,21 @@ def _unbound(pattern: tuple, bindings: dict) -> set[str]:
     return {p[1] for p in pattern if p[0] == "var" and p[1] not in bindings}
 
 
-_AFTER: dict[int, tuple[RuleInfo, tuple[frozenset[str], ...]]] = {}
 _VARIABLES = re.compile(r"(?<![A-Za-z0-9_'])_*[A-Z][A-Za-z0-9_']*")  # in a literal's text (a string's words too: more)
 
 
-def _read_after(info: RuleInfo) -> tuple[frozenset[str], ...]:
-    """Per body literal, the variables read after it: by the literals that follow, and by every
-    comparison (checked when the walk ends)."""
-    found = _AFTER.get(id(info))
-    if found is None or found[0] is not info:
-        if len(_AFTER) > 4096:
-            _AFTER.clear()
+def _reads_after(infos: dict[int, RuleInfo]) -> dict[int, tuple[frozenset[str], ...]]:
+    """For each rule, per body literal, the variables read after it: by the literals that follow, and by
+    every comparison (checked when the walk ends)."""
+    found = {}
+    for number, info in infos.items():
         compared = {v for lit in info.body if lit.kind == "cmp" for v in _VARIABLES.findall(lit.text)}
         after, seen = [], set(compared)
         for lit in reversed(info.body):
             after.append(frozenset(seen))
             seen |= set(_VARIABLES.findall(lit.text))
-        found = _AFTER[id(info)] = (info, tuple(reversed(after)))
-    return found[1]
+        found[number] = tuple(reversed(after))
+    return found
 
 
 def _fixed(p: tuple, bindings: dict):
@@ -460,6 +460,6 @@ def _fixed(p: tuple, bindings: dict):
 
 
 def _bound(p: tuple, bindings: dict):
-    if p[0] == "var":
-        return bindings.get(p[1])
-    return p[1] if p[0] == "value" else None
+    """As _fixed, None for any value."""
+    found = _fixed(p, bindings)
+    return None if found is _OPEN else found
