@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Cases whose recorded decision the rules do not give, on the same decisive grounds (worker._grounds):
+    """Cases whose recorded decision the rules do not give, on the same decisive grounds (worker._disagreement):
     the disposition on the same grounds, the recorded outcome holding, blocked or not given alike; what
     else holds and what is defeated is the group's first case's (``outcomes[1:]``, ``defeated``)."""
 

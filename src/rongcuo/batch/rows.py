@@ -22,7 +22,7 @@ class Known(NamedTuple):
     labels: tuple | None  # (field, error_type, conduct) for a18
     # a disagreement: the case's true facts and dates (JSON), for what-if — made only for a group's first case
     example: Callable[[], str] | None = None
-    grounds: str | None = None  # a disagreement's decisive grounds, the report's group (JSON, worker._grounds)
+    grounds: str | None = None  # a disagreement's decisive grounds, the report's group (JSON, worker._disagreement)
     version: str | None = None  # under a timeline: the rule version the case's result applied
     amended: bool | None = None  # a disagreement under a timeline: True when another version consulted gives
     # the recorded decision (an amendment changed the answer), False when none does (the rules of the time)
