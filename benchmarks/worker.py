@@ -38,8 +38,12 @@ from rongcuo.batch.workdir import Spool  # noqa: E402
 from rongcuo.engine import RuleSet  # noqa: E402
 from rongcuo.model import vocabulary as vocab  # noqa: E402
 
-STAGES = {"reading": ("_read",), "engine": ("evaluate",), "line and tallies": ("_evaluated", "_uncertain")}
-STAGES["settling"] = ("settle",)
+STAGES = {  # a stage and the worker's functions whose time it is
+    "reading": ("_read",),
+    "engine": ("evaluate",),
+    "line and tallies": ("_evaluated", "_uncertain"),
+    "settling": ("settle",),
+}
 
 
 def timed(spent: Counter, stage: str, fn):
@@ -93,18 +97,15 @@ def main() -> None:
         for _ in range(args.runs):
             spent.clear()
             total = run()
-            runs.append((total, dict(spent)))
+            runs.append({**spent, "the rest": total - sum(spent.values()), "total": total})
     per = 1e6 / len(data)
     kind = "generated" if args.generated else "distinct (30 % dated)"
     print(f"{len(data):,} {kind} records in chunks of {args.chunk_size:,}, one process, µs of CPU per record")
     print(f"{'stage':<20}" + "".join(f"{'run ' + str(i + 1):>9}" for i in range(len(runs))) + f"{'min':>9}")
     for stage in [*STAGES, "the rest", "total"]:
-        values = [
-            t if stage == "total" else t - sum(s.values()) if stage == "the rest" else s.get(stage, 0.0)
-            for t, s in runs
-        ]
+        values = [r.get(stage, 0.0) for r in runs]
         print(f"{stage:<20}" + "".join(f"{v * per:>9.1f}" for v in values) + f"{min(values) * per:>9.1f}")
-    print(f"records per CPU-second: {len(data) / min(t for t, _ in runs):,.0f}")
+    print(f"records per CPU-second: {len(data) / min(r['total'] for r in runs):,.0f}")
 
 
 if __name__ == "__main__":
